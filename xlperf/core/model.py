@@ -1,0 +1,216 @@
+"""The table as data: Department -> Unit -> Project -> Indicator, the flat Record,
+and the Finding/Fix pair every rule speaks in.
+
+The hot path (100k indicator rows) builds these with ``model_construct``: the
+values were already parsed by ``xlperf.core.normalise``, so validating them a
+second time would only cost time.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Severity = Literal["error", "warning", "info"]
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+
+# Canonical field identifiers, in table order, with the header a clerk sees.
+FIELDS: dict[str, str] = {
+    "unit": "单位名称",
+    "project": "项目名称",
+    "budget": "预算数",
+    "goal": "年度目标",
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "name": "三级指标",
+    "comparator": "指标性质",
+    "target": "指标值",
+    "measure": "度量单位",
+    "weight": "权重",
+    "direction": "指标方向性",
+}
+PROJECT_FIELDS = ("unit", "project", "budget", "goal")
+INDICATOR_FIELDS = ("level1", "level2", "name", "comparator", "target", "measure", "weight", "direction")
+OPTIONAL_FIELDS = {"waiver": "豁免"}
+
+
+class Fix(BaseModel):
+    """A proposed change of one cell. Applied only by ``xlperf fix`` / 自动修正."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sheet: str
+    cell: str  # "H12"
+    old: Any = None
+    new: Any = None
+    description: str = ""
+
+
+class Finding(BaseModel):
+    code: str
+    slug: str
+    severity: Severity
+    sheet: str = ""
+    cell: Optional[str] = None
+    row: Optional[int] = None
+    project: Optional[str] = None
+    message: str
+    fix: Optional[Fix] = None
+    waived: bool = False
+
+    def sort_key(self) -> tuple:
+        return (SEVERITY_ORDER[self.severity], self.sheet, self.row or 0, self.cell or "", self.code)
+
+
+class Indicator(BaseModel):
+    """One indicator row, values normalised; ``raw`` keeps what the cell said."""
+
+    sheet: str = ""
+    row: int  # sheet row (1-based)
+    project_index: Optional[int] = None
+    level1: Optional[str] = None  # canonical when known, else the cleaned text
+    level2: Optional[str] = None
+    name: Optional[str] = None
+    comparator: Optional[str] = None  # ≥ ≤ = > < 定性, or the cleaned unknown text
+    target: Any = None  # float when numeric, str otherwise, None when blank
+    measure: Optional[str] = None
+    weight: Optional[float] = None
+    direction: Optional[str] = None  # 正向指标 / 反向指标 / unknown text
+    waivers: frozenset[str] = frozenset()
+    raw: dict[str, Any] = Field(default_factory=dict)
+    # field -> address, for values that did not come from their own column
+    # (a comparator split out of the 指标值 cell, a shifted cell read back into place).
+    origin: dict[str, str] = Field(default_factory=dict)
+    # notes the parser made on the way (e.g. "target_split" when ≥80% was split)
+    notes: frozenset[str] = frozenset()
+
+    @property
+    def is_placeholder(self) -> bool:
+        """A level-2 name and nothing else (an empty template row)."""
+        return (
+            not self.name
+            and self.target is None
+            and self.weight is None
+            and self.raw.get("weight") in (None, "")
+            and not self.comparator
+        )
+
+
+class Project(BaseModel):
+    index: int
+    sheet: str = ""
+    row_first: int
+    row_last: int
+    name: Optional[str] = None
+    budget: Optional[float] = None  # in 万元
+    goal: Optional[str] = None
+    unit_code: Optional[str] = None
+    unit_name: Optional[str] = None
+    department_code: Optional[str] = None
+    indicators: list[Indicator] = Field(default_factory=list)
+    raw: dict[str, Any] = Field(default_factory=dict)  # first raw value per project field
+    # field -> [(sheet row, value), ...] for every distinct non-empty value seen in the block
+    seen: dict[str, list[tuple[int, Any]]] = Field(default_factory=dict)
+    cells: dict[str, str] = Field(default_factory=dict)  # field -> address of the value used
+
+    @property
+    def label(self) -> str:
+        return self.name or f"第{self.row_first}行起的项目"
+
+    def real_indicators(self) -> list[Indicator]:
+        return [i for i in self.indicators if not i.is_placeholder]
+
+
+class Unit(BaseModel):
+    code: Optional[str] = None
+    name: str
+    row: Optional[int] = None
+    budget: Optional[float] = None
+    budget_cell: Optional[str] = None
+    department_code: Optional[str] = None
+    project_indices: list[int] = Field(default_factory=list)
+
+
+class Department(BaseModel):
+    code: Optional[str] = None
+    name: str
+    row: int
+    budget: Optional[float] = None
+    budget_cell: Optional[str] = None
+    units: list[Unit] = Field(default_factory=list)
+
+
+class Table(BaseModel):
+    """One sheet read as a performance-target table."""
+
+    sheet: str
+    source: str = ""
+    title: Optional[str] = None
+    money_unit: str = "万元"  # what the sheet says; budgets are always stored in 万元
+    header_row: Optional[int] = None  # sheet row of the (last) header row
+    columns: dict[str, int] = Field(default_factory=dict)  # field -> sheet column (1-based)
+    departments: list[Department] = Field(default_factory=list)
+    units: list[Unit] = Field(default_factory=list)
+    projects: list[Project] = Field(default_factory=list)
+    orphans: list[Indicator] = Field(default_factory=list)  # rows before any project
+    findings: list[Finding] = Field(default_factory=list)  # found while reading (ST001, ST007 …)
+    data_rows: tuple[int, int] = (0, 0)  # first and last sheet row of the data area
+
+    def cell(self, field: str, row: int) -> Optional[str]:
+        from .grid import address
+
+        col = self.columns.get(field)
+        return address(row, col) if col else None
+
+    def indicator_cell(self, ind: Indicator, field: str) -> Optional[str]:
+        return ind.origin.get(field) or self.cell(field, ind.row)
+
+    def indicators(self):
+        for p in self.projects:
+            yield from p.indicators
+
+
+class Record(BaseModel):
+    """One indicator as a clean, self-contained row: every field filled."""
+
+    sheet: str
+    row: int
+    department: Optional[str] = None
+    unit_code: Optional[str] = None
+    unit_name: Optional[str] = None
+    project: Optional[str] = None
+    budget: Optional[float] = None
+    goal: Optional[str] = None
+    level1: Optional[str] = None
+    level2: Optional[str] = None
+    name: Optional[str] = None
+    comparator: Optional[str] = None
+    target: Any = None
+    measure: Optional[str] = None
+    weight: Optional[float] = None
+    direction: Optional[str] = None
+    waivers: str = ""
+    cells: dict[str, str] = Field(default_factory=dict)
+
+
+RECORD_COLUMNS: dict[str, str] = {
+    "sheet": "工作表",
+    "row": "源行号",
+    "department": "部门",
+    "unit_code": "单位编码",
+    "unit_name": "单位名称",
+    "project": "项目名称",
+    "budget": "预算数(万元)",
+    "goal": "年度目标",
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "name": "三级指标",
+    "comparator": "指标性质",
+    "target": "指标值",
+    "measure": "度量单位",
+    "weight": "权重",
+    "direction": "指标方向性",
+    "waivers": "豁免",
+}

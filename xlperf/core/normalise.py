@@ -1,0 +1,263 @@
+"""Reading what clerks type: numbers, comparators, directions, units, combined value cells.
+
+Every parser returns the canonical value *and* whether the cell already said it
+that way, so the NM rules can offer a fix without a second parse.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any, Optional
+
+_WS_RE = re.compile(r"[\s\u3000\u00a0]+")
+
+
+def nfkc(s: str) -> str:
+    return unicodedata.normalize("NFKC", s)
+
+
+def clean_text(v: Any) -> Optional[str]:
+    """Cell value -> stripped single-line text, or None when blank."""
+    if v is None:
+        return None
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    s = str(v)
+    s = _WS_RE.sub(" ", s).strip()
+    return s or None
+
+
+def compact(s: str) -> str:
+    """Text for matching: NFKC, no whitespace at all."""
+    return _WS_RE.sub("", nfkc(s))
+
+
+def has_stray_space(v: Any) -> bool:
+    """Leading/trailing spaces or line breaks in a short field (NM003)."""
+    return isinstance(v, str) and v != "" and (v != v.strip() or "\n" in v or "\r" in v or "\u3000" in v)
+
+
+# --- numbers ---------------------------------------------------------------
+
+_NUM_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_THOUSANDS_RE = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    value: Optional[float]
+    # how the cell held it: "number", "text", "fullwidth", "thousands", "bool", "date", "blank", "invalid"
+    kind: str
+
+
+def parse_number(v: Any) -> Number:
+    if v is None:
+        return Number(None, "blank")
+    if isinstance(v, bool):
+        return Number(None, "bool")
+    if isinstance(v, (int, float)):
+        f = float(v)
+        if f != f or f in (float("inf"), float("-inf")):
+            return Number(None, "invalid")
+        return Number(f, "number")
+    if isinstance(v, (datetime, date, time)):
+        return Number(None, "date")
+    s = str(v).strip()
+    if not s:
+        return Number(None, "blank")
+    kind = "text"
+    n = nfkc(s).replace(" ", "")
+    if n != s.replace(" ", ""):
+        kind = "fullwidth"
+    n = n.replace("，", ",")
+    if _THOUSANDS_RE.match(n):
+        kind = "thousands" if kind == "text" else kind
+        n = n.replace(",", "")
+    if _NUM_RE.match(n):
+        return Number(float(n), kind)
+    return Number(None, "invalid")
+
+
+# --- comparators (指标性质) ------------------------------------------------
+
+COMPARATORS = ("≥", "≤", "=", ">", "<", "定性")
+_COMPARATOR_ALIASES = {
+    "≥": "≥", ">=": "≥", "≧": "≥", "=>": "≥", "大于等于": "≥", "大于或等于": "≥", "不低于": "≥",
+    "不少于": "≥", "不小于": "≥", "至少": "≥",
+    "≤": "≤", "<=": "≤", "≦": "≤", "=<": "≤", "小于等于": "≤", "小于或等于": "≤", "不高于": "≤",
+    "不超过": "≤", "不大于": "≤", "不多于": "≤", "至多": "≤",
+    "=": "=", "==": "=", "等于": "=",
+    ">": ">", "大于": ">", "高于": ">", "多于": ">",
+    "<": "<", "小于": "<", "低于": "<", "少于": "<",
+    "定性": "定性", "定性指标": "定性",
+}
+# 定量 says "quantitative" without saying which comparator: the value cell must carry it.
+QUANTITATIVE_ONLY = "定量"
+
+
+def normalise_comparator(v: Any) -> tuple[Optional[str], bool]:
+    """-> (canonical or None if unknown/blank, already canonical)."""
+    s = clean_text(v)
+    if s is None:
+        return None, True
+    key = compact(s)
+    canon = _COMPARATOR_ALIASES.get(key)
+    if canon is None and key in ("定量", "定量指标"):
+        return QUANTITATIVE_ONLY, s == QUANTITATIVE_ONLY
+    return canon, canon is not None and s == canon
+
+
+# --- directions (指标方向性) ------------------------------------------------
+
+DIRECTIONS = ("正向指标", "反向指标")
+_DIRECTION_ALIASES = {
+    "正向指标": "正向指标", "正向": "正向指标", "正指标": "正向指标", "越大越好": "正向指标",
+    "反向指标": "反向指标", "反向": "反向指标", "逆向指标": "反向指标", "逆向": "反向指标",
+    "负向指标": "反向指标", "负向": "反向指标", "越小越好": "反向指标",
+}
+
+
+def normalise_direction(v: Any) -> tuple[Optional[str], bool]:
+    s = clean_text(v)
+    if s is None:
+        return None, True
+    canon = _DIRECTION_ALIASES.get(compact(s))
+    return canon, canon is not None and s == canon
+
+
+def direction_for(comparator: Optional[str]) -> Optional[str]:
+    """The direction a comparator implies (≥ > → 正向, ≤ < → 反向), None when either is allowed."""
+    if comparator in ("≥", ">"):
+        return "正向指标"
+    if comparator in ("≤", "<"):
+        return "反向指标"
+    return None
+
+
+# --- units of measure (度量单位) --------------------------------------------
+
+_MEASURE_ALIASES = {"％": "%", "百分比": "%", "百分率": "%", "百分之": "%", "%%": "%"}
+MONEY_UNITS = {"万元": 1.0, "元": 0.0001, "万": 1.0, "亿元": 10000.0, "千元": 0.1}
+TIME_UNITS = ("年", "月", "日", "天", "工作日", "小时", "季度", "周", "个月", "分钟", "时", "秒", "学期", "学年")
+
+
+def normalise_measure(v: Any) -> tuple[Optional[str], bool]:
+    s = clean_text(v)
+    if s is None:
+        return None, True
+    key = compact(s)
+    canon = _MEASURE_ALIASES.get(key, key)
+    return canon, canon == s
+
+
+def is_percent(measure: Optional[str]) -> bool:
+    return measure == "%"
+
+
+def money_factor(measure: Optional[str]) -> Optional[float]:
+    """Multiplier that turns an amount in this unit into 万元; None if not money.
+
+    Per-head rates (元/人, 元/月) are money too but not comparable with a budget.
+    """
+    if measure is None:
+        return None
+    return MONEY_UNITS.get(measure)
+
+
+def is_money(measure: Optional[str]) -> bool:
+    if measure is None:
+        return False
+    return measure in MONEY_UNITS or bool(re.match(r"^(万?元|万)/", measure))
+
+
+def is_time_unit(measure: Optional[str]) -> bool:
+    if measure is None:
+        return False
+    m = measure.replace("次/", "").strip()
+    return any(m == u or m.endswith("/" + u) or m == "个" + u for u in TIME_UNITS) or m in TIME_UNITS
+
+
+# --- combined value cells: ≥80%, ≤90万元, =100%, 250万, ≥100百分比, >92% -------
+
+_SPLIT_RE = re.compile(
+    r"^(?P<cmp>≥|≤|>=|<=|=>|=<|≧|≦|==|=|>|<|不低于|不少于|不小于|不高于|不超过|不大于|不多于|大于等于|小于等于|大于|小于|等于)?"
+    r"\s*(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+)"
+    r"\s*(?P<unit>[^\d\s].{0,11})?$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SplitValue:
+    comparator: Optional[str]  # canonical
+    number: float
+    measure: Optional[str]  # canonical
+    comparator_raw: Optional[str]
+    measure_raw: Optional[str]
+
+
+def split_value(v: Any) -> Optional[SplitValue]:
+    """``≥80%`` -> (≥, 80, %). None when the cell is not comparator+number+unit."""
+    if not isinstance(v, str):
+        return None
+    s = nfkc(v).strip().replace("，", ",")
+    m = _SPLIT_RE.match(s)
+    if not m:
+        return None
+    cmp_raw = m.group("cmp")
+    unit_raw = (m.group("unit") or "").strip() or None
+    if cmp_raw is None and unit_raw is None:
+        return None  # a plain number stored as text: NM002's business, not a split
+    if unit_raw is not None and re.search(r"[,，;；、/].*\d", unit_raw):
+        return None  # "80%/90%" or a list: not one value
+    cmp = _COMPARATOR_ALIASES.get(cmp_raw) if cmp_raw else None
+    measure, _ = normalise_measure(unit_raw)
+    return SplitValue(cmp, float(m.group("num").replace(",", "")), measure, cmp_raw, unit_raw)
+
+
+# --- qualitative grades ------------------------------------------------------
+
+# Scales clerks paste whole instead of choosing one grade.
+_SCALE_GRADES = [
+    ("优", "良", "中", "低", "差"),
+    ("高", "中", "低"),
+    ("好", "较好", "一般", "较差", "差"),
+    ("显著", "较显著", "一般"),
+    ("达到预期", "部分达到", "未达到"),
+    ("达成", "部分达成", "未达成"),
+    ("优", "良", "中", "差"),
+    ("优", "良", "差"),
+    ("是", "否"),
+]
+_SEPARATORS_RE = re.compile(r"[\s/、,，;；|\\]+")
+
+
+def lists_whole_scale(v: Any) -> bool:
+    """True for 高中低, 优良中低差, 高/中/低, 优、良、中、差 — a scale, not a grade."""
+    s = clean_text(v)
+    if s is None:
+        return False
+    parts = [p for p in _SEPARATORS_RE.split(compact(s)) if p]
+    if len(parts) >= 2:
+        for scale in _SCALE_GRADES:
+            if len(parts) >= 2 and all(p in scale for p in parts):
+                return True
+        return False
+    joined = parts[0] if parts else ""
+    for scale in _SCALE_GRADES:
+        if len(joined) >= 2 and all(len(g) == 1 for g in scale) and all(ch in scale for ch in joined) and len(set(joined)) == len(joined) and len(joined) >= 3:
+            return True
+    return False
+
+
+def looks_numeric_text(v: Any) -> bool:
+    """A 定性 target that is really a number or number + unit (VL003)."""
+    if isinstance(v, bool):
+        return False
+    if isinstance(v, (int, float)):
+        return True
+    if not isinstance(v, str):
+        return False
+    return parse_number(v).value is not None or split_value(v) is not None
