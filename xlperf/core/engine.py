@@ -24,6 +24,7 @@ def make_finding(
     params = dict(hit.params)
     params.setdefault("cell", hit.cell or (f"第{hit.row}行" if hit.row else table.sheet))
     params.setdefault("project", project.label if project else "")
+    params.setdefault("row", hit.row or "")
     return Finding(
         code=code,
         slug=r.slug,
@@ -121,6 +122,7 @@ def read_finding(
     r = REGISTRY[code]
     params.setdefault("cell", cell or (f"第{row}行" if row else sheet))
     params.setdefault("project", project or "")
+    params.setdefault("row", row or "")
     return Finding(
         code=code,
         slug=r.slug,
