@@ -1,0 +1,398 @@
+"""Merged blocks -> Table: fill down within a project's block only, never across a boundary.
+
+One pass over the data rows. Each row is classified as a department row, a unit
+header, a goal continuation, a repeated header/banner, or an indicator row (the
+first row of a project carries both the project and its first indicator).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Optional
+
+from .engine import read_finding
+from .grid import Grid, is_blank
+from .layout import Layout, find_layout, is_banner_row, is_repeated_header
+from .model import FIELDS, Department, Finding, Indicator, Project, Record, Table, Unit
+from .normalise import (
+    QUANTITATIVE_ONLY,
+    clean_text,
+    normalise_comparator,
+    normalise_direction,
+    normalise_measure,
+    parse_number,
+    split_value,
+)
+from .taxonomy import normalise_level1, normalise_level2
+
+_CODE_NAME_RE = re.compile(r"^\s*(\d{3,})\s*[-－—_ ]\s*(.+?)\s*$")
+_WAIVER_SPLIT_RE = re.compile(r"[\s,，;；、/]+")
+IND_VALUE_FIELDS = ("name", "comparator", "target", "measure", "weight", "direction")
+LEVEL_FIELDS = ("level1", "level2")
+FIELD_LABEL = FIELDS | {"waiver": "豁免", "note": "备注"}
+
+
+def split_code_name(text: str) -> tuple[Optional[str], str]:
+    """``208001-中共遂宁市委政法委`` -> ("208001", "中共遂宁市委政法委")."""
+    m = _CODE_NAME_RE.match(text)
+    if m:
+        return m.group(1), m.group(2)
+    return None, text.strip()
+
+
+def is_department_text(text: str) -> bool:
+    code, name = split_code_name(text)
+    if code is not None:
+        return len(code) <= 3
+    return name.endswith("部门") or name.endswith("部门合计")
+
+
+def parse_waivers(v: Any) -> frozenset[str]:
+    s = clean_text(v)
+    if not s:
+        return frozenset()
+    return frozenset(p.upper() for p in _WAIVER_SPLIT_RE.split(s) if p)
+
+
+def _covered_values(grid: Grid, cols: set[int]) -> dict[tuple[int, int], Any]:
+    """Cells hidden under a merge in the given columns -> the merge's anchor value."""
+    out: dict[tuple[int, int], Any] = {}
+    for m in grid.merges:
+        for c in range(m.c1, m.c2 + 1):
+            if c not in cols:
+                continue
+            anchor = grid.get(m.r1, m.c1)
+            for r in range(m.r1, m.r2 + 1):
+                if (r, c) != (m.r1, m.c1):
+                    out[(r, c)] = anchor
+    return out
+
+
+def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
+    layout = layout or find_layout(grid)
+    sheet = grid.sheet
+    table = Table(sheet=sheet, source=grid.source, title=layout.title, money_unit=layout.money_unit)
+    if not layout.ok:
+        missing = "、".join(FIELDS.get(f, f) for f in layout.missing)
+        where = grid.addr(layout.header_row, 0) if layout.header_row is not None else sheet
+        table.findings.append(
+            read_finding("ST001", sheet=sheet, cell=where if layout.header_row is not None else None,
+                         row=grid.sheet_row(layout.header_row) if layout.header_row is not None else None,
+                         missing=missing or "表头")
+        )
+        return table
+
+    cols = layout.columns
+    table.header_row = grid.sheet_row(layout.header_row)
+    table.columns = {f: c + grid.col0 for f, c in cols.items()}
+    scale = 0.0001 if layout.money_unit == "元" else 1.0
+    covered = _covered_values(grid, set(cols.values()))
+    known_cols = set(cols.values()) | layout.ignored_columns
+    c_unit, c_proj, c_budget, c_goal = (cols.get(f) for f in ("unit", "project", "budget", "goal"))
+    ind_cols = [(f, cols[f]) for f in IND_VALUE_FIELDS if f in cols]
+    c_l1, c_l2 = cols.get("level1"), cols.get("level2")
+    c_waiver, c_note = cols.get("waiver"), cols.get("note")
+
+    findings = table.findings
+    projects = table.projects
+    department: Optional[Department] = None
+    unit: Optional[Unit] = None
+    project: Optional[Project] = None
+    prev_levels: tuple[Any, Any] = (None, None)
+    first_data = last_data = None
+
+    def own(row: list[Any], r: int, c: Optional[int]) -> Any:
+        """The cell's own value: None when blank or hidden under a merge."""
+        if c is None or c >= len(row) or (r, c) in covered:
+            return None
+        v = row[c]
+        return None if is_blank(v) else v
+
+    def seen(p: Project, f: str, r: int, v: Any) -> None:
+        vals = p.seen.setdefault(f, [])
+        if not any(_same(x, v) for _, x in vals):
+            vals.append((grid.sheet_row(r), v))
+
+    def unplaced(r: int, c: int, v: Any) -> None:
+        findings.append(read_finding("ST010", sheet=sheet, cell=grid.addr(r, c), row=grid.sheet_row(r),
+                                     value=_short(v)))
+
+    for r in range(layout.header_row + 1, grid.height):
+        row = grid.rows[r]
+        if r in layout.header_rows or all(is_blank(v) for v in row):
+            continue
+        if is_repeated_header(row, cols) or is_banner_row(row):
+            continue
+        srow = grid.sheet_row(r)
+        first_data = first_data if first_data is not None else srow
+        last_data = srow
+
+        for c, v in enumerate(row):
+            if c not in known_cols and not is_blank(v):
+                unplaced(r, c, v)
+
+        v_unit, v_proj = own(row, r, c_unit), own(row, r, c_proj)
+        v_budget, v_goal = own(row, r, c_budget), own(row, r, c_goal)
+        vals = {f: own(row, r, c) for f, c in ind_cols}
+        l1_own, l2_own = own(row, r, c_l1), own(row, r, c_l2)
+        has_values = any(v is not None for v in vals.values())
+
+        # A level-1 name in the 单位名称 column (rows pasted one column left).
+        if v_unit is not None and normalise_level1(v_unit).known and v_proj is None:
+            if l1_own is None and c_l1 is not None:
+                findings.append(read_finding(
+                    "ST007", sheet=sheet, cell=grid.addr(r, c_unit), row=srow,
+                    project=project.name if project else None,
+                    detail=f"一级指标“{clean_text(v_unit)}”写在了“单位名称”列，已按一级指标读取"))
+                l1_own = v_unit
+            else:
+                unplaced(r, c_unit, v_unit)
+            v_unit = None
+
+        # Department and unit rows: a name in 单位名称, no project, no indicator.
+        if v_unit is not None and v_proj is None and not has_values and l1_own is None and l2_own is None:
+            text = clean_text(v_unit) or ""
+            code, name = split_code_name(text)
+            budget = parse_number(v_budget).value if v_budget is not None else None
+            budget_cell = grid.addr(r, c_budget) if v_budget is not None and c_budget is not None else None
+            if is_department_text(text):
+                department = Department(code=code, name=name, row=srow,
+                                        budget=budget * scale if budget is not None else None,
+                                        budget_cell=budget_cell)
+                table.departments.append(department)
+                unit = None
+            else:
+                unit = Unit(code=code, name=name, row=srow,
+                            budget=budget * scale if budget is not None else None, budget_cell=budget_cell,
+                            department_code=department.code if department else None)
+                table.units.append(unit)
+                if department:
+                    department.units.append(unit)
+            if v_goal is not None:
+                unplaced(r, c_goal, v_goal)  # type: ignore[arg-type]
+            project = None
+            continue
+
+        if v_unit is not None:  # a unit named on a project row (its merged cell's anchor)
+            text = clean_text(v_unit) or ""
+            code, name = split_code_name(text)
+            if unit is None or unit.name != name or unit.code != code:
+                unit = Unit(code=code, name=name, row=srow,
+                            department_code=department.code if department else None)
+                table.units.append(unit)
+                if department:
+                    department.units.append(unit)
+
+        starts = v_proj is not None and not (
+            project is not None and _same(project.raw.get("project"), v_proj)
+            and (v_budget is None or _same(project.raw.get("budget"), v_budget))
+        )
+        if starts:
+            project = Project(index=len(projects), sheet=sheet, row_first=srow, row_last=srow,
+                              name=clean_text(v_proj))
+            project.raw["project"] = v_proj
+            project.cells["project"] = grid.addr(r, c_proj)  # type: ignore[arg-type]
+            if unit is not None:
+                project.unit_code, project.unit_name = unit.code, unit.name
+                unit.project_indices.append(project.index)
+            if department is not None:
+                project.department_code = department.code
+            projects.append(project)
+            prev_levels = (None, None)
+            if v_budget is not None:
+                project.raw["budget"] = v_budget
+                n = parse_number(v_budget).value
+                project.budget = n * scale if n is not None else None
+                project.cells["budget"] = grid.addr(r, c_budget)  # type: ignore[arg-type]
+                seen(project, "budget", r, v_budget)
+            if v_goal is not None:
+                project.raw["goal"] = v_goal
+                project.goal = clean_text(v_goal)
+                project.cells["goal"] = grid.addr(r, c_goal)  # type: ignore[arg-type]
+                seen(project, "goal", r, v_goal)
+        elif project is not None:
+            project.row_last = srow
+            if v_budget is not None:
+                if project.raw.get("budget") is None:
+                    project.raw["budget"] = v_budget
+                    n = parse_number(v_budget).value
+                    project.budget = n * scale if n is not None else None
+                    project.cells["budget"] = grid.addr(r, c_budget)  # type: ignore[arg-type]
+                seen(project, "budget", r, v_budget)
+            if v_goal is not None:
+                if project.goal is None:
+                    project.raw["goal"] = v_goal
+                    project.goal = clean_text(v_goal)
+                    project.cells["goal"] = grid.addr(r, c_goal)  # type: ignore[arg-type]
+                    seen(project, "goal", r, v_goal)
+                elif not has_values and l1_own is None and l2_own is None:
+                    project.goal = (project.goal or "") + (clean_text(v_goal) or "")  # continuation row
+                    continue
+                else:
+                    seen(project, "goal", r, v_goal)
+        elif v_budget is not None or v_goal is not None:
+            for c, v in ((c_budget, v_budget), (c_goal, v_goal)):
+                if v is not None:
+                    unplaced(r, c, v)  # type: ignore[arg-type]
+
+        if not has_values and l1_own is None and l2_own is None:
+            continue  # a project row with no indicator (rare), already recorded
+
+        # Level names: own value, else the merge anchor, else the row above within the project.
+        l1_raw = l1_own if l1_own is not None else covered.get((r, c_l1)) if c_l1 is not None else None
+        l2_raw = l2_own if l2_own is not None else covered.get((r, c_l2)) if c_l2 is not None else None
+        notes: set[str] = set()
+        if l1_raw is None and prev_levels[0] is not None and has_values:
+            l1_raw = prev_levels[0]
+        if l1_own is None and l1_raw is not None:
+            notes.add("filled:level1")
+        if l2_raw is None and prev_levels[1] is not None and has_values and (l1_own is None or _same(l1_raw, prev_levels[0])):
+            l2_raw = prev_levels[1]
+        if l2_own is None and l2_raw is not None:
+            notes.add("filled:level2")
+        prev_levels = (l1_raw, l2_raw)
+
+        ind = _indicator(sheet, srow, vals, l1_raw, l2_raw, notes, table, grid, r, cols)
+        if c_waiver is not None:
+            ind.waivers = parse_waivers(own(row, r, c_waiver))
+        if c_note is not None:
+            nv = own(row, r, c_note)
+            if nv is not None:
+                ind.raw["note"] = nv
+        if project is None:
+            table.orphans.append(ind)
+        else:
+            ind.project_index = project.index
+            project.indicators.append(ind)
+            project.row_last = srow
+
+    table.data_rows = (first_data or 0, last_data or 0)
+    return table
+
+
+def _indicator(sheet: str, srow: int, vals: dict[str, Any], l1_raw: Any, l2_raw: Any, notes: set[str],
+               table: Table, grid: Grid, r: int, cols: dict[str, int]) -> Indicator:
+    raw = dict(vals)
+    raw["level1"], raw["level2"] = l1_raw, l2_raw
+    origin: dict[str, str] = {}
+
+    lv1 = normalise_level1(l1_raw)
+    lv2 = normalise_level2(l2_raw)
+    if lv1.alias_from:
+        notes.add("alias:level1")
+    if lv2.alias_from:
+        notes.add("alias:level2")
+
+    comparator, cmp_exact = normalise_comparator(vals.get("comparator"))
+    if comparator is None and vals.get("comparator") is not None:
+        comparator = clean_text(vals["comparator"])  # unknown: kept as written for VL001
+        notes.add("unknown:comparator")
+    elif not cmp_exact:
+        notes.add("nm:comparator")
+
+    measure, measure_exact = normalise_measure(vals.get("measure"))
+    if not measure_exact:
+        notes.add("nm:measure")
+
+    target_raw = vals.get("target")
+    target: Any = None
+    if target_raw is not None:
+        num = parse_number(target_raw)
+        if num.value is not None:
+            target = num.value
+            if num.kind != "number":
+                notes.add("nm:target")
+        else:
+            sv = split_value(target_raw) if isinstance(target_raw, str) else None
+            if sv is not None and comparator != "定性":
+                target = sv.number
+                notes.add("split:target")
+                addr = grid.addr(r, cols["target"])
+                if sv.comparator:
+                    raw["embedded_comparator"] = sv.comparator
+                    if comparator in (None, QUANTITATIVE_ONLY):
+                        comparator = sv.comparator
+                        origin["comparator"] = addr
+                if sv.measure:
+                    raw["embedded_measure"] = sv.measure
+                    if measure is None:
+                        measure = sv.measure
+                        origin["measure"] = addr
+            else:
+                target = clean_text(target_raw)
+
+    weight_raw = vals.get("weight")
+    weight = None
+    if weight_raw is not None:
+        wn = parse_number(weight_raw)
+        weight = wn.value
+        if wn.value is not None and wn.kind != "number":
+            notes.add("nm:weight")
+
+    direction, dir_exact = normalise_direction(vals.get("direction"))
+    if direction is None and vals.get("direction") is not None:
+        direction = clean_text(vals["direction"])
+        notes.add("unknown:direction")
+    elif not dir_exact:
+        notes.add("nm:direction")
+
+    return Indicator.model_construct(
+        sheet=sheet,
+        row=srow,
+        project_index=None,
+        level1=lv1.value,
+        level2=lv2.value,
+        name=clean_text(vals.get("name")),
+        comparator=comparator,
+        target=target,
+        measure=measure,
+        weight=weight,
+        direction=direction,
+        waivers=frozenset(),
+        raw=raw,
+        origin=origin,
+        notes=frozenset(notes),
+    )
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is b
+    if isinstance(a, str) or isinstance(b, str):
+        na, nb = parse_number(a).value, parse_number(b).value
+        if na is not None and nb is not None:
+            return abs(na - nb) < 1e-9
+        return (clean_text(a) or "") == (clean_text(b) or "")
+    try:
+        return abs(float(a) - float(b)) < 1e-9
+    except (TypeError, ValueError):
+        return a == b
+
+
+def _short(v: Any, n: int = 30) -> str:
+    s = clean_text(v) or ""
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def records(table: Table) -> list[Record]:
+    """The clean records: one per real indicator, every project field filled in."""
+    dept_by_code = {d.code: d.name for d in table.departments}
+    out: list[Record] = []
+    cell = table.cell
+    for p in table.projects:
+        dept = dept_by_code.get(p.department_code) if p.department_code else (
+            table.departments[0].name if len(table.departments) == 1 else None)
+        pcells = dict(p.cells)
+        for ind in p.indicators:
+            if ind.is_placeholder:
+                continue
+            cells = {f: (ind.origin.get(f) or cell(f, ind.row)) for f in FIELDS if f in table.columns}
+            cells.update(pcells)
+            out.append(Record.model_construct(
+                sheet=table.sheet, row=ind.row, department=dept, unit_code=p.unit_code, unit_name=p.unit_name,
+                project=p.name, budget=p.budget, goal=p.goal, level1=ind.level1, level2=ind.level2,
+                name=ind.name, comparator=ind.comparator, target=ind.target, measure=ind.measure,
+                weight=ind.weight, direction=ind.direction, waivers=",".join(sorted(ind.waivers)),
+                cells={k: v for k, v in cells.items() if v},
+            ))
+    return out

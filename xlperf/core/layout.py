@@ -1,0 +1,153 @@
+"""Find the table inside a sheet: title, 金额单位, the header row and which column is which."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from .grid import Grid
+from .normalise import clean_text, compact
+
+HEADER_SCAN_ROWS = 30
+
+# Header text (compacted, markers and parentheses removed) -> field.
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "unit": ("单位名称", "预算单位", "单位", "部门单位", "单位名称编码", "部门单位名称", "预算单位名称"),
+    "project": ("项目名称", "项目", "项目名", "预算项目名称"),
+    "budget": ("预算数", "预算金额", "项目金额", "资金总额", "年度资金总额", "预算资金", "金额", "项目预算", "预算", "申报金额", "资金"),
+    "goal": ("年度目标", "年度绩效目标", "绩效目标", "项目年度目标", "年度总体目标", "总体目标"),
+    "level1": ("一级指标", "一级", "一级指标名称"),
+    "level2": ("二级指标", "二级", "二级指标名称"),
+    "name": ("三级指标", "三级", "指标名称", "三级指标名称", "绩效指标名称"),
+    "comparator": ("指标性质", "指标值类型", "指标类型", "符号", "比较符", "运算符", "计算符号", "指标属性"),
+    "target": ("指标值", "指标值及单位", "目标值", "指标目标值", "年度指标值", "指标值内容"),
+    "measure": ("度量单位", "计量单位", "指标单位"),
+    "weight": ("权重", "分值", "指标权重", "分值权重", "权重分", "分值分", "权重分值"),
+    "direction": ("指标方向性", "方向", "指标方向", "方向性", "指标方向类型"),
+    "waiver": ("豁免", "豁免规则", "豁免代码"),
+    "note": ("备注", "说明"),
+}
+# Columns we know and deliberately leave alone (our own output, row numbers).
+IGNORED_HEADERS = ("校验说明", "序号", "行号", "编号")
+HEADER_LOOKUP: dict[str, str] = {syn: f for f, syns in _SYNONYMS.items() for syn in syns}
+REQUIRED = ("project", "name", "target", "weight")
+REQUIRED_ANY_LEVEL = ("level1", "level2")
+
+_PAREN_RE = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
+_MONEY_IN_HEADER_RE = re.compile(r"[(（]\s*(万元|元)\s*[)）]")
+_MONEY_ROW_RE = re.compile(r"金额单位\s*[:：]?\s*(万元|元)")
+_TITLE_RE = re.compile(r"绩效目标|绩效指标|申报表|目标表")
+
+
+def header_key(v: Any) -> Optional[str]:
+    s = clean_text(v)
+    if s is None or len(s) > 20:
+        return None
+    k = compact(s).lstrip("*＊★").rstrip("*＊★:：")
+    k = _PAREN_RE.sub("", k)
+    return k or None
+
+
+def field_of_header(v: Any) -> Optional[str]:
+    k = header_key(v)
+    return HEADER_LOOKUP.get(k) if k else None
+
+
+@dataclass
+class Layout:
+    header_row: Optional[int]  # grid row of the (last) header row
+    columns: dict[str, int] = field(default_factory=dict)  # field -> grid column
+    ignored_columns: set[int] = field(default_factory=set)
+    title: Optional[str] = None
+    money_unit: str = "万元"
+    missing: list[str] = field(default_factory=list)  # required fields not found
+    header_rows: set[int] = field(default_factory=set)  # grid rows that are header rows
+
+    @property
+    def ok(self) -> bool:
+        return self.header_row is not None and not self.missing
+
+
+def _row_fields(row: list[Any]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for c, v in enumerate(row):
+        f = field_of_header(v)
+        if f and f not in found:
+            found[f] = c
+    return found
+
+
+def find_layout(grid: Grid) -> Layout:
+    best_row, best_fields = None, {}
+    for r in range(min(HEADER_SCAN_ROWS, grid.height)):
+        fields = _row_fields(grid.rows[r])
+        # A two-row header: 绩效指标 merged over 一级/二级/三级 in the row below.
+        if r > 0:
+            for f, c in _row_fields(grid.rows[r - 1]).items():
+                fields.setdefault(f, c)
+        if len(fields) > len(best_fields):
+            best_row, best_fields = r, fields
+    layout = Layout(header_row=None)
+    if best_row is None or len(best_fields) < 3:
+        layout.missing = [f for f in REQUIRED]
+        layout.money_unit = _money_unit(grid, min(HEADER_SCAN_ROWS, grid.height), None)
+        return layout
+    layout.header_row = best_row
+    layout.columns = best_fields
+    layout.header_rows = {best_row}
+    if best_row > 0 and len(_row_fields(grid.rows[best_row - 1])) >= 2:
+        layout.header_rows.add(best_row - 1)
+    for c, v in enumerate(grid.rows[best_row]):
+        if header_key(v) in IGNORED_HEADERS:
+            layout.ignored_columns.add(c)
+    missing = [f for f in REQUIRED if f not in best_fields]
+    if not any(f in best_fields for f in REQUIRED_ANY_LEVEL):
+        missing.append("level1")
+    layout.missing = missing
+    layout.title = _title(grid, best_row)
+    layout.money_unit = _money_unit(grid, best_row + 1, best_fields.get("budget"))
+    return layout
+
+
+def _title(grid: Grid, header_row: int) -> Optional[str]:
+    for r in range(min(header_row, HEADER_SCAN_ROWS)):
+        for v in grid.rows[r]:
+            s = clean_text(v)
+            if s and _TITLE_RE.search(s) and not _MONEY_ROW_RE.search(s):
+                return s
+    return None
+
+
+def _money_unit(grid: Grid, upto: int, budget_col: Optional[int]) -> str:
+    for r in range(min(upto, grid.height)):
+        for v in grid.rows[r]:
+            if isinstance(v, str):
+                m = _MONEY_ROW_RE.search(v)
+                if m:
+                    return m.group(1)
+    if budget_col is not None and upto > 0:
+        m = _MONEY_IN_HEADER_RE.search(str(grid.get(upto - 1, budget_col) or ""))
+        if m:
+            return m.group(1)
+    return "万元"
+
+
+def is_repeated_header(row: list[Any], columns: dict[str, int]) -> bool:
+    """A header row repeated inside the table (page breaks in printed/pasted tables)."""
+    hits = 0
+    for f, c in columns.items():
+        if c < len(row) and field_of_header(row[c]) == f:
+            hits += 1
+            if hits >= 3:
+                return True
+    return False
+
+
+def is_banner_row(row: list[Any]) -> bool:
+    """Title or 金额单位 rows repeated inside the table."""
+    texts = [v for v in row if isinstance(v, str) and v.strip()]
+    if len(texts) != 1 or any(not (v is None or (isinstance(v, str) and not v.strip())) and not isinstance(v, str) for v in row):
+        return False
+    t = texts[0]
+    return bool(_MONEY_ROW_RE.search(t)) or (bool(_TITLE_RE.search(t)) and "表" in t and len(t) < 60)
