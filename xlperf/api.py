@@ -1,0 +1,105 @@
+"""The engine in one call: Grids (from any source) -> Tables -> findings -> Report.
+
+Shared by the command line, the Excel buttons and the UDFs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from .core.blocks import build_table, records
+from .core.config import Config, find_config, load_config
+from .core.engine import check_table, read_finding
+from .core.grid import Grid
+from .core.layout import find_layout
+from .core.model import Finding, Record, Table
+from .core.report import Report, build_report
+
+
+@dataclass
+class CheckResult:
+    tables: list[Table]
+    findings: list[Finding]
+    report: Report
+    config: Config
+    source: str = ""
+    extra: list[Finding] = field(default_factory=list)
+
+    def records(self) -> list[Record]:
+        out: list[Record] = []
+        for t in self.tables:
+            out.extend(records(t))
+        return out
+
+
+def tables_from_grids(grids: list[Grid], only_sheet: Optional[str] = None) -> tuple[list[Table], list[Finding]]:
+    """Every grid that holds a table becomes a Table; if none does, say so (ST001)."""
+    tables: list[Table] = []
+    failed: list[Table] = []
+    for g in grids:
+        layout = find_layout(g)
+        t = build_table(g, layout)
+        if layout.ok:
+            tables.append(t)
+        elif layout.header_row is not None or only_sheet is not None or len(grids) == 1:
+            failed.append(t)
+    findings: list[Finding] = []
+    if not tables:
+        if failed:
+            for t in failed:
+                findings.extend(t.findings)
+        else:
+            names = "、".join(g.sheet for g in grids) or "（无工作表）"
+            findings.append(read_finding("ST001", sheet=grids[0].sheet if grids else "", missing=f"所有工作表（{names}）均未找到表头"))
+    return tables, findings
+
+
+def check_grids(
+    grids: list[Grid],
+    config: Optional[Config] = None,
+    *,
+    extra_findings: Optional[list[Finding]] = None,
+    source: str = "",
+    only_sheet: Optional[str] = None,
+) -> CheckResult:
+    config = config or Config()
+    tables, structural = tables_from_grids(grids, only_sheet)
+    findings: list[Finding] = list(structural)
+    for f in extra_findings or []:
+        if config.enabled(f.code):
+            findings.append(f)
+    for t in tables:
+        findings.extend(check_table(t, config))
+    findings.sort(key=Finding.sort_key)
+    report = build_report(tables, findings, config, source)
+    return CheckResult(tables, findings, report, config, source, list(extra_findings or []))
+
+
+def resolve_config(path: Optional[Path], config_path: Optional[Path]) -> Config:
+    if config_path is not None:
+        return load_config(config_path)
+    if path is not None:
+        found = find_config(Path(path))
+        if found is not None:
+            return load_config(found)
+    return Config()
+
+
+def check_path(path: Path, *, sheet: Optional[str] = None, config: Optional[Config] = None,
+               config_path: Optional[Path] = None) -> CheckResult:
+    from .io.read import read_source
+
+    src = read_source(Path(path), sheet)
+    cfg = config or resolve_config(Path(path), config_path)
+    return check_grids(src.grids, cfg, extra_findings=src.findings, source=str(path), only_sheet=sheet)
+
+
+def sample_path() -> Path:
+    """The bundled real 2023 table, as a workbook made by the text importer."""
+    return Path(__file__).parent / "data" / "sample_2023.xlsx"
+
+
+def sample_text_path() -> Path:
+    return Path(__file__).parent / "data" / "sample_2023.txt"

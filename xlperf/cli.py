@@ -1,0 +1,278 @@
+"""Command line: ``xlperf check | split | export | fix | rules | import-text | build-workbook``.
+
+Exit codes: 0 no errors, 1 errors found (or refused because of them), 2 the input could not
+be read or an argument is wrong. Never a traceback for bad input (set XLPERF_DEBUG=1 to see one).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Callable, List, Optional
+
+import typer
+from rich.console import Console
+
+from . import __version__
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=False,
+    help="xlperf：部门预算项目绩效目标申报表 校验、拆分与导出（validate, split and export performance-target tables）",
+    rich_markup_mode=None,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _fail(message: str, code: int = EXIT_UNREADABLE) -> "typer.Exit":
+    err.print(f"[bold red]错误：[/]{message}", highlight=False)
+    return typer.Exit(code)
+
+
+def guarded(fn: Callable[[], int]) -> int:
+    """Turn every expected failure into a clear message and exit code 2."""
+    from .core.config import ConfigError
+    from .io.atomic import OutputError
+    from .io.read import InputError
+
+    try:
+        return fn()
+    except (InputError, ConfigError, OutputError) as e:
+        raise _fail(str(e))
+    except typer.Exit:
+        raise
+    except KeyboardInterrupt:
+        raise _fail("已中断（interrupted）", 130)
+    except MemoryError:
+        raise _fail("文件过大，内存不足（out of memory）")
+    except Exception as e:  # noqa: BLE001 - the clerk gets a sentence, developers get XLPERF_DEBUG
+        if os.environ.get("XLPERF_DEBUG"):
+            raise
+        raise _fail(f"处理时发生内部错误：{type(e).__name__}: {e}。请将文件和此信息反馈给开发者（internal error; set XLPERF_DEBUG=1 for details）", 3)
+
+
+def _input_or_sample(path: Optional[Path]) -> Path:
+    from .api import sample_path
+
+    if path is not None:
+        return path
+    p = sample_path()
+    err.print(f"[dim]未指定文件，使用内置示例：{p.name}（遂宁市委政法委 2023 年部门预算项目绩效目标表，22个项目）[/]", highlight=False)
+    err.print("[dim]No file given: checking the bundled sample table.[/]", highlight=False)
+    return p
+
+
+@app.command()
+def check(
+    path: Optional[Path] = typer.Argument(None, help="要校验的 .xlsx/.xlsm/.txt 文件；省略则校验内置示例"),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="只校验这个工作表"),
+    config: Optional[Path] = typer.Option(None, "--config", help="规则配置 xlperf.toml"),
+    fmt: Format = typer.Option(Format.text, "--format", help="text：中文摘要；json：机器可读"),
+    mark: Optional[Path] = typer.Option(None, "--mark", help="另存一份带标记的副本（原文件不变）"),
+    expected_total: Optional[float] = typer.Option(None, "--expected-total", help="期望权重合计（默认90，可设100）"),
+) -> None:
+    """校验绩效目标表：每个项目的权重合计、每条问题所在单元格和中文说明。"""
+
+    def run() -> int:
+        from .api import check_path, resolve_config
+
+        src = _input_or_sample(path)
+        cfg = resolve_config(src, config)
+        if expected_total is not None:
+            cfg = cfg.model_copy(update={"expected_total": expected_total})
+        if mark is not None:
+            from .io.atomic import check_output
+
+            check_output(mark, src)
+        result = check_path(src, sheet=sheet, config=cfg)
+        if fmt is Format.json:
+            sys.stdout.write(json.dumps(result.report.to_json_dict(), ensure_ascii=False, indent=2) + "\n")
+        else:
+            from .render import render_report
+
+            render_report(result.report, out)
+        if mark is not None:
+            from .excel.commands import mark_file
+
+            mark_file(src, mark, result)
+            err.print(f"已写出带标记的副本：{mark}（marked copy written）", highlight=False)
+        return EXIT_ERRORS if result.report.has_errors else EXIT_OK
+
+    raise typer.Exit(guarded(run))
+
+
+@app.command()
+def split(
+    path: Optional[Path] = typer.Argument(None, help="输入文件；省略则使用内置示例"),
+    output: Path = typer.Option(..., "-o", "--output", help="输出 .xlsx / .csv / .json"),
+    sheet: Optional[str] = typer.Option(None, "--sheet"),
+    config: Optional[Path] = typer.Option(None, "--config"),
+) -> None:
+    """拆分合并单元格：每个指标一行、每个字段填满的清洗记录。"""
+
+    def run() -> int:
+        from .api import check_path
+        from .io.atomic import check_output
+        from .io.records_out import write_records
+
+        src = _input_or_sample(path)
+        check_output(output, src)
+        result = check_path(src, sheet=sheet, config_path=config)
+        recs = result.records()
+        write_records(recs, output)
+        err.print(f"已写出 {len(recs)} 条记录：{output}（{len(recs)} records written）", highlight=False)
+        return EXIT_OK
+
+    raise typer.Exit(guarded(run))
+
+
+@app.command()
+def export(
+    path: Optional[Path] = typer.Argument(None, help="输入文件；省略则使用内置示例"),
+    output: Path = typer.Option(..., "-o", "--output", help="报送用 .xlsx"),
+    sheet: Optional[str] = typer.Option(None, "--sheet"),
+    config: Optional[Path] = typer.Option(None, "--config"),
+    force: bool = typer.Option(False, "--force", help="存在错误时仍然导出"),
+) -> None:
+    """导出报送用工作簿：规范格式、重新合并项目单元格、附清洗记录和权重合计。"""
+
+    def run() -> int:
+        from .api import check_path
+        from .io.atomic import check_output
+        from .io.export_xlsx import write_export
+
+        src = _input_or_sample(path)
+        check_output(output, src)
+        result = check_path(src, sheet=sheet, config_path=config)
+        if result.report.has_errors and not force:
+            from .render import render_errors_brief
+
+            render_errors_brief(result.report, err)
+            err.print(
+                f"[bold red]存在 {result.report.summary.errors} 个错误，未导出。[/]修正后再导出，或加 --force 强制导出。"
+                "（errors remain; fix them or use --force）",
+                highlight=False,
+            )
+            return EXIT_ERRORS
+        write_export(result, output)
+        err.print(f"已导出：{output}（exported）", highlight=False)
+        return EXIT_OK
+
+    raise typer.Exit(guarded(run))
+
+
+@app.command()
+def fix(
+    path: Path = typer.Argument(..., help="输入 .xlsx/.xlsm"),
+    output: Path = typer.Option(..., "-o", "--output", help="修正后的副本"),
+    sheet: Optional[str] = typer.Option(None, "--sheet"),
+    config: Optional[Path] = typer.Option(None, "--config"),
+) -> None:
+    """自动修正安全的问题（全角符号、文本数字、方向缺失等），写到新文件；再运行一次不会再改。"""
+
+    def run() -> int:
+        from .excel.commands import fix_file
+        from .io.atomic import check_output
+
+        check_output(output, path)
+        changed = fix_file(path, output, sheet=sheet, config_path=config)
+        err.print(f"已修正 {changed} 个单元格：{output}（{changed} cells fixed）", highlight=False)
+        return EXIT_OK
+
+    raise typer.Exit(guarded(run))
+
+
+@app.command()
+def rules(fmt: Format = typer.Option(Format.text, "--format")) -> None:
+    """列出全部校验规则（代码、级别、说明）。"""
+
+    def run() -> int:
+        from .core.model import SEVERITY_ZH
+        from .core.rules import all_rules
+
+        rs = all_rules()
+        if fmt is Format.json:
+            data = [{"code": r.code, "slug": r.slug, "severity": r.severity, "title": r.title,
+                     "fixable": r.fixable, "message": r.message} for r in rs]
+            sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        else:
+            for r in rs:
+                fixable = "  [可自动修正]" if r.fixable else ""
+                out.print(f"{r.code}  {SEVERITY_ZH[r.severity]}  {r.title}{fixable}", highlight=False)
+        return EXIT_OK
+
+    raise typer.Exit(guarded(run))
+
+
+@app.command("import-text")
+def import_text_cmd(
+    path: Path = typer.Argument(..., help="从PDF复制出的制表符分隔文本"),
+    output: Path = typer.Option(..., "-o", "--output", help="输出 .xlsx"),
+) -> None:
+    """把从PDF复制的文本导入为规范格式的工作簿（修复错位、合并项目单元格），并报告每处修复。"""
+
+    def run() -> int:
+        from .io.atomic import check_output
+        from .io.layout_xlsx import write_import_workbook
+        from .io.read import read_text_import
+
+        check_output(output, path)
+        result = read_text_import(path)
+        write_import_workbook(output, result)
+        err.print(f"已导入：{output}，修复与说明 {len(result.findings)} 条（见“导入记录”工作表）", highlight=False)
+        return EXIT_OK
+
+    raise typer.Exit(guarded(run))
+
+
+@app.command("build-workbook")
+def build_workbook_cmd(
+    output: Path = typer.Option(Path("workbook/PerfTemplate.xlsm"), "-o", "--output"),
+) -> None:
+    """生成 PerfTemplate.xlsm（功能区、VBA、示例、规则说明、配置）。"""
+
+    def run() -> int:
+        from .xlsm.build import build_workbook
+
+        build_workbook(output)
+        err.print(f"已生成：{output}", highlight=False)
+        return EXIT_OK
+
+    raise typer.Exit(guarded(run))
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        out.print(f"xlperf {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    ctx: typer.Context,
+    version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True, help="显示版本"),
+) -> None:
+    if ctx.invoked_subcommand is None:
+        out.print(ctx.get_help())
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    try:
+        app(args=argv, prog_name="xlperf", standalone_mode=True)
+    except SystemExit as e:
+        raise e
+
+
+if __name__ == "__main__":
+    main()
