@@ -75,19 +75,29 @@ def _input_or_sample(path: Optional[Path]) -> Path:
 
 @app.command()
 def check(
-    path: Optional[Path] = typer.Argument(None, help="要校验的 .xlsx/.xlsm/.txt 文件；省略则校验内置示例"),
+    paths: Optional[List[Path]] = typer.Argument(None, help="要校验的 .xlsx/.xlsm/.txt 文件或文件夹（可多个）；省略则校验内置示例"),
     sheet: Optional[str] = typer.Option(None, "--sheet", help="只校验这个工作表"),
     config: Optional[Path] = typer.Option(None, "--config", help="规则配置 xlperf.toml"),
     fmt: Format = typer.Option(Format.text, "--format", help="text：中文摘要；json：机器可读"),
     mark: Optional[Path] = typer.Option(None, "--mark", help="另存一份带标记的副本（原文件不变）"),
     expected_total: Optional[float] = typer.Option(None, "--expected-total", help="期望权重合计（默认90，可设100）"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="批量校验时的并行进程数（默认为CPU核数）"),
+    summary: Optional[Path] = typer.Option(None, "--summary", help="批量校验时另存汇总工作簿 .xlsx"),
 ) -> None:
-    """校验绩效目标表：每个项目的权重合计、每条问题所在单元格和中文说明。"""
+    """校验绩效目标表：每个项目的权重合计、每条问题所在单元格和中文说明。多个文件或文件夹则批量校验。"""
 
     def run() -> int:
         from .api import check_path, resolve_config
 
-        src = _input_or_sample(path)
+        given = list(paths or [])
+        if len(given) > 1 or (len(given) == 1 and given[0].is_dir()):
+            if mark is not None or sheet is not None:
+                raise typer.BadParameter("批量校验时不能使用 --mark 或 --sheet（not with several files）")
+            cfg = resolve_config(None, config)
+            if expected_total is not None:
+                cfg = cfg.model_copy(update={"expected_total": expected_total})
+            return _batch(given, cfg)
+        src = _input_or_sample(given[0] if given else None)
         cfg = resolve_config(src, config)
         if expected_total is not None:
             cfg = cfg.model_copy(update={"expected_total": expected_total})
@@ -108,6 +118,37 @@ def check(
             mark_file(src, mark, result)
             err.print(f"已写出带标记的副本：{mark}（marked copy written）", highlight=False)
         return EXIT_ERRORS if result.report.has_errors else EXIT_OK
+
+    def _batch(given: List[Path], cfg) -> int:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+        from .batch import expand_paths, run_batch, write_batch_workbook
+        from .io.read import InputError
+
+        files = expand_paths(given)
+        if not files:
+            raise InputError("没有找到可校验的文件（.xlsx/.xlsm/.txt）（no files found）")
+        if summary is not None:
+            from .io.atomic import check_output
+
+            check_output(summary, *files)
+        with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as prog:
+            task = prog.add_task("校验中", total=len(files))
+            report = run_batch(files, cfg, jobs, on_done=lambda r: prog.advance(task))
+        if fmt is Format.json:
+            sys.stdout.write(json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n")
+        else:
+            from .render import render_batch
+
+            render_batch(report, out)
+        if summary is not None:
+            write_batch_workbook(report, summary)
+            err.print(f"已写出汇总工作簿：{summary}", highlight=False)
+        s = report.summary
+        if s["unreadable"] == s["files"]:
+            return EXIT_UNREADABLE
+        return EXIT_ERRORS if s["files_with_errors"] or s["unreadable"] else EXIT_OK
 
     raise typer.Exit(guarded(run))
 

@@ -70,3 +70,20 @@ def render_errors_brief(report: Report, console: Console, limit: int = 10) -> No
         console.print(f"[red]错误[/] {f.code} {f.cell or ''}  {f.message}", highlight=False)
     if len(errors) > limit:
         console.print(f"……共 {len(errors)} 个错误", highlight=False)
+
+
+def render_batch(report, console: Console) -> None:
+    t = RichTable(title="批量校验汇总", header_style="bold")
+    for col, just in (("文件", "left"), ("项目", "right"), ("指标", "right"), ("错误", "right"), ("警告", "right"), ("说明", "left")):
+        t.add_column(col, justify=just, overflow="fold")
+    for r in report.files:
+        if not r.readable:
+            t.add_row(r.file, "—", "—", "—", "—", r.error or "", style="red")
+            continue
+        note = ("权重不符：" + "、".join(r.projects_weight_off[:3]) + ("……" if len(r.projects_weight_off) > 3 else "")) if r.projects_weight_off else ""
+        t.add_row(r.file, str(r.projects), str(r.indicators), str(r.errors), str(r.warnings), note,
+                  style="yellow" if r.errors else None)
+    console.print(t)
+    s = report.summary
+    console.print(f"[bold]合计[/]：{s['files']} 个文件（无法读取 {s['unreadable']}，有错误 {s['files_with_errors']}），"
+                  f"{s['projects']} 个项目，错误 {s['errors']}，警告 {s['warnings']}", highlight=False)
