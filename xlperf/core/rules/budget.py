@@ -1,5 +1,162 @@
-"""Rules of this family are registered here."""
+"""BG: budget — 预算数 of projects, units and the department, and cost indicators against it."""
 
 from __future__ import annotations
 
-from .registry import Hit, rule  # noqa: F401
+from ..normalise import is_money, is_percent, money_factor
+from ._common import COST_LEVEL2, icell, num, pcell, short, signed
+from .registry import Hit, rule
+
+MONEY_TOLERANCE = 0.005  # 万元: amounts are compared to the cent of 万元 (0.01)
+
+
+@rule(
+    "BG001",
+    "budget-invalid",
+    "error",
+    "project",
+    "{cell} 项目“{project}”的{problem}（budget missing, not a number or ≤ 0）",
+    title="预算数缺失、不是数字或不大于0",
+)
+def budget_invalid(project, ctx):
+    """
+    问题：项目的预算数为空、不是数字，或不大于0。
+
+    原因：预算数是审核“资金与目标是否匹配”（适当性）和成本指标的依据，
+    也要与单位、部门的合计核对。表头或“金额单位”行注明单位（默认万元）。
+
+    反例：预算数为空、写“待定”、写“0”。
+
+    正例：预算数 7.30（万元）。
+    """
+    if "budget" not in ctx.table.columns:
+        return None
+    b = project.budget
+    if b is not None and b > 0:
+        return None
+    raw = project.raw.get("budget")
+    if b is not None:
+        problem = f"预算数为{num(b)}万元，必须大于0"
+    elif raw is None or raw == "":
+        problem = "预算数为空"
+    else:
+        problem = f"预算数“{short(raw)}”不是数字"
+    return Hit(cell=pcell(ctx, project, "budget"), row=project.row_first, params={"problem": problem})
+
+
+def _department_projects(table, dept):
+    if len(table.departments) == 1:
+        return table.projects
+    codes = [d.code for d in table.departments]
+    if dept.code is None or codes.count(dept.code) != 1:
+        return None  # cannot tell which projects belong to it
+    return [p for p in table.projects if p.department_code == dept.code]
+
+
+@rule(
+    "BG002",
+    "budget-total",
+    "error",
+    "table",
+    "{cell} {kind}“{name}”的预算数为{budget}万元，所属项目合计为{total}万元（相差{diff}万元）（total ≠ sum of projects）",
+    title="部门或单位预算数不等于所属项目合计",
+)
+def budget_total(table, ctx):
+    """
+    问题：部门行（如“208-……部门”）或单位行的预算数，不等于其下所有项目预算数之和
+    （按0.01万元比较）。
+
+    原因：部门、单位行是汇总数，必须与明细一致；不一致说明漏了项目、多抄了项目，
+    或某个项目的预算数填错。有项目预算数缺失或不是数字时（见BG001）先不比较。
+
+    反例：部门行3,346.95，22个项目合计3,340.95。
+
+    正例：部门行3,346.95，22个项目合计3,346.95。
+    """
+    hits = []
+    pairs = []
+    for d in table.departments:
+        ps = _department_projects(table, d)
+        if d.budget is not None and ps is not None:
+            pairs.append(("部门", d.name, d.budget, d.budget_cell, d.row, ps))
+    for u in table.units:
+        if u.budget is not None:
+            pairs.append(("单位", u.name, u.budget, u.budget_cell, u.row,
+                          [table.projects[i] for i in u.project_indices]))
+    for kind, name, budget, cell, row, ps in pairs:
+        if any(p.budget is None for p in ps):
+            continue  # BG001
+        total = sum(p.budget for p in ps)
+        if abs(total - budget) <= MONEY_TOLERANCE:
+            continue
+        hits.append(Hit(cell=cell, row=row, params={
+            "kind": kind, "name": name, "budget": _money(budget), "total": _money(total),
+            "diff": signed(round(budget - total, 2))}))
+    return hits or None
+
+
+def _money(x: float) -> str:
+    return f"{x:,.2f}"
+
+
+def _is_cost(ind) -> bool:
+    return ind.level1 == "成本指标" or ind.level2 in COST_LEVEL2
+
+
+@rule(
+    "BG003",
+    "cost-above-budget",
+    "error",
+    "indicator",
+    "{cell} 成本指标“{name}”为{amount}万元（{target}{measure}），超过项目预算数{budget}万元（cost above the project budget）",
+    title="成本指标金额超过项目预算数",
+)
+def cost_above_budget(ind, project, ctx):
+    """
+    问题：成本指标（一级“成本指标”，或二级“成本指标”“经济成本指标”等）以金额计量，
+    换算为万元后超过了项目的预算数。
+
+    原因：成本指标说明项目花多少钱，不能超过项目本身的预算；公开的目标表中，成本总额
+    通常正好等于预算数。超出多半是单位写错（元写成万元）或抄错了数。
+    按度量单位换算：元÷10000，千元÷10，亿元×10000。按人、按月的单价（元/人）不比较。
+
+    反例：预算数90万元，成本指标“项目总成本 ≤ 900 万元”。
+
+    正例：预算数90万元，成本指标“项目总成本 ≤ 90 万元”。
+    """
+    t = ind.target
+    if type(t) is not float or not _is_cost(ind):
+        return None
+    factor = money_factor(ind.measure)
+    b = project.budget
+    if factor is None or b is None:
+        return None
+    amount = t * factor
+    if amount <= b + MONEY_TOLERANCE:
+        return None
+    return Hit(cell=icell(ctx, ind, "target"), row=ind.row, params={
+        "name": ind.name, "amount": num(amount), "target": num(t), "measure": ind.measure, "budget": num(b)})
+
+
+@rule(
+    "BG004",
+    "cost-unit",
+    "warning",
+    "indicator",
+    "{cell} 成本指标“{name}”的度量单位“{measure}”既不是金额（元、万元等）也不是%（cost indicator not in money or %）",
+    title="成本指标的单位既不是金额也不是%",
+)
+def cost_unit(ind, project, ctx):
+    """
+    问题：成本指标的度量单位既不是金额（元、万元、千元、亿元、元/人等），也不是%（如成本控制率）。
+
+    原因：成本指标说明花了多少钱或成本控制在什么比例，应以金额或百分比计量；
+    单位是“次”“人”等时，多半是把数量指标放在了成本指标下。
+
+    反例：成本指标 | 经济成本指标 | 培训场次 | ≤ | 5 | 次
+
+    正例：成本指标 | 经济成本指标 | 培训成本 | ≤ | 10 | 万元
+    """
+    m = ind.measure
+    if m is None or not _is_cost(ind) or is_money(m) or is_percent(m) or ind.is_placeholder:
+        return None
+    return Hit(cell=icell(ctx, ind, "measure"), row=ind.row, params={"name": ind.name, "measure": m})

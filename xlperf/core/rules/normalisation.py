@@ -1,5 +1,172 @@
-"""Rules of this family are registered here."""
+"""NM: normalisation — values that are right but written in a non-standard way; all fixable.
+
+At most one rule proposes a fix for a given cell: NM003 (stray spaces) yields to the
+rule that rewrites the whole value (NM001, NM002, TX003, VL006, VL007).
+"""
 
 from __future__ import annotations
 
-from .registry import Hit, rule  # noqa: F401
+from ..normalise import clean_text, has_stray_space, normalise_comparator, normalise_measure, parse_number
+from ._common import LABEL, cell_number, fix, icell, pcell, short
+from .registry import Hit, rule
+
+_NM_FIELDS = (("comparator", "nm:comparator"), ("measure", "nm:measure"), ("direction", "nm:direction"))
+
+
+def _canonical(ind, field):
+    raw = ind.raw.get(field)
+    if field == "comparator":
+        return normalise_comparator(raw)[0]
+    if field == "measure":
+        return normalise_measure(raw)[0]
+    return ind.direction
+
+
+@rule(
+    "NM001",
+    "non-canonical-spelling",
+    "warning",
+    "indicator",
+    "{cell} {field}“{old}”应规范写作“{new}”（non-canonical spelling）",
+    title="指标性质、方向性或单位的写法不规范",
+    fixable=True,
+)
+def non_canonical_spelling(ind, project, ctx):
+    """
+    问题：指标性质、指标方向性或度量单位的意思能识别，但写法不规范：如“>=”“≧”“不低于”
+    应为“≥”，“<=”“不超过”应为“≤”，全角“＝”应为“=”，“正向”应为“正向指标”，
+    “百分比”“％”应为“%”。
+
+    原因：xlperf 能识别这些写法，但财政部门的系统和其他人的公式未必能；统一写法便于汇总和评分。
+    可自动修正为规范写法。
+
+    反例：指标性质 >=，度量单位 百分比，指标方向性 正向
+
+    正例：指标性质 ≥，度量单位 %，指标方向性 正向指标
+    """
+    notes = ind.notes
+    if "nm:comparator" not in notes and "nm:measure" not in notes and "nm:direction" not in notes:
+        return None
+    if ind.is_placeholder:
+        return None
+    hits = []
+    for field, note in _NM_FIELDS:
+        if note not in notes:
+            continue
+        if field == "comparator" and "comparator" in ind.origin:
+            continue  # the column said 定量指标; the symbol came from the 指标值 cell
+        if field == "measure" and ind.comparator == "定性":
+            continue  # VL006 clears it
+        old, new = ind.raw.get(field), _canonical(ind, field)
+        if new is None:
+            continue
+        cell = icell(ctx, ind, field)
+        hits.append(Hit(cell=cell, row=ind.row, params={"field": LABEL[field], "old": old, "new": new},
+                        fix=fix(ctx, cell, old, new, f"{LABEL[field]}改为规范写法“{new}”")))
+    return hits or None
+
+
+_HOW = {"text": "以文本保存", "fullwidth": "使用了全角数字", "thousands": "以文本保存并带千位分隔符"}
+
+
+def _number_hit(ctx, cell, row, field, raw):
+    n = parse_number(raw)
+    if n.value is None or n.kind not in _HOW:
+        return None
+    new = cell_number(n.value)
+    return Hit(cell=cell, row=row, params={"field": LABEL[field], "old": raw, "how": _HOW[n.kind], "new": new},
+               fix=fix(ctx, cell, raw, new, f"{LABEL[field]}改为数值{new}"))
+
+
+@rule(
+    "NM002",
+    "number-as-text",
+    "warning",
+    "indicator",
+    "{cell} {field}“{old}”{how}，应改为数值{new}（number stored as text）",
+    title="数字以文本、全角或带千位分隔符的形式保存",
+    fixable=True,
+)
+def number_as_text(ind, project, ctx):
+    """
+    问题：权重、指标值或预算数看起来是数字，但以文本形式保存（单元格左上角有绿色三角），
+    或使用了全角数字（８０），或文本中带千位分隔符（3,346.95）。
+
+    原因：以文本保存的数字不参加Excel的求和，权重合计、预算合计会算错，财政系统导入时也可能
+    报错。xlperf 能读出其数值并继续校验；可自动修正为数值。
+
+    反例：权重单元格内容为文本“20”；预算数为文本“3,346.95”；指标值为“９５”。
+
+    正例：权重为数值20；预算数为数值3346.95；指标值为数值95。
+    """
+    hits = None
+    if ind is project.indicators[0] and "budget" in ctx.table.columns:
+        raw = project.raw.get("budget")
+        if isinstance(raw, str):  # the project's budget, checked once, on its first row
+            h = _number_hit(ctx, pcell(ctx, project, "budget"), project.row_first, "budget", raw)
+            if h is not None:
+                hits = [h]
+    notes = ind.notes
+    if "nm:target" not in notes and "nm:weight" not in notes:
+        return hits
+    for field in ("target", "weight"):
+        if f"nm:{field}" in notes:
+            h = _number_hit(ctx, icell(ctx, ind, field), ind.row, field, ind.raw.get(field))
+            if h is not None:
+                hits = hits or []
+                hits.append(h)
+    return hits
+
+
+# field -> notes that mean another rule already rewrites the whole cell
+_SHORT_FIELDS = (
+    ("level1", ("filled:level1", "alias:level1")),
+    ("level2", ("filled:level2", "alias:level2")),
+    ("comparator", ("nm:comparator",)),
+    ("target", ("nm:target", "split:target")),
+    ("measure", ("nm:measure",)),
+    ("weight", ("nm:weight",)),
+    ("direction", ("nm:direction", "unknown:direction")),
+)
+
+
+@rule(
+    "NM003",
+    "stray-whitespace",
+    "info",
+    "indicator",
+    "{cell} {field}“{old}”的首尾有多余的空格或换行（stray spaces or line breaks）",
+    title="短字段中有多余的空格或换行",
+    fixable=True,
+)
+def stray_whitespace(ind, project, ctx):
+    """
+    问题：一级指标、二级指标、指标性质、指标值、度量单位、权重或方向性单元格的首尾有空格、
+    全角空格或换行。
+
+    原因：看不见的空格会让筛选、数据透视和财政系统的匹配失败（“≥ ”不等于“≥”）。
+    xlperf 读取时已忽略它们；可自动去掉多余的空白。
+
+    反例：度量单位为“% ”；指标方向性为“正向指标⏎”。
+
+    正例：度量单位为“%”；指标方向性为“正向指标”。
+    """
+    raw = ind.raw
+    hits = None
+    for field, skip in _SHORT_FIELDS:
+        v = raw.get(field)
+        if type(v) is not str or not has_stray_space(v):
+            continue
+        notes = ind.notes
+        if any(n in notes for n in skip):
+            continue
+        if field == "measure" and ind.comparator == "定性":
+            continue  # VL006 clears it
+        if ind.is_placeholder:
+            return None
+        new = clean_text(v)
+        cell = icell(ctx, ind, field)
+        hits = hits or []
+        hits.append(Hit(cell=cell, row=ind.row, params={"field": LABEL[field], "old": short(v)},
+                        fix=fix(ctx, cell, v, new, f"去掉{LABEL[field]}首尾的空白")))
+    return hits

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .registry import read_rule
+from ..normalise import compact
+from ._common import LABEL, icell, pcell, real, short
+from .registry import Hit, read_rule, rule
 
 read_rule(
     "ST001",
@@ -81,3 +83,239 @@ read_rule(
     正例：备注写在“豁免”列旁的说明列，或删除。
     """,
 )
+
+
+# --- rules run on the built Table -------------------------------------------------
+
+@rule(
+    "ST002",
+    "orphan-indicator",
+    "error",
+    "table",
+    "{cell} 第{row}行的指标“{name}”上方没有项目名称，不属于任何项目（indicator row outside any project）",
+    title="指标行不属于任何项目",
+)
+def orphan_indicator(table, ctx):
+    """
+    问题：一行指标出现在第一个项目之前，上方没有任何项目名称，无法归入项目。
+
+    原因：项目的预算数、年度目标和权重合计都按项目计算，不属于任何项目的指标既不能
+    计入权重合计，也不会出现在清洗后的记录中。常见于删掉了项目名称所在行，或项目名称
+    的合并单元格没有覆盖到表格最上面的几行。
+
+    反例：表头下第一行直接是“产出指标 | 数量指标 | 培训次数 | ≥ | 5 | 次 | 20”，
+    “项目名称”列为空。
+
+    正例：在该行（或其合并区域的第一行）填写项目名称、预算数和年度目标。
+    """
+    hits = []
+    for ind in table.orphans:
+        if ind.is_placeholder:
+            continue
+        hits.append(Hit(cell=table.cell("project", ind.row) or icell(ctx, ind, "name"), row=ind.row,
+                        params={"name": ind.name}))
+    return hits or None
+
+
+@rule(
+    "ST003",
+    "conflicting-project-fields",
+    "error",
+    "project",
+    "{cell} 项目“{project}”的{field}前后不一致：{values}（conflicting project fields）",
+    title="同一项目内项目字段不一致",
+)
+def conflicting_project_fields(project, ctx):
+    """
+    问题：同一个项目的区域内，预算数或年度目标出现了两个或更多不同的值。
+
+    原因：单位名称、项目名称、预算数和年度目标应当合并单元格、在项目的各行中只出现一次。
+    出现不同的值，说明合并区域被拆开后各行填得不一样，或两个项目被写成了一个；
+    无法判断哪个值是对的，预算和权重的校验都会出错。
+
+    反例：项目“培训经费”第一行预算数10，第三行预算数又写了12。
+
+    正例：预算数10只写在项目第一行，并与项目的其余行合并为一个单元格。
+    """
+    hits = []
+    for field, vals in project.seen.items():
+        if len(vals) < 2:
+            continue
+        row = vals[1][0]
+        hits.append(Hit(
+            cell=ctx.table.cell(field, row), row=row,
+            params={"field": LABEL.get(field, field),
+                    "values": "；".join(f"第{r}行“{short(v)}”" for r, v in vals)},
+        ))
+    return hits or None
+
+
+@rule(
+    "ST004",
+    "placeholder-row",
+    "warning",
+    "indicator",
+    "{cell} 第{row}行只有“{level}”，没有三级指标、指标性质、指标值和权重，是空的模板行（placeholder row）",
+    title="空的模板行",
+)
+def placeholder_row(ind, project, ctx):
+    """
+    问题：一行只填了一级或二级指标名称，没有三级指标、指标性质、指标值和权重。
+
+    原因：模板里预留的二级指标行（如“成本指标”“可持续影响指标”）没有用到时常被原样留下。
+    这种行不能评分，提交前应删除，或补全为完整的指标。其他规则都跳过这种行。
+
+    反例：产出指标 | 成本指标 |（空）|（空）|（空）|（空）|（空）
+
+    正例：删除该行；或补全为 产出指标 | 成本指标 | 培训成本 | ≤ | 10 | 万元 | 10 | 反向指标
+    """
+    if not ind.is_placeholder:
+        return None
+    field = "level2" if ind.level2 else "level1"
+    return Hit(cell=icell(ctx, ind, field), row=ind.row,
+               params={"level": ind.level2 or ind.level1 or "（空行）"})
+
+
+@rule(
+    "ST005",
+    "duplicate-indicator",
+    "warning",
+    "project",
+    "{cell} 三级指标“{name}”在项目“{project}”中重复出现（第{first}行已有）（duplicate indicator）",
+    title="项目内三级指标重复",
+)
+def duplicate_indicator(project, ctx):
+    """
+    问题：同一个项目中，两行的三级指标名称相同。
+
+    原因：重复的指标会重复占用权重，评分时同一件事被计算两次；通常是复制行后忘了改名。
+    比较时忽略空格和全角/半角差别。
+
+    反例：项目中有两行“培训次数 ≥ 5 次”。
+
+    正例：合并为一行并调整权重，或把第二行改为另一项指标（如“培训人数”）。
+    """
+    first: dict[str, int] = {}
+    hits = None
+    for ind in real(project, ctx):
+        if not ind.name:
+            continue
+        key = compact(ind.name)
+        if key in first:
+            hits = hits or []
+            hits.append(Hit(cell=icell(ctx, ind, "name"), row=ind.row,
+                            params={"name": ind.name, "first": first[key]}))
+        else:
+            first[key] = ind.row
+    return hits
+
+
+@rule(
+    "ST006",
+    "annual-goal-weak",
+    "warning",
+    "project",
+    "{cell} 项目“{project}”的年度目标{problem}（annual goal missing, too short or equal to the project name）",
+    title="年度目标缺失、过短或与项目名称相同",
+)
+def annual_goal_weak(project, ctx):
+    """
+    问题：项目的年度目标为空、字数少于配置的最少字数（goal_min_length，默认10个字），
+    或与项目名称完全相同。
+
+    原因：年度目标要说明这笔钱一年内要做成什么、做到什么程度（指向明确、细化量化），
+    是审核完整性的第一项。照抄项目名称或只写几个字，无法判断资金与目标是否匹配。
+
+    反例：项目“政法宣传经费”，年度目标写“政法宣传经费”或“宣传”。
+
+    正例：“与市级主流媒体合作开展政法宣传，全年发布宣传稿件不少于30条，群众知晓率达到80%以上。”
+    """
+    if "goal" not in ctx.table.columns or not real(project, ctx):
+        return None
+    goal = project.goal
+    min_len = ctx.config.goal_min_length
+    if not goal:
+        problem = "为空"
+    elif project.name and compact(goal) == compact(project.name):
+        problem = f"与项目名称相同：“{short(goal)}”"
+    elif len(compact(goal)) < min_len:
+        problem = f"只有{len(compact(goal))}个字（至少{min_len}个字）：“{goal}”"
+    else:
+        return None
+    return Hit(cell=pcell(ctx, project, "goal"), row=project.row_first, params={"problem": problem})
+
+
+@rule(
+    "ST009",
+    "indicator-without-name",
+    "error",
+    "indicator",
+    "{cell} 第{row}行填了{what}，但没有三级指标名称（indicator values without a name）",
+    title="有指标值或权重但没有三级指标名称",
+)
+def indicator_without_name(ind, project, ctx):
+    """
+    问题：一行填了指标性质、指标值或权重，但“三级指标”为空。
+
+    原因：没有名称的指标无法理解、无法评分，却仍然占用权重。常见于从其他表复制数值时
+    漏了名称列，或名称被误放进了别的列。
+
+    反例：产出指标 | 数量指标 |（空）| ≥ | 88 | 人 | 20
+
+    正例：产出指标 | 数量指标 | 培训人数 | ≥ | 88 | 人 | 20
+    """
+    if ind.name or ind.is_placeholder:
+        return None
+    raw = ind.raw
+    parts = [f"{LABEL[f]}“{short(raw.get(f))}”" for f in ("comparator", "target", "weight")
+             if raw.get(f) not in (None, "")]
+    return Hit(cell=icell(ctx, ind, "name"), row=ind.row, params={"what": "、".join(parts)})
+
+
+@rule(
+    "ST011",
+    "too-few-indicators",
+    "warning",
+    "project",
+    "{cell} 项目“{project}”只有{count}个三级指标，少于3个（too few indicators）",
+    title="项目的三级指标少于3个",
+)
+def too_few_indicators(project, ctx):
+    """
+    问题：一个项目的三级指标少于3个。
+
+    原因：绩效目标应从产出、效益、满意度等方面细化量化；一两个指标无法覆盖数量、质量、
+    时效和效益。有的地方文件明确要求自设指标“总数不得少于3个”。
+
+    反例：项目只有“培训次数 ≥ 5 次”一个指标，权重90。
+
+    正例：至少包括数量、质量（或时效）、效益指标，如培训次数、培训合格率、干部业务能力提升。
+    """
+    n = len(real(project, ctx))
+    if n == 0 or n >= 3:
+        return None
+    return Hit(cell=pcell(ctx, project, "project"), row=project.row_first, params={"count": n})
+
+
+@rule(
+    "ST012",
+    "project-without-indicators",
+    "error",
+    "project",
+    "{cell} 项目“{project}”没有任何三级指标（project without indicators）",
+    title="项目没有任何指标",
+)
+def project_without_indicators(project, ctx):
+    """
+    问题：一个项目有项目名称（和预算数），但下面没有任何实际的指标行（只有空的模板行或什么都没有）。
+
+    原因：没有指标就没有绩效目标，项目无法审核。常见于复制项目时只复制了第一列，或指标
+    被误放到了下一个项目里。出现本问题时，该项目的指标体系和权重规则不再重复报告。
+
+    反例：项目“办公设备购置”只有一行，一级到三级指标都为空。
+
+    正例：为该项目补充产出、效益、满意度指标，权重合计为90。
+    """
+    if real(project, ctx):
+        return None
+    return Hit(cell=pcell(ctx, project, "project"), row=project.row_first)

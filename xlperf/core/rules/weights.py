@@ -1,5 +1,170 @@
-"""Rules of this family are registered here."""
+"""WT: weights — every indicator weighted, each project adding up to the expected total and shares."""
 
 from __future__ import annotations
 
-from .registry import Hit, rule  # noqa: F401
+from ..report import share_breakdown
+from ..taxonomy import LEVEL1
+from ._common import icell, num, pcell, real, short, signed, weight_total
+from .registry import Hit, rule
+
+_LEVEL1 = frozenset(LEVEL1)
+STANDARD_TOTALS = (90.0, 100.0)
+
+
+@rule(
+    "WT001",
+    "weight-invalid",
+    "error",
+    "indicator",
+    "{cell} 三级指标“{name}”的{problem}（weight missing, not a number or ≤ 0）",
+    title="权重缺失、不是数字或不大于0",
+)
+def weight_invalid(ind, project, ctx):
+    """
+    问题：一条指标的权重为空、不是数字，或不大于0。
+
+    原因：权重决定每条指标的分值，自评时按权重计分；没有有效权重的指标无法评分，
+    项目的权重合计也无法核对。
+
+    反例：权重为空、写“二十”、写“0”或“-5”。
+
+    正例：权重写数字20（可以是小数，如7.5）。
+    """
+    w = ind.weight
+    if w is not None and w > 0:
+        return None
+    if ind.is_placeholder:
+        return None
+    raw = ind.raw.get("weight")
+    if w is not None:
+        problem = f"权重为{num(w)}，必须大于0"
+    elif raw is None or raw == "":
+        problem = "权重为空"
+    else:
+        problem = f"权重“{short(raw)}”不是数字"
+    return Hit(cell=icell(ctx, ind, "weight"), row=ind.row, params={"name": ind.name, "problem": problem})
+
+
+def _weight_cell(project, ctx):
+    inds = real(project, ctx)
+    first = inds[0] if inds else None
+    if first is None:
+        return pcell(ctx, project, "project"), project.row_first
+    return icell(ctx, first, "weight"), first.row
+
+
+@rule(
+    "WT002",
+    "weight-total",
+    "error",
+    "project",
+    "{cell} 项目“{project}”的权重合计为{total}，应为{expected}（相差{diff}）（weights do not add up）",
+    title="项目权重合计不等于期望值",
+)
+def weight_total_off(project, ctx):
+    """
+    问题：一个项目所有三级指标的权重之和不等于期望合计（默认90，可在配置中改为100；
+    允许误差见 tolerance）。
+
+    原因：自评时一级指标原则上按产出50、效益30、满意度10、预算执行率10计分（财预〔2020〕10号）。
+    目标表中没有预算执行率一行，它的10分在自评时才加上，所以目标表的权重合计应为90。
+    合计为80、100或110，说明漏了或多了指标、或权重填错。有的系统按100分填写目标表，
+    此时请在配置中设置 expected_total = 100。
+
+    反例：产出20+15+15，效益20，满意度10，合计80。
+
+    正例：产出20+15+15=50，效益30，满意度10，合计90。
+    """
+    if not real(project, ctx):
+        return None
+    total = weight_total(project, ctx)
+    expected = ctx.config.expected_total
+    if abs(total - expected) <= ctx.config.tolerance:
+        return None
+    cell, row = _weight_cell(project, ctx)
+    return Hit(cell=cell, row=row, params={"total": num(total), "expected": num(expected),
+                                           "diff": signed(total - expected)})
+
+
+def _shares_text(values: dict[str, float]) -> str:
+    return "、".join(f"{k}{num(v)}" for k, v in values.items())
+
+
+@rule(
+    "WT003",
+    "level1-shares",
+    "warning",
+    "project",
+    "{cell} 项目“{project}”的一级指标权重为{actual}，原则上应为{expected}（level-1 shares differ）",
+    title="一级指标权重分配不符合50/30/10",
+)
+def level1_shares(project, ctx):
+    """
+    问题：项目的权重合计正确，但各一级指标的权重不是配置的分配（默认产出指标50、
+    效益指标30、满意度指标10；成本指标计入产出指标）。
+
+    原因：财预〔2020〕10号规定一级指标权重“原则上”统一为产出50%、效益30%、满意度10%，
+    “如有特殊情况，一级指标权重可做适当调整”，因此只作警告。只在权重合计正确（WT002不报）、
+    所有一级指标都能识别（TX001不报）、且配置的各项分值之和等于期望合计时检查，避免重复报告。
+
+    反例：产出70、效益10、满意度10（合计90）。
+
+    正例：产出50（数量20、质量15、时效15）、效益30、满意度10。
+    """
+    inds = real(project, ctx)
+    if not inds:
+        return None
+    cfg = ctx.config
+    shares = cfg.shares
+    if abs(sum(shares.values()) - cfg.expected_total) > cfg.tolerance:
+        return None  # the configured shares cannot add up to the expected total: nothing to compare
+    if abs(weight_total(project, ctx) - cfg.expected_total) > cfg.tolerance:
+        return None  # WT002
+    if any(i.level1 not in _LEVEL1 for i in inds):
+        return None  # TX001
+    by = share_breakdown(project, cfg)
+    if all(abs(by.get(k, 0.0) - v) <= cfg.tolerance for k, v in shares.items()):
+        return None
+    actual = {k: by.get(k, 0.0) for k in shares} | {k: v for k, v in by.items() if k not in shares}
+    cell, row = _weight_cell(project, ctx)
+    return Hit(cell=cell, row=row, params={"actual": _shares_text(actual), "expected": _shares_text(shares)})
+
+
+@rule(
+    "WT004",
+    "mixed-totals",
+    "info",
+    "table",
+    "{cell} 本表各项目的权重合计不统一：{detail}，可能混用了不同的模板（projects use different totals）",
+    title="同一张表中项目权重合计有90也有100",
+)
+def mixed_totals(table, ctx):
+    """
+    问题：同一张表中，有的项目权重合计为90，有的为100。
+
+    原因：目标表的权重合计通常为90（预算执行率的10分在自评时加上），也有系统按100填写。
+    同一张表两种都有，多半是从不同模板复制的项目；按配置的期望合计，其中一种会被WT002报为错误。
+    本规则只提示现象，帮助判断该改项目还是改配置（expected_total）。
+
+    反例：项目A合计90，项目B合计100。
+
+    正例：全表项目合计都是90（或都是100，并在配置中设置 expected_total = 100）。
+    """
+    cfg = ctx.config
+    standard = set(STANDARD_TOTALS) | {cfg.expected_total}
+    groups: dict[float, list] = {}
+    for p in table.projects:
+        if not real(p, ctx):
+            continue
+        total = weight_total(p, ctx)
+        for s in standard:
+            if abs(total - s) <= cfg.tolerance:
+                groups.setdefault(s, []).append(p)
+                break
+    if len(groups) < 2:
+        return None
+    odd = next((ps[0] for s, ps in sorted(groups.items()) if abs(s - cfg.expected_total) > cfg.tolerance), None)
+    odd = odd or min(groups.values(), key=len)[0]
+    detail = "；".join(f"合计为{num(s)}的{len(ps)}个项目（如“{ps[0].label}”）" for s, ps in sorted(groups.items()))
+    cell, row = _weight_cell(odd, ctx)
+    return Hit(cell=cell, row=row, params={"detail": detail})

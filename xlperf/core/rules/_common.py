@@ -1,0 +1,70 @@
+"""Small helpers shared by the rule families (not rules themselves)."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from ..model import FIELDS, Fix, Indicator, Project
+from ..normalise import clean_text
+from ..report import weight_breakdown
+from ..taxonomy import LEVEL2
+from .registry import Context
+
+QUANTITATIVE = frozenset(("≥", "≤", "=", ">", "<"))
+# level-2 names of cost indicators (成本指标 as a level-2 is the legacy placement under 产出)
+COST_LEVEL2 = frozenset(LEVEL2["成本指标"]) | {"成本指标"}
+LABEL = FIELDS  # field -> the header a clerk sees
+
+
+def num(x: Optional[float]) -> Any:
+    """A number for a message: float noise rounded away, 90.0 shown as 90."""
+    if x is None:
+        return None
+    r = round(x, 4)
+    return int(r) if r == int(r) else r
+
+
+def signed(x: float) -> str:
+    return f"{num(x):+}"
+
+
+def cell_number(x: float) -> Any:
+    """The value a fix writes into a numeric cell (an int when integral)."""
+    return int(x) if float(x).is_integer() else x
+
+
+def short(v: Any, n: int = 30) -> str:
+    s = clean_text(v) or ""
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def icell(ctx: Context, ind: Indicator, field: str) -> Optional[str]:
+    return ctx.table.indicator_cell(ind, field)
+
+
+def pcell(ctx: Context, project: Project, field: str) -> Optional[str]:
+    return project.cells.get(field) or ctx.table.cell(field, project.row_first)
+
+
+def fix(ctx: Context, cell: Optional[str], old: Any, new: Any, description: str) -> Optional[Fix]:
+    if cell is None:
+        return None
+    return Fix(sheet=ctx.table.sheet, cell=cell, old=old, new=new, description=description)
+
+
+def real(project: Project, ctx: Context) -> list[Indicator]:
+    """The project's non-placeholder indicators, computed once per check."""
+    cache = ctx.cache.setdefault("real", {})
+    got = cache.get(project.index)
+    if got is None:
+        got = cache[project.index] = project.real_indicators()
+    return got
+
+
+def weight_total(project: Project, ctx: Context) -> float:
+    """Sum of the project's weights (placeholders and blanks left out), computed once per check."""
+    cache = ctx.cache.setdefault("weight_total", {})
+    got = cache.get(project.index)
+    if got is None:
+        got = cache[project.index] = weight_breakdown(project, ctx.config)[1]
+    return got
