@@ -38,6 +38,15 @@ def short(v: Any, n: int = 30) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
+def visible(v: Any, n: int = 30) -> str:
+    """Text with its stray whitespace made visible for a message: line breaks as ⏎, end spaces as ␣."""
+    s = str(v).replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎").replace("\u3000", "␣")
+    core = s.strip(" ")
+    lead, trail = len(s) - len(s.lstrip(" ")), len(s) - len(s.rstrip(" "))
+    s = "␣" * lead + core + "␣" * trail
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
 def icell(ctx: Context, ind: Indicator, field: str) -> Optional[str]:
     return ctx.table.indicator_cell(ind, field)
 

@@ -1,14 +1,16 @@
 """NM: normalisation — values that are right but written in a non-standard way; all fixable.
 
-At most one rule proposes a fix for a given cell: NM003 (stray spaces) yields to the
-rule that rewrites the whole value (NM001, NM002, TX003, VL006, VL007).
+At most one rule proposes a fix for a given cell, so one run of fixes settles a table:
+NM003 (stray spaces) yields to the rule that rewrites the whole value (NM001, NM002,
+TX003, VL006, VL007), and NM001 yields to VL010 (≥100% -> =100%).
 """
 
 from __future__ import annotations
 
 from ..normalise import clean_text, has_stray_space, normalise_comparator, normalise_measure, parse_number
-from ._common import LABEL, cell_number, fix, icell, pcell, short
+from ._common import LABEL, cell_number, fix, icell, pcell, visible
 from .registry import Hit, rule
+from .values import equal_fix
 
 _NM_FIELDS = (("comparator", "nm:comparator"), ("measure", "nm:measure"), ("direction", "nm:direction"))
 
@@ -53,15 +55,15 @@ def non_canonical_spelling(ind, project, ctx):
     for field, note in _NM_FIELDS:
         if note not in notes:
             continue
-        if field == "comparator" and "comparator" in ind.origin:
-            continue  # the column said 定量指标; the symbol came from the 指标值 cell
+        if field == "comparator" and ("comparator" in ind.origin or equal_fix(ctx, ind) is not None):
+            continue  # the symbol came from the 指标值 cell (column: 定量指标), or VL010 rewrites it as =
         if field == "measure" and ind.comparator == "定性":
             continue  # VL006 clears it
         old, new = ind.raw.get(field), _canonical(ind, field)
         if new is None:
             continue
         cell = icell(ctx, ind, field)
-        hits.append(Hit(cell=cell, row=ind.row, params={"field": LABEL[field], "old": old, "new": new},
+        hits.append(Hit(cell=cell, row=ind.row, params={"field": LABEL[field], "old": visible(old), "new": new},
                         fix=fix(ctx, cell, old, new, f"{LABEL[field]}改为规范写法“{new}”")))
     return hits or None
 
@@ -74,7 +76,7 @@ def _number_hit(ctx, cell, row, field, raw):
     if n.value is None or n.kind not in _HOW:
         return None
     new = cell_number(n.value)
-    return Hit(cell=cell, row=row, params={"field": LABEL[field], "old": raw, "how": _HOW[n.kind], "new": new},
+    return Hit(cell=cell, row=row, params={"field": LABEL[field], "old": visible(raw), "how": _HOW[n.kind], "new": new},
                fix=fix(ctx, cell, raw, new, f"{LABEL[field]}改为数值{new}"))
 
 
@@ -135,7 +137,7 @@ _SHORT_FIELDS = (
     "stray-whitespace",
     "info",
     "indicator",
-    "{cell} {field}“{old}”的首尾有多余的空格或换行（stray spaces or line breaks）",
+    "{cell} {field}“{old}”中有多余的空格或换行（␣为空格，⏎为换行），应为“{new}”（stray spaces or line breaks）",
     title="短字段中有多余的空格或换行",
     fixable=True,
 )
@@ -162,11 +164,13 @@ def stray_whitespace(ind, project, ctx):
             continue
         if field == "measure" and ind.comparator == "定性":
             continue  # VL006 clears it
+        if field == "comparator" and equal_fix(ctx, ind) is not None:
+            continue  # VL010 rewrites it as =
         if ind.is_placeholder:
             return None
         new = clean_text(v)
         cell = icell(ctx, ind, field)
         hits = hits or []
-        hits.append(Hit(cell=cell, row=ind.row, params={"field": LABEL[field], "old": short(v)},
+        hits.append(Hit(cell=cell, row=ind.row, params={"field": LABEL[field], "old": visible(v), "new": new},
                         fix=fix(ctx, cell, v, new, f"去掉{LABEL[field]}首尾的空白")))
     return hits

@@ -303,14 +303,20 @@ def reverse_with_equal_or_qualitative(ind, project, ctx):
 
 # --- ranges and kinds ---------------------------------------------------------------------
 
-def _comparator_fix(ctx, ind, new: str, description: str):
-    """A fix that sets the comparator, in the cell that holds it; None when that is not clear-cut.
+def needs_equal(ind) -> bool:
+    """≥100% / >100% / ≤0% / <0%: reachable only at exactly that value, so the comparator should be =."""
+    if ind.measure != "%" or type(ind.target) is not float:
+        return False
+    t, c = ind.target, ind.comparator
+    return (t == 100.0 and c in ("≥", ">")) or (t == 0.0 and c in ("≤", "<"))
 
-    No fix while the spelling itself is off (NM001 fixes that cell first) or when both the
-    comparator column and the value cell carry a symbol.
-    """
-    if "nm:comparator" in ind.notes:
+
+def equal_fix(ctx, ind):
+    """VL010's fix: set the comparator to =, in the cell that holds it; None when that is not clear-cut
+    (both the 指标性质 column and the 指标值 cell carry a symbol). NM001 yields to it."""
+    if not needs_equal(ind):
         return None
+    description = f"指标性质改为“=”（={num(ind.target)}%）"
     if "comparator" in ind.origin:  # the symbol sits in the 指标值 cell (≥100%)
         raw = ind.raw.get("target")
         sv = split_value(raw)
@@ -319,11 +325,11 @@ def _comparator_fix(ctx, ind, new: str, description: str):
         text = nfkc(raw).strip()
         if not text.startswith(sv.comparator_raw):
             return None
-        cell = ctx.table.cell("target", ind.row)
-        return fix(ctx, cell, raw, new + text[len(sv.comparator_raw):].lstrip(), description)
+        return fix(ctx, ctx.table.cell("target", ind.row), raw, "=" + text[len(sv.comparator_raw):].lstrip(),
+                   description)
     if "embedded_comparator" in ind.raw:
         return None
-    return fix(ctx, icell(ctx, ind, "comparator"), ind.raw.get("comparator"), new, description)
+    return fix(ctx, icell(ctx, ind, "comparator"), ind.raw.get("comparator"), "=", description)
 
 
 @rule(
@@ -356,10 +362,10 @@ def percent_out_of_range(ind, project, ctx):
     if t < 0 or t > 100:
         params["problem"] = "超出0–100%的范围"
         return Hit(cell=icell(ctx, ind, "target"), row=ind.row, params=params)
-    if (t == 100.0 and c in ("≥", ">")) or (t == 0.0 and c in ("≤", "<")):
+    if needs_equal(ind):
         params["problem"] = f"只有恰好等于{num(t)}%时才能达到，应写作“={num(t)}%”"
         return Hit(cell=icell(ctx, ind, "comparator"), row=ind.row, params=params, severity="warning",
-                   fix=_comparator_fix(ctx, ind, "=", f"指标性质改为“=”（={num(t)}%）"))
+                   fix=equal_fix(ctx, ind))
     return None
 
 
@@ -467,13 +473,13 @@ def value_cell_contradicts_column(ind, project, ctx):
     if (emb and "comparator" not in ind.origin and ind.comparator != emb
             and ind.comparator is not None and "unknown:comparator" not in ind.notes):
         hits.append(Hit(cell=icell(ctx, ind, "target"), row=ind.row, params={
-            "target": raw.get("target"), "what": "比较符号", "embedded": emb,
-            "column": "指标性质", "value": raw.get("comparator")}))
+            "target": short(raw.get("target")), "what": "比较符号", "embedded": emb,
+            "column": "指标性质", "value": short(raw.get("comparator"))}))
     emb = raw.get("embedded_measure")
     if emb and "measure" not in ind.origin and ind.measure is not None and not _same_measure(ind.measure, emb):
         hits.append(Hit(cell=icell(ctx, ind, "target"), row=ind.row, params={
-            "target": raw.get("target"), "what": "单位", "embedded": emb,
-            "column": "度量单位", "value": raw.get("measure")}))
+            "target": short(raw.get("target")), "what": "单位", "embedded": emb,
+            "column": "度量单位", "value": short(raw.get("measure"))}))
     return hits or None
 
 

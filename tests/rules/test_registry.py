@@ -1,0 +1,107 @@
+"""The rulebook as a whole: codes, messages, docs, tests per rule, fixes that settle in one run."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from xlperf.core.rules import all_rules
+from xlperf.core.rules.registry import CODE_RE, DOC_SECTIONS, FAMILIES
+
+from ..helpers import DATA_ROW0, findings_of
+from .util import apply_fixes, blank_row, ind, variant
+
+TESTS = Path(__file__).resolve().parents[1]
+CJK = re.compile(r"[\u4e00-\u9fff]")
+RULES = all_rules()
+
+
+def test_every_code_matches_its_family_and_is_unique():
+    assert len({r.code for r in RULES}) == len(RULES)
+    for r in RULES:
+        assert CODE_RE.match(r.code) and r.family in FAMILIES, r.code
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", r.slug), r.code
+    assert len({r.slug for r in RULES}) == len(RULES)
+
+
+@pytest.mark.parametrize("r", RULES, ids=lambda r: r.code)
+def test_rule_has_chinese_message_title_and_doc_sections(r):
+    assert CJK.search(r.message) and "{cell}" in r.message, r.code
+    assert r.title and CJK.search(r.title) and "\n" not in r.title
+    for section in DOC_SECTIONS:
+        assert re.search(rf"^{section}[：:]\s*\S", r.doc, re.M), (r.code, section)
+    assert r.severity in ("error", "warning", "info") and r.scope in ("indicator", "project", "table", "read")
+    assert (r.func is None) == (r.scope == "read")
+
+
+def _test_sources() -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in TESTS.rglob("test_*.py")
+                     if p.resolve() != Path(__file__).resolve())
+
+
+@pytest.mark.parametrize("r", RULES, ids=lambda r: r.code)
+def test_rule_has_a_test_named_by_its_code(r):
+    assert re.search(rf"def test_\w*{r.code}\w*\(", _test_sources()), f"no test_…{r.code}… under tests/"
+
+
+# --- fixes -------------------------------------------------------------------------------
+
+# One table per fixable rule on which that rule proposes at least one fix.
+FIX_CASES = {
+    "TX003": variant({0: {"level1": "产出指标(50分)"}, 3: {"level2": "环境效益"}}),
+    "VL006": variant({3: {"measure": "%"}}),
+    "VL007": variant({0: {"direction": None}, 2: {"direction": "?"}}),
+    "VL010": variant({1: {"target": 100}, 2: {"comparator": None, "target": "≤0%", "measure": None}}),
+    "NM001": variant({0: {"comparator": ">=", "direction": "正向"}, 1: {"measure": "百分比"}}),
+    "NM002": variant({0: {"weight": "20", "target": "５"}}, budget="1,000"),
+    "NM003": variant({0: {"measure": "次 "}, 3: {"target": " 提升", "direction": "正向指标\n"}}),
+}
+
+# Everything at once, overlapping on the same cells: one run of fixes must settle it.
+MESSY = variant({
+    0: {"level1": "产出 ", "comparator": ">= ", "weight": " 20", "direction": None},
+    1: {"comparator": ">=", "target": 100, "measure": "百分比 "},
+    2: {"comparator": None, "target": "≥100%", "measure": None, "direction": "正向\n"},
+    3: {"level2": "环境效益指标", "measure": "% ", "direction": "正向"},
+    4: {"level2": "满意度指标", "target": "９０", "measure": "％"},
+}, budget="1,000") + [
+    ind(level1="产出指标(50分)", level2="数量指标", name="补充", target="5 ", measure="次", weight=0),
+    ind(level2="质量指标", name="验收合格率", comparator=" ≥", target=100, measure="%", weight=1),
+    blank_row(level1=None, level2="质量指标 "),
+]
+
+
+def test_every_fixable_rule_has_a_fix_case():
+    assert set(FIX_CASES) == {r.code for r in RULES if r.fixable}
+
+
+@pytest.mark.parametrize("code", sorted(FIX_CASES))
+def test_fix_is_idempotent(code):
+    rows = FIX_CASES[code]
+    fixes = [f for f in findings_of(rows) if f.code == code and f.fix]
+    assert fixes, f"{code} proposes no fix on its case"
+    fixed = apply_fixes(rows, fixes)
+    again = [f for f in findings_of(fixed) if f.code == code]
+    fixed_cells = {f.fix.cell for f in fixes}
+    assert not [f for f in again if f.cell in fixed_cells or (f.fix and f.fix.cell in fixed_cells)]
+    assert apply_fixes(fixed, again) == fixed or not [f for f in again if f.fix]
+
+
+def test_at_most_one_fix_per_cell():
+    fixes = [f.fix for f in findings_of(MESSY) if f.fix]
+    cells = [x.cell for x in fixes]
+    assert len(cells) == len(set(cells)), sorted(cells)
+
+
+def test_one_run_of_fixes_settles_the_messy_table():
+    first = findings_of(MESSY)
+    assert len([f for f in first if f.fix]) >= 15
+    fixed = apply_fixes(MESSY, first)
+    second = [f for f in findings_of(fixed) if f.fix]
+    assert second == [], [(f.code, f.cell, f.fix) for f in second]
+
+
+def test_fix_addresses_point_into_the_data_area():
+    for f in findings_of(MESSY):
+        if f.fix:
+            assert int(re.sub(r"^[A-Z]+", "", f.fix.cell)) >= DATA_ROW0 and f.fix.sheet == "绩效目标表"
