@@ -24,8 +24,9 @@ app = typer.Typer(
     help="xlperf：部门预算项目绩效目标申报表 校验、拆分与导出（validate, split and export performance-target tables）",
     rich_markup_mode=None,
 )
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# Piped output (CI logs, redirects) gets a width that keeps the project table on one line per project.
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 160)
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 

@@ -18,6 +18,10 @@ def _num(v: float | None) -> str:
     return f"{v:,.2f}" if not float(v).is_integer() else f"{int(v):,}"
 
 
+def _money(v: float | None) -> str:
+    return "—" if v is None else f"{v:,.2f}"
+
+
 def render_report(report: Report, console: Console, max_findings: int = 0) -> None:
     s = report.summary
     console.print(f"[bold]xlperf 校验报告[/]  {report.source}", highlight=False)
@@ -35,7 +39,7 @@ def render_report(report: Report, console: Console, max_findings: int = 0) -> No
         for p in report.projects:
             style = "red" if not p.weight_ok else ("yellow" if p.errors else None)
             t.add_row(
-                str(p.row), p.name or "（无名称）", _num(p.budget), str(p.indicator_count),
+                str(p.row), p.name or "（无名称）", _money(p.budget), str(p.indicator_count),
                 *[_num(p.weights.get(c, 0)) for c in present],
                 _num(p.weight_total), p.status, style=style,
             )
@@ -57,7 +61,7 @@ def render_report(report: Report, console: Console, max_findings: int = 0) -> No
     console.print()
     off = f"；权重合计不符：{'、'.join(s.projects_weight_off)}" if s.projects_weight_off else ""
     console.print(
-        f"[bold]合计[/]：{s.tables} 张表，{s.projects} 个项目，{s.indicators} 个指标，预算 {_num(s.budget_total)} 万元；"
+        f"[bold]合计[/]：{s.tables} 张表，{s.projects} 个项目，{s.indicators} 个指标，预算 {_money(s.budget_total)} 万元；"
         f"[bold red]错误 {s.errors}[/]，[yellow]警告 {s.warnings}[/]，提示 {s.infos}，已豁免 {s.waived}；"
         f"权重合计正确 {s.projects_weight_ok}/{s.projects}{off}",
         highlight=False,
