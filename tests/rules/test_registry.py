@@ -5,11 +5,13 @@ from pathlib import Path
 
 import pytest
 
+from xlperf.core.blocks import build_table
+from xlperf.core.engine import check_table
 from xlperf.core.rules import all_rules
 from xlperf.core.rules.registry import CODE_RE, DOC_SECTIONS, FAMILIES
 
 from ..helpers import DATA_ROW0, findings_of
-from .util import apply_fixes, blank_row, ind, variant
+from .util import apply_fixes, blank_row, good_project, grid_without, ind, variant
 
 TESTS = Path(__file__).resolve().parents[1]
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -105,3 +107,27 @@ def test_fix_addresses_point_into_the_data_area():
     for f in findings_of(MESSY):
         if f.fix:
             assert int(re.sub(r"^[A-Z]+", "", f.fix.cell)) >= DATA_ROW0 and f.fix.sheet == "绩效目标表"
+
+
+# --- every finding can be put back on its cell; absent columns stay silent ---------------
+
+ERROR_TABLES = [MESSY, *FIX_CASES.values(),
+                variant({0: {"level1": "工作指标", "weight": None}, 1: {"comparator": "≤", "target": "≥95%"},
+                         3: {"target": "高中低", "level2": "数量指标"}, 4: {"target": 40}}, goal="短"),
+                [ind(name="孤立")] + variant({2: {"budget": 11}}, budget=None)]
+
+
+@pytest.mark.parametrize("rows", ERROR_TABLES)
+def test_every_finding_carries_cell_and_row(rows):
+    fs = findings_of(rows)
+    assert fs
+    for f in fs:
+        assert f.cell and f.row, (f.code, f.message)
+        assert f.message.startswith(f.cell), (f.code, f.message)
+
+
+@pytest.mark.parametrize("field", ["unit", "budget", "goal", "level1", "level2", "comparator", "measure", "direction"])
+def test_a_missing_optional_column_raises_nothing(field):
+    t = build_table(grid_without(good_project("A") + good_project("B"), [field]))
+    assert field not in t.columns and len(t.projects) == 2
+    assert [(f.code, f.message) for f in check_table(t)] == []

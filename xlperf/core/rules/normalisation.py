@@ -154,6 +154,11 @@ def stray_whitespace(ind, project, ctx):
     正例：度量单位为“%”；指标方向性为“正向指标”。
     """
     raw = ind.raw
+    for v in raw.values():  # fast way out for clean rows (the hot path); fields are sorted out below
+        if v.__class__ is str and (v != v.strip() or "\n" in v or "\r" in v or "\u3000" in v):
+            break
+    else:
+        return None
     hits = None
     for field, skip in _SHORT_FIELDS:
         v = raw.get(field)

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from ..normalise import compact
+import unicodedata
+
+from ..normalise import nfkc
 from ._common import LABEL, icell, pcell, real, short
 from .registry import Hit, read_rule, rule
+
+def _key(text: str) -> str:
+    """Text for comparing names: no spaces, full-width folded (NFKC only when it changes anything)."""
+    key = text.replace(" ", "")  # clean_text already turned every whitespace run into one space
+    return key if unicodedata.is_normalized("NFKC", key) else nfkc(key).replace(" ", "")
+
 
 read_rule(
     "ST001",
@@ -200,7 +208,7 @@ def duplicate_indicator(project, ctx):
     for ind in real(project, ctx):
         if not ind.name:
             continue
-        key = compact(ind.name)
+        key = _key(ind.name)
         if key in first:
             hits = hits or []
             hits.append(Hit(cell=icell(ctx, ind, "name"), row=ind.row,
@@ -236,12 +244,14 @@ def annual_goal_weak(project, ctx):
     min_len = ctx.config.goal_min_length
     if not goal:
         problem = "为空"
-    elif project.name and compact(goal) == compact(project.name):
-        problem = f"与项目名称相同：“{short(goal)}”"
-    elif len(compact(goal)) < min_len:
-        problem = f"只有{len(compact(goal))}个字（至少{min_len}个字）：“{goal}”"
     else:
-        return None
+        key = _key(goal)
+        if project.name and key == _key(project.name):
+            problem = f"与项目名称相同：“{short(goal)}”"
+        elif len(key) < min_len:
+            problem = f"只有{len(key)}个字（至少{min_len}个字）：“{goal}”"
+        else:
+            return None
     return Hit(cell=pcell(ctx, project, "goal"), row=project.row_first, params={"problem": problem})
 
 

@@ -116,11 +116,20 @@ def level_alias(ind, project, ctx):
     return hits or None
 
 
-def _level1s(project, ctx) -> set:
-    cache = ctx.cache.setdefault("level1s", {})
+def _levels(project, ctx) -> tuple[set, set, bool]:
+    """(level-1 names, level-2 names under 产出, has a 服务对象满意度 level-2) of the real indicators."""
+    cache = ctx.cache.setdefault("levels", {})
     got = cache.get(project.index)
     if got is None:
-        got = cache[project.index] = {i.level1 for i in real(project, ctx)}
+        l1s, output_l2s, satisfaction = set(), set(), False
+        for i in real(project, ctx):
+            l1 = i.level1
+            l1s.add(l1)
+            if l1 == "产出指标":
+                output_l2s.add(i.level2)
+            elif i.level2 == "服务对象满意度指标":
+                satisfaction = True
+        got = cache[project.index] = (l1s, output_l2s, satisfaction)
     return got
 
 
@@ -145,7 +154,7 @@ def missing_output_or_outcome(project, ctx):
     """
     if "level1" not in ctx.table.columns or not real(project, ctx):
         return None
-    have = _level1s(project, ctx)
+    have = _levels(project, ctx)[0]
     hits = [Hit(cell=pcell(ctx, project, "project"), row=project.row_first, params={"level1": l1})
             for l1 in ("产出指标", "效益指标") if l1 not in have]
     return hits or None
@@ -172,10 +181,9 @@ def missing_satisfaction(project, ctx):
     """
     if "level1" not in ctx.table.columns or not real(project, ctx):
         return None
-    if "满意度指标" in _level1s(project, ctx):
+    l1s, _, satisfaction_l2 = _levels(project, ctx)
+    if "满意度指标" in l1s or satisfaction_l2:  # the latter filed under 效益 (old 湖南 layout): TX002 says so
         return None
-    if any(i.level2 == "服务对象满意度指标" for i in real(project, ctx)):
-        return None  # filed under 效益 (old 湖南 layout): TX002 says so
     return Hit(cell=pcell(ctx, project, "project"), row=project.row_first)
 
 
@@ -201,9 +209,8 @@ def output_kind_missing(project, ctx):
     """
     if "level2" not in ctx.table.columns or "level1" not in ctx.table.columns:
         return None
-    inds = real(project, ctx)
-    have = {i.level2 for i in inds if i.level1 == "产出指标"}
-    if not any(i.level1 == "产出指标" for i in inds):
+    l1s, have, _ = _levels(project, ctx)
+    if "产出指标" not in l1s:
         return None
     hits = [Hit(cell=pcell(ctx, project, "project"), row=project.row_first, params={"level2": k})
             for k in OUTPUT_KINDS if k not in have]

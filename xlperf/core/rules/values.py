@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..normalise import _SCALE_GRADES  # noqa: PLC2701 - the grades lists_whole_scale knows
 from ..normalise import (
     DIRECTIONS,
     QUANTITATIVE_ONLY,
@@ -20,6 +21,8 @@ from .registry import Hit, rule
 _DIGIT_RE = re.compile(r"\d")
 _DATE_RE = re.compile(r"(19|20)\d\d\s*[.\-/年]\s*\d{1,2}")
 _TIME_WORDS = ("日期", "时间")
+# Every character of the grades lists_whole_scale knows: a quick way out for ordinary sentences.
+_GRADE_CHARS = frozenset("".join(g for scale in _SCALE_GRADES for g in scale))
 VAGUE_PHRASES = (
     "有效提升", "有效提高", "有效改善", "明显改善", "明显提升", "明显提高", "显著提升", "显著提高",
     "进一步提高", "进一步提升", "进一步改善", "进一步加强", "有所提高", "有所提升", "有所改善",
@@ -148,7 +151,7 @@ def qualitative_lists_scale(ind, project, ctx):
     if ind.comparator != "定性":
         return None
     t = ind.target
-    if not isinstance(t, str) or not lists_whole_scale(t):
+    if t.__class__ is not str or len(t) > 40 or _GRADE_CHARS.isdisjoint(t) or not lists_whole_scale(t):
         return None
     return Hit(cell=icell(ctx, ind, "target"), row=ind.row, params={"target": t})
 
