@@ -120,7 +120,7 @@ def orphan_indicator(table, ctx):
     for ind in table.orphans:
         if ind.is_placeholder:
             continue
-        hits.append(Hit(cell=table.cell("project", ind.row) or icell(ctx, ind, "name"), row=ind.row,
+        hits.append(Hit(cell=table.cell("project", ind.row), row=ind.row,
                         params={"name": ind.name}))
     return hits or None
 

@@ -163,8 +163,8 @@ def mixed_totals(table, ctx):
                 break
     if len(groups) < 2:
         return None
-    odd = next((ps[0] for s, ps in sorted(groups.items()) if abs(s - cfg.expected_total) > cfg.tolerance), None)
-    odd = odd or min(groups.values(), key=len)[0]
+    # at most one group has the expected total: point at the first project of another one
+    odd = next(ps[0] for s, ps in sorted(groups.items()) if abs(s - cfg.expected_total) > cfg.tolerance)
     detail = "；".join(f"合计为{num(s)}的{len(ps)}个项目（如“{ps[0].label}”）" for s, ps in sorted(groups.items()))
     cell, row = _weight_cell(odd, ctx)
     return Hit(cell=cell, row=row, params={"detail": detail})
