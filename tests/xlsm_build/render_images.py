@@ -1,0 +1,91 @@
+"""Render what clerks see into docs/img/ (committed), with LibreOffice.
+
+    python -m tests.xlsm_build.render_images
+
+* ``template.png``: the empty 绩效目标表 of the built PerfTemplate.xlsm, as printed;
+* ``sample-marked.png``: the 示例 sheet after 校验 — the same marks, 校验说明 column and
+  conditional formats the button writes, produced here by the command line's ``--mark``
+  path (``xlperf.excel.commands.mark_file``, the same code over the openpyxl port);
+* ``results.png``: the 校验结果 sheet that 校验 writes.
+
+LibreOffice prints; it does not show the ribbon (Excel draws it from customUI14.xml).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+
+from xlperf.api import check_path
+from xlperf.excel.commands import mark_file
+from xlperf.excel.port import NOTES_HEADER, RESULTS_SHEET
+from xlperf.xlsm.build import ROOT, build_workbook_bytes
+from xlperf.xlsm.sheets import SAMPLE_SHEET, layout_xlsx_bytes
+
+from .lo import to_pdf, to_png
+
+IMG = ROOT / "docs" / "img"
+# 示例 rows shown: where 校验 puts the cursor (the first error, K36) and the errors below it.
+SAMPLE_ROWS = (30, 72)
+
+
+def only_sheet(src: Path, keep: str, out: Path, *, rows: Optional[tuple[int, int]] = None,
+               header: str = "1:3", spill: int = 6) -> Path:
+    """A copy of `src` where `keep` is the only visible sheet, A4 landscape, one page wide.
+
+    With `rows` (first, last), print those rows under the `header` rows, and the columns up
+    to 校验说明 (the column 校验 adds right of the table) plus `spill` empty ones, into which
+    its notes overflow as they do on screen.
+    """
+    wb = openpyxl.load_workbook(src)
+    for ws in wb.worksheets:
+        if ws.title != keep:
+            ws.print_area = None  # LibreOffice prints a hidden sheet that has a print area
+            if ws.sheet_state == "visible":
+                ws.sheet_state = "hidden"
+    ws = wb[keep]
+    wb.active = wb.worksheets.index(ws)
+    ws.print_area = None
+    if rows is not None:
+        notes = next((c.column for row in ws.iter_rows(max_row=10) for c in row if c.value == NOTES_HEADER),
+                     ws.max_column)
+        ws.print_area = f"A{rows[0]}:{get_column_letter(notes + spill)}{rows[1]}"
+        ws.print_title_rows = header
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    wb.save(out)
+    return out
+
+
+def render(img: Path = IMG) -> list[Path]:
+    img.mkdir(parents=True, exist_ok=True)
+    made = []
+    with tempfile.TemporaryDirectory(prefix="xlperf_render_") as tmp:
+        tmp = Path(tmp)
+        built = tmp / "PerfTemplate.xlsm"
+        built.write_bytes(build_workbook_bytes())
+        made.append(to_png(to_pdf(built, tmp / "built"), img / "template.png", dpi=130, height=0.55))
+
+        layout = tmp / "layout.xlsx"
+        layout.write_bytes(layout_xlsx_bytes())
+        result = check_path(layout, sheet=SAMPLE_SHEET)
+        marked = tmp / "marked.xlsx"
+        mark_file(layout, marked, result)
+        sample = only_sheet(marked, SAMPLE_SHEET, tmp / "sample.xlsx", rows=SAMPLE_ROWS)
+        made.append(to_png(to_pdf(sample, tmp / "sample"), img / "sample-marked.png", dpi=130))
+        results = only_sheet(marked, RESULTS_SHEET, tmp / "results.xlsx")
+        made.append(to_png(to_pdf(results, tmp / "results"), img / "results.png", dpi=110, height=0.6))
+    return made
+
+
+if __name__ == "__main__":
+    for path in render(Path(sys.argv[1]) if len(sys.argv) > 1 else IMG):
+        print(path)

@@ -1,0 +1,164 @@
+"""The ribbon: schema-valid customUI14, every button wired to a VBA Sub, every Sub to Python.
+
+A static cross-check of the whole chain a click takes in Excel:
+customUI14.xml onAction -> ``Public Sub X(control As IRibbonControl)`` in RibbonPerf.bas
+-> ``RunPython "import M as r; r.f()"`` -> ``M.f`` exists in xlperf and takes no arguments.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+import subprocess
+import sys
+
+import pytest
+import xlwings
+from lxml import etree
+
+from xlperf.xlsm.build import CUSTOM_UI
+
+NS = "http://schemas.microsoft.com/office/2009/07/customui"
+BUTTONS = ["校验", "清除标记", "规则说明", "权重合计", "拆分为记录", "导出报送", "自动修正", "撤销修正"]
+SUB_RE = re.compile(r"^Public Sub (\w+)\(control As IRibbonControl\)\r?$", re.M)
+RUNPYTHON_RE = re.compile(r"^\s*RunPython\b(.*)$", re.M)
+COMMAND_RE = re.compile(r"^import ([A-Za-z_][\w.]*) as (\w+); \2\.(\w+)\(\)$")
+
+
+def ribbon():
+    return etree.fromstring(CUSTOM_UI.read_bytes())
+
+
+def buttons():
+    return ribbon().findall(f".//{{{NS}}}button")
+
+
+def sub_bodies(text: str) -> dict[str, str]:
+    """Sub name -> its body, for every Sub/Function in a module."""
+    out = {}
+    for m in re.finditer(r"^(?:Public |Private )?(Sub|Function) (\w+)\(.*?^End \1", text, re.M | re.S):
+        out[m.group(2)] = m.group(0)
+    return out
+
+
+def vba_constant(text: str, name: str) -> str:
+    """The value of ``Const name As String = "a" & _ "b"`` (string literals joined)."""
+    lines = text.split("\r\n")
+    start = next(i for i, line in enumerate(lines) if re.match(rf"^(Private |Public )?Const {name} As String = ", line))
+    expr = lines[start].split("=", 1)[1]
+    i = start
+    while expr.rstrip().endswith(" _"):
+        i += 1
+        expr = expr.rstrip()[:-2] + lines[i]
+    literals = re.findall(r'"((?:[^"]|"")*)"', expr)
+    assert re.fullmatch(r'\s*"(?:[^"]|"")*"(\s*&\s*"(?:[^"]|"")*")*\s*', expr), f"{name} is not a string constant"
+    return "".join(lit.replace('""', '"') for lit in literals)
+
+
+def test_customui_is_the_2009_07_part_with_the_tab():
+    root = ribbon()
+    assert root.tag == f"{{{NS}}}customUI"
+    tabs = root.findall(f".//{{{NS}}}tab")
+    assert [t.get("label") for t in tabs] == ["绩效目标"]
+
+
+def test_buttons_have_labels_tips_and_icons():
+    bs = buttons()
+    assert [b.get("label") for b in bs] == BUTTONS
+    ids = [b.get("id") for b in bs]
+    assert len(set(ids)) == len(ids)
+    for b in bs:
+        for attr in ("screentip", "supertip", "imageMso", "onAction"):
+            assert b.get(attr), (b.get("label"), attr)
+        assert len(b.get("supertip")) <= 1024 and len(b.get("screentip")) <= 1024
+        assert b.get("size") == "large"
+
+
+def test_every_onaction_names_a_ribbon_sub(vba_sources):
+    subs = set(SUB_RE.findall(vba_sources["RibbonPerf"]))
+    actions = [b.get("onAction") for b in buttons()]
+    for action in actions:
+        module, _, sub = action.partition(".")
+        assert module == "RibbonPerf", action
+        assert sub in subs, f"{action}: no Public Sub {sub}(control As IRibbonControl) in vba/RibbonPerf.bas"
+    assert subs == {a.split(".")[1] for a in actions}, "a ribbon callback no button uses"
+
+
+def test_every_runpython_is_a_fixed_call_of_an_xlperf_function(vba_sources):
+    from xlperf.excel.ribbon import ENTRY_POINTS
+
+    text = vba_sources["RibbonPerf"]
+    calls = RUNPYTHON_RE.findall(text)
+    assert len(calls) == len(buttons())
+    called = []
+    for arg in calls:
+        m = re.fullmatch(r'\s+"([^"]*)"\r?', arg)
+        assert m, f"RunPython must take one string literal, nothing built at run time: {arg!r}"
+        command = COMMAND_RE.match(m.group(1))
+        assert command, f"unexpected command shape: {m.group(1)!r}"
+        module_name, _, func_name = command.groups()
+        assert module_name.startswith("xlperf.")
+        func = getattr(importlib.import_module(module_name), func_name, None)
+        assert callable(func), f"{module_name}.{func_name} does not exist"
+        required = [p for p in inspect.signature(func).parameters.values() if p.default is inspect.Parameter.empty]
+        assert required == [], f"{module_name}.{func_name} must take no arguments"
+        called.append(func_name)
+    assert sorted(called) == sorted(ENTRY_POINTS)
+
+
+def test_every_callback_checks_python_first(vba_sources):
+    bodies = sub_bodies(vba_sources["RibbonPerf"])
+    for sub in SUB_RE.findall(vba_sources["RibbonPerf"]):
+        body = bodies[sub]
+        assert body.index("If Not PythonReady() Then Exit Sub") < body.index("RunPython"), sub
+        assert "On Error GoTo failed" in body and "ReportFailure" in body, sub
+
+
+def test_python_check_matches_the_pinned_xlwings(vba_sources):
+    text = vba_sources["RibbonPerf"]
+    assert vba_constant(text, "XLWINGS_VERSION") == xlwings.__version__
+    assert f"=='{xlwings.__version__}'" in vba_constant(text, "CHECK_COMMAND")
+
+
+def test_python_check_command_runs(vba_sources, tmp_path):
+    command = vba_constant(vba_sources["RibbonPerf"], "CHECK_COMMAND")
+    assert '"' not in command  # it is passed inside double quotes on the command line
+    ok = subprocess.run([sys.executable, "-c", command], cwd=tmp_path, timeout=60)
+    assert ok.returncode == 0
+    # Without site-packages neither xlperf nor xlwings can be found: exit status 3 (xlperf missing).
+    missing = subprocess.run([sys.executable, "-S", "-c", command], cwd=tmp_path, timeout=60)
+    assert missing.returncode == 3
+
+
+def test_setup_hint_points_to_the_readme(vba_sources):
+    hint = vba_constant(vba_sources["RibbonPerf"], "SETUP_HINT")
+    assert "README" in hint and "Windows" in hint and "xlwings.conf" in hint
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_openxml_audit_finds_no_customui_errors(built_path):
+    from openxml_audit import FileFormat, OpenXmlValidator, ValidationSeverity
+
+    result = OpenXmlValidator(file_format=FileFormat.OFFICE_2016, max_errors=0).validate(str(built_path))
+    errors = [e for e in result.errors if e.severity == ValidationSeverity.ERROR]
+    assert [e.description for e in errors if e.part_uri.startswith("/customUI")] == []
+    assert [e.description for e in errors if "content type" in e.description.lower()] == []
+
+
+def test_openxml_audit_would_catch_a_bad_ribbon(tmp_path):
+    """The gate above is live: a misspelt element in our ribbon is reported."""
+    from openxml_audit import FileFormat, OpenXmlValidator, ValidationSeverity
+
+    from xlperf.xlsm import build
+
+    bad = CUSTOM_UI.read_bytes().replace(b'size="large" imageMso="Undo"', b'size="huge" imageMso="Undo"')
+    assert bad != CUSTOM_UI.read_bytes()
+    path = tmp_path / "bad.xlsm"
+    from xlperf.xlsm.assemble import assemble_xlsm
+    from xlperf.xlsm.sheets import layout_xlsx_bytes
+    from xlperf.xlsm.vbaproject import build_vba_project
+
+    path.write_bytes(assemble_xlsm(layout_xlsx_bytes(), build_vba_project(build.vba_modules()), bad))
+    result = OpenXmlValidator(file_format=FileFormat.OFFICE_2016, max_errors=0).validate(str(path))
+    assert any(e.part_uri.startswith("/customUI") and e.severity == ValidationSeverity.ERROR for e in result.errors)
