@@ -109,7 +109,7 @@ End Sub
 
 Private Function PythonReady() As Boolean
     ' True when Python and xlperf were found (checked once per Excel session).
-    Dim interpreter As String, exitCode As Long, problem As String, wsh As Object
+    Dim interpreter As String, exitCode As Long, problem As String, wsh As Object, previousDir As String
 
     If pythonChecked Then
         PythonReady = True
@@ -127,12 +127,13 @@ Private Function PythonReady() As Boolean
     Else
         On Error GoTo cannotStart
         Set wsh = CreateObject("WScript.Shell")
+        ' "python -c" puts the current folder on sys.path, as RunPython puts the workbook's
+        ' folder: run the check there, then give Excel its current folder back.
+        previousDir = wsh.CurrentDirectory
         On Error Resume Next
-        ' "python -c" puts the current folder on sys.path, as RunPython puts the workbook's folder.
         wsh.CurrentDirectory = ThisWorkbook.Path
         On Error GoTo cannotStart
         exitCode = wsh.Run(Chr(34) & interpreter & Chr(34) & " -c " & Chr(34) & CHECK_COMMAND & Chr(34), 0, True)
-        On Error GoTo 0
         Select Case exitCode
         Case 0
             pythonChecked = True
@@ -151,13 +152,16 @@ Private Function PythonReady() As Boolean
             problem = "Python（" & interpreter & "）无法运行，退出代码 " & exitCode & "。"
         End Select
     End If
+afterRun:
+    On Error Resume Next
+    If previousDir <> "" Then wsh.CurrentDirectory = previousDir
+    On Error GoTo 0
 
     If problem <> "" Then MsgBox problem & vbCrLf & vbCrLf & SETUP_HINT, vbExclamation, TITLE
     PythonReady = pythonChecked
     Exit Function
 
 cannotStart:
-    MsgBox "无法启动 Python（" & interpreter & "）：" & Err.Description & vbCrLf & vbCrLf & SETUP_HINT, _
-        vbExclamation, TITLE
-    PythonReady = False
+    problem = "无法启动 Python（" & interpreter & "）：" & Err.Description
+    Resume afterRun
 End Function
