@@ -173,6 +173,8 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
             project = None
             continue
 
+        if v_unit is not None and v_proj is None and project is not None:
+            seen(project, "unit", r, v_unit)  # a second unit inside one block: ST003
         if v_unit is not None:  # a unit named on a project row (its merged cell's anchor)
             text = clean_text(v_unit) or ""
             code, name = split_code_name(text)

@@ -71,6 +71,9 @@ def check_table(table: Table, config: Optional[Config] = None) -> list[Finding]:
                 waivers_by_row[ind.row] = ind.waivers
                 acc |= ind.waivers
         project_waivers[p.index] = frozenset(acc)
+    for ind in table.orphans:
+        if ind.waivers:
+            waivers_by_row[ind.row] = ind.waivers
 
     def emit(r: Rule, result: Any, project: Optional[Project]) -> None:
         for hit in _as_hits(result):
