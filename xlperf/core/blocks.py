@@ -13,7 +13,7 @@ from typing import Any, Optional
 from .engine import read_finding
 from .grid import Grid, is_blank
 from .layout import Layout, find_layout, is_banner_row, is_repeated_header
-from .model import FIELDS, Department, Finding, Indicator, Project, Record, Table, Unit
+from .model import FIELDS, Department, Finding, Indicator, Project, Record, Table, Unit, fast_construct
 from .normalise import (
     QUANTITATIVE_ONLY,
     clean_text,
@@ -95,18 +95,22 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
 
     findings = table.findings
     projects = table.projects
+    header = grid.rows[layout.header_row]
     department: Optional[Department] = None
     unit: Optional[Unit] = None
     project: Optional[Project] = None
     prev_levels: tuple[Any, Any] = (None, None)
     first_data = last_data = None
+    last_row: dict[int, int] = {}  # project index -> last indicator row (set once at the end)
 
     def own(row: list[Any], r: int, c: Optional[int]) -> Any:
         """The cell's own value: None when blank or hidden under a merge."""
-        if c is None or c >= len(row) or (r, c) in covered:
+        if c is None or c >= len(row):
             return None
         v = row[c]
-        return None if is_blank(v) else v
+        if v is None or (v.__class__ is str and not v.strip()) or (r, c) in covered:
+            return None
+        return v
 
     def seen(p: Project, f: str, r: int, v: Any) -> None:
         vals = p.seen.setdefault(f, [])
@@ -119,9 +123,14 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
 
     for r in range(layout.header_row + 1, grid.height):
         row = grid.rows[r]
-        if r in layout.header_rows or all(is_blank(v) for v in row):
+        if r in layout.header_rows:
             continue
-        if is_repeated_header(row, cols) or is_banner_row(row):
+        for v in row:
+            if v is not None and (v.__class__ is not str or v.strip()):
+                break
+        else:
+            continue  # a blank row
+        if is_repeated_header(row, cols, header) or is_banner_row(row):
             continue
         srow = grid.sheet_row(r)
         first_data = first_data if first_data is not None else srow
@@ -213,7 +222,7 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
                 project.cells["goal"] = grid.addr(r, c_goal)  # type: ignore[arg-type]
                 seen(project, "goal", r, v_goal)
         elif project is not None:
-            project.row_last = srow
+            last_row[project.index] = srow
             if v_budget is not None:
                 if project.raw.get("budget") is None:
                     project.raw["budget"] = v_budget
@@ -254,9 +263,9 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
             notes.add("filled:level2")
         prev_levels = (l1_raw, l2_raw)
 
-        ind = _indicator(sheet, srow, vals, l1_raw, l2_raw, notes, table, grid, r, cols)
-        if c_waiver is not None:
-            ind.waivers = parse_waivers(own(row, r, c_waiver))
+        waivers = parse_waivers(own(row, r, c_waiver)) if c_waiver is not None else frozenset()
+        ind = _indicator(sheet, srow, vals, l1_raw, l2_raw, notes, grid, r, cols,
+                         project.index if project is not None else None, waivers)
         if c_note is not None:
             nv = own(row, r, c_note)
             if nv is not None:
@@ -264,16 +273,19 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
         if project is None:
             table.orphans.append(ind)
         else:
-            ind.project_index = project.index
             project.indicators.append(ind)
-            project.row_last = srow
+            last_row[project.index] = srow
 
+    for idx, row_last in last_row.items():
+        if row_last > projects[idx].row_last:
+            projects[idx].row_last = row_last
     table.data_rows = (first_data or 0, last_data or 0)
     return table
 
 
 def _indicator(sheet: str, srow: int, vals: dict[str, Any], l1_raw: Any, l2_raw: Any, notes: set[str],
-               table: Table, grid: Grid, r: int, cols: dict[str, int]) -> Indicator:
+               grid: Grid, r: int, cols: dict[str, int], project_index: Optional[int],
+               waivers: frozenset[str]) -> Indicator:
     raw = dict(vals)
     raw["level1"], raw["level2"] = l1_raw, l2_raw
     origin: dict[str, str] = {}
@@ -338,10 +350,11 @@ def _indicator(sheet: str, srow: int, vals: dict[str, Any], l1_raw: Any, l2_raw:
     elif not dir_exact:
         notes.add("nm:direction")
 
-    return Indicator.model_construct(
+    return fast_construct(
+        Indicator,
         sheet=sheet,
         row=srow,
-        project_index=None,
+        project_index=project_index,
         level1=lv1.value,
         level2=lv2.value,
         name=clean_text(vals.get("name")),
@@ -350,7 +363,7 @@ def _indicator(sheet: str, srow: int, vals: dict[str, Any], l1_raw: Any, l2_raw:
         measure=measure,
         weight=weight,
         direction=direction,
-        waivers=frozenset(),
+        waivers=waivers,
         raw=raw,
         origin=origin,
         notes=frozenset(notes),
@@ -390,7 +403,8 @@ def records(table: Table) -> list[Record]:
                 continue
             cells = {f: (ind.origin.get(f) or cell(f, ind.row)) for f in FIELDS if f in table.columns}
             cells.update(pcells)
-            out.append(Record.model_construct(
+            out.append(fast_construct(
+                Record,
                 sheet=table.sheet, row=ind.row, department=dept, unit_code=p.unit_code, unit_name=p.unit_name,
                 project=p.name, budget=p.budget, goal=p.goal, level1=ind.level1, level2=ind.level2,
                 name=ind.name, comparator=ind.comparator, target=ind.target, measure=ind.measure,

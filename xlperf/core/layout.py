@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -49,6 +50,7 @@ def header_key(v: Any) -> Optional[str]:
     return k or None
 
 
+@lru_cache(maxsize=4096, typed=True)
 def field_of_header(v: Any) -> Optional[str]:
     k = header_key(v)
     return HEADER_LOOKUP.get(k) if k else None
@@ -133,11 +135,23 @@ def _money_unit(grid: Grid, upto: int, budget_col: Optional[int]) -> str:
     return "万元"
 
 
-def is_repeated_header(row: list[Any], columns: dict[str, int]) -> bool:
-    """A header row repeated inside the table (page breaks in printed/pasted tables)."""
+def is_repeated_header(row: list[Any], columns: dict[str, int], header: Optional[list[Any]] = None) -> bool:
+    """A header row repeated inside the table (page breaks in printed/pasted tables).
+
+    Called once per data row, so the common case (a data row) must be cheap: only short
+    strings can be header text, and exact repeats of the detected header are checked first.
+    """
+    wc = columns.get("weight")
+    if wc is not None and wc < len(row) and not isinstance(row[wc], str):
+        return False  # a header row has text in the 权重 column; data rows mostly hold numbers
     hits = 0
     for f, c in columns.items():
-        if c < len(row) and field_of_header(row[c]) == f:
+        if c >= len(row):
+            continue
+        v = row[c]
+        if not isinstance(v, str) or len(v) > 24:
+            continue
+        if (header is not None and c < len(header) and v == header[c]) or field_of_header(v) == f:
             hits += 1
             if hits >= 3:
                 return True
@@ -145,9 +159,14 @@ def is_repeated_header(row: list[Any], columns: dict[str, int]) -> bool:
 
 
 def is_banner_row(row: list[Any]) -> bool:
-    """Title or 金额单位 rows repeated inside the table."""
-    texts = [v for v in row if isinstance(v, str) and v.strip()]
-    if len(texts) != 1 or any(not (v is None or (isinstance(v, str) and not v.strip())) and not isinstance(v, str) for v in row):
+    """Title or 金额单位 rows repeated inside the table: exactly one text cell."""
+    text = None
+    for v in row:
+        if v is None or (isinstance(v, str) and not v.strip()):
+            continue
+        if text is not None or not isinstance(v, str):
+            return False
+        text = v
+    if text is None:
         return False
-    t = texts[0]
-    return bool(_MONEY_ROW_RE.search(t)) or (bool(_TITLE_RE.search(t)) and "表" in t and len(t) < 60)
+    return bool(_MONEY_ROW_RE.search(text)) or (bool(_TITLE_RE.search(text)) and "表" in text and len(text) < 60)

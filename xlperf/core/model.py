@@ -13,6 +13,20 @@ from typing import Any, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field
 
 Severity = Literal["error", "warning", "info"]
+
+
+def fast_construct(cls: type[BaseModel], **values: Any) -> Any:
+    """``cls.model_construct`` without its per-call overhead, for already-parsed values.
+
+    Only for the hot path (one Indicator/Record per row): callers pass every field.
+    The same attributes pydantic's own ``model_construct`` sets are set here.
+    """
+    m = cls.__new__(cls)
+    object.__setattr__(m, "__dict__", values)
+    object.__setattr__(m, "__pydantic_fields_set__", set(values))
+    object.__setattr__(m, "__pydantic_extra__", None)
+    object.__setattr__(m, "__pydantic_private__", None)
+    return m
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 

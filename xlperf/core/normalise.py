@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, Optional
 
 _WS_RE = re.compile(r"[\s\u3000\u00a0]+")
+_WS_NEEDS_WORK = re.compile(r"[\t\n\r\f\v\u3000\u00a0\u2000-\u200b]| {2}")
+# Cell values repeat heavily (≥, 正向指标, 产出指标 …): parsers are memoised. typed=True keeps
+# 1, 1.0 and True apart.
+_memo = lru_cache(maxsize=16384, typed=True)
 
 
 def nfkc(s: str) -> str:
@@ -25,8 +30,9 @@ def clean_text(v: Any) -> Optional[str]:
         return None
     if isinstance(v, float) and v.is_integer():
         v = int(v)
-    s = str(v)
-    s = _WS_RE.sub(" ", s).strip()
+    s = str(v).strip()
+    if _WS_NEEDS_WORK.search(s):
+        s = _WS_RE.sub(" ", s).strip()
     return s or None
 
 
@@ -53,6 +59,7 @@ class Number:
     kind: str
 
 
+@_memo
 def parse_number(v: Any) -> Number:
     if v is None:
         return Number(None, "blank")
@@ -98,6 +105,7 @@ _COMPARATOR_ALIASES = {
 QUANTITATIVE_ONLY = "定量"
 
 
+@_memo
 def normalise_comparator(v: Any) -> tuple[Optional[str], bool]:
     """-> (canonical or None if unknown/blank, already canonical)."""
     s = clean_text(v)
@@ -120,6 +128,7 @@ _DIRECTION_ALIASES = {
 }
 
 
+@_memo
 def normalise_direction(v: Any) -> tuple[Optional[str], bool]:
     s = clean_text(v)
     if s is None:
@@ -144,6 +153,7 @@ MONEY_UNITS = {"万元": 1.0, "元": 0.0001, "万": 1.0, "亿元": 10000.0, "千
 TIME_UNITS = ("年", "月", "日", "天", "工作日", "小时", "季度", "周", "个月", "分钟", "时", "秒", "学期", "学年")
 
 
+@_memo
 def normalise_measure(v: Any) -> tuple[Optional[str], bool]:
     s = clean_text(v)
     if s is None:

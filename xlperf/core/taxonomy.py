@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from .normalise import clean_text, compact
+from .normalise import _memo, clean_text, compact
 
 LEVEL1 = ("产出指标", "效益指标", "满意度指标", "成本指标")
 LEVEL2: dict[str, tuple[str, ...]] = {
@@ -67,6 +67,7 @@ def _key(s: str) -> str:
     return k[:-2] if k.endswith("指标") else k
 
 
+@_memo
 def normalise_level1(v: object) -> Level:
     s = clean_text(v)
     if s is None:
@@ -77,6 +78,7 @@ def normalise_level1(v: object) -> Level:
     return Level(canon, True, None if s == canon else s)
 
 
+@_memo
 def normalise_level2(v: object) -> Level:
     s = clean_text(v)
     if s is None:

@@ -1,0 +1,185 @@
+"""The familiar 12-column layout rebuilt cleanly from records (pure: no Excel libraries).
+
+``layout_grid(records, title=...)`` returns a Grid an adapter writes as the 绩效目标表 sheet of
+the submission workbook:
+
+    row 1  title (merged across the table)
+    row 2  金额单位：万元
+    row 3  单位名称 项目名称 预算数 年度目标 一级指标 … 指标方向性   (+ 豁免 when any record has one)
+    then   a department row (``208-名称``, its budget) when the records name a department,
+           and one row per indicator, with 项目名称/预算数/年度目标 merged over each project's
+           rows and 单位名称 merged over the unit's rows.
+
+Values are the records' own, already normalised (≥ ≤ = > < 定性, 正向指标/反向指标, numbers as
+numbers). The grid is built so that reading it back gives the same records: that round trip
+is tested property-wise in ``tests/test_roundtrip_property.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Optional, Sequence
+
+from .grid import Grid, Merge
+from .model import FIELDS, INDICATOR_FIELDS, OPTIONAL_FIELDS, Department, Record
+from .normalise import clean_text
+
+DEFAULT_TITLE = "部门预算项目绩效目标申报表"
+LAYOUT_SHEET = "绩效目标表"
+HEADERS: tuple[str, ...] = tuple(FIELDS.values())
+COL = {f: i for i, f in enumerate(FIELDS)}  # field -> 0-based grid column
+TITLE_ROWS = 2  # title, 金额单位
+HEADER_ROW = 2  # 0-based grid row of the header
+MONEY_SCALE = {"万元": 1.0, "元": 10000.0}
+
+
+@dataclass
+class _Group:
+    """Consecutive records of one project."""
+
+    key: tuple
+    records: list[Record] = field(default_factory=list)
+
+    @property
+    def first(self) -> Record:
+        return self.records[0]
+
+
+def unit_text(code: Optional[str], name: Optional[str]) -> Optional[str]:
+    """``208001`` + ``名称`` -> ``208001-名称`` (the way 单位名称 cells are written)."""
+    if not name:
+        return code or None
+    return f"{code}-{name}" if code else name
+
+
+def _project_key(r: Record) -> tuple:
+    return (r.sheet, r.department, r.unit_code, r.unit_name, r.project, r.budget, r.goal)
+
+
+def group_projects(records: Iterable[Record]) -> list[_Group]:
+    groups: list[_Group] = []
+    for r in records:
+        key = _project_key(r)
+        if not groups or groups[-1].key != key:
+            groups.append(_Group(key))
+        groups[-1].records.append(r)
+    return groups
+
+
+def _num(v: Any, scale: float = 1.0) -> Any:
+    """Numbers for the sheet: whole floats as ints (5.0 -> 5), scaled money rounded to 元."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return v
+    if scale != 1.0:
+        v = round(v * scale, 4)
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return int(v)
+    return v
+
+
+def _same_project_name(a: Record, b: Record) -> bool:
+    """Would the reader take ``b``'s first row as a continuation of ``a``'s project?"""
+    na, nb = clean_text(a.project), clean_text(b.project)
+    if na != nb:
+        return False
+    return b.budget is None or a.budget == b.budget or (
+        a.budget is not None and abs(a.budget - b.budget) < 1e-9)
+
+
+def layout_grid(
+    records: Sequence[Record],
+    *,
+    title: Optional[str] = None,
+    money_unit: str = "万元",
+    departments: Sequence[Department] = (),
+    sheet: str = LAYOUT_SHEET,
+) -> Grid:
+    """The submission layout of ``records``.
+
+    ``departments`` (from the source tables) supplies each department's code and its own total;
+    without it a department row shows the name alone and the sum of its projects' budgets.
+    ``money_unit`` "元" writes budgets in 元 (records always hold 万元).
+    """
+    scale = MONEY_SCALE.get(money_unit)
+    if scale is None:
+        raise ValueError(f"unknown money unit {money_unit!r}")
+    with_waivers = any(r.waivers for r in records)
+    headers = list(HEADERS) + ([OPTIONAL_FIELDS["waiver"]] if with_waivers else [])
+    width = len(headers)
+    rows: list[list[Any]] = [
+        [title or DEFAULT_TITLE] + [None] * (width - 1),
+        [f"金额单位：{money_unit}"] + [None] * (width - 1),
+        headers,
+    ]
+    merges: list[Merge] = [Merge(0, 0, 0, width - 1)]
+    c_unit, c_proj, c_budget, c_goal = (COL[f] for f in ("unit", "project", "budget", "goal"))
+    ind_cols = [(f, COL[f]) for f in INDICATOR_FIELDS]
+    c_waiver = len(HEADERS) if with_waivers else None
+
+    groups = group_projects(records)
+    dept_info = {d.name: d for d in departments}
+    dept_sum: dict[str, float] = {}
+    for g in groups:
+        d = g.first.department
+        if d is not None and g.first.budget is not None:
+            dept_sum[d] = dept_sum.get(d, 0.0) + g.first.budget
+
+    def blank() -> list[Any]:
+        return [None] * width
+
+    # Unit runs: (text, first grid row, last grid row); a run ends at a department or unit row.
+    unit_runs: list[list[Any]] = []
+    current_dept: Optional[str] = None
+    current_unit: Optional[tuple] = None
+    prev: Optional[Record] = None
+
+    for g in groups:
+        first = g.first
+        if first.department is not None and first.department != current_dept:
+            current_dept = first.department
+            d = dept_info.get(current_dept)
+            row = blank()
+            row[c_unit] = unit_text(d.code, d.name) if d is not None else current_dept
+            budget = d.budget if d is not None and d.budget is not None else dept_sum.get(current_dept)
+            row[c_budget] = _num(budget, scale)
+            rows.append(row)
+            current_unit, prev = None, None
+        unit = (first.unit_code, first.unit_name)
+        utext = unit_text(*unit)
+        if prev is not None and _same_project_name(prev, first):
+            # The reader would join this project to the previous one: separate them with a
+            # unit header row (the only separator that keeps every record's fields).
+            if utext is not None:
+                row = blank()
+                row[c_unit] = utext
+                rows.append(row)
+                current_unit = unit
+        start = len(rows)
+        for i, r in enumerate(g.records):
+            row = blank()
+            if i == 0:
+                row[c_proj] = r.project
+                row[c_budget] = _num(r.budget, scale)
+                row[c_goal] = r.goal
+            for f, c in ind_cols:
+                row[c] = _num(getattr(r, f))
+            if c_waiver is not None:
+                row[c_waiver] = r.waivers or None
+            rows.append(row)
+        end = len(rows) - 1
+        if end > start:
+            for c in (c_proj, c_budget, c_goal):
+                merges.append(Merge(start, c, end, c))
+        if utext is not None and unit != current_unit:
+            unit_runs.append([utext, start, end])
+            current_unit = unit
+        elif utext is not None and unit_runs and unit_runs[-1][0] == utext and unit_runs[-1][2] == start - 1:
+            unit_runs[-1][2] = end  # same unit, next project directly below
+        current_unit = unit if utext is not None else current_unit
+        prev = g.records[-1]
+
+    for text, r1, r2 in unit_runs:
+        rows[r1][c_unit] = text
+        if r2 > r1:
+            merges.append(Merge(r1, c_unit, r2, c_unit))
+    return Grid(sheet, rows, merges)
