@@ -1,0 +1,411 @@
+"""What each ribbon button does, written once against the workbook port.
+
+The ribbon (live Excel, ``XlwingsPort``) and the command line (``--mark``, ``fix``:
+``OpenpyxlPort``) run this same code. Each button reads what it needs in one or two calls,
+computes everything in Python (so an exception leaves the workbook untouched), then writes
+each result as one block. ``run_button`` turns any exception into a Chinese message box.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import tempfile
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from ..api import CheckResult, check_grids
+from ..core.config import Config, ConfigError, load_config
+from ..core.grid import Grid, address, parse_address
+from ..core.layout import find_layout
+from ..core.model import SEVERITY_ZH, Table
+from .fixes import Change, change_blocks, plan_fixes, same_value, undo_rows
+from .marks import (
+    RESULT_WIDTHS,
+    first_error,
+    link,
+    mark_block,
+    mine,
+    notes_block,
+    notes_column,
+    results_rows,
+    summary_text,
+    table_area,
+)
+from .port import (
+    CONFIG_SHEET,
+    RECORDS_SHEET,
+    RESULTS_SHEET,
+    RULES_SHEET,
+    UNDO_SHEET,
+    WEIGHTS_SHEET,
+    BookInfo,
+    SheetData,
+    UserError,
+    WorkbookPort,
+    mark_sheet_for,
+)
+from .settings import build_config
+
+# Sheets xlperf writes (never validated as tables).
+OWN_SHEETS = {RESULTS_SHEET, WEIGHTS_SHEET, RECORDS_SHEET, CONFIG_SHEET, RULES_SHEET,
+              "xlwings.conf", "_xlwings.conf", "导入记录"}
+EXPORT_SUFFIX = "_报送.xlsx"
+
+
+def is_own_sheet(name: str) -> bool:
+    return name in OWN_SHEETS or name.startswith("_")
+
+
+@dataclass
+class Loaded:
+    info: BookInfo
+    sheet: str
+    data: SheetData
+    grid: Grid
+    config: Config
+    result: CheckResult
+    table: Table
+
+
+def read_config(port: WorkbookPort, info: BookInfo) -> Config:
+    rows = None
+    if CONFIG_SHEET in info.sheet_names:  # one read, only when the sheet exists
+        cfg = port.read_sheet(CONFIG_SHEET, merges=False)
+        rows = cfg.values if cfg is not None else None
+    return build_config(info.path, rows)
+
+
+def grid_of(data: SheetData, source: str = "") -> Grid:
+    return Grid(data.name, data.values, list(data.merges), source=source)
+
+
+def load(port: WorkbookPort, *, formulas: bool = False, sheet: Optional[str] = None,
+         config: Optional[Config] = None) -> Loaded:
+    """Book info, the table sheet (one read), the settings, and the engine's verdict."""
+    info = port.book_info()
+    sheet = sheet or info.active_sheet
+    if is_own_sheet(sheet):
+        raise UserError(f"当前工作表“{sheet}”是 xlperf 生成的工作表。请先切换到要校验的绩效目标表（如“绩效目标表”或“示例”），再点击按钮。")
+    data = port.read_sheet(sheet, formulas=formulas)
+    if data is None:
+        raise UserError(f"找不到工作表“{sheet}”。")
+    config = config or read_config(port, info)
+    source = str(info.path or info.name)
+    grid = grid_of(data, source)
+    result = check_grids([grid], config, source=source, only_sheet=sheet)
+    if not result.tables:
+        why = "；".join(f.message for f in result.findings[:3])
+        raise UserError(f"当前工作表“{sheet}”不是绩效目标表，无法处理：{why}\n\n"
+                        "请切换到含有“项目名称、三级指标、指标值、权重”等表头的工作表，再点击按钮。")
+    return Loaded(info, sheet, data, grid, config, result, result.tables[0])
+
+
+# --- 校验 / 清除标记 -------------------------------------------------------------------
+
+
+def write_marks(port: WorkbookPort, data: SheetData, table: Table, findings: list) -> None:
+    """Three writes whatever the size: the mark sheet, its conditional format, the 校验说明 column."""
+    fs = mine(findings, table.sheet)
+    area = table_area(data, table, fs)
+    mark = mark_sheet_for(table.sheet)
+    r1, block = mark_block(area, table, fs)
+    port.replace_sheet(mark, block, top_left=f"A{r1}", visibility="veryHidden")
+    if not area.empty:
+        port.apply_marks_format(table.sheet, area.ref, mark)
+    port.write_block(table.sheet, address(area.header_row, area.notes_col), notes_block(area, fs))
+
+
+def validate(port: WorkbookPort) -> CheckResult:
+    ld = load(port)
+    findings = ld.result.findings
+    write_marks(port, ld.data, ld.table, findings)
+    port.replace_sheet(RESULTS_SHEET, results_rows(findings), widths=RESULT_WIDTHS)
+    cell = first_error(findings, ld.sheet, ld.table)
+    if cell:
+        port.select(ld.sheet, cell)
+    port.message(summary_text(ld.result.report, ld.sheet), title="校验结果")
+    return ld.result
+
+
+def clear_marks(port: WorkbookPort) -> None:
+    """Empty the mark sheet and the 校验说明 column; the clerk's own formats stay as they are."""
+    info = port.book_info()
+    sheet = info.active_sheet
+    mark = mark_sheet_for(sheet)
+    if mark in info.sheet_names:
+        port.replace_sheet(mark, [], visibility="veryHidden")
+    data = port.read_sheet(sheet, merges=False)
+    col = header = None
+    if data is not None:
+        layout = find_layout(grid_of(data))
+        header = (layout.header_row + 1) if layout.header_row is not None else None
+        col = notes_column(data, header) if header else None
+    if col and data is not None and header:
+        port.write_block(sheet, address(header, col), [[None]] * (data.height - header + 1))
+    port.message(f"已清除“{sheet}”的校验标记和校验说明。", title="清除标记")
+
+
+# --- 权重合计 / 拆分为记录 / 导出报送 ----------------------------------------------------
+
+
+def weight_totals(port: WorkbookPort) -> CheckResult:
+    from ..io.export_xlsx import weights_table
+
+    ld = load(port)
+    report = ld.result.report
+    header, rows = weights_table(report)
+    out: list[list[Any]] = [header + ["位置"]]
+    for i, row in enumerate(rows):
+        p = report.projects[i] if i < len(report.projects) else None
+        where = link(p.sheet, address(p.row, ld.table.columns.get("project", 1)), f"第{p.row}行") if p else None
+        out.append(list(row) + [where])
+    widths = {"A": 30, "B": 36, "C": 12}
+    port.replace_sheet(WEIGHTS_SHEET, out, widths=widths)
+    port.select(WEIGHTS_SHEET, "A1")
+    s = report.summary
+    off = len(s.projects_weight_off)
+    tail = f"其中{off}个项目的权重合计不等于{_num(s.expected_total)}（状态列标为“权重合计不符”）。" if off else \
+        f"全部项目的权重合计均为{_num(s.expected_total)}。"
+    port.message(f"已写出“{WEIGHTS_SHEET}”工作表：{s.projects}个项目。{tail}", title="权重合计")
+    return ld.result
+
+
+def split_records(port: WorkbookPort) -> int:
+    from ..io.records_out import HEADERS, record_values
+
+    ld = load(port)
+    records = ld.result.records()
+    rows = [list(HEADERS)] + [record_values(r) for r in records]
+    port.replace_sheet(RECORDS_SHEET, rows, widths={"F": 32, "H": 40, "K": 30})
+    port.select(RECORDS_SHEET, "A1")
+    port.message(f"已把“{ld.sheet}”拆分为 {len(records)} 条记录，写在“{RECORDS_SHEET}”工作表（原表未改动）。",
+                 title="拆分为记录")
+    return len(records)
+
+
+def export(port: WorkbookPort) -> Optional[Path]:
+    from ..io.export_xlsx import write_export
+
+    ld = load(port)
+    if ld.info.path is None:
+        raise UserError("工作簿还没有保存到本机文件夹。请先“另存为”到电脑上的文件夹，再点击“导出报送”。")
+    out = ld.info.path.with_name(ld.info.path.stem + EXPORT_SUFFIX)
+    s = ld.result.report.summary
+    if s.errors:
+        if not port.ask(f"表中还有 {s.errors} 个错误，报送后可能被退回。\n\n仍要导出吗？（选“否”可先点击“校验”查看并修正）",
+                        title="导出报送"):
+            port.message("已取消导出。请先修正错误（点击“校验”查看），再导出。", title="导出报送")
+            return None
+    write_export(ld.result, out)
+    port.message(f"已导出报送文件：\n{out}", title="导出报送")
+    return out
+
+
+# --- 自动修正 / 撤销修正 -------------------------------------------------------------
+
+
+def write_changes(port: WorkbookPort, sheet: str, cells: dict[tuple[int, int], Any]) -> None:
+    for top_left, block in change_blocks(cells):
+        port.write_block(sheet, top_left, block)
+
+
+def autofix(port: WorkbookPort) -> int:
+    ld = load(port, formulas=True)
+    plan = plan_fixes(ld.data, ld.config, source=str(ld.info.path or ld.info.name), first=ld.result)
+    skipped = f"\n有 {len(plan.formula_cells)} 个含公式的单元格未修改：{'、'.join(plan.formula_cells[:10])}。" \
+        if plan.formula_cells else ""
+    if not plan.changes:
+        port.message("没有可以自动修正的问题。" + skipped, title="自动修正")
+        return 0
+    # The undo record first: if Excel fails half-way through the writes, undo still works.
+    port.replace_sheet(UNDO_SHEET, undo_rows(plan.changes), visibility="veryHidden")
+    write_changes(port, ld.sheet, {(c.row, c.col): c.new for c in plan.changes})
+    kinds = _describe(plan.changes)
+    port.message(f"已自动修正 {len(plan.changes)} 个单元格：{kinds}。{skipped}\n\n"
+                 "可点击“撤销修正”恢复原值；请再点击“校验”刷新标记。", title="自动修正")
+    return len(plan.changes)
+
+
+def _describe(changes: list[Change], limit: int = 5) -> str:
+    counts: dict[str, int] = {}
+    for c in changes:
+        counts[c.description or "规范写法"] = counts.get(c.description or "规范写法", 0) + 1
+    parts = [f"{k}（{n}处）" for k, n in sorted(counts.items(), key=lambda kv: -kv[1])[:limit]]
+    return "、".join(parts) + ("等" if len(counts) > limit else "")
+
+
+def undo_fix(port: WorkbookPort) -> int:
+    info = port.book_info()
+    undo = port.read_sheet(UNDO_SHEET, merges=False) if UNDO_SHEET in info.sheet_names else None
+    entries = _undo_entries(undo)
+    if not entries:
+        port.message("没有可以撤销的自动修正。", title="撤销修正")
+        return 0
+    restored = 0
+    conflicts: list[str] = []
+    by_sheet: dict[str, list[tuple[int, int, Any, Any]]] = {}
+    for sheet, r, c, old, new in entries:
+        by_sheet.setdefault(sheet, []).append((r, c, old, new))
+    plans: list[tuple[str, dict[tuple[int, int], Any]]] = []
+    for sheet, items in by_sheet.items():
+        data = port.read_sheet(sheet, formulas=True, merges=False)
+        if data is None:
+            conflicts.extend(f"{sheet}!{address(r, c)}" for r, c, _, _ in items)
+            continue
+        cells: dict[tuple[int, int], Any] = {}
+        for r, c, old, new in items:
+            cur = data.values[r - 1][c - 1] if r <= data.height and c <= len(data.values[r - 1]) else None
+            if (r - 1, c - 1) in (data.formulas or {}) or not same_value(cur, new):
+                conflicts.append(f"{sheet}!{address(r, c)}")  # changed since: the clerk's edit wins
+                continue
+            cells[(r, c)] = old
+        plans.append((sheet, cells))
+    for sheet, cells in plans:
+        write_changes(port, sheet, cells)
+        restored += len(cells)
+    port.replace_sheet(UNDO_SHEET, [], visibility="veryHidden")
+    note = f"\n有 {len(conflicts)} 个单元格在修正后又被改过，保留现值：{'、'.join(conflicts[:10])}。" if conflicts else ""
+    port.message(f"已撤销自动修正，恢复了 {restored} 个单元格的原值。{note}", title="撤销修正")
+    return restored
+
+
+def _undo_entries(data: Optional[SheetData]) -> list[tuple[str, int, int, Any, Any]]:
+    out = []
+    if data is None:
+        return out
+    for row in data.values[1:]:
+        row = list(row) + [None] * 4
+        sheet, cell, old, new = row[0], row[1], row[2], row[3]
+        if not sheet or not cell:
+            continue
+        try:
+            r, c = parse_address(str(cell))
+        except (ValueError, IndexError):
+            continue
+        out.append((str(sheet), r, c, old, new))
+    return out
+
+
+# --- 规则说明 ---------------------------------------------------------------------------
+
+
+def rules_rows() -> list[list[Any]]:
+    from ..core.rules import all_rules
+
+    rows: list[list[Any]] = [["代码", "级别", "名称", "可自动修正", "说明"]]
+    for r in all_rules():
+        rows.append([r.code, SEVERITY_ZH[r.severity], r.title, "是" if r.fixable else None, r.doc])
+    return rows
+
+
+def show_rules(port: WorkbookPort) -> None:
+    info = port.book_info()
+    if RULES_SHEET not in info.sheet_names:  # the workbook ships one; rebuild it if deleted
+        port.replace_sheet(RULES_SHEET, rules_rows(), widths={"A": 8, "B": 6, "C": 30, "D": 10, "E": 90})
+    port.select(RULES_SHEET, "A1")
+
+
+# --- error handling for every button -----------------------------------------------------
+
+
+def log_path() -> Path:
+    return Path(tempfile.gettempdir()) / "xlperf-error.log"
+
+
+def run_button(port: WorkbookPort, fn: Callable[[WorkbookPort], Any]) -> Any:
+    """Run one button; whatever goes wrong ends as a message box, never a traceback."""
+    from ..io.atomic import OutputError
+    from ..io.read import InputError
+
+    try:
+        return fn(port)
+    except (UserError, ConfigError, InputError, OutputError) as e:
+        port.message(str(e), title="xlperf", error=True)
+    except Exception as e:  # noqa: BLE001 - the clerk gets a sentence, the log gets the traceback
+        path = log_path()
+        try:
+            with open(path, "a", encoding="utf-8") as fh:
+                fh.write(f"--- {_dt.datetime.now().isoformat(timespec='seconds')} {getattr(fn, '__name__', fn)}\n")
+                fh.write(traceback.format_exc())
+        except OSError:
+            path = Path("（日志无法写入）")
+        port.message(
+            f"处理时出错：{type(e).__name__}: {e}\n\n工作簿没有被改成一半：本次结果未写入。\n"
+            "请先保存工作簿，再点一次按钮；如果仍然出错，请把工作簿和下面的日志文件发给技术支持：\n"
+            f"{path}",
+            title="xlperf 出错", error=True,
+        )
+    return None
+
+
+def _num(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v)
+
+
+# --- command line: --mark and fix --------------------------------------------------------
+
+
+def _check_same_kind(src: Path, out: Path) -> None:
+    from ..io.atomic import OutputError
+
+    s, o = src.suffix.lower(), out.suffix.lower()
+    want = ".xlsx" if s in (".txt", ".tsv") else s
+    if o != want:
+        raise OutputError(f"输出文件的扩展名应为 {want}（与输入一致）：{out}（output must be {want}）")
+
+
+def mark_file(src: Path, out: Path, result: CheckResult) -> None:
+    """A copy of ``src`` with the marks, the 校验说明 column and 校验结果 (``check --mark``).
+
+    The input is never written: the copy is built in memory and saved atomically to ``out``.
+    """
+    from .openpyxl_port import OpenpyxlPort
+
+    src, out = Path(src), Path(out)
+    _check_same_kind(src, out)
+    if src.suffix.lower() in (".txt", ".tsv"):
+        from ..io.layout_xlsx import build_import_workbook
+        from ..io.read import read_text_import
+
+        port = OpenpyxlPort(build_import_workbook(read_text_import(src)), None)
+    else:
+        port = OpenpyxlPort.open(src)
+    for table in result.tables:
+        data = port.read_sheet(table.sheet)
+        if data is not None:
+            write_marks(port, data, table, result.findings)
+    port.replace_sheet(RESULTS_SHEET, results_rows(result.findings), widths=RESULT_WIDTHS)
+    port.save(out)
+
+
+def fix_file(path: Path, out: Path, sheet: Optional[str] = None, config_path: Optional[Path] = None) -> int:
+    """``xlperf fix``: apply the safe fixes to every table sheet (or ``sheet``), save a copy.
+
+    Returns the number of cells changed; running it on its own output changes nothing.
+    """
+    from ..io.read import InputError
+    from .openpyxl_port import OpenpyxlPort
+
+    path, out = Path(path), Path(out)
+    _check_same_kind(path, out)
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise InputError(f"自动修正只能处理 .xlsx/.xlsm 工作簿：{path}（fix needs a workbook）")
+    port = OpenpyxlPort.open(path)
+    info = port.book_info()
+    if sheet is not None and sheet not in info.sheet_names:
+        raise InputError(f"工作簿中没有名为“{sheet}”的工作表；现有：{'、'.join(info.sheet_names)}（sheet not found）")
+    config = load_config(config_path) if config_path is not None else read_config(port, info)
+    total = 0
+    for name in [sheet] if sheet else [n for n in info.sheet_names if not is_own_sheet(n)]:
+        data = port.read_sheet(name, formulas=True)
+        if data is None:
+            continue
+        plan = plan_fixes(data, config, source=str(path))
+        if plan.result is None or not plan.result.tables:
+            continue
+        write_changes(port, name, {(c.row, c.col): c.new for c in plan.changes})
+        total += len(plan.changes)
+    port.save(out)
+    return total

@@ -1,0 +1,165 @@
+"""Safe fixes as a plan: which cells change from what to what, decided in memory.
+
+The rules propose fixes (``Finding.fix``); here they are applied to a copy of the sheet's
+values, the table is checked again and new fixes applied, until nothing changes. So a
+second run on the result changes nothing. Formula cells are never written.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from ..api import CheckResult, check_grids
+from ..core.config import Config
+from ..core.grid import Grid, address, parse_address
+from ..core.model import Finding
+from .port import SheetData
+
+MAX_ROUNDS = 5
+UNDO_HEADER = ["工作表", "单元格", "原值", "新值", "说明"]
+
+
+@dataclass
+class Change:
+    sheet: str
+    row: int  # 1-based sheet row
+    col: int  # 1-based sheet column
+    old: Any
+    new: Any
+    description: str = ""
+
+    @property
+    def cell(self) -> str:
+        return address(self.row, self.col)
+
+
+@dataclass
+class Plan:
+    changes: list[Change] = field(default_factory=list)
+    formula_cells: list[str] = field(default_factory=list)  # fixes refused: the cell holds a formula
+    result: Optional[CheckResult] = None  # the check of the fixed values
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Equal as a cell: blanks alike, numbers within rounding, everything else exactly
+    (the text "80" is not the number 80: turning one into the other is a fix)."""
+    blank_a = a is None or (isinstance(a, str) and a == "")
+    blank_b = b is None or (isinstance(b, str) and b == "")
+    if blank_a or blank_b:
+        return blank_a and blank_b
+    num = (int, float)
+    if isinstance(a, num) and isinstance(b, num) and not isinstance(a, bool) and not isinstance(b, bool):
+        return math.isclose(float(a), float(b), rel_tol=0, abs_tol=1e-9)
+    return type(a) is type(b) and a == b
+
+
+def identical(a: Any, b: Any) -> bool:
+    """Nothing to write: same value and same kind (int and float are one kind in a cell)."""
+    if not same_value(a, b):
+        return False
+    num = (int, float)
+    return (isinstance(a, num) and isinstance(b, num)) or type(a) is type(b) or (a in (None, "") and b in (None, ""))
+
+
+def plan_fixes(data: SheetData, config: Config, *, source: str = "",
+               first: Optional[CheckResult] = None) -> Plan:
+    sheet = data.name
+    values = [list(r) for r in data.values]
+    formulas = data.formulas or {}
+    original: dict[tuple[int, int], Any] = {}
+    described: dict[tuple[int, int], str] = {}
+    refused: set[tuple[int, int]] = set()
+    result = first
+    for _ in range(MAX_ROUNDS):
+        if result is None:
+            result = check_grids([Grid(sheet, values, list(data.merges), source=source)], config,
+                                 source=source, only_sheet=sheet)
+        touched: set[tuple[int, int]] = set()
+        for f in result.findings:
+            key = _target(f, sheet)
+            if key is None or key in touched:
+                continue
+            if key in formulas:
+                refused.add(key)
+                continue
+            r, c = key
+            while len(values) <= r:
+                values.append([None] * len(values[0] if values else []))
+            if len(values[r]) <= c:
+                values[r].extend([None] * (c + 1 - len(values[r])))
+            cur = values[r][c]
+            fix = f.fix
+            assert fix is not None
+            if fix.old is not None and not same_value(cur, fix.old):
+                continue  # the cell no longer says what the rule saw
+            if identical(cur, fix.new):
+                continue
+            original.setdefault(key, cur)
+            described[key] = fix.description or f.message
+            values[r][c] = fix.new
+            touched.add(key)
+        if not touched:
+            break
+        result = None
+    if result is None:  # the rounds ran out: still report what the values say now
+        result = check_grids([Grid(sheet, values, list(data.merges), source=source)], config,
+                             source=source, only_sheet=sheet)
+    changes = []
+    for (r, c), old in sorted(original.items()):
+        new = values[r][c]
+        if identical(old, new):
+            continue
+        changes.append(Change(sheet, r + 1, c + 1, old, new, described.get((r, c), "")))
+    return Plan(changes, [address(r + 1, c + 1) for r, c in sorted(refused)], result)
+
+
+def _target(f: Finding, sheet: str) -> Optional[tuple[int, int]]:
+    if f.fix is None or f.waived or (f.fix.sheet and f.fix.sheet != sheet):
+        return None
+    try:
+        r, c = parse_address(f.fix.cell)
+    except (ValueError, IndexError):
+        return None
+    return r - 1, c - 1
+
+
+def change_blocks(cells: dict[tuple[int, int], Any]) -> list[tuple[str, list[list[Any]]]]:
+    """Cells to write -> as few rectangular blocks as possible without touching other cells.
+
+    Vertical runs per column first, then side-by-side runs with the same rows merge into
+    one rectangle (a split ``≥80%`` changes 指标性质, 指标值 and 度量单位 of one row).
+    """
+    runs: list[tuple[int, int, int]] = []  # (col, r1, r2)
+    by_col: dict[int, list[int]] = {}
+    for (r, c) in cells:
+        by_col.setdefault(c, []).append(r)
+    for c in sorted(by_col):
+        rows = sorted(by_col[c])
+        start = prev = rows[0]
+        for r in rows[1:]:
+            if r != prev + 1:
+                runs.append((c, start, prev))
+                start = r
+            prev = r
+        runs.append((c, start, prev))
+    rects: list[tuple[int, int, int, int]] = []  # (r1, r2, c1, c2)
+    open_: dict[tuple[int, int], int] = {}  # (r1, r2) -> index in rects
+    for c, r1, r2 in runs:
+        i = open_.get((r1, r2))
+        if i is not None and rects[i][3] == c - 1:
+            a, b, c1, _ = rects[i]
+            rects[i] = (a, b, c1, c)
+        else:
+            open_[(r1, r2)] = len(rects)
+            rects.append((r1, r2, c, c))
+    out = []
+    for r1, r2, c1, c2 in rects:
+        block = [[cells[(r, c)] for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
+        out.append((address(r1, c1), block))
+    return out
+
+
+def undo_rows(changes: list[Change]) -> list[list[Any]]:
+    return [list(UNDO_HEADER)] + [[ch.sheet, ch.cell, ch.old, ch.new, ch.description] for ch in changes]

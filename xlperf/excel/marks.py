@@ -1,0 +1,187 @@
+"""Pure builders of what 校验 writes: the mark block, the 校验说明 column, the 校验结果 rows
+and the summary for the clerk. No workbook access here: each result is one 2-D block that
+the port writes in one call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Optional
+
+from ..core.grid import address, col_letter, parse_address
+from ..core.layout import header_key
+from ..core.model import SEVERITY_ZH, Finding, Table
+from ..core.report import Report
+from .port import NOTES_HEADER, Formula, SheetData, quote_sheet
+
+CODE_OF = {"error": "E", "warning": "W", "info": "I"}
+RANK = {"E": 3, "W": 2, "I": 1, "": 0, None: 0}
+RESULT_HEADER = ["级别", "代码", "单元格", "项目", "说明", "已豁免"]
+RESULT_WIDTHS = {"A": 7, "B": 8, "C": 9, "D": 30, "E": 80, "F": 7}
+MAX_NAMES = 10
+
+
+@dataclass
+class Area:
+    """Where the table's data sits on the sheet (1-based, inclusive)."""
+
+    header_row: int
+    first_row: int
+    last_row: int
+    last_col: int
+    notes_col: int  # the 校验说明 column (existing, or the first free column)
+
+    @property
+    def ref(self) -> str:
+        return f"A{self.first_row}:{col_letter(self.last_col)}{self.last_row}"
+
+    @property
+    def empty(self) -> bool:
+        return self.last_row < self.first_row or self.last_col < 1
+
+
+def notes_column(data: SheetData, header_row: int) -> Optional[int]:
+    """The existing 校验说明 column (1-based), recognised the way the reader ignores it."""
+    if 1 <= header_row <= data.height:
+        for c, v in enumerate(data.values[header_row - 1], 1):
+            if header_key(v) == NOTES_HEADER:
+                return c
+    return None
+
+
+def cell_of(f: Finding, table: Table) -> Optional[tuple[int, int]]:
+    """The (row, col) a finding is shown on: its cell, else the indicator-name cell of its row."""
+    if f.cell:
+        try:
+            r, c = parse_address(f.cell.split(":")[0])
+            return r, c
+        except (ValueError, IndexError):
+            pass
+    if f.row:
+        col = table.columns.get("name") or table.columns.get("project") or 1
+        return f.row, col
+    return None
+
+
+def table_area(data: SheetData, table: Table, findings: Iterable[Finding]) -> Area:
+    header = table.header_row or 1
+    notes = notes_column(data, header)
+    cols = list(table.columns.values())
+    last_row = max(data.height, table.data_rows[1] or 0)
+    last_col = max(cols or [1])
+    for f in findings:
+        rc = cell_of(f, table)
+        if rc and rc[0] > header and (notes is None or rc[1] < notes):
+            last_col = max(last_col, rc[1])
+            last_row = max(last_row, rc[0])
+    if notes is None:
+        notes = max(data.width, last_col) + 1
+    last_col = min(last_col, notes - 1)
+    return Area(header, header + 1, last_row, last_col, notes)
+
+
+def mine(findings: Iterable[Finding], sheet: str) -> list[Finding]:
+    return [f for f in findings if f.sheet == sheet]
+
+
+def mark_block(area: Area, table: Table, findings: Iterable[Finding]) -> tuple[int, list[list[Any]]]:
+    """(first sheet row, rows) of status codes for the area: the worst active finding per cell.
+
+    Only the rows between the first and the last mark are returned (the mark sheet is cleared
+    before the write), so a clean 50,000-row table writes almost nothing.
+    """
+    codes: dict[tuple[int, int], str] = {}
+    for f in findings:
+        if f.waived:
+            continue
+        rc = cell_of(f, table)
+        if rc is None or not (area.first_row <= rc[0] <= area.last_row and 1 <= rc[1] <= area.last_col):
+            continue
+        code = CODE_OF[f.severity]
+        if RANK[code] > RANK[codes.get(rc)]:
+            codes[rc] = code
+    if not codes:
+        return area.first_row, []
+    r1 = min(r for r, _ in codes)
+    r2 = max(r for r, _ in codes)
+    rows: list[list[Any]] = [[None] * area.last_col for _ in range(r2 - r1 + 1)]
+    for (r, c), code in codes.items():
+        rows[r - r1][c - 1] = code
+    return r1, rows
+
+
+def finding_line(f: Finding) -> str:
+    waived = "（已豁免）" if f.waived else ""
+    return f"{SEVERITY_ZH[f.severity]} {f.code}：{f.message}{waived}"
+
+
+def notes_block(area: Area, findings: Iterable[Finding]) -> list[list[Any]]:
+    """The 校验说明 column from the header row down: one text per row that has findings."""
+    by_row: dict[int, list[str]] = {}
+    for f in findings:
+        if f.row and area.first_row <= f.row <= area.last_row:
+            by_row.setdefault(f.row, []).append(finding_line(f))
+    rows: list[list[Any]] = [[NOTES_HEADER]]
+    for r in range(area.first_row, area.last_row + 1):
+        lines = by_row.get(r)
+        rows.append(["；".join(lines) if lines else None])
+    return rows
+
+
+def link(sheet: str, cell: str, label: Optional[str] = None) -> Formula:
+    """``=HYPERLINK("#'表'!E12","E12")``: a click jumps to the cell (the # keeps it in the book)."""
+    target = f"#{quote_sheet(sheet)}!{cell}".replace('"', '""')
+    text = (label or cell).replace('"', '""')
+    return Formula(f'=HYPERLINK("{target}","{text}")')
+
+
+def results_rows(findings: Iterable[Finding]) -> list[list[Any]]:
+    rows: list[list[Any]] = [list(RESULT_HEADER)]
+    for f in findings:
+        if f.cell and f.sheet:
+            where: Any = link(f.sheet, f.cell.split(":")[0], f.cell)
+        elif f.row and f.sheet:
+            where = link(f.sheet, address(f.row, 1), f"第{f.row}行")
+        else:
+            where = f.sheet or None
+        rows.append([SEVERITY_ZH[f.severity], f.code, where, f.project, f.message, "是" if f.waived else None])
+    return rows
+
+
+def first_error(findings: Iterable[Finding], sheet: str, table: Table) -> Optional[str]:
+    for f in findings:
+        if f.severity == "error" and not f.waived and f.sheet == sheet:
+            rc = cell_of(f, table)
+            if rc:
+                return address(*rc)
+    return None
+
+
+def summary_text(report: Report, sheet: str, marked: bool = True) -> str:
+    s = report.summary
+    lines: list[str] = []
+    if s.errors == 0 and s.warnings == 0:
+        lines.append(f"校验通过：“{sheet}”未发现错误或警告（{s.projects}个项目，{s.indicators}条指标）。")
+    else:
+        lines.append(f"校验完成：“{sheet}”共有错误 {s.errors} 个、警告 {s.warnings} 个"
+                     f"（{s.projects}个项目，{s.indicators}条指标）。")
+    extra = []
+    if s.infos:
+        extra.append(f"提示 {s.infos} 个")
+    if s.waived:
+        extra.append(f"已豁免 {s.waived} 个")
+    if extra:
+        lines.append("另有" + "，".join(extra) + "。")
+    off = s.projects_weight_off
+    if off:
+        names = "、".join(off[:MAX_NAMES]) + (f" 等{len(off)}个" if len(off) > MAX_NAMES else "")
+        lines.append(f"权重合计不等于{_num(s.expected_total)}的项目（{len(off)}个）：{names}。")
+    elif s.projects:
+        lines.append(f"全部{s.projects}个项目的权重合计均为{_num(s.expected_total)}。")
+    if marked and (s.errors or s.warnings):
+        lines.append("错误单元格标为红色、警告标为黄色；每行的原因见右侧“校验说明”列，"
+                     "全部问题见“校验结果”工作表（点击单元格地址可跳转）。")
+    return "\n".join(lines)
+
+
+def _num(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v)
