@@ -316,6 +316,8 @@ def build_layout_workbook(sample: Optional[Path] = None) -> Workbook:
     wb = Workbook()
     wb.remove(wb.active)
     wb.code_name = WORKBOOK_CODE_NAME
+    wb.properties.creator = "xlperf"
+    wb.properties.title = "部门预算项目绩效目标申报表（xlperf PerfTemplate）"
     writers = {
         TEMPLATE_SHEET: _write_template,
         SAMPLE_SHEET: lambda ws: _write_sample(ws, sample),
