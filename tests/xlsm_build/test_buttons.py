@@ -83,3 +83,12 @@ def test_marked_copy_keeps_ribbon_and_vba(port, tmp_path):
     with zipfile.ZipFile(out) as z:
         assert "customUI/customUI14.xml" in z.namelist() and "xl/vbaProject.bin" in z.namelist()
         assert b"ui/extensibility" in z.read("_rels/.rels")
+
+
+def test_autofix_leaves_formulas_alone(port):
+    """The Windows checklist's 自动修正 step, here through the openpyxl port."""
+    port.wb[SAMPLE_SHEET]["L70"] = '=""'
+    text = press(port, "autofix")
+    assert "已自动修正 19 个单元格" in text and "含公式的单元格未修改：L70" in text
+    assert port.wb[SAMPLE_SHEET]["L70"].value == '=""'
+    assert port.wb[SAMPLE_SHEET]["L86"].value == "正向指标"
