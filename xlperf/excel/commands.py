@@ -105,27 +105,48 @@ def load(port: WorkbookPort, *, formulas: bool = False, sheet: Optional[str] = N
 # --- 校验 / 清除标记 -------------------------------------------------------------------
 
 
-def write_marks(port: WorkbookPort, data: SheetData, table: Table, findings: list) -> None:
-    """Three writes whatever the size: the mark sheet, its conditional format, the 校验说明 column."""
+@dataclass
+class MarkPlan:
+    """Everything 校验 writes on and beside one table sheet, computed before any write."""
+
+    sheet: str
+    mark_sheet: str
+    mark_top: int
+    marks: list
+    area_ref: Optional[str]
+    notes_at: str
+    notes: list
+
+
+def plan_marks(data: SheetData, table: Table, findings: list) -> MarkPlan:
     fs = mine(findings, table.sheet)
     area = table_area(data, table, fs)
-    mark = mark_sheet_for(table.sheet)
     r1, block = mark_block(area, table, fs)
-    port.replace_sheet(mark, block, top_left=f"A{r1}", visibility="veryHidden")
-    if not area.empty:
-        port.apply_marks_format(table.sheet, area.ref, mark)
-    port.write_block(table.sheet, address(area.header_row, area.notes_col), notes_block(area, fs))
+    return MarkPlan(table.sheet, mark_sheet_for(table.sheet), r1, block, None if area.empty else area.ref,
+                    address(area.header_row, area.notes_col), notes_block(area, fs))
+
+
+def write_marks(port: WorkbookPort, plan: MarkPlan) -> None:
+    """Three writes whatever the size: the mark sheet, its conditional format, the 校验说明 column."""
+    port.replace_sheet(plan.mark_sheet, plan.marks, top_left=f"A{plan.mark_top}", visibility="veryHidden")
+    if plan.area_ref:
+        port.apply_marks_format(plan.sheet, plan.area_ref, plan.mark_sheet)
+    port.write_block(plan.sheet, plan.notes_at, plan.notes)
 
 
 def validate(port: WorkbookPort) -> CheckResult:
     ld = load(port)
     findings = ld.result.findings
-    write_marks(port, ld.data, ld.table, findings)
-    port.replace_sheet(RESULTS_SHEET, results_rows(findings), widths=RESULT_WIDTHS)
+    # Every block is built before the first write: an error here leaves the workbook as it was.
+    plan = plan_marks(ld.data, ld.table, findings)
+    results = results_rows(findings)
     cell = first_error(findings, ld.sheet, ld.table)
+    summary = summary_text(ld.result.report, ld.sheet)
+    write_marks(port, plan)
+    port.replace_sheet(RESULTS_SHEET, results, widths=RESULT_WIDTHS)
     if cell:
         port.select(ld.sheet, cell)
-    port.message(summary_text(ld.result.report, ld.sheet), title="校验结果")
+    port.message(summary, title="校验结果")
     return ld.result
 
 
@@ -372,11 +393,15 @@ def mark_file(src: Path, out: Path, result: CheckResult) -> None:
         port = OpenpyxlPort(build_import_workbook(read_text_import(src)), None)
     else:
         port = OpenpyxlPort.open(src)
+    plans = []
     for table in result.tables:
         data = port.read_sheet(table.sheet)
         if data is not None:
-            write_marks(port, data, table, result.findings)
-    port.replace_sheet(RESULTS_SHEET, results_rows(result.findings), widths=RESULT_WIDTHS)
+            plans.append(plan_marks(data, table, result.findings))
+    results = results_rows(result.findings)
+    for plan in plans:
+        write_marks(port, plan)
+    port.replace_sheet(RESULTS_SHEET, results, widths=RESULT_WIDTHS)
     port.save(out)
 
 

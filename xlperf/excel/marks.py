@@ -48,6 +48,19 @@ def notes_column(data: SheetData, header_row: int) -> Optional[int]:
     return None
 
 
+def last_used_col(data: SheetData) -> int:
+    """The rightmost column holding a value (Excel's used range keeps cleared columns until
+    the file is saved, so its width alone would push 校验说明 one column further each time)."""
+    last = 0
+    for row in data.values:
+        for c in range(len(row), last, -1):
+            v = row[c - 1]
+            if v is not None and not (isinstance(v, str) and not v.strip()):
+                last = c
+                break
+    return last
+
+
 def cell_of(f: Finding, table: Table) -> Optional[tuple[int, int]]:
     """The (row, col) a finding is shown on: its cell, else the indicator-name cell of its row."""
     if f.cell:
@@ -73,8 +86,8 @@ def table_area(data: SheetData, table: Table, findings: Iterable[Finding]) -> Ar
         if rc and rc[0] > header and (notes is None or rc[1] < notes):
             last_col = max(last_col, rc[1])
             last_row = max(last_row, rc[0])
-    if notes is None:
-        notes = max(data.width, last_col) + 1
+    if notes is None:  # the first column right of everything the clerk wrote
+        notes = max(last_used_col(data), last_col) + 1
     last_col = min(last_col, notes - 1)
     return Area(header, header + 1, last_row, last_col, notes)
 

@@ -57,6 +57,8 @@ XLWINGS_API: dict[str, tuple[str, ...]] = {
     "ConditionalFormat": ("formula", "delete"),
     "App": ("properties", "alert", "screen_updating", "calculation"),
 }
+# Top-level names: ``xw.Book.caller()`` in ribbon.py, the UDF decorators in xlperf/udfs.py.
+XLWINGS_TOP: tuple[str, ...] = ("Book", "func", "arg", "ret")
 # COM members used through ``.api`` (Windows only; not checkable here).
 COM_API = ("Worksheet.Visible = 2", "Range.Value(11)", "PyIDispatch.Invoke / GetIDsOfNames")
 
