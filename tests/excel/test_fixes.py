@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from xlperf.core.config import Config
-from xlperf.excel.fixes import change_blocks, plan_fixes, same_value, undo_rows
+import datetime as dt
+
+from xlperf.core.grid import Merge
+from xlperf.excel.fixes import change_blocks, plan_fixes, same_value, undo_rows, with_unchanged_gaps
 from xlperf.excel.port import SheetData
 
 from .conftest import HEADER, TITLE, make_rows
@@ -61,3 +64,15 @@ def test_same_value():
 
 def test_undo_rows_header():
     assert undo_rows([])[0] == ["工作表", "单元格", "原值", "新值", "说明"]
+
+
+def test_gaps_are_filled_only_where_rewriting_changes_nothing():
+    values = [["a", "x", "p", "d"], ["b", "=f", "q", dt.date(2023, 1, 1)], ["c", "y", "r", "e"], [None, "z", "s", "f"]]
+    data = SheetData("s", values, [Merge(1, 2, 2, 2)], {(1, 1): "=A1"})
+    cells = {(1, 1): "A", (3, 1): "C", (1, 2): "X", (3, 2): "Y", (1, 3): "P", (4, 3): "S", (1, 4): "D", (3, 4): "E"}
+    got = with_unchanged_gaps(cells, data)
+    assert got[(2, 1)] == "b"  # plain text between two fixes: written back as it was
+    assert (2, 2) not in got  # a formula in the gap
+    assert (2, 3) not in got and (3, 3) not in got  # a merge in the gap
+    assert (2, 4) not in got  # a date: not rewritten
+    assert dict(change_blocks(got))["A1"] == [["A"], ["b"], ["C"]]

@@ -20,7 +20,7 @@ from ..core.config import Config, ConfigError, load_config
 from ..core.grid import Grid, address, parse_address
 from ..core.layout import find_layout
 from ..core.model import SEVERITY_ZH, Table
-from .fixes import Change, change_blocks, plan_fixes, same_value, undo_rows
+from .fixes import Change, change_blocks, plan_fixes, same_value, undo_rows, with_unchanged_gaps
 from .marks import (
     RESULT_WIDTHS,
     first_error,
@@ -227,7 +227,12 @@ def export(port: WorkbookPort) -> Optional[Path]:
 # --- 自动修正 / 撤销修正 -------------------------------------------------------------
 
 
-def write_changes(port: WorkbookPort, sheet: str, cells: dict[tuple[int, int], Any]) -> None:
+def write_changes(port: WorkbookPort, sheet: str, cells: dict[tuple[int, int], Any],
+                  data: Optional[SheetData] = None) -> None:
+    """One block per column of changes where the cells between them can be written back
+    unchanged (plain values, no formula, no merge), else one per run of adjacent cells."""
+    if data is not None:
+        cells = with_unchanged_gaps(cells, data)
     for top_left, block in change_blocks(cells):
         port.write_block(sheet, top_left, block)
 
@@ -242,7 +247,7 @@ def autofix(port: WorkbookPort) -> int:
         return 0
     # The undo record first: if Excel fails half-way through the writes, undo still works.
     port.replace_sheet(UNDO_SHEET, undo_rows(plan.changes), visibility="veryHidden")
-    write_changes(port, ld.sheet, {(c.row, c.col): c.new for c in plan.changes})
+    write_changes(port, ld.sheet, {(c.row, c.col): c.new for c in plan.changes}, ld.data)
     kinds = _describe(plan.changes)
     port.message(f"已自动修正 {len(plan.changes)} 个单元格：{kinds}。{skipped}\n\n"
                  "可点击“撤销修正”恢复原值；请再点击“校验”刷新标记。", title="自动修正")
@@ -269,9 +274,9 @@ def undo_fix(port: WorkbookPort) -> int:
     by_sheet: dict[str, list[tuple[int, int, Any, Any]]] = {}
     for sheet, r, c, old, new in entries:
         by_sheet.setdefault(sheet, []).append((r, c, old, new))
-    plans: list[tuple[str, dict[tuple[int, int], Any]]] = []
+    plans: list[tuple[str, dict[tuple[int, int], Any], SheetData]] = []
     for sheet, items in by_sheet.items():
-        data = port.read_sheet(sheet, formulas=True, merges=False)
+        data = port.read_sheet(sheet, formulas=True)  # merges too: gaps are rewritten only outside them
         if data is None:
             conflicts.extend(f"{sheet}!{address(r, c)}" for r, c, _, _ in items)
             continue
@@ -282,9 +287,9 @@ def undo_fix(port: WorkbookPort) -> int:
                 conflicts.append(f"{sheet}!{address(r, c)}")  # changed since: the clerk's edit wins
                 continue
             cells[(r, c)] = old
-        plans.append((sheet, cells))
-    for sheet, cells in plans:
-        write_changes(port, sheet, cells)
+        plans.append((sheet, cells, data))
+    for sheet, cells, data in plans:
+        write_changes(port, sheet, cells, data)
         restored += len(cells)
     port.replace_sheet(UNDO_SHEET, [], visibility="veryHidden")
     note = f"\n有 {len(conflicts)} 个单元格在修正后又被改过，保留现值：{'、'.join(conflicts[:10])}。" if conflicts else ""
@@ -368,7 +373,7 @@ def _num(v: float) -> str:
 # --- command line: --mark and fix --------------------------------------------------------
 
 
-def _check_same_kind(src: Path, out: Path) -> None:
+def check_output_kind(src: Path, out: Path) -> None:
     from ..io.atomic import OutputError
 
     s, o = src.suffix.lower(), out.suffix.lower()
@@ -385,7 +390,7 @@ def mark_file(src: Path, out: Path, result: CheckResult) -> None:
     from .openpyxl_port import OpenpyxlPort
 
     src, out = Path(src), Path(out)
-    _check_same_kind(src, out)
+    check_output_kind(src, out)
     if src.suffix.lower() in (".txt", ".tsv"):
         from ..io.layout_xlsx import build_import_workbook
         from ..io.read import read_text_import
@@ -414,7 +419,7 @@ def fix_file(path: Path, out: Path, sheet: Optional[str] = None, config_path: Op
     from .openpyxl_port import OpenpyxlPort
 
     path, out = Path(path), Path(out)
-    _check_same_kind(path, out)
+    check_output_kind(path, out)
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise InputError(f"自动修正只能处理 .xlsx/.xlsm 工作簿：{path}（fix needs a workbook）")
     port = OpenpyxlPort.open(path)
@@ -430,7 +435,7 @@ def fix_file(path: Path, out: Path, sheet: Optional[str] = None, config_path: Op
         plan = plan_fixes(data, config, source=str(path))
         if plan.result is None or not plan.result.tables:
             continue
-        write_changes(port, name, {(c.row, c.col): c.new for c in plan.changes})
+        write_changes(port, name, {(c.row, c.col): c.new for c in plan.changes}, data)
         total += len(plan.changes)
     port.save(out)
     return total

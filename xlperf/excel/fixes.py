@@ -161,5 +161,42 @@ def change_blocks(cells: dict[tuple[int, int], Any]) -> list[tuple[str, list[lis
     return out
 
 
+_PLAIN = (type(None), str, int, float, bool)
+
+
+def with_unchanged_gaps(cells: dict[tuple[int, int], Any], data: SheetData) -> dict[tuple[int, int], Any]:
+    """Fill the gaps of each column's changed rows with what those cells already hold, so
+    a column of scattered fixes is one write instead of one per cell.
+
+    Only where rewriting a gap cannot change it: no formula, no merged cell, and a plain
+    value (blank, text, number) that the port writes back as it was read (text stays text).
+    Other columns keep their separate runs. Keys are 1-based (row, col).
+    """
+    formulas = data.formulas or {}
+    out = dict(cells)
+    by_col: dict[int, list[int]] = {}
+    for (r, c) in cells:
+        by_col.setdefault(c, []).append(r)
+    for c, rows in by_col.items():
+        r1, r2 = min(rows), max(rows)
+        merged = any(m.c1 <= c - 1 <= m.c2 and m.r1 <= r2 - 1 and m.r2 >= r1 - 1 for m in data.merges)
+        if merged:
+            continue
+        gap: dict[tuple[int, int], Any] = {}
+        for r in range(r1, r2 + 1):
+            if (r, c) in cells:
+                continue
+            if (r - 1, c - 1) in formulas:
+                break
+            row = data.values[r - 1] if r - 1 < len(data.values) else []
+            v = row[c - 1] if c - 1 < len(row) else None
+            if not isinstance(v, _PLAIN):
+                break
+            gap[(r, c)] = v
+        else:
+            out.update(gap)
+    return out
+
+
 def undo_rows(changes: list[Change]) -> list[list[Any]]:
     return [list(UNDO_HEADER)] + [[ch.sheet, ch.cell, ch.old, ch.new, ch.description] for ch in changes]
