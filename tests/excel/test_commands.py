@@ -9,12 +9,13 @@ import pytest
 from openpyxl import load_workbook
 
 from xlperf.api import check_path
+from xlperf.core.grid import address
 from xlperf.excel import commands
-from xlperf.excel.marks import cell_of, CODE_OF, RANK
+from xlperf.excel.marks import CODE_OF, RANK, cell_of
 from xlperf.excel.openpyxl_port import OpenpyxlPort
 from xlperf.excel.port import mark_sheet_for
 
-from .conftest import COL, FIRST_DATA, HEADER_ROW, config_rows, make_rows, project_rows, write_table
+from .conftest import HEADER_ROW, config_rows, make_rows, project_rows, write_table
 
 SHEET = "绩效目标表"
 MARKS = mark_sheet_for(SHEET)
@@ -165,7 +166,6 @@ def test_marks_follow_every_finding_of_the_real_rulebook(tmp_path):
         rc = cell_of(f, table)
         if f.waived or rc is None or f.sheet != SHEET or rc[0] <= HEADER_ROW or rc[1] > 12:
             continue
-        from xlperf.core.grid import address
         a = address(*rc)
         code = CODE_OF[f.severity]
         if RANK[code] > RANK[want.get(a)]:

@@ -21,7 +21,7 @@ from xlwings import main as xlmain
 
 import xlperf.excel.ribbon as ribbon
 import xlperf.excel.xlwings_port as xp
-from xlperf.core.grid import address, col_letter, parse_address
+from xlperf.core.grid import address, parse_address
 from xlperf.excel import commands
 from xlperf.excel.xlwings_port import XLWINGS_API, XLWINGS_TOP, XlwingsPort, excel_text, merges_from_xml_spreadsheet
 
