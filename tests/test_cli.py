@@ -111,3 +111,20 @@ def test_batch_folder_reports_bad_file_and_continues(tmp_path, clean_file, bad_f
 def test_version_and_help():
     assert run("--version").stdout.startswith("xlperf ")
     assert "校验" in run("--help").stdout
+
+
+def test_config_sheet_in_workbook_is_used_by_cli(tmp_path, bad_file):
+    # The CLI must judge a workbook like its own ribbon buttons do: 配置 sheet first.
+    wb = openpyxl.load_workbook(bad_file)
+    ws = wb.create_sheet("配置")
+    ws.append(["设置", "值"])
+    ws.append(["期望权重合计", 80])
+    wb.save(bad_file)
+    data = json.loads(run("check", bad_file, "--format", "json").stdout)
+    assert data["summary"]["expected_total"] == 80
+    assert not [f for f in data["findings"] if f["code"] == "WT002"]
+
+
+def test_mark_with_wrong_suffix_refused_before_work(tmp_path, clean_file):
+    r = run("check", clean_file, "--mark", tmp_path / "m.xlsm")
+    assert r.returncode == 2 and "扩展名" in r.stderr and "项目A" not in r.stdout

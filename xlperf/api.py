@@ -78,13 +78,37 @@ def check_grids(
 
 
 def resolve_config(path: Optional[Path], config_path: Optional[Path]) -> Config:
+    """--config wins; otherwise the workbook's own 配置 sheet over ``xlperf.toml`` beside it,
+    exactly as the ribbon buttons read them, so a file is judged the same everywhere."""
     if config_path is not None:
         return load_config(config_path)
-    if path is not None:
-        found = find_config(Path(path))
-        if found is not None:
-            return load_config(found)
-    return Config()
+    if path is None:
+        return Config()
+    path = Path(path)
+    rows = _config_sheet_rows(path)
+    if rows:
+        from .excel.settings import build_config
+
+        return build_config(path, rows)
+    found = find_config(path)
+    return load_config(found) if found is not None else Config()
+
+
+def _config_sheet_rows(path: Path) -> Optional[list[list]]:
+    if path.suffix.lower() not in (".xlsx", ".xlsm") or not path.is_file():
+        return None
+    try:
+        from python_calamine import CalamineWorkbook
+
+        wb = CalamineWorkbook.from_path(str(path))
+        if CONFIG_SHEET not in wb.sheet_names:
+            return None
+        return wb.get_sheet_by_name(CONFIG_SHEET).to_python()
+    except Exception:  # noqa: BLE001 - an unreadable file is reported by the reader, with its message
+        return None
+
+
+CONFIG_SHEET = "配置"
 
 
 def check_path(path: Path, *, sheet: Optional[str] = None, config: Optional[Config] = None,

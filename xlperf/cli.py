@@ -103,9 +103,11 @@ def check(
         if expected_total is not None:
             cfg = cfg.model_copy(update={"expected_total": expected_total})
         if mark is not None:
+            from .excel.commands import check_output_kind
             from .io.atomic import check_output
 
             check_output(mark, src)
+            check_output_kind(src, mark)
         result = check_path(src, sheet=sheet, config=cfg)
         if fmt is Format.json:
             sys.stdout.write(json.dumps(result.report.to_json_dict(), ensure_ascii=False, indent=2) + "\n")
