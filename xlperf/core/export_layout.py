@@ -6,9 +6,10 @@ the submission workbook:
     row 1  title (merged across the table)
     row 2  金额单位：万元
     row 3  单位名称 项目名称 预算数 年度目标 一级指标 … 指标方向性   (+ 豁免 when any record has one)
-    then   a department row (``208-名称``, its budget) when the records name a department,
-           and one row per indicator, with 项目名称/预算数/年度目标 merged over each project's
-           rows and 单位名称 merged over the unit's rows.
+    then   department rows (``208-名称``, its total) where the source had them (or, without the
+           source tables, above each department's records), and one row per indicator, with
+           项目名称/预算数/年度目标 merged over each project's rows and 单位名称 merged over the
+           unit's rows (a unit that had its own total row in the source keeps that row).
 
 Values are the records' own, already normalised (≥ ≤ = > < 定性, 正向指标/反向指标, numbers as
 numbers). The grid is built so that reading it back gives the same records: that round trip
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional, Sequence
 
 from .grid import Grid, Merge
-from .model import FIELDS, INDICATOR_FIELDS, OPTIONAL_FIELDS, Department, Record
+from .model import FIELDS, INDICATOR_FIELDS, OPTIONAL_FIELDS, Department, Record, Table, Unit
 from .normalise import clean_text
 
 DEFAULT_TITLE = "部门预算项目绩效目标申报表"
@@ -91,13 +92,17 @@ def layout_grid(
     *,
     title: Optional[str] = None,
     money_unit: str = "万元",
-    departments: Sequence[Department] = (),
+    tables: Sequence[Table] = (),
     sheet: str = LAYOUT_SHEET,
 ) -> Grid:
     """The submission layout of ``records``.
 
-    ``departments`` (from the source tables) supplies each department's code and its own total;
-    without it a department row shows the name alone and the sum of its projects' budgets.
+    ``tables`` are the tables the records were read from. With them, department rows (code,
+    name and the department's own total) and unit header rows that carried a budget are
+    written where the source had them — also a department total row below its projects, or a
+    department without projects. Without them, a department row (name, sum of its projects'
+    budgets) opens each run of records of one department, and units are only named on their
+    projects' rows.
     ``money_unit`` "元" writes budgets in 元 (records always hold 万元).
     """
     scale = MONEY_SCALE.get(money_unit)
@@ -117,43 +122,72 @@ def layout_grid(
     c_waiver = len(HEADERS) if with_waivers else None
 
     groups = group_projects(records)
-    dept_info = {d.name: d for d in departments}
     dept_sum: dict[str, float] = {}
     for g in groups:
         d = g.first.department
         if d is not None and g.first.budget is not None:
             dept_sum[d] = dept_sum.get(d, 0.0) + g.first.budget
 
+    # Source structure: departments (by sheet, in row order) and units that had their own row.
+    pending: dict[str, list[Department]] = {}
+    known_depts: dict[str, set[str]] = {}
+    unit_rows: dict[tuple[str, Optional[str], str], Unit] = {}
+    for t in tables:
+        pending.setdefault(t.sheet, []).extend(sorted(t.departments, key=lambda d: d.row))
+        known_depts.setdefault(t.sheet, set()).update(d.name for d in t.departments)
+        starts = {p.row_first for p in t.projects}
+        for u in t.units:
+            if u.row is not None and u.row not in starts and u.budget is not None:
+                unit_rows.setdefault((t.sheet, u.code, u.name), u)
+
     def blank() -> list[Any]:
         return [None] * width
 
     # Unit runs: (text, first grid row, last grid row); a run ends at a department or unit row.
     unit_runs: list[list[Any]] = []
-    current_dept: Optional[str] = None
-    current_unit: Optional[tuple] = None
-    prev: Optional[Record] = None
+    state: dict[str, Any] = {"dept": None, "unit": None, "prev": None}
 
+    def department_row(text: Optional[str], budget: Optional[float], name: str) -> None:
+        row = blank()
+        row[c_unit] = text
+        row[c_budget] = _num(budget, scale)
+        rows.append(row)
+        state.update(dept=name, unit=None, prev=None)
+
+    def flush(sheet_name: str, upto: Optional[int] = None) -> None:
+        """Write the source's department rows that came before sheet row ``upto`` (all if None)."""
+        queue = pending.get(sheet_name, [])
+        while queue and (upto is None or queue[0].row < upto):
+            d = queue.pop(0)
+            department_row(unit_text(d.code, d.name), d.budget, d.name)
+
+    def unit_header(text: str, budget: Optional[float], unit: tuple) -> None:
+        row = blank()
+        row[c_unit] = text
+        row[c_budget] = _num(budget, scale)
+        rows.append(row)
+        state.update(unit=unit, prev=None)
+
+    prev_sheet: Optional[str] = None
     for g in groups:
         first = g.first
-        if first.department is not None and first.department != current_dept:
-            current_dept = first.department
-            d = dept_info.get(current_dept)
-            row = blank()
-            row[c_unit] = unit_text(d.code, d.name) if d is not None else current_dept
-            budget = d.budget if d is not None and d.budget is not None else dept_sum.get(current_dept)
-            row[c_budget] = _num(budget, scale)
-            rows.append(row)
-            current_unit, prev = None, None
+        if prev_sheet is not None and first.sheet != prev_sheet:
+            flush(prev_sheet)
+        prev_sheet = first.sheet
+        flush(first.sheet, first.row)
+        dept = first.department
+        if dept is not None and dept != state["dept"] and dept not in known_depts.get(first.sheet, ()):
+            department_row(dept, dept_sum.get(dept), dept)
         unit = (first.unit_code, first.unit_name)
         utext = unit_text(*unit)
-        if prev is not None and _same_project_name(prev, first):
+        src_unit = unit_rows.get((first.sheet, first.unit_code, first.unit_name or ""))
+        if utext is not None and unit != state["unit"] and src_unit is not None:
+            unit_header(utext, src_unit.budget, unit)  # the source gave the unit its own row and total
+        prev = state["prev"]
+        if prev is not None and _same_project_name(prev, first) and utext is not None:
             # The reader would join this project to the previous one: separate them with a
             # unit header row (the only separator that keeps every record's fields).
-            if utext is not None:
-                row = blank()
-                row[c_unit] = utext
-                rows.append(row)
-                current_unit = unit
+            unit_header(utext, None, unit)
         start = len(rows)
         for i, r in enumerate(g.records):
             row = blank()
@@ -170,13 +204,15 @@ def layout_grid(
         if end > start:
             for c in (c_proj, c_budget, c_goal):
                 merges.append(Merge(start, c, end, c))
-        if utext is not None and unit != current_unit:
-            unit_runs.append([utext, start, end])
-            current_unit = unit
-        elif utext is not None and unit_runs and unit_runs[-1][0] == utext and unit_runs[-1][2] == start - 1:
-            unit_runs[-1][2] = end  # same unit, next project directly below
-        current_unit = unit if utext is not None else current_unit
-        prev = g.records[-1]
+        if utext is not None:
+            if unit != state["unit"]:
+                unit_runs.append([utext, start, end])
+            elif unit_runs and unit_runs[-1][0] == utext and unit_runs[-1][2] == start - 1:
+                unit_runs[-1][2] = end  # same unit, next project directly below
+            state["unit"] = unit
+        state["prev"] = g.records[-1]
+    for sheet_name in list(pending):
+        flush(sheet_name)
 
     for text, r1, r2 in unit_runs:
         rows[r1][c_unit] = text

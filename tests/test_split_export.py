@@ -1,0 +1,340 @@
+"""``xlperf split`` (records as xlsx/csv/json) and ``xlperf export`` (the submission workbook)
+on real .xlsx files with merged cells, through the API and the command line."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from xlperf.api import check_path
+from xlperf.core.export_layout import layout_grid
+from xlperf.core.model import RECORD_COLUMNS, Record
+from xlperf.io.atomic import OutputError
+from xlperf.io.export_xlsx import write_export
+from xlperf.io.records_out import HEADERS, SOURCE_COLUMN, source_text, write_records
+from xlperf.io.safe_cells import set_cell
+
+from .helpers import DATA_ROW0, good_project, grid_of, ind
+
+UNIT = "208001-测试单位"
+DEPT = "208-测试部门"
+GOAL_B = "完成项目B的年度建设任务，保障系统稳定运行"
+
+
+def write_grid_xlsx(path: Path, grid) -> Path:
+    """A Grid as a real workbook: values (text always as text) and merged ranges."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = grid.sheet
+    covered = grid.merge_map()
+    for r, row in enumerate(grid.rows):
+        for c, v in enumerate(row):
+            if v is not None and (r, c) not in covered:
+                set_cell(ws.cell(r + 1, c + 1), v)
+    for m in grid.merges:
+        ws.merge_cells(start_row=m.r1 + 1, start_column=m.c1 + 1, end_row=m.r2 + 1, end_column=m.c2 + 1)
+    wb.save(path)
+    return path
+
+
+def sample_rows():
+    """A department row, then project A (project cells and 一级指标 merged, unit merged over
+    both projects) and project B (project cells left blank below the first row)."""
+    rows = [[DEPT, None, 30.0] + [None] * 9]
+    rows += good_project("项目A", budget=10.0, unit=UNIT)
+    rows += good_project("项目B", budget=20.0, goal=GOAL_B)
+    # project A: rows 1-5; project B: rows 6-10 (data-row coordinates)
+    merges = [(1, 1, 5, 1), (1, 2, 5, 2), (1, 3, 5, 3),  # 项目名称/预算数/年度目标 over A
+              (1, 4, 3, 4),  # 一级指标 产出 over A's three 产出 rows
+              (1, 0, 10, 0)]  # 单位名称 over both projects
+    for r in (2, 3):
+        rows[r][4] = None  # hidden under the 一级指标 merge
+    return rows, merges
+
+
+@pytest.fixture
+def table_file(tmp_path) -> Path:
+    rows, merges = sample_rows()
+    return write_grid_xlsx(tmp_path / "表.xlsx", grid_of(rows, merges))
+
+
+def strip(recs: list[Record]) -> list[dict]:
+    return [r.model_dump(exclude={"sheet", "row", "cells"}) for r in recs]
+
+
+def test_records_fill_down_and_keep_source_rows(table_file):
+    recs = check_path(table_file).records()
+    assert len(recs) == 10
+    assert [r.row for r in recs] == list(range(DATA_ROW0 + 1, DATA_ROW0 + 11))
+    assert all(r.unit_code == "208001" and r.unit_name == "测试单位" and r.department == "测试部门" for r in recs)
+    assert [r.project for r in recs] == ["项目A"] * 5 + ["项目B"] * 5
+    assert [r.budget for r in recs] == [10.0] * 5 + [20.0] * 5
+    assert all(r.goal == GOAL_B for r in recs[5:])
+    assert [r.level1 for r in recs[:3]] == ["产出指标"] * 3
+    # values filled down from the merged anchor name the cell they were read from
+    assert recs[1].cells["project"] == f"B{DATA_ROW0 + 1}"
+    assert source_text(recs[1]) == f"A{DATA_ROW0 + 2}:L{DATA_ROW0 + 2}；项目名称B{DATA_ROW0 + 1}；预算数C{DATA_ROW0 + 1}；年度目标D{DATA_ROW0 + 1}"
+    assert source_text(recs[0]) == f"A{DATA_ROW0 + 1}:L{DATA_ROW0 + 1}"
+
+
+def test_split_xlsx(table_file, tmp_path):
+    recs = check_path(table_file).records()
+    out = tmp_path / "records.xlsx"
+    write_records(recs, out)
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["清洗记录"]
+    ws = wb["清洗记录"]
+    assert [c.value for c in ws[1]] == HEADERS
+    assert HEADERS[: len(RECORD_COLUMNS)] == list(RECORD_COLUMNS.values()) and HEADERS[-1] == SOURCE_COLUMN
+    assert ws.max_row == 11
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == f"A1:R11"
+    col = {h: i for i, h in enumerate(HEADERS)}
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    assert [r[col["源行号"]] for r in rows] == list(range(DATA_ROW0 + 1, DATA_ROW0 + 11))
+    assert [r[col["项目名称"]] for r in rows] == ["项目A"] * 5 + ["项目B"] * 5
+    assert all(r[col["单位名称"]] == "测试单位" and r[col["单位编码"]] == "208001" for r in rows)
+    budgets = [row[col["预算数(万元)"]] for row in ws.iter_rows(min_row=2)]
+    assert all(c.data_type == "n" for c in budgets) and [c.value for c in budgets] == [10] * 5 + [20] * 5
+    weights = [row[col["权重"]].value for row in ws.iter_rows(min_row=2)]
+    assert weights == [20, 15, 15, 30, 10] * 2 and all(isinstance(w, (int, float)) for w in weights)
+    assert ws.column_dimensions["H"].width >= 30  # 年度目标 is readable
+
+
+def test_split_csv(table_file, tmp_path):
+    recs = check_path(table_file).records()
+    out = tmp_path / "records.csv"
+    write_records(recs, out)
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel opens the Chinese correctly
+    assert b"\r\n" in raw
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    assert rows[0] == HEADERS
+    assert len(rows) == 11
+    col = {h: i for i, h in enumerate(HEADERS)}
+    assert [r[col["预算数(万元)"]] for r in rows[1:]] == ["10"] * 5 + ["20"] * 5
+    assert [r[col["源行号"]] for r in rows[1:]] == [str(DATA_ROW0 + i) for i in range(1, 11)]
+    assert all(r[col["年度目标"]] for r in rows[1:])  # every field filled
+
+
+def test_split_json(table_file, tmp_path):
+    recs = check_path(table_file).records()
+    out = tmp_path / "records.json"
+    write_records(recs, out)
+    text = out.read_text(encoding="utf-8")
+    assert "项目A" in text and "\\u" not in text  # ensure_ascii=False
+    data = json.loads(text)
+    assert isinstance(data, list) and len(data) == 10
+    assert set(data[0]) >= {"unit_code", "unit_name", "project", "budget", "goal", "level1", "weight", "row", "cells"}
+    assert data[0]["budget"] == 10.0 and data[0]["weight"] == 20.0
+    assert [Record(**d) for d in data] == recs
+
+
+def test_unknown_suffix_is_refused_in_chinese(tmp_path):
+    for name in ("out.txt", "out", "out.xlsm"):
+        with pytest.raises(OutputError, match="不支持的输出格式"):
+            write_records([], tmp_path / name)
+    assert not list(tmp_path.iterdir())
+
+
+def test_empty_records_still_write_headers(tmp_path):
+    write_records([], tmp_path / "e.csv")
+    assert (tmp_path / "e.csv").read_text(encoding="utf-8-sig").splitlines() == [",".join(HEADERS)]
+    write_records([], tmp_path / "e.json")
+    assert json.loads((tmp_path / "e.json").read_text(encoding="utf-8")) == []
+
+
+# --- export ------------------------------------------------------------------------
+
+
+def test_export_round_trips_and_merges_each_project(table_file, tmp_path):
+    before = check_path(table_file)
+    out = tmp_path / "报送.xlsx"
+    write_export(before, out)
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["绩效目标表", "清洗记录", "权重合计"]
+    ws = wb["绩效目标表"]
+    assert ws["A1"].value == "部门预算项目绩效目标申报表（2023年度）"
+    assert ws["A2"].value == "金额单位：万元"
+    assert [c.value for c in ws[3]][:12] == ["单位名称", "项目名称", "预算数", "年度目标", "一级指标", "二级指标",
+                                             "三级指标", "指标性质", "指标值", "度量单位", "权重", "指标方向性"]
+    assert ws["A4"].value == DEPT and ws["C4"].value == 30
+    merged = {str(m) for m in ws.merged_cells.ranges}
+    # project A on sheet rows 5-9, project B on 10-14; unit over both
+    for col in "BCD":
+        assert f"{col}5:{col}9" in merged and f"{col}10:{col}14" in merged
+    assert "A5:A14" in merged and "A1:L1" in merged
+    assert ws["A5"].value == UNIT and ws["B10"].value == "项目B" and ws["C10"].value == 20
+    assert ws.print_title_rows and ws.page_setup.orientation == "landscape"
+
+    after = check_path(out)
+    assert strip(after.records()) == strip(before.records())
+    assert [r.row for r in after.records()] == list(range(5, 15))
+
+    wt = wb["权重合计"]
+    header = [c.value for c in wt[1]]
+    assert header[:4] == ["单位", "项目", "预算数(万元)", "指标数"] and header[-3:] == ["合计", "期望", "状态"]
+    rows = [[c.value for c in r] for r in wt.iter_rows(min_row=2)]
+    assert [r[1] for r in rows[:2]] == ["项目A", "项目B"]
+    assert [r[header.index("合计")] for r in rows[:2]] == [90, 90]
+    assert [r[header.index("产出指标")] for r in rows[:2]] == [50, 50]
+    assert rows[2][0] == "合计" and rows[2][2] == 30
+
+    rec_ws = wb["清洗记录"]
+    assert rec_ws.max_row == 11 and [c.value for c in rec_ws[1]] == HEADERS
+
+
+def test_export_has_values_only(table_file, tmp_path):
+    out = tmp_path / "报送.xlsx"
+    write_export(check_path(table_file), out)
+    with zipfile.ZipFile(out) as z:
+        names = z.namelist()
+        assert not any("vbaProject" in n or "calcChain" in n for n in names)
+        for n in names:
+            if n.startswith("xl/worksheets/") and n.endswith(".xml"):
+                assert not re.search(rb"<f[ >/]", z.read(n)), n
+        ct = z.read("[Content_Types].xml")
+        assert b"macroEnabled" not in ct
+    wb = openpyxl.load_workbook(out)
+    for ws in wb:  # no marks: no hidden mark sheet, no conditional formats, no data validation
+        assert ws.sheet_state == "visible"
+        assert not list(ws.conditional_formatting)
+        assert not ws.data_validations.dataValidation
+    assert wb.properties.creator == "xlperf"
+
+
+def test_export_refuses_xlsm_and_other_suffixes(table_file, tmp_path):
+    res = check_path(table_file)
+    with pytest.raises(OutputError, match="不能保存为 .xlsm"):
+        write_export(res, tmp_path / "报送.xlsm")
+    with pytest.raises(OutputError, match="只能保存为 .xlsx"):
+        write_export(res, tmp_path / "报送.csv")
+    assert not (tmp_path / "报送.xlsm").exists() and not (tmp_path / "报送.csv").exists()
+
+
+def test_layout_grid_department_budget_without_departments_sums_projects(table_file):
+    recs = check_path(table_file).records()
+    g = layout_grid(recs, title="T")
+    assert g.rows[3][0] == "测试部门" and g.rows[3][2] == 30
+
+
+def test_layout_grid_separates_same_named_projects_of_different_units():
+    rows = [["100001-甲单位", None, 10.0] + [None] * 9] + good_project("同名项目", budget=10.0)
+    rows += [["100002-乙单位", None, 10.0] + [None] * 9] + good_project("同名项目", budget=10.0)
+    from xlperf.api import check_grids
+
+    res = check_grids([grid_of(rows)])
+    recs = res.records()
+    assert len({(r.unit_code, r.project) for r in recs}) == 2
+    g = layout_grid(recs, title="T")
+    again = check_grids([g]).records()
+    assert strip(again) == strip(recs)
+
+
+# --- the command line -------------------------------------------------------------------
+
+
+def run(*args):
+    env = dict(os.environ)
+    env.pop("XLPERF_DEBUG", None)
+    return subprocess.run([sys.executable, "-m", "xlperf.cli", *map(str, args)], capture_output=True, text=True,
+                          timeout=180, env=env)
+
+
+def test_cli_split_csv_and_json(table_file, tmp_path):
+    r = run("split", table_file, "-o", tmp_path / "out.csv")
+    assert r.returncode == 0, r.stderr
+    assert "10 条记录" in r.stderr
+    rows = list(csv.reader((tmp_path / "out.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert len(rows) == 11
+    r = run("split", table_file, "-o", tmp_path / "out.json")
+    assert r.returncode == 0 and len(json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))) == 10
+
+
+def test_cli_split_unknown_suffix_exit_2(table_file, tmp_path):
+    r = run("split", table_file, "-o", tmp_path / "out.txt")
+    assert r.returncode == 2
+    assert "不支持的输出格式" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "out.txt").exists()
+
+
+@pytest.fixture
+def error_file(tmp_path) -> Path:
+    rows = good_project("项目A")
+    rows.append(ind(name=None, weight=5))  # a weight but no indicator name: ST009 (error)
+    return write_grid_xlsx(tmp_path / "有错误.xlsx", grid_of(rows))
+
+
+def test_cli_export_refuses_while_errors_then_force(error_file, tmp_path):
+    out = tmp_path / "报送.xlsx"
+    r = run("export", error_file, "-o", out)
+    assert r.returncode == 1, r.stderr
+    assert "未导出" in r.stderr and "--force" in r.stderr
+    assert not out.exists()
+    r = run("export", error_file, "-o", out, "--force")
+    assert r.returncode == 0, r.stderr
+    assert openpyxl.load_workbook(out).sheetnames == ["绩效目标表", "清洗记录", "权重合计"]
+    assert len(check_path(out).records()) == 6
+
+
+def test_cli_export_clean_file(table_file, tmp_path):
+    out = tmp_path / "报送.xlsx"
+    r = run("export", table_file, "-o", out)
+    assert r.returncode == 0, r.stderr
+    assert strip(check_path(out).records()) == strip(check_path(table_file).records())
+
+
+@pytest.mark.parametrize("command", ["split", "export"])
+def test_cli_output_equal_to_input_is_refused(table_file, command):
+    before = table_file.read_bytes()
+    mtime = table_file.stat().st_mtime_ns
+    r = run(command, table_file, "-o", table_file, *(["--force"] if command == "export" else []))
+    assert r.returncode == 2
+    assert "输出文件不能与输入文件相同" in r.stderr and "Traceback" not in r.stderr
+    assert table_file.read_bytes() == before and table_file.stat().st_mtime_ns == mtime
+    assert [p.name for p in table_file.parent.iterdir()] == [table_file.name]  # no temporary left
+
+
+def test_cli_export_xlsm_refused_exit_2(table_file, tmp_path):
+    r = run("export", table_file, "-o", tmp_path / "报送.xlsm")
+    assert r.returncode == 2 and ".xlsm" in r.stderr
+    assert not (tmp_path / "报送.xlsm").exists()
+
+
+def test_layout_keeps_source_structure_rows(tmp_path):
+    """Department total below its projects, a unit's own total row and a department without
+    projects are written where the source had them, and read back the same."""
+    rows = [["100001-甲单位", None, 10.0] + [None] * 9] + good_project("项目A", budget=10.0)
+    rows += [["208-测试部门合计", None, 10.0] + [None] * 9, ["209-空部门", None, 0.5] + [None] * 9]
+    src = write_grid_xlsx(tmp_path / "src.xlsx", grid_of(rows))
+    before = check_path(src)
+    out = tmp_path / "exp.xlsx"
+    write_export(before, out)
+    after = check_path(out)
+    assert strip(after.records()) == strip(before.records())
+    (tb,), (ta,) = before.tables, after.tables
+    assert [(d.code, d.name, d.budget) for d in ta.departments] == [(d.code, d.name, d.budget) for d in tb.departments]
+    assert [(u.code, u.name, u.budget) for u in ta.units] == [("100001", "甲单位", 10.0)]
+    ws = openpyxl.load_workbook(out)["绩效目标表"]
+    assert [ws.cell(r, 1).value for r in range(4, 12)] == ["100001-甲单位", None, None, None, None, None,
+                                                          "208-测试部门合计", "209-空部门"]
+    assert ws["C4"].value == 10 and ws["C10"].value == 10 and ws["C11"].value == 0.5
+
+
+def test_layout_grid_money_unit_yuan():
+    recs = [Record(sheet="s", row=5, project="P", budget=1.2345, name="n", weight=90.0)]
+    g = layout_grid(recs, title="T", money_unit="元")
+    assert g.rows[1][0] == "金额单位：元" and g.rows[3][2] == 12345
+    from xlperf.api import check_grids
+
+    # the reader scales 元 by * 0.0001 (1.2345000000000002); / 10000 would give 1.2345 exactly
+    assert check_grids([g]).records()[0].budget == pytest.approx(1.2345, abs=1e-12)
