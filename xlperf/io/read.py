@@ -427,10 +427,13 @@ def _book_structure(path: Path, zf: zipfile.ZipFile, scan: BookScan) -> tuple[di
     names = set(zf.namelist())
     office = [t for _, typ, t in _rels(path, zf, "") if typ.endswith(_OFFICE_DOC_REL)]
     wb_part = office[0] if office else "xl/workbook.xml"
-    if wb_part not in names:
+    root = None
+    if wb_part in names and wb_part.endswith(".xml"):
+        root = _parse_xml(path, wb_part, _read_small_part(path, zf, wb_part) or b"")
+    if root is None or root.tag.rsplit("}", 1)[-1] != "workbook":
         if "xl/workbook.bin" in names or wb_part.endswith(".bin"):
             what, en = "这是二进制工作簿（.xlsb），不支持。请在Excel中“另存为”Excel 工作簿（.xlsx）再试", "an .xlsb workbook"
-        elif "word/document.xml" in names:
+        elif "word/document.xml" in names or wb_part.startswith("word/"):
             what, en = "这是Word文档（.docx），不是Excel工作簿", "a Word document"
         elif any(n.startswith("ppt/") for n in names):
             what, en = "这是PowerPoint演示文稿，不是Excel工作簿", "a PowerPoint file"
@@ -439,7 +442,6 @@ def _book_structure(path: Path, zf: zipfile.ZipFile, scan: BookScan) -> tuple[di
         else:
             what, en = "这是一个zip压缩包，里面没有Excel工作簿", "a zip archive without a workbook"
         raise _damaged(path, what, en)
-    root = _parse_xml(path, wb_part, _read_small_part(path, zf, wb_part) or b"")
     targets = {rid: t for rid, typ, t in _rels(path, zf, wb_part)}
     workbook: dict[str, str] = {}
     for el in root.iter():
@@ -570,29 +572,36 @@ def _stream_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, sink: A
 # --- what a worksheet's XML says ----------------------------------------------------------
 
 _NS = rb"(?:[\w.-]+:)?"
+_Q = rb"[\"']"  # XML attributes may use either quote...
+_EQ = rb"\s*=\s*"  # ...and spaces around "="
+_REF = rb"\$?([A-Za-z]+)\$?(\d+)"  # any length: a bogus XFD99999999 must still count
 _CUT_RE = re.compile(rb"<" + _NS + rb"(?:c|row)[\s>/]|</" + _NS + rb"(?:row|sheetData)>")
 _ROW_RE = re.compile(rb"<" + _NS + rb"row(?=[\s>/])([^>]*)>")
 _CELL_OPEN_RE = re.compile(rb"<" + _NS + rb"c(?=[\s>/])")
 _CELL_SELF_RE = re.compile(rb"<" + _NS + rb"c\s[^>]*/>")
-_CELL_REF_RE = re.compile(rb"<" + _NS + rb'c\s[^>]*?\br="\$?([A-Za-z]{1,3})\$?(\d{1,7})"[^>]*(?<!/)>')
-_ERR_RE = re.compile(rb"<" + _NS + rb'c\s([^>]*\bt="e"[^>]*)>(.*?)</' + _NS + rb"c>", re.S)
+# Every cell's r, self-closing ones too: calamine places a following cell without r after it.
+_CELL_REF_RE = re.compile(rb"<" + _NS + rb"c\s[^>]*?\br" + _EQ + _Q + _REF + _Q)
+_ERR_RE = re.compile(rb"<" + _NS + rb"c\s([^>]*\bt" + _EQ + _Q + rb"e" + _Q + rb"[^>]*)>(.*?)</" + _NS + rb"c>", re.S)
 _FNOV_RE = re.compile(
     rb"<" + _NS + rb"c\s([^>]*)(?<!/)>\s*<" + _NS + rb"f\b[^>]*?(?:/>|>([^<]*)</" + _NS + rb"f>)\s*"
     rb"(<" + _NS + rb"v\s*/>|<" + _NS + rb"v>\s*</" + _NS + rb"v>)?\s*</" + _NS + rb"c>"
 )
 _V_RE = re.compile(rb"<" + _NS + rb"v>([^<]*)</" + _NS + rb"v>")
-_R_ATTR_RE = re.compile(rb'\br="\$?([A-Za-z]{1,3})\$?(\d{1,7})"')
-_ROW_R_RE = re.compile(rb'\br="(\d{1,7})"')
-_T_ATTR_RE = re.compile(rb'\bt="([^"]*)"')
-_HIDDEN_RE = re.compile(rb'\bhidden="(?:1|true)"')
-_ROW_NUM_RE = re.compile(rb'<row\s[^>]*?\br="(\d{1,7})"')
-# Cells written unlike Excel does: a namespace prefix, or other whitespace after "<c". (Other
-# oddities — r in single quotes, "r = " — unbalance the counts in _fast_cells instead.)
+_R_ATTR_RE = re.compile(rb"\br" + _EQ + _Q + _REF + _Q)
+_ROW_R_RE = re.compile(rb"\br" + _EQ + _Q + rb"(\d+)" + _Q)
+_T_ATTR_RE = re.compile(rb"\bt" + _EQ + _Q + rb"([^\"']*)" + _Q)
+_HIDDEN_RE = re.compile(rb"\bhidden" + _EQ + _Q + rb"(?:1|true)" + _Q)
+_HAS_ERR_RE = re.compile(rb"\bt" + _EQ + _Q + rb"e" + _Q)
+_ROW_NUM_RE = re.compile(rb'<row\s[^>]*?\br="(\d+)"')
+# Cells written unlike Excel does: a namespace prefix, other whitespace after "<c", or
+# attributes in single quotes (then a duplicate r could hide from the byte counts). Other
+# oddities ("r = ", r-less cells, duplicate r) unbalance the counts in _fast_cells instead.
 _ODD_RE = re.compile(rb"<c[\t\n\r]")
-_REF3_RE = re.compile(rb' r="[A-Za-z]{3}\d')
+_REF3_RE = re.compile(rb' r="[A-Za-z]{3,}\d')
 _REF12_RE = re.compile(rb' r="([A-Za-z]{1,2})\d')
-_REF_ROW_RE = re.compile(rb' r="[A-Za-z]{1,3}(\d{1,7})"')
-_MERGE_RE = re.compile(rb"<" + _NS + rb'mergeCell\s[^>]*\bref="([A-Za-z]{1,3}\d{1,7}(?::[A-Za-z]{1,3}\d{1,7})?)"')
+_REF_ROW_RE = re.compile(rb' r="[A-Za-z]+(\d+)"')
+_MERGE_RE = re.compile(rb"<" + _NS + rb"mergeCell\s[^>]*\bref" + _EQ + _Q
+                       + rb"([A-Za-z]{1,3}\d{1,7}(?::[A-Za-z]{1,3}\d{1,7})?)" + _Q)
 _COL_CACHE: dict[bytes, int] = {}
 
 
@@ -643,7 +652,7 @@ class _SheetScanner:
         self._rows(buf, rows_open)
         if not self._fast_cells(buf, rows_open):
             self._exact_cells(buf)
-        if b't="e"' in buf:
+        if (b't="e"' in buf or b"'e'" in buf or b"t =" in buf) and _HAS_ERR_RE.search(buf):
             for m in _ERR_RE.finditer(buf):
                 rc = self._ref(m.group(1))
                 v = _V_RE.search(m.group(2))
@@ -680,7 +689,7 @@ class _SheetScanner:
         """Column and row bounds from byte counts and a few searches, no per-cell work.
         False when the XML is unusual (prefixes, cells without r, columns past ZZ, …)."""
         res = self.result
-        if b":c" in buf or _ODD_RE.search(buf):
+        if b":c" in buf or b"'" in buf or _ODD_RE.search(buf):
             return False
         cells = buf.count(b"<c ") + buf.count(b"<c>")
         if buf.count(b' r="') != cells + rows_open or _REF3_RE.search(buf):
@@ -704,12 +713,14 @@ class _SheetScanner:
         return True
 
     def _exact_cells(self, buf: bytes) -> None:
+        """Cell by cell, for XML written unlike Excel writes it. Conservative: every cell's r
+        counts (self-closing ones too), and each cell without r may sit one further right."""
         res = self.result
         refs = _CELL_REF_RE.findall(buf)
         n_open = len(_CELL_OPEN_RE.findall(buf))
         n_self = len(_CELL_SELF_RE.findall(buf))
         res.cells += n_open - n_self
-        self.cells_without_r += max(0, n_open - n_self - len(refs))
+        self.cells_without_r += max(0, n_open - len(refs))
         if refs:
             res.max_col = max(res.max_col, max(_col(c.upper()) for c in {c for c, _ in refs}))
             res.max_row = max(res.max_row, max(int(r) for _, r in refs))
