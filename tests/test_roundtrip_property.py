@@ -269,12 +269,11 @@ def test_non_number_weight_alone_survives_export():
     assert after == before
 
 
-@pytest.mark.xfail(strict=True, reason="core: 二级指标 fill-down compares the raw 一级指标 text "
-                   "(效益指标(30分) vs 效益指标), not the normalised level")
 def test_level2_fill_down_after_alias_level1():
+    # 效益指标(30分) and 效益指标 are the same level: 二级指标 fills down across them
     rows = [_row("效益指标(30分)", "社会效益指标", "甲", **P), _row("效益指标", None, "乙")]
     before, after = _export_round_trip(rows)
-    assert before[1]["level2"] is None
+    assert before[1]["level2"] == "社会效益指标"
     assert after == before
 
 

@@ -82,7 +82,8 @@ def test_records_fill_down_and_keep_source_rows(table_file):
     assert [r.level1 for r in recs[:3]] == ["产出指标"] * 3
     # values filled down from the merged anchor name the cell they were read from
     assert recs[1].cells["project"] == f"B{DATA_ROW0 + 1}"
-    assert source_text(recs[1]) == f"A{DATA_ROW0 + 2}:L{DATA_ROW0 + 2}；项目名称B{DATA_ROW0 + 1}；预算数C{DATA_ROW0 + 1}；年度目标D{DATA_ROW0 + 1}"
+    a, b = DATA_ROW0 + 1, DATA_ROW0 + 2
+    assert source_text(recs[1]) == f"F{b}:L{b}；单位名称A{a}；项目名称B{a}；预算数C{a}；年度目标D{a}；一级指标E{a}"
     assert source_text(recs[0]) == f"A{DATA_ROW0 + 1}:L{DATA_ROW0 + 1}"
 
 

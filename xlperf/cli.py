@@ -170,8 +170,11 @@ def split(
         from .io.atomic import check_output
         from .io.records_out import write_records
 
+        from .io.records_out import check_suffix
+
         src = _input_or_sample(path)
         check_output(output, src)
+        check_suffix(output)
         result = check_path(src, sheet=sheet, config_path=config)
         recs = result.records()
         write_records(recs, output)
@@ -196,8 +199,11 @@ def export(
         from .io.atomic import check_output
         from .io.export_xlsx import write_export
 
+        from .io.export_xlsx import check_export_path
+
         src = _input_or_sample(path)
         check_output(output, src)
+        check_export_path(output)
         result = check_path(src, sheet=sheet, config_path=config)
         if result.report.has_errors and not force:
             from .render import render_errors_brief

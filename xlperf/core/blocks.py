@@ -54,17 +54,16 @@ def parse_waivers(v: Any) -> frozenset[str]:
     return frozenset(p.upper() for p in _WAIVER_SPLIT_RE.split(s) if p)
 
 
-def _covered_values(grid: Grid, cols: set[int]) -> dict[tuple[int, int], Any]:
-    """Cells hidden under a merge in the given columns -> the merge's anchor value."""
-    out: dict[tuple[int, int], Any] = {}
+def _covered_cells(grid: Grid, cols: set[int]) -> dict[tuple[int, int], tuple[int, int]]:
+    """Cells hidden under a merge in the given columns -> the merge's anchor cell."""
+    out: dict[tuple[int, int], tuple[int, int]] = {}
     for m in grid.merges:
         for c in range(m.c1, m.c2 + 1):
             if c not in cols:
                 continue
-            anchor = grid.get(m.r1, m.c1)
             for r in range(m.r1, m.r2 + 1):
                 if (r, c) != (m.r1, m.c1):
-                    out[(r, c)] = anchor
+                    out[(r, c)] = (m.r1, m.c1)
     return out
 
 
@@ -85,8 +84,13 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
     cols = layout.columns
     table.header_row = grid.sheet_row(layout.header_row)
     table.columns = {f: c + grid.col0 for f, c in cols.items()}
-    scale = 0.0001 if layout.money_unit == "元" else 1.0
-    covered = _covered_values(grid, set(cols.values()))
+    yuan = layout.money_unit == "元"
+
+    def to_wan(n: Optional[float]) -> Optional[float]:
+        # divide, not multiply by 0.0001: 12345 元 must read 1.2345, not 1.2345000000000002
+        return None if n is None else (n / 10000 if yuan else n)
+
+    covered = _covered_cells(grid, set(cols.values()))
     known_cols = set(cols.values()) | layout.ignored_columns
     c_unit, c_proj, c_budget, c_goal = (cols.get(f) for f in ("unit", "project", "budget", "goal"))
     ind_cols = [(f, cols[f]) for f in IND_VALUE_FIELDS if f in cols]
@@ -100,6 +104,8 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
     unit: Optional[Unit] = None
     project: Optional[Project] = None
     prev_levels: tuple[Any, Any] = (None, None)
+    prev_level_cells: tuple[Optional[str], Optional[str]] = (None, None)
+    unit_cell: Optional[str] = None
     first_data = last_data = None
     last_row: dict[int, int] = {}  # project index -> last indicator row (set once at the end)
 
@@ -164,15 +170,16 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
             code, name = split_code_name(text)
             budget = parse_number(v_budget).value if v_budget is not None else None
             budget_cell = grid.addr(r, c_budget) if v_budget is not None and c_budget is not None else None
+            unit_cell = grid.addr(r, c_unit)  # type: ignore[arg-type]
             if is_department_text(text):
                 department = Department(code=code, name=name, row=srow,
-                                        budget=budget * scale if budget is not None else None,
+                                        budget=to_wan(budget),
                                         budget_cell=budget_cell)
                 table.departments.append(department)
                 unit = None
             else:
                 unit = Unit(code=code, name=name, row=srow,
-                            budget=budget * scale if budget is not None else None, budget_cell=budget_cell,
+                            budget=to_wan(budget), budget_cell=budget_cell,
                             department_code=department.code if department else None)
                 table.units.append(unit)
                 if department:
@@ -188,6 +195,7 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
             text = clean_text(v_unit) or ""
             code, name = split_code_name(text)
             if unit is None or unit.name != name or unit.code != code:
+                unit_cell = grid.addr(r, c_unit)  # type: ignore[arg-type]
                 unit = Unit(code=code, name=name, row=srow,
                             department_code=department.code if department else None)
                 table.units.append(unit)
@@ -205,15 +213,18 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
             project.cells["project"] = grid.addr(r, c_proj)  # type: ignore[arg-type]
             if unit is not None:
                 project.unit_code, project.unit_name = unit.code, unit.name
+                if unit_cell:
+                    project.cells["unit"] = unit_cell
                 unit.project_indices.append(project.index)
             if department is not None:
                 project.department_code = department.code
             projects.append(project)
             prev_levels = (None, None)
+            prev_level_cells = (None, None)
             if v_budget is not None:
                 project.raw["budget"] = v_budget
                 n = parse_number(v_budget).value
-                project.budget = n * scale if n is not None else None
+                project.budget = to_wan(n)
                 project.cells["budget"] = grid.addr(r, c_budget)  # type: ignore[arg-type]
                 seen(project, "budget", r, v_budget)
             if v_goal is not None:
@@ -227,7 +238,7 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
                 if project.raw.get("budget") is None:
                     project.raw["budget"] = v_budget
                     n = parse_number(v_budget).value
-                    project.budget = n * scale if n is not None else None
+                    project.budget = to_wan(n)
                     project.cells["budget"] = grid.addr(r, c_budget)  # type: ignore[arg-type]
                 seen(project, "budget", r, v_budget)
             if v_goal is not None:
@@ -250,22 +261,29 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
             continue  # a project row with no indicator (rare), already recorded
 
         # Level names: own value, else the merge anchor, else the row above within the project.
-        l1_raw = l1_own if l1_own is not None else covered.get((r, c_l1)) if c_l1 is not None else None
-        l2_raw = l2_own if l2_own is not None else covered.get((r, c_l2)) if c_l2 is not None else None
         notes: set[str] = set()
+        level_origin: dict[str, str] = {}
+        l1_raw, l1_cell = _level(grid, r, c_l1, l1_own, covered)
+        l2_raw, l2_cell = _level(grid, r, c_l2, l2_own, covered)
         if l1_raw is None and prev_levels[0] is not None and has_values:
-            l1_raw = prev_levels[0]
+            l1_raw, l1_cell = prev_levels[0], prev_level_cells[0]
         if l1_own is None and l1_raw is not None:
             notes.add("filled:level1")
-        if l2_raw is None and prev_levels[1] is not None and has_values and (l1_own is None or _same(l1_raw, prev_levels[0])):
-            l2_raw = prev_levels[1]
+            if l1_cell:
+                level_origin["level1"] = l1_cell
+        if (l2_raw is None and prev_levels[1] is not None and has_values
+                and (l1_own is None or normalise_level1(l1_raw).value == normalise_level1(prev_levels[0]).value)):
+            l2_raw, l2_cell = prev_levels[1], prev_level_cells[1]
         if l2_own is None and l2_raw is not None:
             notes.add("filled:level2")
+            if l2_cell:
+                level_origin["level2"] = l2_cell
         prev_levels = (l1_raw, l2_raw)
+        prev_level_cells = (l1_cell, l2_cell)
 
         waivers = parse_waivers(own(row, r, c_waiver)) if c_waiver is not None else frozenset()
         ind = _indicator(sheet, srow, vals, l1_raw, l2_raw, notes, grid, r, cols,
-                         project.index if project is not None else None, waivers)
+                         project.index if project is not None else None, waivers, level_origin)
         if c_note is not None:
             nv = own(row, r, c_note)
             if nv is not None:
@@ -285,10 +303,9 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
 
 def _indicator(sheet: str, srow: int, vals: dict[str, Any], l1_raw: Any, l2_raw: Any, notes: set[str],
                grid: Grid, r: int, cols: dict[str, int], project_index: Optional[int],
-               waivers: frozenset[str]) -> Indicator:
+               waivers: frozenset[str], origin: dict[str, str]) -> Indicator:
     raw = dict(vals)
     raw["level1"], raw["level2"] = l1_raw, l2_raw
-    origin: dict[str, str] = {}
 
     lv1 = normalise_level1(l1_raw)
     lv2 = normalise_level2(l2_raw)
@@ -368,6 +385,20 @@ def _indicator(sheet: str, srow: int, vals: dict[str, Any], l1_raw: Any, l2_raw:
         origin=origin,
         notes=frozenset(notes),
     )
+
+
+def _level(grid: Grid, r: int, c: Optional[int], own_value: Any,
+           covered: dict[tuple[int, int], tuple[int, int]]) -> tuple[Any, Optional[str]]:
+    """A level cell's value and where it came from (itself, or its merge's anchor)."""
+    if c is None:
+        return None, None
+    if own_value is not None:
+        return own_value, grid.addr(r, c)
+    anchor = covered.get((r, c))
+    if anchor is None:
+        return None, None
+    v = grid.get(*anchor)
+    return (None, None) if is_blank(v) else (v, grid.addr(*anchor))
 
 
 def _same(a: Any, b: Any) -> bool:
