@@ -93,7 +93,9 @@ def check(
         given = list(paths or [])
         if len(given) > 1 or (len(given) == 1 and given[0].is_dir()):
             if mark is not None or sheet is not None:
-                raise typer.BadParameter("批量校验时不能使用 --mark 或 --sheet（not with several files）")
+                from .io.read import InputError
+
+                raise InputError("批量校验时不能使用 --mark 或 --sheet（--mark/--sheet work on one file only）")
             cfg = resolve_config(None, config)
             if expected_total is not None:
                 cfg = cfg.model_copy(update={"expected_total": expected_total})

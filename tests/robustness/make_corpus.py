@@ -558,8 +558,7 @@ CASES: list[Case] = [
     # readable but wrong: findings
     Case("empty_workbook.xlsx", "空工作簿 / an empty workbook", make_empty_workbook, 1, writes=False, codes=("ST001",)),
     Case("no_header.xlsx", "没有表头的数据 / data without a header", make_no_header, 1, writes=False, codes=("ST001",)),
-    Case("header_only.xlsx", "只有表头、没有数据行 / a header and no rows", make_header_only, 1, writes=False, codes=("ST",),
-         gap="no rule reports a table with a header and no data rows: exit 0, no finding (a new ST rule is needed)"),
+    Case("header_only.xlsx", "只有表头、没有数据行 / a header and no rows", make_header_only, 1, writes=False, codes=("ST013",)),
     Case("dimension_million.xlsx", "dimension 声称 A1:L1048576 / <dimension ref=\"A1:L1048576\"/>", make_dimension_million, 0,
          writes=False,
          note="calamine ignores the claim; read as the 13 real rows"),

@@ -71,11 +71,11 @@ def runs(tmp_path_factory):
     outdir = outdirs["export-refused"] = root / "out" / "export-refused"
     outdir.mkdir()
     jobs.append(Job("export-refused", command("export", "formula_errors.xlsx", "-o", outdir / "out.xlsx"), cwd=inputs))
-    # The openpyxl-based commands on a far-away cell (known to be slow: short timeout).
+    # The openpyxl-based commands on a far-away cell: read sparsely, so bounded like the rest.
     for cmd, args in (("mark", ["check", "far_cell.xlsx", "--mark"]), ("fix", ["fix", "far_cell.xlsx", "-o"])):
         outdir = outdirs[("far", cmd)] = root / "out" / f"far-{cmd}"
         outdir.mkdir()
-        jobs.append(Job(("far", cmd), command(*args, outdir / "out.xlsx"), cwd=inputs, timeout=3))
+        jobs.append(Job(("far", cmd), command(*args, outdir / "out.xlsx"), cwd=inputs, timeout=20))
     results = run_many(jobs)
     for case in CASES:
         if case.exit == 2:
@@ -165,9 +165,6 @@ def test_no_temporary_files_anywhere(runs):
     assert leftovers == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "xlperf/excel/openpyxl_port.py OpenpyxlPort.read_sheet iterates ws.max_row x ws.max_column "
-    "(1,048,576 x 16,384 for one cell at XFD1048576): check --mark and fix run out of time/memory"))
 @pytest.mark.parametrize("cmd", ["mark", "fix"])
 def test_openpyxl_commands_read_far_cells_sparsely(runs, cmd):
     r = runs.results[("far", cmd)]

@@ -208,8 +208,6 @@ def test_a_known_messy_table_is_fully_accounted_for():
     assert unaccounted(grid) == []
 
 
-@pytest.mark.xfail(strict=True, reason="core gap: an orphan placeholder row is reported by no rule "
-                                       "(ST002 skips placeholders, ST004 only looks inside projects)")
 @pytest.mark.parametrize("row", [
     [None, None, None, None, "产出指标"] + [None] * 7,  # only a level-1 name
     ["208-测试部门", None, 1, None, None, None, None, None, None, "次"] + [None] * 2,  # a measure
@@ -219,17 +217,12 @@ def test_orphan_placeholder_row_is_reported(row):
     assert any(f.row == 4 and f.code != "ST010" for f in result.findings), [(f.code, f.cell) for f in result.findings]
 
 
-@pytest.mark.xfail(strict=True, reason="core gap: xlperf/core/blocks.py skips a repeated header row whole "
-                                       "(`if is_repeated_header(row, cols) or is_banner_row(row): continue`), "
-                                       "so other text in that row gets no ST010")
 def test_stray_text_in_a_repeated_header_row_is_reported():
     rows = good_project("项目A") + [list(HEADER) + ["第2页"]] + good_project("项目B")
     result = check_grids([grid_of(rows)])
     assert any(f.cell == "M9" for f in result.findings), [(f.code, f.cell) for f in result.findings]
 
 
-@pytest.mark.xfail(strict=True, reason="rules gap: a department/unit budget that is not a number is read as "
-                                       "None and reported by no rule (BG001 covers project budgets only)")
 def test_department_budget_that_is_not_a_number_is_reported():
     rows = [["208-测试部门", None, "约十万"] + [None] * 9] + good_project("项目A")
     result = check_grids([grid_of(rows)])

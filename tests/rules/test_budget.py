@@ -93,3 +93,16 @@ def test_BG004_fails_on_count_unit():
 @pytest.mark.parametrize("measure", ["万元", "元", "%", "元/人"])
 def test_BG004_passes_on_money_or_percent(measure):
     assert "BG004" not in codes(check(with_cost(target=5, measure=measure)))
+
+
+# --- BG005 department/unit budget not a number ---------------------------------------
+
+def test_BG005_fails_on_department_budget_in_words():
+    rows = [["208-测试部门", None, "约十万"] + [None] * 9] + good_project()
+    f = one(check(rows), "BG005")
+    assert f.cell == "C4" and "约十万" in f.message
+
+
+def test_BG005_passes_on_numeric_totals():
+    rows = [["208-测试部门", None, 10.0] + [None] * 9] + good_project()
+    assert "BG005" not in codes(check(rows))

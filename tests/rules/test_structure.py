@@ -65,9 +65,22 @@ def test_ST002_passes_when_every_row_has_a_project():
     assert "ST002" not in codes(check(good_project()))
 
 
-def test_ST002_ignores_orphan_placeholders():
+def test_ST002_reports_orphan_placeholders_too():
+    # no other rule sees a placeholder before the first project (ST004 looks inside projects)
     rows = [blank_row(level1="产出指标", level2="成本指标")] + good_project()
-    assert "ST002" not in codes(check(rows))
+    f = one(check(rows), "ST002")
+    assert "成本指标" in f.message
+
+
+# --- ST013 header without data rows -------------------------------------------------
+
+def test_ST013_fails_on_header_without_rows():
+    f = one(check([]), "ST013")
+    assert f.severity == "error" and "没有任何项目" in f.message
+
+
+def test_ST013_passes_with_rows():
+    assert "ST013" not in codes(check(good_project()))
 
 
 # --- ST003 conflicting project fields -------------------------------------------------

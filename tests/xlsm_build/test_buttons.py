@@ -44,8 +44,10 @@ def test_validate_on_the_sample(port, built_path):
 
 
 def test_validate_on_the_empty_template(port):
+    # the empty template has a header and no rows: one error (ST013), nothing else
     text = press(port, "validate", TEMPLATE_SHEET)
-    assert "未发现错误" in text and "出错" not in text
+    assert "错误 1 个、警告 0 个（0个项目" in text
+    assert [r[1] for r in port.wb["校验结果"].iter_rows(min_row=2, values_only=True) if r[1]] == ["ST013"]
 
 
 def test_buttons_refuse_the_config_sheet(port):

@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 from .engine import read_finding
 from .grid import Grid, is_blank
-from .layout import Layout, find_layout, is_banner_row, is_repeated_header
+from .layout import Layout, field_of_header, find_layout, is_banner_row, is_repeated_header
 from .model import FIELDS, Department, Finding, Indicator, Project, Record, Table, Unit, fast_construct
 from .normalise import (
     QUANTITATIVE_ONLY,
@@ -136,7 +136,12 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
                 break
         else:
             continue  # a blank row
-        if is_repeated_header(row, cols, header) or is_banner_row(row):
+        if is_repeated_header(row, cols, header):
+            for c, v in enumerate(row):  # anything but header text in that row is reported
+                if not is_blank(v) and (c not in known_cols or field_of_header(v) is None) and c not in layout.ignored_columns:
+                    unplaced(r, c, v)
+            continue
+        if is_banner_row(row):
             continue
         srow = grid.sheet_row(r)
         first_data = first_data if first_data is not None else srow
@@ -173,13 +178,13 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
             unit_cell = grid.addr(r, c_unit)  # type: ignore[arg-type]
             if is_department_text(text):
                 department = Department(code=code, name=name, row=srow,
-                                        budget=to_wan(budget),
+                                        budget=to_wan(budget), budget_raw=v_budget,
                                         budget_cell=budget_cell)
                 table.departments.append(department)
                 unit = None
             else:
                 unit = Unit(code=code, name=name, row=srow,
-                            budget=to_wan(budget), budget_cell=budget_cell,
+                            budget=to_wan(budget), budget_raw=v_budget, budget_cell=budget_cell,
                             department_code=department.code if department else None)
                 table.units.append(unit)
                 if department:

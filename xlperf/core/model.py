@@ -142,6 +142,7 @@ class Unit(BaseModel):
     name: str
     row: Optional[int] = None
     budget: Optional[float] = None
+    budget_raw: Any = None
     budget_cell: Optional[str] = None
     department_code: Optional[str] = None
     project_indices: list[int] = Field(default_factory=list)
@@ -152,6 +153,7 @@ class Department(BaseModel):
     name: str
     row: int
     budget: Optional[float] = None
+    budget_raw: Any = None
     budget_cell: Optional[str] = None
     units: list[Unit] = Field(default_factory=list)
 

@@ -73,7 +73,7 @@ class OpenpyxlPort(CountingPort):
         ws = self.wb[name] if name in self.wb.sheetnames else None
         if ws is None or not hasattr(ws, "iter_rows"):  # missing, or a chart sheet
             return None
-        h, w = ws.max_row, ws.max_column
+        h, w = _extent(ws)
         values: list[list[Any]] = []
         found: dict[tuple[int, int], str] = {}
         for r, row in enumerate(ws.iter_rows(min_row=1, max_row=h, min_col=1, max_col=w)):
@@ -258,3 +258,17 @@ def restore_ribbon(src: Path, saved: Path) -> None:
         for info, data in out_entries:
             zw.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
     tmp.replace(saved)
+
+
+def _extent(ws: Any) -> tuple[int, int]:
+    """Rows and columns to read densely. ``max_row x max_column`` is the naive answer, but a
+    single stray cell at XFD1048576 makes that 17 billion cells: then keep only the run of
+    real cells that starts near A1, as the file reader does (the far cell is reported by
+    ``xlperf check`` as ST010)."""
+    from ..io.read import FAR_COL_GAP, FAR_ROW_GAP, MAX_DENSE_CELLS, _kept_extent
+
+    h, w = ws.max_row, ws.max_column
+    if h * w <= MAX_DENSE_CELLS:
+        return h, w
+    real = [k for k, cell in ws._cells.items() if cell.value is not None]  # noqa: SLF001
+    return _kept_extent([r for r, _ in real], FAR_ROW_GAP), _kept_extent([c for _, c in real], FAR_COL_GAP)

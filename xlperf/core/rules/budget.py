@@ -160,3 +160,31 @@ def cost_unit(ind, project, ctx):
     if m is None or not _is_cost(ind) or is_money(m) or is_percent(m) or ind.is_placeholder:
         return None
     return Hit(cell=icell(ctx, ind, "measure"), row=ind.row, params={"name": ind.name, "measure": m})
+
+
+@rule(
+    "BG005",
+    "total-not-a-number",
+    "error",
+    "table",
+    "{cell} {kind}“{name}”的预算数“{value}”不是有效的金额（department/unit budget is not a number）",
+    title="部门或单位的预算合计不是数字",
+)
+def total_not_a_number(table, ctx):
+    """
+    问题：部门行或单位行的“预算数”填了内容，但不是数字（如“约十万”“待定”）。
+
+    原因：部门和单位的预算数是其下各项目预算的合计，财政部门据此核对；写成文字后既无法
+    核对（BG002 无从比较），也无法导入预算系统。
+
+    反例：208-某部门 |（空）| 约十万
+
+    正例：208-某部门 |（空）| 3,346.95
+    """
+    hits = []
+    for kind, items in (("部门", table.departments), ("单位", table.units)):
+        for item in items:
+            if item.budget is None and item.budget_raw not in (None, "") and item.row:
+                hits.append(Hit(cell=item.budget_cell or table.cell("budget", item.row), row=item.row,
+                                params={"kind": kind, "name": item.name, "value": item.budget_raw}))
+    return hits or None

@@ -118,10 +118,10 @@ def orphan_indicator(table, ctx):
     """
     hits = []
     for ind in table.orphans:
-        if ind.is_placeholder:
-            continue
-        hits.append(Hit(cell=table.cell("project", ind.row), row=ind.row,
-                        params={"name": ind.name}))
+        # a placeholder before the first project is reported too: no other rule sees it
+        name = ind.name or ind.level2 or ind.level1 or next(
+            (str(v) for v in ind.raw.values() if v not in (None, "")), "（空）")
+        hits.append(Hit(cell=table.cell("project", ind.row), row=ind.row, params={"name": name}))
     return hits or None
 
 
@@ -329,3 +329,27 @@ def project_without_indicators(project, ctx):
     if real(project, ctx):
         return None
     return Hit(cell=pcell(ctx, project, "project"), row=project.row_first)
+
+
+@rule(
+    "ST013",
+    "no-data-rows",
+    "error",
+    "table",
+    "{cell} 工作表“{sheet}”有表头，但表头下没有任何项目或指标行（header without data rows）",
+    title="只有表头、没有数据",
+)
+def no_data_rows(table, ctx):
+    """
+    问题：找到了绩效目标表的表头，但表头下面没有任何项目、指标、部门或单位行。
+
+    原因：提交一张空表等于没有申报绩效目标；也常见于把数据粘贴到了另一个工作表，
+    或数据在表头上方。
+
+    反例：第3行是表头，第4行以下全部为空。
+
+    正例：在表头下填写每个项目及其指标；或用 --sheet 指定真正填写数据的工作表。
+    """
+    if table.projects or table.orphans or table.departments or table.units or table.header_row is None:
+        return None
+    return Hit(cell=table.cell("project", table.header_row), row=table.header_row, params={"sheet": table.sheet})
