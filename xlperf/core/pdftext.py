@@ -731,9 +731,15 @@ class _Importer:
             for c, t, why in sorted(r.dropped, key=lambda x: x[0]):
                 details.append(why)
                 first_cell = first_cell or (address(srow, c + 1) if srow else None)
-            for f, c, t in sorted(r.moves, key=lambda x: x[0]):
-                details.append(f"{HEADERS[f]}“{_short(t)}”由{r.colname(c)}移回“{HEADERS[f]}”列")
-                first_cell = first_cell or (address(srow, f + 1) if srow else None)
+            for run in _shift_runs(sorted(r.moves, key=lambda x: x[0])):
+                f0, c0, t0 = run[0]
+                first_cell = first_cell or (address(srow, f0 + 1) if srow else None)
+                if len(run) >= 3:  # a rigid shift: say it once, not field by field
+                    k = f0 - c0
+                    side = "左" if k > 0 else "右"
+                    details.append(f"“{HEADERS[f0]}”至“{HEADERS[run[-1][0]]}”的{len(run)}个值整体{side}移了{abs(k)}列，已移回原位")
+                else:
+                    details.extend(f"{HEADERS[f]}“{_short(t)}”由{r.colname(c)}移回“{HEADERS[f]}”列" for f, c, t in run)
             if details:
                 self.add("ST007", (r.line,), cell=first_cell, row=srow, project=project,
                          detail="；".join(details) + f"（源文本第{r.line}行）")
@@ -755,6 +761,18 @@ class _Importer:
                 project=Q.label, rows=_span(out_rows or [anchor]), lines=_span(list(lines)), prev=P.label,
                 totals=f"{_fmt_num(P.weight())}和{_fmt_num(Q.weight())}", message=_ST008_IMPORT,
             )
+
+
+def _shift_runs(moves: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]:
+    """Consecutive fields moved by the same offset, as runs (moves sorted by field)."""
+    runs: list[list[tuple[int, int, str]]] = []
+    for m in moves:
+        last = runs[-1][-1] if runs else None
+        if last is not None and m[0] == last[0] + 1 and m[0] - m[1] == last[0] - last[1]:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return runs
 
 
 # Import-specific wordings (the registry templates stay generic for the workbook readers).
