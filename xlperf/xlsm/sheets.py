@@ -100,8 +100,6 @@ _HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP_TOP = Alignment(vertical="top", wrap_text=True)
-_DOC_SECTIONS = ("问题", "原因", "反例", "正例")
-_SECTION_RE = re.compile(r"^(%s)[：:]\s*" % "|".join(_DOC_SECTIONS))
 
 
 # --- 绩效目标表 -------------------------------------------------------------------------
@@ -185,39 +183,16 @@ RULE_HEADERS = ("代码", "级别", "名称", "问题", "原因", "反例", "正
 _RULE_WIDTHS = (8, 7, 30, 45, 60, 40, 40, 8)
 
 
-def _join_lines(lines: list[str]) -> str:
-    """Wrapped docstring lines -> one line: no space between Chinese characters, one beside ASCII."""
-    text = ""
-    for line in lines:
-        if text and line and (ord(text[-1]) < 128 or ord(line[0]) < 128):
-            text += " "
-        text += line
-    return text
-
-
-def _doc_sections(doc: str) -> dict[str, str]:
-    sections: dict[str, list[str]] = {}
-    current: Optional[str] = None
-    for para in re.split(r"\n\s*\n", doc.strip()):
-        text = _join_lines([line.strip() for line in para.splitlines()])
-        m = _SECTION_RE.match(text)
-        if m:
-            current = m.group(1)
-            text = text[m.end():]
-        if current is not None:
-            sections.setdefault(current, []).append(text)
-    return {k: "\n".join(v) for k, v in sections.items()}
-
-
 def rule_rows() -> list[list[Any]]:
     """One row per rule: 代码 级别 名称 问题 原因 反例 正例 可自动修正 (family order, then code)."""
     from ..core.rules import all_rules
+    from ..core.rules.docs import doc_sections
     from ..core.rules.registry import FAMILIES
 
     order = list(FAMILIES)
     out: list[list[Any]] = []
     for r in sorted(all_rules(), key=lambda r: (order.index(r.family), r.code)):
-        s = _doc_sections(r.doc)
+        s = doc_sections(r.doc)
         out.append([r.code, SEVERITY_ZH[r.severity], r.title, s.get("问题", ""), s.get("原因", ""),
                     s.get("反例", ""), s.get("正例", ""), "是" if r.fixable else ""])
     return out

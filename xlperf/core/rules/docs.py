@@ -32,6 +32,22 @@ def _join(lines) -> str:
     return text
 
 
+def doc_sections(doc: str) -> dict[str, str]:
+    """A rule docstring -> {问题/原因/反例/正例: text}, wrapped lines joined (also for the
+    workbook's 规则说明 sheet, so both views read the docstring the same way)."""
+    sections: dict[str, list[str]] = {}
+    current: str | None = None
+    for para in re.split(r"\n\s*\n", doc.strip()):
+        text = _join(line.strip() for line in para.splitlines())
+        m = _SECTION_RE.match(text)
+        if m:
+            current = m.group(1)
+            text = text[m.end():]
+        if current is not None:
+            sections.setdefault(current, []).append(text)
+    return {k: "\n".join(v) for k, v in sections.items()}
+
+
 def _doc_markdown(doc: str) -> str:
     """Docstring paragraphs -> Markdown: each section label in bold, its lines joined."""
     out: list[str] = []
