@@ -22,7 +22,6 @@ _lists         Sheet6      veryHidden   the dropdown lists behind the named rang
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
