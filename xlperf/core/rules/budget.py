@@ -43,13 +43,20 @@ def budget_invalid(project, ctx):
     return Hit(cell=pcell(ctx, project, "budget"), row=project.row_first, params={"problem": problem})
 
 
-def _department_projects(table, dept):
+def _projects_by_department(table) -> dict:
+    """Department code -> its projects, one pass (a bureau's file can hold hundreds of departments)."""
+    by: dict = {}
+    for p in table.projects:
+        by.setdefault(p.department_code, []).append(p)
+    return by
+
+
+def _department_projects(table, dept, by_code, code_counts):
     if len(table.departments) == 1:
         return table.projects
-    codes = [d.code for d in table.departments]
-    if dept.code is None or codes.count(dept.code) != 1:
+    if dept.code is None or code_counts.get(dept.code) != 1:
         return None  # cannot tell which projects belong to it
-    return [p for p in table.projects if p.department_code == dept.code]
+    return by_code.get(dept.code, [])
 
 
 @rule(
@@ -74,8 +81,12 @@ def budget_total(table, ctx):
     """
     hits = []
     pairs = []
+    by_code = _projects_by_department(table) if len(table.departments) > 1 else {}
+    code_counts: dict = {}
     for d in table.departments:
-        ps = _department_projects(table, d)
+        code_counts[d.code] = code_counts.get(d.code, 0) + 1
+    for d in table.departments:
+        ps = _department_projects(table, d, by_code, code_counts)
         if d.budget is not None and ps is not None:
             pairs.append(("部门", d.name, d.budget, d.budget_cell, d.row, ps))
     for u in table.units:
