@@ -95,8 +95,23 @@ class Run:
     stderr: str = ""
 
 
+GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+
 def run_once(argv: list[str], *, stdout: Any = subprocess.DEVNULL, timeout: float = TIMEOUT_S,
              cwd: Optional[Path] = None) -> Run:
+    """One process: wall time around spawn..wait4, CPU from wait4, peak RSS from GNU time.
+
+    Peak RSS must not come from this runner's wait4: on Linux an exec'd child inherits the
+    high-water RSS of the process it was forked from (exec saves the old mm's hiwater into the
+    child's maxrss), so a child of a big runner would report the runner's size. GNU time is a
+    ~2 MB process, so the figure it reports is the command's own (the largest of it and its
+    children, e.g. batch workers)."""
+    rss_file = None
+    if GNU_TIME:
+        fd, rss_file = tempfile.mkstemp(prefix="rss_", suffix=".txt")
+        os.close(fd)
+        argv = [GNU_TIME, "-f", "%M", "-o", rss_file, *argv]
     with tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         p = subprocess.Popen(argv, stdout=stdout, stderr=err, stdin=subprocess.DEVNULL, cwd=cwd,
@@ -111,7 +126,18 @@ def run_once(argv: list[str], *, stdout: Any = subprocess.DEVNULL, timeout: floa
         p.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         tail = err.read()[-2000:].decode("utf-8", "replace")
-    return Run(wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss, p.returncode, tail)
+    maxrss = ru.ru_maxrss
+    if rss_file is not None:
+        try:
+            text = Path(rss_file).read_text().strip().splitlines()
+            maxrss = int(text[-1]) if text and text[-1].isdigit() else maxrss
+            if p.returncode != 0 and text and text[0].startswith("Command"):
+                tail = tail.replace(text[0], "")  # GNU time's own "Command exited with non-zero status"
+        except (OSError, ValueError):
+            pass
+        finally:
+            os.unlink(rss_file)
+    return Run(wall, ru.ru_utime + ru.ru_stime, maxrss, p.returncode, tail)
 
 
 @dataclass
