@@ -5,6 +5,8 @@ Shared by the command line, the Excel buttons and the UDFs.
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -32,6 +34,23 @@ class CheckResult:
         for t in self.tables:
             out.extend(records(t))
         return out
+
+
+@contextmanager
+def paused_gc():
+    """Hold the cyclic garbage collector off while a table is read and checked.
+
+    Reading and checking allocate millions of small, acyclic objects (cells, indicators,
+    findings); each allocation burst makes the collector walk the whole growing heap again,
+    which cost a third of the engine's time at 100,000 rows. Nothing here builds cycles, so
+    pausing it loses nothing; the previous state is restored afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def tables_from_grids(grids: list[Grid], only_sheet: Optional[str] = None) -> tuple[list[Table], list[Finding]]:
@@ -64,6 +83,12 @@ def check_grids(
     source: str = "",
     only_sheet: Optional[str] = None,
 ) -> CheckResult:
+    with paused_gc():
+        return _check_grids(grids, config, extra_findings, source, only_sheet)
+
+
+def _check_grids(grids: list[Grid], config: Optional[Config], extra_findings: Optional[list[Finding]],
+                 source: str, only_sheet: Optional[str]) -> CheckResult:
     config = config or Config()
     tables, structural = tables_from_grids(grids, only_sheet)
     findings: list[Finding] = list(structural)
@@ -115,9 +140,10 @@ def check_path(path: Path, *, sheet: Optional[str] = None, config: Optional[Conf
                config_path: Optional[Path] = None) -> CheckResult:
     from .io.read import read_source
 
-    src = read_source(Path(path), sheet)
-    cfg = config or resolve_config(Path(path), config_path)
-    return check_grids(src.grids, cfg, extra_findings=src.findings, source=str(path), only_sheet=sheet)
+    with paused_gc():
+        src = read_source(Path(path), sheet)
+        cfg = config or resolve_config(Path(path), config_path)
+        return check_grids(src.grids, cfg, extra_findings=src.findings, source=str(path), only_sheet=sheet)
 
 
 def sample_path() -> Path:

@@ -8,13 +8,14 @@ first row of a project carries both the project and its first indicator).
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from .engine import read_finding
-from .grid import Grid, is_blank
+from .grid import Grid, col_letter, is_blank
 from .layout import Layout, field_of_header, find_layout, is_banner_row, is_repeated_header
 from .model import FIELDS, Department, Finding, Indicator, Project, Record, Table, Unit, fast_construct
 from .normalise import (
+    _memo,
     QUANTITATIVE_ONLY,
     clean_text,
     normalise_comparator,
@@ -54,17 +55,20 @@ def parse_waivers(v: Any) -> frozenset[str]:
     return frozenset(p.upper() for p in _WAIVER_SPLIT_RE.split(s) if p)
 
 
-def _covered_cells(grid: Grid, cols: set[int]) -> dict[tuple[int, int], tuple[int, int]]:
-    """Cells hidden under a merge in the given columns -> the merge's anchor cell."""
-    out: dict[tuple[int, int], tuple[int, int]] = {}
+def _covered_rows(grid: Grid, cols: list[Optional[int]]) -> list[dict[int, tuple[int, int]]]:
+    """For each column asked about: row -> anchor of the merge hiding that row's cell (the
+    anchor itself is not covered). One dict per column keeps the per-cell test to one lookup."""
+    acc: dict[int, dict[int, tuple[int, int]]] = {c: {} for c in cols if c is not None}
     for m in grid.merges:
+        anchor = (m.r1, m.c1)
         for c in range(m.c1, m.c2 + 1):
-            if c not in cols:
-                continue
-            for r in range(m.r1, m.r2 + 1):
-                if (r, c) != (m.r1, m.c1):
-                    out[(r, c)] = (m.r1, m.c1)
-    return out
+            rows = acc.get(c)
+            if rows is not None:
+                rows.update(dict.fromkeys(range(m.r1 + 1 if c == m.c1 else m.r1, m.r2 + 1), anchor))
+    return [acc[c] if c is not None else {} for c in cols]
+
+
+_ABSENT = 1 << 40  # column index for a field the sheet lacks: past the end of every row
 
 
 def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
@@ -90,78 +94,110 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
         # divide, not multiply by 0.0001: 12345 元 must read 1.2345, not 1.2345000000000002
         return None if n is None else (n / 10000 if yuan else n)
 
-    covered = _covered_cells(grid, set(cols.values()))
     known_cols = set(cols.values()) | layout.ignored_columns
     c_unit, c_proj, c_budget, c_goal = (cols.get(f) for f in ("unit", "project", "budget", "goal"))
-    ind_cols = [(f, cols[f]) for f in IND_VALUE_FIELDS if f in cols]
+    ind_fields = [f for f in IND_VALUE_FIELDS if f in cols]
     c_l1, c_l2 = cols.get("level1"), cols.get("level2")
     c_waiver, c_note = cols.get("waiver"), cols.get("note")
+    c_weight = cols.get("weight")
+    # Every value a row can contribute, fetched in one pass: 8 fixed slots, then the indicator fields.
+    wanted = [c_unit, c_proj, c_budget, c_goal, c_l1, c_l2, c_waiver, c_note] + [cols[f] for f in ind_fields]
+    fetch = [_ABSENT if c is None else c for c in wanted]
+    covered_rows = _covered_rows(grid, wanted)
+    any_covered = any(covered_rows)
+    extra_cols = [c for c in range(grid.width) if c not in known_cols]
+    row0, col0 = grid.row0, grid.col0
+    letters = [col_letter(c + col0) for c in range(grid.width)]
+
+    def addr(r: int, c: int) -> str:
+        return letters[c] + str(r + row0)
 
     findings = table.findings
     projects = table.projects
     header = grid.rows[layout.header_row]
+    header_rows = layout.header_rows
+    ignored = layout.ignored_columns
     department: Optional[Department] = None
     unit: Optional[Unit] = None
     project: Optional[Project] = None
     prev_levels: tuple[Any, Any] = (None, None)
-    prev_level_cells: tuple[Optional[str], Optional[str]] = (None, None)
+    prev_level_pos: tuple[Optional[tuple[int, int]], Optional[tuple[int, int]]] = (None, None)
     unit_cell: Optional[str] = None
     first_data = last_data = None
     last_row: dict[int, int] = {}  # project index -> last indicator row (set once at the end)
 
-    def own(row: list[Any], r: int, c: Optional[int]) -> Any:
-        """The cell's own value: None when blank or hidden under a merge."""
-        if c is None or c >= len(row):
-            return None
-        v = row[c]
-        if v is None or (v.__class__ is str and not v.strip()) or (r, c) in covered:
-            return None
-        return v
-
     def seen(p: Project, f: str, r: int, v: Any) -> None:
         vals = p.seen.setdefault(f, [])
         if not any(_same(x, v) for _, x in vals):
-            vals.append((grid.sheet_row(r), v))
+            vals.append((r + row0, v))
 
     def unplaced(r: int, c: int, v: Any) -> None:
-        findings.append(read_finding("ST010", sheet=sheet, cell=grid.addr(r, c), row=grid.sheet_row(r),
+        findings.append(read_finding("ST010", sheet=sheet, cell=addr(r, c), row=r + row0,
                                      value=_short(v)))
 
+    def level(r: int, c: Optional[int], own_value: Any, slot: int) -> tuple[Any, Optional[tuple[int, int]]]:
+        """A level cell's value and where it came from (itself, or its merge's anchor)."""
+        if c is None:
+            return None, None
+        if own_value is not None:
+            return own_value, (r, c)
+        if r not in covered_rows[slot]:
+            return None, None
+        anchor = covered_rows[slot].get(r)
+        if anchor is None:
+            return None, None
+        v = grid.get(*anchor)
+        return (None, None) if is_blank(v) else (v, anchor)
+
+    rows = grid.rows
     for r in range(layout.header_row + 1, grid.height):
-        row = grid.rows[r]
-        if r in layout.header_rows:
+        row = rows[r]
+        if r in header_rows:
             continue
-        for v in row:
-            if v is not None and (v.__class__ is not str or v.strip()):
-                break
-        else:
-            continue  # a blank row
-        if is_repeated_header(row, cols, header):
+        n = len(row)
+        got = [row[c] if c < n else None for c in fetch]
+        filled = 0
+        for i, v in enumerate(got):
+            if v is not None:
+                if (v.__class__ is str and not v.strip()) or (any_covered and r in covered_rows[i]):
+                    got[i] = None  # blank, or a stale value hidden under a merge
+                else:
+                    filled += 1
+        if not filled:
+            for v in row:
+                if v is not None and (v.__class__ is not str or v.strip()):
+                    break
+            else:
+                continue  # a blank row
+        # A header row has text in the 权重 column; data rows mostly hold numbers.
+        w = row[c_weight] if c_weight is not None and c_weight < n else None
+        if (c_weight is None or w.__class__ is str) and is_repeated_header(row, cols, header):
             for c, v in enumerate(row):  # anything but header text in that row is reported
-                if not is_blank(v) and (c not in known_cols or field_of_header(v) is None) and c not in layout.ignored_columns:
+                if not is_blank(v) and (c not in known_cols or field_of_header(v) is None) and c not in ignored:
                     unplaced(r, c, v)
             continue
-        if is_banner_row(row):
+        if filled < 2 and is_banner_row(row):
             continue
-        srow = grid.sheet_row(r)
+        srow = r + row0
         first_data = first_data if first_data is not None else srow
         last_data = srow
 
-        for c, v in enumerate(row):
-            if c not in known_cols and not is_blank(v):
-                unplaced(r, c, v)
+        for c in extra_cols:
+            if c < n:
+                v = row[c]
+                if v is not None and (v.__class__ is not str or v.strip()):
+                    unplaced(r, c, v)
 
-        v_unit, v_proj = own(row, r, c_unit), own(row, r, c_proj)
-        v_budget, v_goal = own(row, r, c_budget), own(row, r, c_goal)
-        vals = {f: own(row, r, c) for f, c in ind_cols}
-        l1_own, l2_own = own(row, r, c_l1), own(row, r, c_l2)
-        has_values = any(v is not None for v in vals.values())
+        v_unit, v_proj, v_budget, v_goal, l1_own, l2_own, v_waiver, v_note = got[:8]
+        ind_vals = got[8:]
+        vals = dict(zip(ind_fields, ind_vals))
+        has_values = any(v is not None for v in ind_vals)
 
         # A level-1 name in the 单位名称 column (rows pasted one column left).
-        if v_unit is not None and normalise_level1(v_unit).known and v_proj is None:
+        if v_unit is not None and v_proj is None and normalise_level1(v_unit).known:
             if l1_own is None and c_l1 is not None:
                 findings.append(read_finding(
-                    "ST007", sheet=sheet, cell=grid.addr(r, c_unit), row=srow,
+                    "ST007", sheet=sheet, cell=addr(r, c_unit), row=srow,
                     project=project.name if project else None,
                     detail=f"一级指标“{clean_text(v_unit)}”写在了“单位名称”列，已按一级指标读取"))
                 l1_own = v_unit
@@ -174,8 +210,8 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
             text = clean_text(v_unit) or ""
             code, name = split_code_name(text)
             budget = parse_number(v_budget).value if v_budget is not None else None
-            budget_cell = grid.addr(r, c_budget) if v_budget is not None and c_budget is not None else None
-            unit_cell = grid.addr(r, c_unit)  # type: ignore[arg-type]
+            budget_cell = addr(r, c_budget) if v_budget is not None and c_budget is not None else None
+            unit_cell = addr(r, c_unit)  # type: ignore[arg-type]
             if is_department_text(text):
                 department = Department(code=code, name=name, row=srow,
                                         budget=to_wan(budget), budget_raw=v_budget,
@@ -200,7 +236,7 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
             text = clean_text(v_unit) or ""
             code, name = split_code_name(text)
             if unit is None or unit.name != name or unit.code != code:
-                unit_cell = grid.addr(r, c_unit)  # type: ignore[arg-type]
+                unit_cell = addr(r, c_unit)  # type: ignore[arg-type]
                 unit = Unit(code=code, name=name, row=srow,
                             department_code=department.code if department else None)
                 table.units.append(unit)
@@ -215,7 +251,7 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
             project = Project(index=len(projects), sheet=sheet, row_first=srow, row_last=srow,
                               name=clean_text(v_proj))
             project.raw["project"] = v_proj
-            project.cells["project"] = grid.addr(r, c_proj)  # type: ignore[arg-type]
+            project.cells["project"] = addr(r, c_proj)  # type: ignore[arg-type]
             if unit is not None:
                 project.unit_code, project.unit_name = unit.code, unit.name
                 if unit_cell:
@@ -225,32 +261,30 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
                 project.department_code = department.code
             projects.append(project)
             prev_levels = (None, None)
-            prev_level_cells = (None, None)
+            prev_level_pos = (None, None)
             if v_budget is not None:
                 project.raw["budget"] = v_budget
-                n = parse_number(v_budget).value
-                project.budget = to_wan(n)
-                project.cells["budget"] = grid.addr(r, c_budget)  # type: ignore[arg-type]
+                project.budget = to_wan(parse_number(v_budget).value)
+                project.cells["budget"] = addr(r, c_budget)  # type: ignore[arg-type]
                 seen(project, "budget", r, v_budget)
             if v_goal is not None:
                 project.raw["goal"] = v_goal
                 project.goal = clean_text(v_goal)
-                project.cells["goal"] = grid.addr(r, c_goal)  # type: ignore[arg-type]
+                project.cells["goal"] = addr(r, c_goal)  # type: ignore[arg-type]
                 seen(project, "goal", r, v_goal)
         elif project is not None:
             last_row[project.index] = srow
             if v_budget is not None:
                 if project.raw.get("budget") is None:
                     project.raw["budget"] = v_budget
-                    n = parse_number(v_budget).value
-                    project.budget = to_wan(n)
-                    project.cells["budget"] = grid.addr(r, c_budget)  # type: ignore[arg-type]
+                    project.budget = to_wan(parse_number(v_budget).value)
+                    project.cells["budget"] = addr(r, c_budget)  # type: ignore[arg-type]
                 seen(project, "budget", r, v_budget)
             if v_goal is not None:
                 if project.goal is None:
                     project.raw["goal"] = v_goal
                     project.goal = clean_text(v_goal)
-                    project.cells["goal"] = grid.addr(r, c_goal)  # type: ignore[arg-type]
+                    project.cells["goal"] = addr(r, c_goal)  # type: ignore[arg-type]
                     seen(project, "goal", r, v_goal)
                 elif not has_values and l1_own is None and l2_own is None:
                     project.goal = (project.goal or "") + (clean_text(v_goal) or "")  # continuation row
@@ -268,31 +302,30 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
         # Level names: own value, else the merge anchor, else the row above within the project.
         notes: set[str] = set()
         level_origin: dict[str, str] = {}
-        l1_raw, l1_cell = _level(grid, r, c_l1, l1_own, covered)
-        l2_raw, l2_cell = _level(grid, r, c_l2, l2_own, covered)
+        l1_raw, l1_pos = level(r, c_l1, l1_own, 4)
+        l2_raw, l2_pos = level(r, c_l2, l2_own, 5)
         if l1_raw is None and prev_levels[0] is not None and has_values:
-            l1_raw, l1_cell = prev_levels[0], prev_level_cells[0]
+            l1_raw, l1_pos = prev_levels[0], prev_level_pos[0]
         if l1_own is None and l1_raw is not None:
             notes.add("filled:level1")
-            if l1_cell:
-                level_origin["level1"] = l1_cell
+            if l1_pos:
+                level_origin["level1"] = addr(*l1_pos)
         if (l2_raw is None and prev_levels[1] is not None and has_values
                 and (l1_own is None or normalise_level1(l1_raw).value == normalise_level1(prev_levels[0]).value)):
-            l2_raw, l2_cell = prev_levels[1], prev_level_cells[1]
+            l2_raw, l2_pos = prev_levels[1], prev_level_pos[1]
         if l2_own is None and l2_raw is not None:
             notes.add("filled:level2")
-            if l2_cell:
-                level_origin["level2"] = l2_cell
+            if l2_pos:
+                level_origin["level2"] = addr(*l2_pos)
         prev_levels = (l1_raw, l2_raw)
-        prev_level_cells = (l1_cell, l2_cell)
+        prev_level_pos = (l1_pos, l2_pos)
 
-        waivers = parse_waivers(own(row, r, c_waiver)) if c_waiver is not None else frozenset()
-        ind = _indicator(sheet, srow, vals, l1_raw, l2_raw, notes, grid, r, cols,
+        waivers = parse_waivers(v_waiver) if v_waiver is not None else frozenset()
+        ind = _indicator(sheet, srow, vals, l1_raw, l2_raw, notes,
+                         (lambda rr=r: addr(rr, cols["target"])),
                          project.index if project is not None else None, waivers, level_origin)
-        if c_note is not None:
-            nv = own(row, r, c_note)
-            if nv is not None:
-                ind.raw["note"] = nv
+        if v_note is not None:
+            ind.raw["note"] = v_note
         if project is None:
             table.orphans.append(ind)
         else:
@@ -306,32 +339,26 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
     return table
 
 
-def _indicator(sheet: str, srow: int, vals: dict[str, Any], l1_raw: Any, l2_raw: Any, notes: set[str],
-               grid: Grid, r: int, cols: dict[str, int], project_index: Optional[int],
-               waivers: frozenset[str], origin: dict[str, str]) -> Indicator:
-    raw = dict(vals)
-    raw["level1"], raw["level2"] = l1_raw, l2_raw
-
-    lv1 = normalise_level1(l1_raw)
-    lv2 = normalise_level2(l2_raw)
-    if lv1.alias_from:
-        notes.add("alias:level1")
-    if lv2.alias_from:
-        notes.add("alias:level2")
-
-    comparator, cmp_exact = normalise_comparator(vals.get("comparator"))
-    if comparator is None and vals.get("comparator") is not None:
-        comparator = clean_text(vals["comparator"])  # unknown: kept as written for VL001
+@_memo
+def _read_values(comparator_raw: Any, target_raw: Any, measure_raw: Any, direction_raw: Any) -> tuple:
+    """The four value cells of an indicator, read together (they repeat as a combination:
+    ≥/95/%/正向指标 …). Returns (comparator, target, measure, direction, notes,
+    embedded comparator, embedded measure, comparator from target, measure from target)."""
+    notes: set[str] = set()
+    comparator, cmp_exact = normalise_comparator(comparator_raw)
+    if comparator is None and comparator_raw is not None:
+        comparator = clean_text(comparator_raw)  # unknown: kept as written for VL001
         notes.add("unknown:comparator")
     elif not cmp_exact:
         notes.add("nm:comparator")
 
-    measure, measure_exact = normalise_measure(vals.get("measure"))
+    measure, measure_exact = normalise_measure(measure_raw)
     if not measure_exact:
         notes.add("nm:measure")
 
-    target_raw = vals.get("target")
     target: Any = None
+    emb_cmp = emb_measure = None
+    cmp_moved = measure_moved = False
     if target_raw is not None:
         num = parse_number(target_raw)
         if num.value is not None:
@@ -343,19 +370,53 @@ def _indicator(sheet: str, srow: int, vals: dict[str, Any], l1_raw: Any, l2_raw:
             if sv is not None and comparator != "定性":
                 target = sv.number
                 notes.add("split:target")
-                addr = grid.addr(r, cols["target"])
                 if sv.comparator:
-                    raw["embedded_comparator"] = sv.comparator
+                    emb_cmp = sv.comparator
                     if comparator in (None, QUANTITATIVE_ONLY):
                         comparator = sv.comparator
-                        origin["comparator"] = addr
+                        cmp_moved = True
                 if sv.measure:
-                    raw["embedded_measure"] = sv.measure
+                    emb_measure = sv.measure
                     if measure is None:
                         measure = sv.measure
-                        origin["measure"] = addr
+                        measure_moved = True
             else:
                 target = clean_text(target_raw)
+
+    direction, dir_exact = normalise_direction(direction_raw)
+    if direction is None and direction_raw is not None:
+        direction = clean_text(direction_raw)
+        notes.add("unknown:direction")
+    elif not dir_exact:
+        notes.add("nm:direction")
+    return (comparator, target, measure, direction, frozenset(notes), emb_cmp, emb_measure,
+            cmp_moved, measure_moved)
+
+
+def _indicator(sheet: str, srow: int, vals: dict[str, Any], l1_raw: Any, l2_raw: Any, notes: set[str],
+               target_addr: Callable[[], str], project_index: Optional[int],
+               waivers: frozenset[str], origin: dict[str, str]) -> Indicator:
+    raw = vals
+    raw["level1"], raw["level2"] = l1_raw, l2_raw
+
+    lv1 = normalise_level1(l1_raw)
+    lv2 = normalise_level2(l2_raw)
+    if lv1.alias_from:
+        notes.add("alias:level1")
+    if lv2.alias_from:
+        notes.add("alias:level2")
+
+    (comparator, target, measure, direction, value_notes, emb_cmp, emb_measure,
+     cmp_moved, measure_moved) = _read_values(vals.get("comparator"), vals.get("target"),
+                                              vals.get("measure"), vals.get("direction"))
+    if emb_cmp is not None:
+        raw["embedded_comparator"] = emb_cmp
+    if emb_measure is not None:
+        raw["embedded_measure"] = emb_measure
+    if cmp_moved:
+        origin["comparator"] = target_addr()
+    if measure_moved:
+        origin["measure"] = target_addr()
 
     weight_raw = vals.get("weight")
     weight = None
@@ -364,13 +425,6 @@ def _indicator(sheet: str, srow: int, vals: dict[str, Any], l1_raw: Any, l2_raw:
         weight = wn.value
         if wn.value is not None and wn.kind != "number":
             notes.add("nm:weight")
-
-    direction, dir_exact = normalise_direction(vals.get("direction"))
-    if direction is None and vals.get("direction") is not None:
-        direction = clean_text(vals["direction"])
-        notes.add("unknown:direction")
-    elif not dir_exact:
-        notes.add("nm:direction")
 
     return fast_construct(
         Indicator,
@@ -388,22 +442,8 @@ def _indicator(sheet: str, srow: int, vals: dict[str, Any], l1_raw: Any, l2_raw:
         waivers=waivers,
         raw=raw,
         origin=origin,
-        notes=frozenset(notes),
+        notes=frozenset(notes).union(value_notes) if notes else value_notes,
     )
-
-
-def _level(grid: Grid, r: int, c: Optional[int], own_value: Any,
-           covered: dict[tuple[int, int], tuple[int, int]]) -> tuple[Any, Optional[str]]:
-    """A level cell's value and where it came from (itself, or its merge's anchor)."""
-    if c is None:
-        return None, None
-    if own_value is not None:
-        return own_value, grid.addr(r, c)
-    anchor = covered.get((r, c))
-    if anchor is None:
-        return None, None
-    v = grid.get(*anchor)
-    return (None, None) if is_blank(v) else (v, grid.addr(*anchor))
 
 
 def _same(a: Any, b: Any) -> bool:
