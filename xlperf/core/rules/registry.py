@@ -134,13 +134,16 @@ def all_rules() -> list[Rule]:
 
 
 def render(code: str, params: dict[str, Any], template: Optional[str] = None) -> str:
-    r = get_rule(code)
+    return render_rule(get_rule(code), params, template)
+
+
+def render_rule(r: Rule, params: dict[str, Any], template: Optional[str] = None) -> str:
     values = {"cell": "", "project": ""}
     values.update({k: _show(v) for k, v in params.items()})
     try:
         return (template or r.message).format(**values)
     except (KeyError, IndexError) as e:  # a template bug must not hide the finding
-        return f"{r.title}（{code}，消息模板缺少 {e}）"
+        return f"{r.title}（{r.code}，消息模板缺少 {e}）"
 
 
 def _show(v: Any) -> Any:
