@@ -13,7 +13,7 @@ from typing import Any, Callable, Optional
 from .engine import read_finding
 from .grid import Grid, col_letter, is_blank
 from .layout import Layout, field_of_header, find_layout, is_banner_row, is_repeated_header
-from .model import FIELDS, Department, Finding, Indicator, Project, Record, Table, Unit, fast_construct
+from .model import FIELDS, Department, Finding, Indicator, Project, Record, Table, Unit, construct_all
 from .normalise import (
     _memo,
     QUANTITATIVE_ONLY,
@@ -426,24 +426,27 @@ def _indicator(sheet: str, srow: int, vals: dict[str, Any], l1_raw: Any, l2_raw:
         if wn.value is not None and wn.kind != "number":
             notes.add("nm:weight")
 
-    return fast_construct(
-        Indicator,
-        sheet=sheet,
-        row=srow,
-        project_index=project_index,
-        level1=lv1.value,
-        level2=lv2.value,
-        name=clean_text(vals.get("name")),
-        comparator=comparator,
-        target=target,
-        measure=measure,
-        weight=weight,
-        direction=direction,
-        waivers=waivers,
-        raw=raw,
-        origin=origin,
-        notes=frozenset(notes).union(value_notes) if notes else value_notes,
-    )
+    return construct_all(Indicator, {
+        "sheet": sheet,
+        "row": srow,
+        "project_index": project_index,
+        "level1": lv1.value,
+        "level2": lv2.value,
+        "name": clean_text(vals.get("name")),
+        "comparator": comparator,
+        "target": target,
+        "measure": measure,
+        "weight": weight,
+        "direction": direction,
+        "waivers": waivers,
+        "raw": raw,
+        "origin": origin,
+        "notes": frozenset(notes).union(value_notes) if notes else value_notes,
+    }, _INDICATOR_FIELDS)
+
+
+_INDICATOR_FIELDS = set(Indicator.model_fields)
+_RECORD_FIELDS = set(Record.model_fields)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -469,7 +472,7 @@ def records(table: Table) -> list[Record]:
     """The clean records: one per real indicator, every project field filled in."""
     dept_by_code = {d.code: d.name for d in table.departments}
     out: list[Record] = []
-    cell = table.cell
+    letters = [(f, col_letter(table.columns[f])) for f in FIELDS if table.columns.get(f)]
     for p in table.projects:
         dept = dept_by_code.get(p.department_code) if p.department_code else (
             table.departments[0].name if len(table.departments) == 1 else None)
@@ -477,14 +480,15 @@ def records(table: Table) -> list[Record]:
         for ind in p.indicators:
             if ind.is_placeholder:
                 continue
-            cells = {f: (ind.origin.get(f) or cell(f, ind.row)) for f in FIELDS if f in table.columns}
+            origin, srow = ind.origin, str(ind.row)
+            cells = {f: origin.get(f) or letter + srow for f, letter in letters}
             cells.update(pcells)
-            out.append(fast_construct(
-                Record,
-                sheet=table.sheet, row=ind.row, department=dept, unit_code=p.unit_code, unit_name=p.unit_name,
-                project=p.name, budget=p.budget, goal=p.goal, level1=ind.level1, level2=ind.level2,
-                name=ind.name, comparator=ind.comparator, target=ind.target, measure=ind.measure,
-                weight=ind.weight, direction=ind.direction, waivers=",".join(sorted(ind.waivers)),
-                cells={k: v for k, v in cells.items() if v},
-            ))
+            out.append(construct_all(Record, {
+                "sheet": table.sheet, "row": ind.row, "department": dept, "unit_code": p.unit_code,
+                "unit_name": p.unit_name, "project": p.name, "budget": p.budget, "goal": p.goal,
+                "level1": ind.level1, "level2": ind.level2, "name": ind.name, "comparator": ind.comparator,
+                "target": ind.target, "measure": ind.measure, "weight": ind.weight, "direction": ind.direction,
+                "waivers": ",".join(sorted(ind.waivers)),
+                "cells": {k: v for k, v in cells.items() if v},
+            }, _RECORD_FIELDS))
     return out

@@ -27,6 +27,24 @@ def fast_construct(cls: type[BaseModel], **values: Any) -> Any:
     object.__setattr__(m, "__pydantic_extra__", None)
     object.__setattr__(m, "__pydantic_private__", None)
     return m
+
+
+_new = BaseModel.__new__
+_set = object.__setattr__
+
+
+def construct_all(cls: type[BaseModel], values: dict[str, Any], fields: set[str]) -> Any:
+    """:func:`fast_construct` for a caller that already holds the dict of *every* field and
+    one shared ``fields`` set (``set(cls.model_fields)``): ~2× cheaper per row. Sharing the
+    set is safe because it already names every field; pydantic only ever adds to it."""
+    m = _new(cls)
+    _set(m, "__dict__", values)
+    _set(m, "__pydantic_fields_set__", fields)
+    _set(m, "__pydantic_extra__", None)
+    _set(m, "__pydantic_private__", None)
+    return m
+
+
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
