@@ -7,7 +7,7 @@ from typing import Any, Optional
 from pydantic import BaseModel, Field
 
 from .config import Config
-from .model import Finding, Project, Table
+from .model import Finding, Project, Table, construct_all
 from .taxonomy import share_group
 
 LEVEL1_COLUMNS = ("产出指标", "效益指标", "满意度指标", "成本指标")
@@ -64,11 +64,12 @@ def weight_breakdown(p: Project, config: Config) -> tuple[dict[str, float], floa
     by: dict[str, float] = {}
     total = 0.0
     for ind in p.indicators:
-        if ind.weight is None or ind.is_placeholder:
+        w = ind.weight
+        if w is None or ind.is_placeholder:
             continue
         key = ind.level1 if ind.level1 in LEVEL1_COLUMNS else "其他"
-        by[key] = by.get(key, 0.0) + ind.weight
-        total += ind.weight
+        by[key] = by.get(key, 0.0) + w
+        total += w
     return {k: round(v, 6) for k, v in by.items()}, round(total, 6)
 
 
@@ -86,9 +87,13 @@ def share_breakdown(p: Project, config: Config) -> dict[str, float]:
 def summarise_project(p: Project, findings: list[Finding], config: Config) -> ProjectSummary:
     weights, total = weight_breakdown(p, config)
     ok = abs(total - config.expected_total) <= config.tolerance
-    active = [f for f in findings if not f.waived]
-    errors = sum(1 for f in active if f.severity == "error")
-    warnings = sum(1 for f in active if f.severity == "warning")
+    errors = warnings = 0
+    for f in findings:
+        if not f.waived:
+            if f.severity == "error":
+                errors += 1
+            elif f.severity == "warning":
+                warnings += 1
     if not ok:
         status = "权重合计不符"
     elif errors:
@@ -98,48 +103,58 @@ def summarise_project(p: Project, findings: list[Finding], config: Config) -> Pr
     else:
         status = STATUS_OK
     unit = "-".join(x for x in (p.unit_code, p.unit_name) if x) or None
-    return ProjectSummary(
-        sheet=p.sheet, row=p.row_first, unit=unit, name=p.name, budget=p.budget,
-        indicator_count=len(p.real_indicators()), weights=weights, weight_total=total,
-        expected=config.expected_total, weight_ok=ok, errors=errors, warnings=warnings, status=status,
-    )
+    # One summary per project (16,000 on a 100k-row table): every value below is already of its
+    # field's type, so pydantic's validation is skipped.
+    return construct_all(ProjectSummary, {
+        "sheet": p.sheet, "row": p.row_first, "unit": unit, "name": p.name,
+        "budget": None if p.budget is None else float(p.budget),
+        "indicator_count": sum(1 for i in p.indicators if not i.is_placeholder),
+        "weights": weights, "weight_total": float(total), "expected": float(config.expected_total),
+        "weight_ok": ok, "errors": errors, "warnings": warnings, "status": status,
+    }, _SUMMARY_FIELDS)
+
+
+_SUMMARY_FIELDS = set(ProjectSummary.model_fields)
 
 
 def build_report(tables: list[Table], findings: list[Finding], config: Config, source: str = "") -> Report:
     by_project: dict[tuple[str, Optional[int]], list[Finding]] = {}
-    row_to_project: dict[tuple[str, int], int] = {}
+    row_to_project: dict[str, dict[int, int]] = {}
     for t in tables:
+        rows = row_to_project.setdefault(t.sheet, {})
         for p in t.projects:
-            for r in range(p.row_first, p.row_last + 1):
-                row_to_project[(t.sheet, r)] = p.index
+            rows.update(dict.fromkeys(range(p.row_first, p.row_last + 1), p.index))
     for f in findings:
-        idx = row_to_project.get((f.sheet, f.row)) if f.row else None
+        idx = row_to_project.get(f.sheet, {}).get(f.row) if f.row else None
         by_project.setdefault((f.sheet, idx), []).append(f)
 
     report = Report(source=source, sheets=[t.sheet for t in tables])
-    s = report.summary
-    s.expected_total = config.expected_total
-    s.tables = len(tables)
+    summaries: list[ProjectSummary] = []
+    indicators = ok_count = 0
+    budget_total = 0.0
+    off: list[str] = []
     for t in tables:
         for p in t.projects:
             ps = summarise_project(p, by_project.get((t.sheet, p.index), []), config)
-            report.projects.append(ps)
-            s.indicators += ps.indicator_count
-            s.budget_total += p.budget or 0.0
+            summaries.append(ps)
+            indicators += ps.indicator_count
+            budget_total += p.budget or 0.0
             if ps.weight_ok:
-                s.projects_weight_ok += 1
+                ok_count += 1
             else:
-                s.projects_weight_off.append(p.label)
-    s.projects = len(report.projects)
-    s.budget_total = round(s.budget_total, 6)
+                off.append(p.label)
+    report.projects = summaries
     report.findings = sorted(findings, key=Finding.sort_key)
+    counts = {"error": 0, "warning": 0, "info": 0}
+    waived = 0
     for f in report.findings:
         if f.waived:
-            s.waived += 1
-        elif f.severity == "error":
-            s.errors += 1
-        elif f.severity == "warning":
-            s.warnings += 1
+            waived += 1
         else:
-            s.infos += 1
+            counts[f.severity] += 1
+    report.summary = Summary(
+        tables=len(tables), projects=len(summaries), indicators=indicators, errors=counts["error"],
+        warnings=counts["warning"], infos=counts["info"], waived=waived, budget_total=round(budget_total, 6),
+        projects_weight_ok=ok_count, projects_weight_off=off, expected_total=config.expected_total,
+    )
     return report
