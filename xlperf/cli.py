@@ -85,6 +85,7 @@ def check(
     expected_total: Optional[float] = typer.Option(None, "--expected-total", help="期望权重合计（默认90，可设100）"),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="批量校验时的并行进程数（默认为CPU核数）"),
     summary: Optional[Path] = typer.Option(None, "--summary", help="批量校验时另存汇总工作簿 .xlsx"),
+    show_all: bool = typer.Option(False, "--all", help="文字报告列出全部项目和问题（大表默认只列需处理的项目和问题汇总）"),
 ) -> None:
     """校验绩效目标表：每个项目的权重合计、每条问题所在单元格和中文说明。多个文件或文件夹则批量校验。"""
 
@@ -118,7 +119,7 @@ def check(
         else:
             from .render import render_report
 
-            render_report(result.report, out)
+            render_report(result.report, out, everything=show_all)
         if mark is not None:
             from .excel.commands import mark_file
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 
-from .core.model import SEVERITY_ZH
-from .core.report import LEVEL1_COLUMNS, Report
+from .core.model import SEVERITY_ORDER, SEVERITY_ZH, Finding
+from .core.report import LEVEL1_COLUMNS, STATUS_OK, Report
 
 _SEV_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _SHORT = {"产出指标": "产出", "效益指标": "效益", "满意度指标": "满意度", "成本指标": "成本", "其他": "其他"}
@@ -22,50 +23,125 @@ def _money(v: float | None) -> str:
     return "—" if v is None else f"{v:,.2f}"
 
 
-def render_report(report: Report, console: Console, max_findings: int = 0) -> None:
+# Beyond these a terminal listing stops being readable (a 100k-row table has 16,000 projects
+# and 14,000 findings, and rich needs ~40 s to lay them out): long reports are condensed.
+FULL_PROJECTS = 60
+FULL_FINDINGS = 200
+SHOWN_PROJECTS = 50
+SHOWN_FINDINGS = 50
+SHOWN_NAMES = 10
+
+
+def render_report(report: Report, console: Console, max_findings: int = 0, *, everything: bool = False) -> None:
+    """The report for a terminal. Short reports are printed whole; long ones list the projects
+    that need attention, count the findings per rule and show the first errors — unless
+    ``everything`` is asked for (``--all``)."""
     s = report.summary
     console.print(f"[bold]xlperf 校验报告[/]  {report.source}", highlight=False)
     if report.projects:
-        t = RichTable(title=f"项目权重合计（期望 {_num(s.expected_total)}）", show_lines=False, header_style="bold")
-        t.add_column("行", justify="right")
-        t.add_column("项目名称", overflow="fold", max_width=34)
-        t.add_column("预算数(万元)", justify="right")
-        t.add_column("指标数", justify="right")
-        present = [c for c in LEVEL1_COLUMNS + ("其他",) if any(c in p.weights for p in report.projects)]
-        for c in present:
-            t.add_column(_SHORT[c], justify="right")
-        t.add_column("合计", justify="right")
-        t.add_column("状态")
-        for p in report.projects:
-            style = "red" if not p.weight_ok else ("yellow" if p.errors else None)
-            t.add_row(
-                str(p.row), p.name or "（无名称）", _money(p.budget), str(p.indicator_count),
-                *[_num(p.weights.get(c, 0)) for c in present],
-                _num(p.weight_total), p.status, style=style,
-            )
-        console.print(t)
-    findings = [f for f in report.findings]
-    shown = findings if not max_findings else findings[:max_findings]
-    if shown:
+        _project_table(report, console, everything)
+    findings = report.findings
+    if findings:
         console.print()
-        console.print("[bold]问题清单[/]（按级别；单元格地址可在Excel中定位）", highlight=False)
-        for f in shown:
-            waived = "（已豁免）" if f.waived else ""
-            where = f"{f.sheet}!{f.cell}" if f.cell else f.sheet
-            console.print(
-                f"[{_SEV_STYLE[f.severity]}]{SEVERITY_ZH[f.severity]}[/] {f.code} {where}{waived}  {f.message}",
-                highlight=False,
-            )
-        if len(findings) > len(shown):
-            console.print(f"……另有 {len(findings) - len(shown)} 条，使用 --format json 查看全部", highlight=False)
+        if everything or max_findings or len(findings) <= FULL_FINDINGS:
+            _finding_list(findings, console, max_findings)
+        else:
+            _finding_overview(findings, console)
     console.print()
-    off = f"；权重合计不符：{'、'.join(s.projects_weight_off)}" if s.projects_weight_off else ""
+    names = s.projects_weight_off
+    if names:
+        more = f"等 {len(names)} 个项目" if len(names) > SHOWN_NAMES and not everything else ""
+        off = f"；权重合计不符：{'、'.join(names if everything else names[:SHOWN_NAMES])}{more}"
+    else:
+        off = ""
     console.print(
         f"[bold]合计[/]：{s.tables} 张表，{s.projects} 个项目，{s.indicators} 个指标，预算 {_money(s.budget_total)} 万元；"
         f"[bold red]错误 {s.errors}[/]，[yellow]警告 {s.warnings}[/]，提示 {s.infos}，已豁免 {s.waived}；"
         f"权重合计正确 {s.projects_weight_ok}/{s.projects}{off}",
         highlight=False,
     )
+
+
+def _project_table(report: Report, console: Console, everything: bool) -> None:
+    s = report.summary
+    projects = report.projects
+    note = ""
+    if not everything and len(projects) > FULL_PROJECTS:
+        attention = [p for p in projects if p.status != STATUS_OK]
+        shown = attention[:SHOWN_PROJECTS]
+        passed = len(projects) - len(attention)
+        note = (f"共 {len(projects)} 个项目，{passed} 个通过、未列出；需处理的 {len(attention)} 个项目"
+                + (f"只列出前 {len(shown)} 个" if len(attention) > len(shown) else "全部列出")
+                + "。完整列表：--all，或 --format json / --mark 另存带标记的副本")
+        title = f"需处理的项目（期望权重合计 {_num(s.expected_total)}）"
+    else:
+        shown = projects
+        title = f"项目权重合计（期望 {_num(s.expected_total)}）"
+    if not shown:
+        console.print(f"[green]{note}[/]", highlight=False)
+        return
+    t = RichTable(title=title, show_lines=False, header_style="bold")
+    t.add_column("行", justify="right")
+    t.add_column("项目名称", overflow="fold", max_width=34)
+    t.add_column("预算数(万元)", justify="right")
+    t.add_column("指标数", justify="right")
+    present = [c for c in LEVEL1_COLUMNS + ("其他",) if any(c in p.weights for p in shown)]
+    for c in present:
+        t.add_column(_SHORT[c], justify="right")
+    t.add_column("合计", justify="right")
+    t.add_column("状态")
+    for p in shown:
+        style = "red" if not p.weight_ok else ("yellow" if p.errors else None)
+        t.add_row(
+            str(p.row), p.name or "（无名称）", _money(p.budget), str(p.indicator_count),
+            *[_num(p.weights.get(c, 0)) for c in present],
+            _num(p.weight_total), p.status, style=style,
+        )
+    console.print(t)
+    if note:
+        console.print(note, highlight=False)
+
+
+def _finding_line(f: Finding) -> str:
+    waived = "（已豁免）" if f.waived else ""
+    where = f"{f.sheet}!{f.cell}" if f.cell else f.sheet
+    return f"[{_SEV_STYLE[f.severity]}]{SEVERITY_ZH[f.severity]}[/] {f.code} {where}{waived}  {escape(f.message)}"
+
+
+def _finding_list(findings: list[Finding], console: Console, max_findings: int) -> None:
+    shown = findings if not max_findings else findings[:max_findings]
+    console.print("[bold]问题清单[/]（按级别；单元格地址可在Excel中定位）", highlight=False)
+    for f in shown:
+        console.print(_finding_line(f), highlight=False)
+    if len(findings) > len(shown):
+        console.print(f"……另有 {len(findings) - len(shown)} 条，使用 --format json 查看全部", highlight=False)
+
+
+def _finding_overview(findings: list[Finding], console: Console) -> None:
+    """Counts per rule (with the first cells) and the first errors in full."""
+    from .core.rules.registry import get_rule
+
+    by_code: dict[str, list[Finding]] = {}
+    for f in findings:
+        if not f.waived:
+            by_code.setdefault(f.code, []).append(f)
+    order = sorted(by_code, key=lambda c: (SEVERITY_ORDER[by_code[c][0].severity], -len(by_code[c]), c))
+    t = RichTable(title=f"问题汇总（共 {len(findings)} 条，按规则）", header_style="bold")
+    for col, just in (("级别", "left"), ("规则", "left"), ("说明", "left"), ("条数", "right"), ("前几处", "left")):
+        t.add_column(col, justify=just, overflow="fold")
+    for code in order:
+        fs = by_code[code]
+        sev = fs[0].severity
+        cells = "、".join(f.cell or f.sheet for f in fs[:3]) + ("……" if len(fs) > 3 else "")
+        t.add_row(f"[{_SEV_STYLE[sev]}]{SEVERITY_ZH[sev]}[/]", code, get_rule(code).title, f"{len(fs):,}", cells)
+    console.print(t)
+    errors = [f for f in findings if f.severity == "error" and not f.waived]
+    if errors:
+        console.print()
+        console.print(f"[bold]前 {min(len(errors), SHOWN_FINDINGS)} 个错误[/]（共 {len(errors)} 个）", highlight=False)
+        for f in errors[:SHOWN_FINDINGS]:
+            console.print(_finding_line(f), highlight=False)
+    console.print("完整问题清单：--all，或 --format json；在 Excel 中定位：--mark 另存带标记的副本", highlight=False)
 
 
 def render_errors_brief(report: Report, console: Console, limit: int = 10) -> None:

@@ -1,0 +1,70 @@
+"""The terminal report stays readable on a large table: long reports are condensed, --all
+prints everything, a short report (the bundled sample) is printed whole."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .helpers import good_project
+from .test_cli import run, write_xlsx
+
+N_PROJECTS = 80  # above FULL_PROJECTS (60)
+BAD_EVERY = 4  # every 4th project has weights totalling 80 (WT002)
+
+
+@pytest.fixture(scope="module")
+def big_file(tmp_path_factory):
+    rows = []
+    for i in range(N_PROJECTS):
+        p = good_project(f"项目{i:03d}")
+        if i % BAD_EVERY == 0:
+            p[1][10] = 5  # 15 -> 5: the project now totals 80
+        for r in p:  # three stray spaces per project: 240 NM003 findings, above FULL_FINDINGS
+            r[9] = f"{r[9]} " if r[9] else r[9]
+        rows += p
+    return write_xlsx(tmp_path_factory.mktemp("big") / "big.xlsx", rows)
+
+
+def test_large_report_lists_only_projects_needing_attention(big_file):
+    r = run("check", big_file)
+    assert r.returncode == 1, r.stderr
+    out = r.stdout
+    bad = [f"项目{i:03d}" for i in range(0, N_PROJECTS, BAD_EVERY)]
+    assert all(name in out.split("问题汇总")[0] for name in bad[:10])
+    assert "项目001" not in out.split("问题汇总")[0]  # a passing project is not listed
+    assert f"共 {N_PROJECTS} 个项目" in out and "--all" in out
+
+
+def test_large_report_counts_findings_per_rule_and_shows_first_errors(big_file):
+    out = run("check", big_file).stdout
+    assert "问题汇总" in out
+    row = next(line for line in out.splitlines() if "WT002" in line and "│" in line)
+    assert re.search(rf"│\s*{N_PROJECTS // BAD_EVERY}\s*│", row), row
+    assert f"前 {N_PROJECTS // BAD_EVERY} 个错误" in out
+    assert out.count("错误 WT002 ") == N_PROJECTS // BAD_EVERY
+    # the names of the projects whose weights are off are capped in the closing line
+    last = out.strip().splitlines()[-1]
+    assert "等 20 个项目" in last and last.count("、") < 15
+
+
+def test_all_option_prints_every_project_and_finding(big_file):
+    out = run("check", big_file, "--all").stdout
+    assert all(f"项目{i:03d}" in out for i in range(N_PROJECTS))
+    assert "问题汇总" not in out
+    assert out.count(" NM003 ") >= 3 * N_PROJECTS
+
+
+def test_sample_report_is_printed_whole():
+    out = run("check").stdout
+    assert "问题清单" in out and "问题汇总" not in out
+    assert "22 个项目" in out
+    assert "需处理的项目" not in out
+
+
+def test_markup_like_text_in_a_message_is_printed_as_written(tmp_path):
+    rows = good_project("项目[red]甲[/red]")
+    rows[1][10] = 5
+    out = run("check", write_xlsx(tmp_path / "m.xlsx", rows)).stdout
+    assert "项目[red]甲[/red]" in out.split("问题清单")[1]
