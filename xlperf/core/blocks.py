@@ -248,30 +248,36 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
             and (v_budget is None or _same(project.raw.get("budget"), v_budget))
         )
         if starts:
-            project = Project(index=len(projects), sheet=sheet, row_first=srow, row_last=srow,
-                              name=clean_text(v_proj))
-            project.raw["project"] = v_proj
-            project.cells["project"] = addr(r, c_proj)  # type: ignore[arg-type]
+            # Built in one go (a project per ~6 rows): pydantic's validation and per-attribute
+            # assignment cost more than the rest of the project's rows together.
+            p_raw: dict[str, Any] = {"project": v_proj}
+            p_cells = {"project": addr(r, c_proj)}  # type: ignore[arg-type]
+            p_seen: dict[str, list[tuple[int, Any]]] = {}
+            if unit is not None and unit_cell:
+                p_cells["unit"] = unit_cell
+            if v_budget is not None:
+                p_raw["budget"] = v_budget
+                p_cells["budget"] = addr(r, c_budget)  # type: ignore[arg-type]
+                p_seen["budget"] = [(srow, v_budget)]
+            if v_goal is not None:
+                p_raw["goal"] = v_goal
+                p_cells["goal"] = addr(r, c_goal)  # type: ignore[arg-type]
+                p_seen["goal"] = [(srow, v_goal)]
+            project = construct_all(Project, {
+                "index": len(projects), "sheet": sheet, "row_first": srow, "row_last": srow,
+                "name": clean_text(v_proj),
+                "budget": to_wan(parse_number(v_budget).value) if v_budget is not None else None,
+                "goal": clean_text(v_goal) if v_goal is not None else None,
+                "unit_code": unit.code if unit is not None else None,
+                "unit_name": unit.name if unit is not None else None,
+                "department_code": department.code if department is not None else None,
+                "indicators": [], "raw": p_raw, "seen": p_seen, "cells": p_cells,
+            }, _PROJECT_FIELDS)
             if unit is not None:
-                project.unit_code, project.unit_name = unit.code, unit.name
-                if unit_cell:
-                    project.cells["unit"] = unit_cell
                 unit.project_indices.append(project.index)
-            if department is not None:
-                project.department_code = department.code
             projects.append(project)
             prev_levels = (None, None)
             prev_level_pos = (None, None)
-            if v_budget is not None:
-                project.raw["budget"] = v_budget
-                project.budget = to_wan(parse_number(v_budget).value)
-                project.cells["budget"] = addr(r, c_budget)  # type: ignore[arg-type]
-                seen(project, "budget", r, v_budget)
-            if v_goal is not None:
-                project.raw["goal"] = v_goal
-                project.goal = clean_text(v_goal)
-                project.cells["goal"] = addr(r, c_goal)  # type: ignore[arg-type]
-                seen(project, "goal", r, v_goal)
         elif project is not None:
             last_row[project.index] = srow
             if v_budget is not None:
@@ -447,6 +453,7 @@ def _indicator(sheet: str, srow: int, vals: dict[str, Any], l1_raw: Any, l2_raw:
 
 _INDICATOR_FIELDS = set(Indicator.model_fields)
 _RECORD_FIELDS = set(Record.model_fields)
+_PROJECT_FIELDS = set(Project.model_fields)
 
 
 def _same(a: Any, b: Any) -> bool:
