@@ -19,13 +19,12 @@ from typing import Any, Optional
 
 import xlwings as xw
 
-from .core.blocks import build_table
 from .core.config import Config
 from .core.grid import Grid
 from .core.layout import find_layout
-from .core.model import FIELDS, SEVERITY_ZH, Table
+from .core.model import FIELDS, SEVERITY_ZH
 from .core.normalise import clean_text, direction_for, normalise_comparator
-from .core.report import weight_breakdown
+from .core.weights_fast import ProjectWeight, project_weights
 
 UDF_SHEET = "UDF"
 WEIGHTS_HEADER = ["项目", "权重合计", "期望", "状态"]
@@ -44,12 +43,22 @@ def _rows(values: Any) -> list[list[Any]]:
     return [[None if (isinstance(v, str) and not v.strip()) else v for v in row] for row in values]
 
 
-def _table(values: Any) -> Optional[Table]:
-    grid = Grid(UDF_SHEET, _rows(values))
-    layout = find_layout(grid)
-    if not layout.ok:
-        return None
-    return build_table(grid, layout)
+def _shaped(values: Any) -> list[Any]:
+    """Like :func:`_rows` but without touching each cell: the weight path reads whitespace
+    as blank itself, and a per-cell copy of a 100k-row range would cost more than the sums."""
+    if values is None:
+        return []
+    if not isinstance(values, (list, tuple)):
+        return [[values]]
+    if values and not isinstance(values[0], (list, tuple)):
+        return [values]
+    return values  # type: ignore[return-value]
+
+
+def _weights_of(values: Any) -> Optional[list[ProjectWeight]]:
+    """Each project's weight total, equal to the engine's (build_table + weight_breakdown)
+    without building the table: a UDF recalculates on every edit of its range."""
+    return project_weights(_shaped(values))
 
 
 def _same_name(a: Any, b: Any) -> bool:
@@ -57,27 +66,25 @@ def _same_name(a: Any, b: Any) -> bool:
 
 
 def weight_total(table: Any, project: Any, config: Optional[Config] = None) -> Any:
-    t = _table(table)
-    if t is None:
+    projects = _weights_of(table)
+    if projects is None:
         return "未找到表头（区域应包含表头行）"
-    config = config or Config()
-    for p in t.projects:
+    for p in projects:
         if _same_name(p.name, project):
-            return weight_breakdown(p, config)[1]
+            return p.total
     return f"未找到项目：{clean_text(project) or '（空）'}"
 
 
 def weights(table: Any, expected: Optional[float] = None, config: Optional[Config] = None) -> list[list[Any]]:
-    t = _table(table)
-    if t is None:
+    projects = _weights_of(table)
+    if projects is None:
         return [["未找到表头（区域应包含表头行）", None, None, None]]
     config = config or Config()
     exp = float(expected) if expected not in (None, "") else config.expected_total
     out: list[list[Any]] = [list(WEIGHTS_HEADER)]
-    for p in t.projects:
-        total = weight_breakdown(p, config)[1]
-        ok = abs(total - exp) <= config.tolerance
-        out.append([p.label, total, exp, STATUS_OK if ok else STATUS_OFF])
+    for p in projects:
+        ok = abs(p.total - exp) <= config.tolerance
+        out.append([p.label, p.total, exp, STATUS_OK if ok else STATUS_OFF])
     return out
 
 
