@@ -82,13 +82,15 @@ def check_grids(
     extra_findings: Optional[list[Finding]] = None,
     source: str = "",
     only_sheet: Optional[str] = None,
+    workers: int = 1,
 ) -> CheckResult:
+    """``workers=2``: a large table's rules run on two cores (see ``check_table``)."""
     with paused_gc():
-        return _check_grids(grids, config, extra_findings, source, only_sheet)
+        return _check_grids(grids, config, extra_findings, source, only_sheet, workers)
 
 
 def _check_grids(grids: list[Grid], config: Optional[Config], extra_findings: Optional[list[Finding]],
-                 source: str, only_sheet: Optional[str]) -> CheckResult:
+                 source: str, only_sheet: Optional[str], workers: int) -> CheckResult:
     config = config or Config()
     tables, structural = tables_from_grids(grids, only_sheet)
     findings: list[Finding] = list(structural)
@@ -96,7 +98,7 @@ def _check_grids(grids: list[Grid], config: Optional[Config], extra_findings: Op
         if config.enabled(f.code):
             findings.append(f)
     for t in tables:
-        findings.extend(check_table(t, config))
+        findings.extend(check_table(t, config, workers=workers))
     findings.sort(key=Finding.sort_key)
     report = build_report(tables, findings, config, source)
     return CheckResult(tables, findings, report, config, source, list(extra_findings or []))
@@ -137,13 +139,14 @@ CONFIG_SHEET = "配置"
 
 
 def check_path(path: Path, *, sheet: Optional[str] = None, config: Optional[Config] = None,
-               config_path: Optional[Path] = None) -> CheckResult:
+               config_path: Optional[Path] = None, workers: int = 1) -> CheckResult:
     from .io.read import read_source
 
     with paused_gc():
         src = read_source(Path(path), sheet)
         cfg = config or resolve_config(Path(path), config_path)
-        return check_grids(src.grids, cfg, extra_findings=src.findings, source=str(path), only_sheet=sheet)
+        return check_grids(src.grids, cfg, extra_findings=src.findings, source=str(path), only_sheet=sheet,
+                           workers=workers)
 
 
 def sample_path() -> Path:
