@@ -5,7 +5,7 @@ the port writes in one call."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Optional, Protocol, Union
 
 from ..core.grid import address, col_letter, parse_address
 from ..core.layout import header_key
@@ -39,10 +39,47 @@ class Area:
         return self.last_row < self.first_row or self.last_col < 1
 
 
-def notes_column(data: SheetData, header_row: int) -> Optional[int]:
+class SheetShape(Protocol):
+    """What marking needs to know of a sheet. A file is marked without reading all its values
+    (``xlperf.io.mark_package``), so this is asked for instead of a :class:`SheetData`."""
+
+    @property
+    def height(self) -> int:
+        """Rows from A1 to the last row holding a cell."""
+
+    def row_values(self, row: int) -> list[Any]:
+        """The values of one sheet row (1-based), from column A."""
+
+    def last_used_col(self, at_least: int) -> int:
+        """``at_least`` or the rightmost column holding a value, whichever is further right."""
+
+
+@dataclass
+class DataShape:
+    """:class:`SheetShape` over values already read (Excel, openpyxl)."""
+
+    data: SheetData
+
+    @property
+    def height(self) -> int:
+        return self.data.height
+
+    def row_values(self, row: int) -> list[Any]:
+        return list(self.data.values[row - 1]) if 1 <= row <= self.data.height else []
+
+    def last_used_col(self, at_least: int) -> int:
+        return max(at_least, last_used_col(self.data))
+
+
+def shape_of(data: Union[SheetData, SheetShape]) -> SheetShape:
+    return DataShape(data) if isinstance(data, SheetData) else data
+
+
+def notes_column(data: Union[SheetData, SheetShape], header_row: int) -> Optional[int]:
     """The existing 校验说明 column (1-based), recognised the way the reader ignores it."""
-    if 1 <= header_row <= data.height:
-        for c, v in enumerate(data.values[header_row - 1], 1):
+    shape = shape_of(data)
+    if 1 <= header_row <= shape.height:
+        for c, v in enumerate(shape.row_values(header_row), 1):
             if header_key(v) == NOTES_HEADER:
                 return c
     return None
@@ -75,11 +112,12 @@ def cell_of(f: Finding, table: Table) -> Optional[tuple[int, int]]:
     return None
 
 
-def table_area(data: SheetData, table: Table, findings: Iterable[Finding]) -> Area:
+def table_area(data: Union[SheetData, SheetShape], table: Table, findings: Iterable[Finding]) -> Area:
+    shape = shape_of(data)
     header = table.header_row or 1
-    notes = notes_column(data, header)
+    notes = notes_column(shape, header)
     cols = list(table.columns.values())
-    last_row = max(data.height, table.data_rows[1] or 0)
+    last_row = max(shape.height, table.data_rows[1] or 0)
     last_col = max(cols or [1])
     for f in findings:
         rc = cell_of(f, table)
@@ -87,7 +125,7 @@ def table_area(data: SheetData, table: Table, findings: Iterable[Finding]) -> Ar
             last_col = max(last_col, rc[1])
             last_row = max(last_row, rc[0])
     if notes is None:  # the first column right of everything the clerk wrote
-        notes = max(last_used_col(data), last_col) + 1
+        notes = shape.last_used_col(last_col) + 1
     last_col = min(last_col, notes - 1)
     return Area(header, header + 1, last_row, last_col, notes)
 
@@ -140,11 +178,19 @@ def notes_block(area: Area, findings: Iterable[Finding]) -> list[list[Any]]:
     return rows
 
 
-def link(sheet: str, cell: str, label: Optional[str] = None) -> Formula:
+class Link(Formula):
+    """A HYPERLINK formula that knows what it shows, for writers that store the shown value."""
+
+    label: str = ""
+
+
+def link(sheet: str, cell: str, label: Optional[str] = None) -> Link:
     """``=HYPERLINK("#'表'!E12","E12")``: a click jumps to the cell (the # keeps it in the book)."""
     target = f"#{quote_sheet(sheet)}!{cell}".replace('"', '""')
     text = (label or cell).replace('"', '""')
-    return Formula(f'=HYPERLINK("{target}","{text}")')
+    out = Link(f'=HYPERLINK("{target}","{text}")')
+    out.label = label or cell
+    return out
 
 
 def results_rows(findings: Iterable[Finding]) -> list[list[Any]]:
