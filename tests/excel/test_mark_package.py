@@ -10,6 +10,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
@@ -324,10 +326,10 @@ def test_splice_puts_cells_in_column_order_and_keeps_styles():
     sx.set_cells({(1, 2): "x", (1, 3): "y", (1, 5): "z", (2, 1): "new row", (3, 2): "into empty", (4, 1): None,
                   (5, 2): None})
     xml = spliced(sx)
-    assert (b'<row r="1" spans="1:5"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><t>x</t></is></c>'
-            b'<c r="C1" s="4" t="inlineStr"><is><t>y</t></is></c><c r="E1" t="inlineStr"><is><t>z</t></is></c></row>') in xml
-    assert b'<row r="2"><c r="A2" t="inlineStr"><is><t>new row</t></is></c></row><row r="3" ht="20" customHeight="1">' \
-           b'<c r="B3" t="inlineStr"><is><t>into empty</t></is></c></row>' in xml
+    assert (b'<row r="1" spans="1:5"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><t xml:space="preserve">x</t></is></c>'
+            b'<c r="C1" s="4" t="inlineStr"><is><t xml:space="preserve">y</t></is></c><c r="E1" t="inlineStr"><is><t xml:space="preserve">z</t></is></c></row>') in xml
+    assert b'<row r="2"><c r="A2" t="inlineStr"><is><t xml:space="preserve">new row</t></is></c></row><row r="3" ht="20" customHeight="1">' \
+           b'<c r="B3" t="inlineStr"><is><t xml:space="preserve">into empty</t></is></c></row>' in xml
     assert b'<row r="4">' not in xml  # nothing to write there
     assert b'<row r="5"></row>' in xml  # the value is gone; the cell had no style to keep
     assert b'<dimension ref="A1:E5"/>' in xml
@@ -348,7 +350,7 @@ def CalamineFree(xml: bytes) -> dict[str, str]:
 
 def test_shared_strings_rich_text_and_merges_are_read_like_openpyxl():
     sx = sheet(b'<sheetData><row r="1"><c r="A1" t="s"><v>1</v></c><c r="B1" t="s"><v>2</v></c>'
-               b'<c r="C1" t="inlineStr"><is><t>A&amp;B_x0041_</t></is></c><c r="D1"><v>2.5</v></c>'
+               b'<c r="C1" t="inlineStr"><is><t xml:space="preserve">A&amp;B_x0041_</t></is></c><c r="D1"><v>2.5</v></c>'
                b'<c r="E1" t="b"><v>1</v></c><c r="F1" t="s"><v>0</v></c></row></sheetData>',
                b'<mergeCells count="1"><mergeCell ref="E1:F1"/></mergeCells>')
     assert sx.row_values(1) == ["校验说明", " ", "A&BA", 2.5, True, None]  # F1 lies under the merge E1:F1
@@ -396,7 +398,7 @@ def test_conditional_format_before_custom_views_contents_is_not_confused():
 def test_empty_sheet_data_gets_rows():
     sx = sheet(b"<sheetData/>", b'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>')
     sx.set_cells({(2, 1): "x"})
-    assert b'<sheetData><row r="2"><c r="A2" t="inlineStr"><is><t>x</t></is></c></row></sheetData><pageMargins' in spliced(sx)
+    assert b'<sheetData><row r="2"><c r="A2" t="inlineStr"><is><t xml:space="preserve">x</t></is></c></row></sheetData><pageMargins' in spliced(sx)
 
 
 @pytest.mark.parametrize("body", [
@@ -411,10 +413,11 @@ def test_xml_it_does_not_splice_is_refused_before_anything_is_written(body):
 
 
 def test_text_is_always_inert_and_escaped():
-    assert mp.cell_xml("A1", "=1+1") == b'<c r="A1" t="inlineStr"><is><t>=1+1</t></is></c>'
+    assert mp.cell_xml("A1", "=1+1") == b'<c r="A1" t="inlineStr"><is><t xml:space="preserve">=1+1</t></is></c>'
     assert mp.cell_xml("A1", "<a&b>_x0041_\x07") == \
-        b'<c r="A1" t="inlineStr"><is><t>&lt;a&amp;b&gt;_x005F_x0041_</t></is></c>'
+        b'<c r="A1" t="inlineStr"><is><t xml:space="preserve">&lt;a&amp;b&gt;_x005F_x0041_</t></is></c>'
     assert mp.cell_xml("A1", " x") == b'<c r="A1" t="inlineStr"><is><t xml:space="preserve"> x</t></is></c>'
+    assert mp.cell_xml("A1", "\ud800x\x0b") == b'<c r="A1" t="inlineStr"><is><t xml:space="preserve">x</t></is></c>'
     assert mp.cell_xml("A1", float("nan")) == b""
     assert mp.cell_xml("A1", None, b"3") == b'<c r="A1" s="3"/>'
     assert mp.cell_xml("B2", 2.5) == b'<c r="B2"><v>2.5</v></c>'
@@ -434,3 +437,97 @@ def test_far_away_cell_does_not_move_the_notes_column(tmp_path, test_rules):
     assert wb[SHEET]["M3"].value == "校验说明"
     cf = [str(c.sqref) for c in wb[SHEET].conditional_formatting]
     assert cf == ["A4:L43"]
+
+
+# --- the splicer against a model, on random sheets -------------------------------------------------
+PACKAGE = {
+    "[Content_Types].xml": b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.'
+    b'openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlforma'
+    b'ts-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/wo'
+    b'rkbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override P'
+    b'artName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.work'
+    b'sheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spre'
+    b'adsheetml.styles+xml"/></Types>',
+    "_rels/.rels": b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.open'
+    b'xmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/office'
+    b'Document/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+    "xl/workbook.xml": b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="http://schemas.openx'
+    b'mlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationship'
+    b's"><sheets><sheet name="t" sheetId="1" r:id="rId1"/></sheets></workbook>',
+    "xl/_rels/workbook.xml.rels": b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="h'
+    b'ttp://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxml'
+    b'formats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2"'
+    b' Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+    b"</Relationships>",
+    # Two cell formats: 0 plain, 1 bold (what the test marks as "styled").
+    "xl/styles.xml": mp.MINIMAL_STYLES.replace(b'<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>',
+                                              b'<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/>'
+                                              b'<sz val="11"/><name val="Calibri"/></font></fonts>')
+    .replace(b'<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>',
+             b'<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1"'
+             b' fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'),
+}
+
+cells_st = st.dictionaries(st.tuples(st.integers(1, 8), st.integers(1, 6)),
+                           st.one_of(st.none(), st.integers(-5, 99), st.text("ab =&<_x", max_size=4)), max_size=20)
+block_st = st.tuples(st.integers(1, 8), st.integers(1, 6),
+                     st.lists(st.lists(st.one_of(st.none(), st.text("xyz<&", min_size=1, max_size=3), st.integers(0, 9)),
+                                       min_size=1, max_size=3), min_size=1, max_size=5))
+
+
+def sheet_from(cells: dict, styled: set, closed_rows: set, merge: bool) -> bytes:
+    rows = []
+    for r in range(1, 10):
+        mine = sorted((c, v) for (rr, c), v in cells.items() if rr == r)
+        if not mine:
+            if r in closed_rows:
+                rows.append(b'<row r="%d" ht="20" customHeight="1"/>' % r)
+            continue
+        parts = []
+        for c, v in mine:
+            ref = f"{mp.col_letter(c)}{r}"
+            s = b' s="1"' if (r, c) in styled else b""
+            if v is None:
+                parts.append(b'<c r="%s"%s/>' % (ref.encode(), s))
+            elif isinstance(v, int):
+                parts.append(b'<c r="%s"%s><v>%d</v></c>' % (ref.encode(), s, v))
+            else:
+                parts.append(mp.cell_xml(ref, v, s[4:-1] if s else None))
+        rows.append(b'<row r="%d" spans="1:%d">' % (r, mine[-1][0]) + b"".join(parts) + b"</row>")
+    tail = b'<mergeCells count="1"><mergeCell ref="E2:F3"/></mergeCells>' if merge else b""
+    return HEAD + b"<sheetData>" + b"".join(rows) + b"</sheetData>" + tail + b"</worksheet>"
+
+
+@settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(cells=cells_st, styled=st.sets(st.tuples(st.integers(1, 8), st.integers(1, 6))),
+       closed=st.sets(st.integers(1, 9)), merge=st.booleans(), blocks=st.lists(block_st, min_size=1, max_size=3))
+def test_spliced_blocks_read_back_as_written(tmp_path, cells, styled, closed, merge, blocks):
+    from xlperf.excel.package_port import PackagePort
+
+    if merge:  # what a real merge looks like: only its top-left cell holds anything
+        cells = {k: v for k, v in cells.items() if not (2 <= k[0] <= 3 and 5 <= k[1] <= 6) or k == (2, 5)}
+    src, out = tmp_path / "src.xlsx", tmp_path / "out.xlsx"
+    with zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in PACKAGE.items():
+            zf.writestr(name, data)
+        zf.writestr("xl/worksheets/sheet1.xml", sheet_from(cells, styled, closed, merge))
+    want = {k: v for k, v in cells.items() if v is not None}
+    port = PackagePort(src)
+    with port.pkg:
+        for r0, c0, rows in blocks:
+            port.write_block("t", f"{mp.col_letter(c0)}{r0}", rows)
+            for i, row in enumerate(rows):
+                for j, v in enumerate(row):
+                    key = (r0 + i, c0 + j)
+                    if merge and 2 <= key[0] <= 3 and 5 <= key[1] <= 6 and key != (2, 5):
+                        continue  # under the merge: skipped, like openpyxl does
+                    if v is None:
+                        want.pop(key, None)
+                    else:
+                        want[key] = v
+        port.save(out)
+    ws = load_workbook(out)["t"]
+    got = {(c.row, c.column): c.value for row in ws.iter_rows() for c in row if c.value is not None}
+    assert got == want
+    styles = {(c.row, c.column) for row in ws.iter_rows() for c in row if c.style_id == 1}
+    assert styles == {k for k in styled if k in cells}  # a written or emptied cell keeps its style

@@ -32,7 +32,7 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator, Optional, Sequen
 from lxml import etree
 
 from ..core.grid import col_letter, col_number, parse_address
-from .safe_cells import xlsx_value
+from .safe_cells import xlsx_text, xlsx_value
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 DOC_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -159,27 +159,43 @@ def _text(s: str) -> str:
 def cell_xml(ref: str, v: Value, style: Optional[bytes] = None) -> bytes:
     """One ``<c>``: text as an inline string (never a formula, whatever it starts with),
     numbers as numbers, :class:`Formula` as a formula with its cached value."""
-    s = b' s="' + style + b'"' if style else b""
-    head = b'<c r="' + ref.encode() + b'"' + s
-    if isinstance(v, Formula):
-        body = "<f>" + _text(str(v).lstrip("=")) + "</f>"
-        cached = xlsx_value(v.cached)
-        if isinstance(cached, bool):
-            return head + b' t="b">' + body.encode() + (b"<v>1</v></c>" if cached else b"<v>0</v></c>")
-        if isinstance(cached, (int, float)):
-            return head + b">" + body.encode() + b"<v>" + repr(cached).encode() + b"</v></c>"
-        text = "" if cached is None else str(cached)
-        return head + b' t="str">' + (body + "<v>" + _text(text) + "</v></c>").encode()
-    v = xlsx_value(v)
-    if v is None:
-        return head + b"/>" if style else b""
-    if isinstance(v, bool):
-        return head + (b' t="b"><v>1</v></c>' if v else b' t="b"><v>0</v></c>')
-    if isinstance(v, (int, float)):
-        return head + b"><v>" + repr(v).encode() + b"</v></c>"
-    text = str(v)
-    space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
-    return head + (f' t="inlineStr"><is><t{space}>' + _text(text) + "</t></is></c>").encode()
+    return cells_xml([(ref, v, style)])
+
+
+def cells_xml(cells: Iterable[tuple[str, Value, Optional[bytes]]]) -> bytes:
+    """Several ``<c>`` elements, (ref, value, style) each. Text is escaped per cell but cleaned
+    of XML-illegal characters once for all of them: the markup around it never has any."""
+    out: list[str] = []
+    for ref, v, style in cells:
+        s = f' s="{style.decode()}"' if style else ""
+        if type(v) is str:  # most cells: kept to a few C-level string operations
+            if "_x" in v:
+                v = _ESCAPE_X.sub(r"_x005F_\1", v)
+            out.append(f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">'
+                       f'{v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")}</t></is></c>')
+        elif isinstance(v, Formula):
+            body = "<f>" + _text(str(v).lstrip("=")) + "</f>"
+            cached = xlsx_value(v.cached)
+            if isinstance(cached, bool):
+                out.append(f'<c r="{ref}"{s} t="b">{body}<v>{int(cached)}</v></c>')
+            elif isinstance(cached, (int, float)):
+                out.append(f'<c r="{ref}"{s}>{body}<v>{cached!r}</v></c>')
+            else:
+                text = "" if cached is None else str(cached)
+                out.append(f'<c r="{ref}"{s} t="str">{body}<v>{_text(text)}</v></c>')
+        else:
+            v = xlsx_value(v)
+            if v is None:
+                if style:
+                    out.append(f'<c r="{ref}"{s}/>')
+            elif isinstance(v, bool):
+                out.append(f'<c r="{ref}"{s} t="b"><v>{int(v)}</v></c>')
+            elif isinstance(v, (int, float)):
+                out.append(f'<c r="{ref}"{s}><v>{v!r}</v></c>')
+            else:
+                out.append(f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(str(v))}</t></is></c>')
+    # "ignore" drops lone surrogates (text from a broken file), which UTF-8 cannot carry.
+    return xlsx_text("".join(out)).encode("utf-8", "ignore")
 
 
 class SharedStrings:
@@ -463,8 +479,8 @@ class SheetXml:
             elif any(v is not None for v in cells.values()):
                 at = self.row_starts[k] if k < len(self.row_starts) else self.sd_end
                 yield d[pos:at]
-                yield b'<row r="%d">' % r + b"".join(cell_xml(col_letter(c) + str(r), v)
-                                                    for c, v in sorted(cells.items())) + b"</row>"
+                yield b'<row r="%d">' % r + cells_xml((col_letter(c) + str(r), v, None)
+                                                      for c, v in sorted(cells.items())) + b"</row>"
                 pos = at
         yield d[pos:self.sd_end]
         yield b"</sheetData>"
@@ -506,7 +522,7 @@ class SheetXml:
         last = body.rfind(b'<c r="')
         if last < 0 or _col(_CELL_START.match(body, last).group(1)) < min(cells):
             # The usual case, a note right of the row's last cell: append, no cell parsing.
-            return tag + body + b"".join(cell_xml(col_letter(c) + str(r), v) for c, v in sorted(cells.items())) + b"</row>"
+            return tag + body + cells_xml((col_letter(c) + str(r), v, None) for c, v in sorted(cells.items())) + b"</row>"
         out: list[bytes] = []
         todo = dict(cells)
         pos = 0
@@ -614,7 +630,7 @@ def new_sheet_xml(rows: Block, top_left: str = "A1", widths: Optional[dict[str, 
             continue
         r = r0 + i
         present = [j for j, v in enumerate(row) if v is not None]
-        cells = b"".join(cell_xml(letters[j] + str(r), convert(row[j])) for j in present)
+        cells = cells_xml((f"{letters[j]}{r}", convert(row[j]), None) for j in present)
         if cells:
             body.append(b'<row r="%d">' % r + cells + b"</row>")
             first_r = first_r or r
@@ -1059,7 +1075,7 @@ class _ZipWriter:
         self.fh.write(self._local(name, flags, zipfile.ZIP_DEFLATED, dt, 0, 0, 0))
         crc = size = csize = 0
         comp = zlib.compressobj(level, zlib.DEFLATED, -15)
-        for piece in pieces:
+        for piece in _chunks(pieces):
             crc = zlib.crc32(piece, crc)
             size += len(piece)
             out = comp.compress(piece)
@@ -1080,6 +1096,23 @@ class _ZipWriter:
             self.fh.write(rec)
         size = self.fh.tell() - start
         self.fh.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(self.central), len(self.central), size, start, 0))
+
+
+def _chunks(pieces: Iterable[bytes], size: int = 2**20) -> Iterator[bytes]:
+    """Pieces joined into chunks of about ``size`` bytes (a spliced sheet is thousands of slices)."""
+    buf: list[bytes] = []
+    n = 0
+    for piece in pieces:
+        if len(piece) >= size and not buf:
+            yield piece
+            continue
+        buf.append(piece)
+        n += len(piece)
+        if n >= size:
+            yield b"".join(buf)
+            buf, n = [], 0
+    if buf:
+        yield b"".join(buf)
 
 
 def _dos(dt: tuple) -> tuple[int, int]:
