@@ -98,6 +98,10 @@ def _init_worker(config_data: dict[str, Any]) -> None:
     global _worker_config
     _load_engine()  # already loaded when forked from a parent that loaded it: no cost
     _worker_config = Config.model_validate(config_data)
+    # The command line switches the collector off for its one short run and a forked worker
+    # inherits that; a worker lives for many files, so it collects between them (each check
+    # still pauses it while it runs: api.paused_gc).
+    gc.enable()
 
 
 def _check_in_worker(path: str) -> FileResult:
