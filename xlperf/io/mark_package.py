@@ -21,8 +21,10 @@ import bisect
 import html
 import io
 import posixpath
+import queue
 import re
 import struct
+import threading
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -986,7 +988,8 @@ class Package:
                 if name in self._dirty:
                     zw.write(name, [_xml_bytes(self._trees[name])], info.date_time)
                 elif sx is not None and (sx.edits or sx.cond):
-                    zw.write(name, sx.pieces(), info.date_time, level=FAST_LEVEL if len(sx.data) >= BIG_PART else LEVEL)
+                    big = len(sx.data) >= BIG_PART
+                    zw.write(name, sx.pieces(), info.date_time, level=FAST_LEVEL if big else LEVEL, overlap=big)
                 else:
                     zw.copy(info, self._fh)
             for name, pieces in self._new.items():
@@ -1068,27 +1071,27 @@ class _ZipWriter:
         self._record(name, flags, info.compress_type, info.date_time, info.CRC, info.compress_size, info.file_size,
                      offset)
 
-    def write(self, name_str: str, pieces: Iterable[bytes], dt: tuple = FIXED_TIME, level: int = LEVEL) -> None:
-        """Deflate a part from its pieces; the header is patched once sizes and CRC are known."""
+    def write(self, name_str: str, pieces: Iterable[bytes], dt: tuple = FIXED_TIME, level: int = LEVEL,
+              overlap: bool = False) -> None:
+        """Deflate a part from its pieces; the header is patched once sizes and CRC are known.
+
+        ``overlap``: deflate on a second thread while the pieces are still being made (zlib lets
+        go of the GIL), for a large spliced sheet. The bytes written are the same either way."""
         name, flags = self._name(name_str)
         offset = self.fh.tell()
         self.fh.write(self._local(name, flags, zipfile.ZIP_DEFLATED, dt, 0, 0, 0))
-        crc = size = csize = 0
-        comp = zlib.compressobj(level, zlib.DEFLATED, -15)
-        for piece in _chunks(pieces):
-            crc = zlib.crc32(piece, crc)
-            size += len(piece)
-            out = comp.compress(piece)
-            csize += len(out)
-            self.fh.write(out)
-        out = comp.flush()
-        csize += len(out)
-        self.fh.write(out)
+        sink = _Deflater(self.fh, level)
+        if overlap:
+            sink.run_overlapped(_chunks(pieces))
+        else:
+            for chunk in _chunks(pieces):
+                sink.feed(chunk)
+            sink.finish()
         end = self.fh.tell()
         self.fh.seek(offset)
-        self.fh.write(self._local(name, flags, zipfile.ZIP_DEFLATED, dt, crc, csize, size))
+        self.fh.write(self._local(name, flags, zipfile.ZIP_DEFLATED, dt, sink.crc, sink.csize, sink.size))
         self.fh.seek(end)
-        self._record(name, flags, zipfile.ZIP_DEFLATED, dt, crc, csize, size, offset)
+        self._record(name, flags, zipfile.ZIP_DEFLATED, dt, sink.crc, sink.csize, sink.size, offset)
 
     def close(self) -> None:
         start = self.fh.tell()
@@ -1096,6 +1099,64 @@ class _ZipWriter:
             self.fh.write(rec)
         size = self.fh.tell() - start
         self.fh.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(self.central), len(self.central), size, start, 0))
+
+
+class _Deflater:
+    """Deflates chunks into a file, keeping the CRC and both sizes."""
+
+    def __init__(self, fh: BinaryIO, level: int) -> None:
+        self.fh, self.comp = fh, zlib.compressobj(level, zlib.DEFLATED, -15)
+        self.crc = self.size = self.csize = 0
+
+    def feed(self, chunk: bytes) -> None:
+        self.crc = zlib.crc32(chunk, self.crc)
+        self.size += len(chunk)
+        out = self.comp.compress(chunk)
+        self.csize += len(out)
+        self.fh.write(out)
+
+    def finish(self) -> None:
+        out = self.comp.flush()
+        self.csize += len(out)
+        self.fh.write(out)
+
+    def run_overlapped(self, chunks: Iterable[bytes]) -> None:
+        """Make the chunks on this thread, deflate them on another. An error on either side
+        stops both and is raised here."""
+        q: queue.Queue = queue.Queue(maxsize=4)
+        failed: list[BaseException] = []
+
+        def work() -> None:
+            try:
+                while (chunk := q.get()) is not None:
+                    self.feed(chunk)
+                self.finish()
+            except BaseException as e:  # noqa: BLE001 - handed to the producing thread
+                failed.append(e)
+                while q.get() is not None:  # keep taking, so the producer never blocks
+                    pass
+
+        def put(item: Optional[bytes]) -> None:
+            while True:  # never wait forever on a worker that is gone
+                try:
+                    q.put(item, timeout=1.0)
+                    return
+                except queue.Full:
+                    if not worker.is_alive():
+                        raise RuntimeError("deflate thread stopped") from None
+
+        worker = threading.Thread(target=work, name="xlperf-deflate", daemon=True)
+        worker.start()
+        try:
+            for chunk in chunks:
+                if failed:
+                    break
+                put(chunk)
+        finally:
+            put(None)
+            worker.join()
+        if failed:
+            raise failed[0]
 
 
 def _chunks(pieces: Iterable[bytes], size: int = 2**20) -> Iterator[bytes]:
