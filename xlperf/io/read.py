@@ -30,14 +30,16 @@ from __future__ import annotations
 import gc
 import html
 import posixpath
+import queue
 import re
 import struct
+import threading
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 from ..core.grid import Grid, Merge, col_number
 from ..core.model import Finding
@@ -64,6 +66,8 @@ FAR_ROW_GAP = 1000  # in such a sheet, cells after this many empty rows...
 FAR_COL_GAP = 100  # ...or columns are not part of the table: reported (ST010), not gridded
 MAX_FAR_FINDINGS = 20  # then one summary finding
 CHUNK = 2**20  # inflate in 1 MiB pieces
+PREFETCH_MIN = 4 * CHUNK  # parts at least this large are inflated on a helper thread
+PREFETCH_DEPTH = 4  # pieces inflated ahead of the scan, at most
 
 
 class InputError(Exception):
@@ -299,11 +303,18 @@ class SheetScan:
     hidden_rows: set[int] = field(default_factory=set)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> "#REF!"
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # uncached: (row, col) -> "=A1+1"
-    merges: list[str] = field(default_factory=list)  # "A1:B3"
+    # The scanned pieces that hold <mergeCell> elements. Only a sheet read sparsely needs the
+    # merges from here (calamine reports them otherwise): they are parsed on first use.
+    merge_xml: list[bytes] = field(default_factory=list)
 
     @property
     def dense_cells(self) -> int:
         return max(self.max_row, self.row_bound) * self.max_col
+
+    @property
+    def merges(self) -> list[str]:
+        """The merged ranges, ``"A1:B3"``."""
+        return [m.group(1).decode("ascii") for buf in self.merge_xml for m in _MERGE_RE.finditer(buf)]
 
 
 @dataclass
@@ -537,20 +548,77 @@ def _drain(inflater: Any, raw: bytes) -> Iterator[bytes]:
             yield data
 
 
+def _prefetched(pieces: Iterator[bytes]) -> Iterator[bytes]:
+    """What ``pieces`` yields, produced on a helper thread.
+
+    Reading the file, inflating and the CRC release the GIL, so the next pieces of a large
+    worksheet are inflated on the other core while this thread scans the current one. At most
+    PREFETCH_DEPTH pieces wait, so memory stays bounded as when inflating inline; whatever the
+    producer raises is raised here, at the piece where it happened."""
+    q: queue.Queue[Any] = queue.Queue(maxsize=PREFETCH_DEPTH)
+    stop = threading.Event()
+    end = object()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for piece in pieces:
+                if not put(piece):
+                    return
+        except BaseException as e:  # noqa: BLE001 - handed to the consumer, which raises it
+            put(e)
+            return
+        put(end)
+
+    worker = threading.Thread(target=produce, name="xlperf-inflate", daemon=True)
+    worker.start()
+    try:
+        while True:
+            try:
+                item = q.get(timeout=0.5)
+            except queue.Empty:
+                if worker.is_alive() or not q.empty():
+                    continue
+                raise RuntimeError("the inflating thread ended without a result") from None
+            if item is end:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()  # the consumer stopped (done, or an error): the producer ends after its piece
+        worker.join()
+        close = getattr(pieces, "close", None)
+        if close is not None:
+            close()  # the file handle inside the generator
+
+
 def _stream_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, sink: Any = None) -> None:
     """Inflate one part as a stream (see :func:`_inflate`); XML must declare no DTD.
     ``sink.feed(chunk)`` sees every piece."""
     is_xml: Optional[bool] = None
     tail = b""
+    pieces = _inflate(path, info)
+    if sink is not None and info.file_size >= max(PREFETCH_MIN, 2 * CHUNK):
+        pieces = _prefetched(pieces)
     try:
-        for chunk in _inflate(path, info):
+        for chunk in pieces:
             if is_xml is None:
                 lead = chunk.lstrip(b" \t\r\n")
                 if lead.startswith((b"\xff\xfe", b"\xfe\xff")):
                     raise _damaged(path, f"部件“{info.filename}”使用了UTF-16编码，Excel不会写出这样的文件",
                                    "UTF-16 XML part")
                 is_xml = lead.startswith((b"<", b"\xef\xbb\xbf"))
-            if is_xml and _DTD_RE.search(tail + chunk):
+            # "!" is rare in Excel's XML: the pattern only runs where one could start a DTD.
+            if is_xml and (b"!" in chunk or b"!" in tail) and _DTD_RE.search(tail + chunk):
                 raise InputError(
                     f"文件中的部件“{info.filename}”含有DTD或实体声明（<!DOCTYPE / <!ENTITY），Excel从不写入这种内容，"
                     f"可能是恶意构造的“XML实体炸弹”，已拒绝读取：{path}"
@@ -603,6 +671,28 @@ _REF_ROW_RE = re.compile(rb' r="[A-Za-z]+(\d+)"')
 _MERGE_RE = re.compile(rb"<" + _NS + rb"mergeCell\s[^>]*\bref" + _EQ + _Q
                        + rb"([A-Za-z]{1,3}\d{1,7}(?::[A-Za-z]{1,3}\d{1,7})?)" + _Q)
 _COL_CACHE: dict[bytes, int] = {}
+# A namespace prefix on a row or cell tag (<x:row …>, <x:c …>): the byte counts below only
+# see unprefixed tags.
+_PREFIXED_RE = re.compile(rb":(?:row|c)[\s>/]")
+_MISFIT_CACHE: dict[tuple[int, int], Optional["re.Pattern[bytes]"]] = {}
+
+
+def _misfit_re(max_col: int, digits: int) -> Optional["re.Pattern[bytes]"]:
+    """A cell ref that is not one capital letter up to column ``max_col`` followed by at most
+    ``digits`` digits (row refs are digits only and never match). While no ref matches, a
+    piece of XML can neither widen the sheet nor hold a cell below the rows counted so far,
+    which is all the per-ref searches of :meth:`_SheetScanner._fast_cells` would find out.
+    None past column Z: every ref then takes those searches."""
+    key = (max_col, digits)
+    if key not in _MISFIT_CACHE:
+        if max_col > 26:
+            _MISFIT_CACHE[key] = None
+        else:
+            last = b"A-" + bytes([64 + max_col]) if max_col else b""
+            other = b"[^%s0-9]" % last
+            _MISFIT_CACHE[key] = re.compile(
+                rb' r="(?:' + other + (rb"|[%s](?:[A-Za-z]|\d{%d})" % (last, digits + 1) if max_col else b"") + rb")")
+    return _MISFIT_CACHE[key]
 
 
 def _col(letters: bytes) -> int:
@@ -626,17 +716,28 @@ class _SheetScanner:
 
     def feed(self, chunk: bytes) -> None:
         buf = self.carry + chunk if self.carry else chunk
-        cut = None
-        for start in (max(0, len(buf) - 65536), 0):
-            for m in _CUT_RE.finditer(buf, start):
-                cut = m.start()
-            if cut is not None:
-                break
-        if cut is None or cut == 0:
+        cut = self._cut(buf)
+        if cut == 0:
             self.carry = buf
             return
         self._scan(buf[:cut])
         self.carry = buf[cut:]
+
+    @staticmethod
+    def _cut(buf: bytes) -> int:
+        """Where to end the piece scanned now (0: nowhere yet, carry it all)."""
+        tail = max(0, len(buf) - 65536)
+        # Excel starts a row every few hundred bytes: before the last row start is as good a
+        # place as before the last cell, and found without a pattern.
+        cut = buf.rfind(b"<row ", tail)
+        if cut > 0:
+            return cut
+        for start in (tail, 0):
+            for m in _CUT_RE.finditer(buf, start):
+                cut = m.start()
+            if cut >= 0:
+                return cut
+        return 0
 
     def close(self) -> None:
         if self.carry:
@@ -646,26 +747,35 @@ class _SheetScanner:
         res.max_row += self.rows_without_r
         res.max_col += self.cells_without_r
 
+    # Each search below is a pass over the piece (~1 GB/s); most look for markup that rarely
+    # occurs. A single letter of it absent from the piece (a memchr, ~30 GB/s) proves the
+    # markup absent: "e" for t="e", "f" for <f>, "g" for mergeCell, "k" for rowBreaks, "d" for
+    # hidden. Cells (<c r s t>, <v>) and plain rows (<row r spans>) hold none of these letters,
+    # so in most pieces the passes are skipped; where rows carry customHeight or Excel's
+    # x14ac:dyDescent, the letters are there and the passes run as before.
     def _scan(self, buf: bytes) -> None:
         res = self.result
-        rows_open = buf.count(b"<row") - buf.count(b"<rowBreaks")
-        self._rows(buf, rows_open)
-        if not self._fast_cells(buf, rows_open):
+        rows_open = buf.count(b"<row")
+        if rows_open and b"k" in buf:
+            rows_open -= buf.count(b"<rowBreaks")
+        prefixed = _PREFIXED_RE.search(buf) is not None
+        self._rows(buf, rows_open, prefixed)
+        if not self._fast_cells(buf, rows_open, prefixed):
             self._exact_cells(buf)
-        if (b't="e"' in buf or b"'e'" in buf or b"t =" in buf) and _HAS_ERR_RE.search(buf):
+        if b"e" in buf and (b't="e"' in buf or b"'e'" in buf or b"t =" in buf) and _HAS_ERR_RE.search(buf):
             for m in _ERR_RE.finditer(buf):
                 rc = self._ref(m.group(1))
                 v = _V_RE.search(m.group(2))
                 if rc and v and v.group(1).strip():
                     res.errors[rc] = html.unescape(v.group(1).decode("utf-8", "replace")).strip()
-        if b"<f" in buf or b":f" in buf:
+        if b"f" in buf and (b"<f" in buf or b":f" in buf):
             self._formulas(buf)
-        if b"mergeCell" in buf:
-            res.merges.extend(m.group(1).decode("ascii") for m in _MERGE_RE.finditer(buf))
+        if b"g" in buf and b"mergeCell" in buf:
+            res.merge_xml.append(buf)
 
-    def _rows(self, buf: bytes, rows_open: int) -> None:
+    def _rows(self, buf: bytes, rows_open: int, prefixed: bool) -> None:
         res = self.result
-        if not self.slow_rows and b"hidden" not in buf and b":row" not in buf:
+        if not self.slow_rows and not prefixed and (b"d" not in buf or b"hidden" not in buf):
             nums = _ROW_NUM_RE.findall(buf)
             if rows_open == len(nums):
                 if nums:
@@ -685,26 +795,32 @@ class _SheetScanner:
             if b"hidden" in attrs and _HIDDEN_RE.search(attrs):
                 res.hidden_rows.add(self.last_row)
 
-    def _fast_cells(self, buf: bytes, rows_open: int) -> bool:
+    def _fast_cells(self, buf: bytes, rows_open: int, prefixed: bool) -> bool:
         """Column and row bounds from byte counts and a few searches, no per-cell work.
         False when the XML is unusual (prefixes, cells without r, columns past ZZ, …)."""
         res = self.result
-        if b":c" in buf or b"'" in buf or _ODD_RE.search(buf):
+        if prefixed or b"'" in buf or ((b"\t" in buf or b"\n" in buf or b"\r" in buf) and _ODD_RE.search(buf)):
             return False
         cells = buf.count(b"<c ") + buf.count(b"<c>")
-        if buf.count(b' r="') != cells + rows_open or _REF3_RE.search(buf):
+        if buf.count(b' r="') != cells + rows_open:
             return False
-        res.cells += cells
-        if not cells:
-            return True
-        cols = set(_REF12_RE.findall(buf))
-        if cols:
-            res.max_col = max(res.max_col, max(_col(x.upper()) for x in cols))
         # A cell normally sits in its row, but calamine places it by its own r: one further
         # down must count. No ref longer than the longest row number: all rows < 10**digits.
         digits = len(str(max(res.max_row, 1)))
-        if re.search(rb' r="[A-Za-z]{1,3}\d{%d}' % (digits + 1), buf):
-            return False
+        misfit = _misfit_re(res.max_col, digits)
+        if cells and misfit is not None and not misfit.search(buf):
+            res.cells += cells  # every ref a known column and a short row: nothing to widen
+        else:
+            if _REF3_RE.search(buf):
+                return False
+            res.cells += cells
+            if not cells:
+                return True
+            cols = set(_REF12_RE.findall(buf))
+            if cols:
+                res.max_col = max(res.max_col, max(_col(x.upper()) for x in cols))
+            if re.search(rb' r="[A-Za-z]{1,3}\d{%d}' % (digits + 1), buf):
+                return False
         bound = 10**digits - 1
         if bound * max(res.max_col, 1) > MAX_DENSE_CELLS:
             res.max_row = max([res.max_row, *map(int, _REF_ROW_RE.findall(buf))])
@@ -808,25 +924,27 @@ def _read_book(path: Path, only_sheet: Optional[str]) -> Source:
 
 def _read_sheet(path: Path, wb: Any, name: str, info: SheetScan) -> tuple[Grid, list[Finding]]:
     far: list[tuple[int, int, Any]] = []
+    ranges: Iterable[tuple[int, int, int, int]]
     if info.dense_cells <= MAX_DENSE_CELLS:
         sh = wb.get_sheet_by_name(name)
         rows = [_clean_row(r) for r in sh.to_python(skip_empty_area=False)]
-        merges = [Merge(a[0], a[1], b[0], b[1]) for a, b in (sh.merged_cell_ranges or [])]
+        ranges = [(a[0], a[1], b[0], b[1]) for a, b in (sh.merged_cell_ranges or [])]
         for (r, c), text in info.errors.items():
             _put(rows, r - 1, c - 1, text, overwrite=True)
         for (r, c), text in info.formulas.items():
             _put(rows, r - 1, c - 1, text, overwrite=False)
     else:
         rows, far = _sparse_rows(path, name, info)
-        merges = [m for m in (_merge_of(ref) for ref in info.merges) if m is not None]
+        ranges = [(m.r1, m.c1, m.r2, m.c2) for m in map(_merge_of, info.merges) if m is not None]
     height = len(rows)
-    width = max((len(r) for r in rows), default=0)
-    clipped = []
-    for m in merges:  # a merge past the last cell covers nothing we hold; clip it
-        if m.r1 < height and m.c1 < width:
-            clipped.append(Merge(m.r1, m.c1, min(m.r2, height - 1), min(m.c2, width - 1)))
+    width = max(map(len, rows), default=0)
+    # A merge past the last cell covers nothing we hold: clipped, in the one pass that makes
+    # the Merges (a real table has one per project column, 74k at 100k rows).
+    last_r, last_c = height - 1, width - 1
+    merges = [Merge(r1, c1, r2 if r2 < last_r else last_r, c2 if c2 < last_c else last_c)
+              for r1, c1, r2, c2 in ranges if r1 < height and c1 < width]
     hidden = frozenset(r - 1 for r in info.hidden_rows if r - 1 < height)
-    return Grid(name, rows, clipped, source=str(path), hidden_rows=hidden), _far_findings(name, far)
+    return Grid(name, rows, merges, source=str(path), hidden_rows=hidden), _far_findings(name, far)
 
 
 def _put(rows: list[list[Any]], r: int, c: int, v: Any, *, overwrite: bool) -> None:
@@ -947,7 +1065,10 @@ def _far_findings(sheet: str, far: list[tuple[int, int, Any]]) -> list[Finding]:
 
 
 def _clean_row(row: list[Any]) -> list[Any]:
-    # calamine gives "" for empty cells; the core speaks None.
+    # calamine gives "" for empty cells; the core speaks None. The containment test runs in
+    # C: a row without an empty cell (a sixth of a real table) is kept as it is.
+    if "" not in row:
+        return row
     return [None if v == "" else v for v in row]
 
 
