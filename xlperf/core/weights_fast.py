@@ -100,7 +100,7 @@ def project_weights(rows: Sequence[Sequence[Any]], merges: Iterable[Merge] = (),
     get = itemgetter(cw, cp, cw if cu is None else cu, cw if cb is None else cb)
     need = max(cw, cp, cu or 0, cb or 0) + 1
     start = layout.header_row + 1
-    short = any(len(r) < need for r in rows[start:])
+    short = min(map(len, rows[start:]), default=need) < need
 
     def at(row: Sequence[Any], c: Optional[int]) -> Any:
         return _own(row[c]) if c is not None and c < len(row) else None
@@ -161,9 +161,11 @@ def project_weights(rows: Sequence[Sequence[Any]], merges: Iterable[Merge] = (),
             cur = None
             continue
 
+        # The engine's test, with the budget compared first: two numbers are cheap to tell
+        # apart, two project names are not (each _same parses both as numbers).
         if p is not None and not (
-            cur is not None and (cur_raw == p or _same(cur_raw, p))
-            and (b is None or cur_budget == b or _same(cur_budget, b))
+            cur is not None and (b is None or cur_budget == b or _same(cur_budget, b))
+            and (cur_raw == p or _same(cur_raw, p))
         ):
             if cur is not None:
                 cur.total = round(total, 6)
