@@ -531,3 +531,15 @@ def test_spliced_blocks_read_back_as_written(tmp_path, cells, styled, closed, me
     assert got == want
     styles = {(c.row, c.column) for row in ws.iter_rows() for c in row if c.style_id == 1}
     assert styles == {k for k in styled if k in cells}  # a written or emptied cell keeps its style
+
+
+def test_lower_case_references_are_cells_too():
+    sx = sheet(b'<sheetData><row r="1"><c r="a1"><v>1</v></c><c r="m1" s="2" t="inlineStr"><is><t>old</t></is></c>'
+               b"</row></sheetData>")
+    fresh = sheet(b'<sheetData><row r="1"><c r="m1"><v>1</v></c></row></sheetData>')
+    assert [(r, c) for r, c, _ in fresh.cells_in_columns([13])] == [(1, 13)]  # found without columns_above first
+    assert sx.columns_above(12) == {13}
+    assert sx.row_values(1)[12] == "old"
+    sx.set_cells({(1, 13): "new"})
+    xml = spliced(sx)
+    assert b"old" not in xml and xml.count(b"<c ") == 2 and b'<c r="M1" s="2" t="inlineStr"' in xml

@@ -106,8 +106,8 @@ def _relative(base_part: str, part: str) -> str:
 _ROW_TAG = re.compile(rb'<row\s[^>]*?(?<=\s)r="(\d+)"')
 _ROW_FIRST = re.compile(rb'<row r="')
 _ROW_NUM = re.compile(rb'<row r="(\d+)"')
-_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"([^>]*?)(/>|>(.*?)</c>)', re.S)
-_CELL_START = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"')
+_CELL = re.compile(rb'<c r="([A-Za-z]{1,3})(\d+)"([^>]*?)(/>|>(.*?)</c>)', re.S)
+_CELL_START = re.compile(rb'<c r="([A-Za-z]{1,3})(\d+)"')
 _T_ATTR = re.compile(rb'\st="(\w+)"')
 _S_ATTR = re.compile(rb'\ss="(\d+)"')
 _V = re.compile(rb"<v>([^<]*)</v>")
@@ -118,6 +118,7 @@ _DIMENSION = re.compile(rb'<dimension\s+ref="([A-Z]{1,3}\d+)(?::([A-Z]{1,3}\d+))
 _TAG = re.compile(rb"<(/?)([A-Za-z_][\w.:-]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*?(/?)>")
 _CF_RULE = re.compile(rb"<cfRule\b[^>]*?(?:/>|>.*?</cfRule>)", re.S)
 _PRIORITY = re.compile(rb'\spriority="(\d+)"')
+_LOWER_REF = re.compile(rb'<c r="[a-z]')
 _ODD_ROW = re.compile(rb"<row[\t\r\n]|<c[\t\r\n]")
 _UNESCAPE_X = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _ESCAPE_X = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
@@ -132,7 +133,7 @@ _COLS: dict[bytes, int] = {}
 def _col(letters: bytes) -> int:
     n = _COLS.get(letters)
     if n is None:
-        n = _COLS[letters] = col_number(letters.decode("ascii"))
+        n = _COLS[letters] = col_number(letters.decode("ascii").upper())  # Excel writes "M5"; others may write "m5"
     return n
 
 
@@ -275,6 +276,7 @@ class SheetXml:
         self.name, self.part, self.data, self.sst = name, part, data, sst
         self.edits: dict[int, dict[int, Value]] = {}
         self.cond: Optional[CondFormat] = None
+        self._lower: Optional[bool] = None  # cell references in lower case? (searched once, if asked)
         d = data
         head = d[:512].lstrip()
         if head.startswith(b"<?xml"):
@@ -363,16 +365,25 @@ class SheetXml:
         letters = b"|".join(col_letter(c).encode() for c in sorted(set(cols)))
         if not letters:
             return
-        pattern = re.compile(rb'<c r="(' + letters + rb')(\d+)"[^>]*?(?:/>|>.*?</c>)', re.S)
+        pattern = re.compile(rb'<c r="(' + letters + rb')(\d+)"[^>]*?(?:/>|>.*?</c>)',
+                             re.S | (re.I if self._lowercase() else 0))
         for m in pattern.finditer(self.data, self.sd_start, self.sd_end):
             r = int(m.group(2))
             if first <= r <= last:
                 yield r, _col(m.group(1)), m.group(0)
 
     def columns_above(self, k: int) -> set[int]:
-        """The columns right of ``k`` that hold any cell element (blank or not)."""
-        pattern = re.compile(rb'<c r="(' + _cols_above(k) + rb')\d')
-        return {_col(x) for x in set(pattern.findall(self.data, self.sd_start, self.sd_end))}
+        """The columns right of ``k`` that hold any cell element (blank or not). The same search
+        notices references in lower case ("m5", which Excel never writes), for free."""
+        pattern = re.compile(rb'<c r="(' + _cols_above(k) + rb'|[a-z]{1,3})\d')
+        found = set(pattern.findall(self.data, self.sd_start, self.sd_end))
+        self._lower = any(x[:1].islower() for x in found)
+        return {c for c in map(_col, found) if c > k}
+
+    def _lowercase(self) -> bool:
+        if self._lower is None:
+            self._lower = _LOWER_REF.search(self.data, self.sd_start, self.sd_end) is not None
+        return self._lower
 
     def real_cells(self) -> Iterator[tuple[int, int]]:
         """(row, col) of every cell with a value; for the rare huge sparse sheet only."""
