@@ -94,7 +94,7 @@ def shortcuts_off(monkeypatch) -> None:
     monkeypatch.setattr(read, "_misfit_re", lambda max_col, digits: None)
     cut_re = read._CUT_RE
 
-    def cut(buf: bytes) -> int:
+    def cut(buf: bytes, searched: int = 0) -> int:
         found = -1
         for start in (max(0, len(buf) - 65536), 0):
             for m in cut_re.finditer(buf, start):
@@ -161,6 +161,25 @@ def test_inflating_on_a_thread_still_refuses_a_lying_part(tmp_path, monkeypatch)
     with pytest.raises(InputError, match="DTD"):
         preflight_book(tmp_path / "dtd.xlsx")
     assert threading.active_count() == before  # no helper thread left behind
+
+
+def test_a_long_merge_section_is_not_searched_again_per_piece(tmp_path, monkeypatch):
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c></row>' for r in range(1, 50))
+    merges = "".join(f'<mergeCell ref="A{r}:B{r}"/>' for r in range(1, 20000))
+    xml = f'<worksheet {NS.decode()}><sheetData>{rows}</sheetData><mergeCells>{merges}</mergeCells></worksheet>'.encode()
+    path = book(tmp_path / "m.xlsx", xml)
+    monkeypatch.setattr(read, "CHUNK", 4096)
+    searched: list[int] = []
+    finditer = read._CUT_RE.finditer
+
+    class Counting:
+        def finditer(self, buf, start=0):
+            searched.append(len(buf) - start)
+            return finditer(buf, start)
+
+    monkeypatch.setattr(read, "_CUT_RE", Counting())
+    assert len(preflight_book(path).sheet("Sheet1").merges) == 19999
+    assert sum(searched) < 3 * len(xml)  # each byte searched about once, not once per chunk
 
 
 def test_read_source_rows_and_merges_are_unchanged_by_the_shortcuts(tmp_path, monkeypatch):

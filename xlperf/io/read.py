@@ -713,18 +713,21 @@ class _SheetScanner:
         self.cells_without_r = 0
         self.last_row = 0
         self.slow_rows = False
+        self.searched = 0  # the carry holds no place to cut after its start up to here
 
     def feed(self, chunk: bytes) -> None:
         buf = self.carry + chunk if self.carry else chunk
-        cut = self._cut(buf)
+        cut = self._cut(buf, self.searched)
         if cut == 0:
             self.carry = buf
+            self.searched = len(buf)
             return
         self._scan(buf[:cut])
         self.carry = buf[cut:]
+        self.searched = 0
 
     @staticmethod
-    def _cut(buf: bytes) -> int:
+    def _cut(buf: bytes, searched: int = 0) -> int:
         """Where to end the piece scanned now (0: nowhere yet, carry it all)."""
         tail = max(0, len(buf) - 65536)
         # Excel starts a row every few hundred bytes: before the last row start is as good a
@@ -732,7 +735,11 @@ class _SheetScanner:
         cut = buf.rfind(b"<row ", tail)
         if cut > 0:
             return cut
-        for start in (tail, 0):
+        # What was carried already had nowhere to cut (the <mergeCells> after the rows, often
+        # megabytes): search only what is new, or a long section is searched again per chunk.
+        # A tag split at the old end and missed only means cutting later, never inside a tag.
+        new = max(0, searched - 64)
+        for start in ((tail, new) if tail > new else (new,)):
             for m in _CUT_RE.finditer(buf, start):
                 cut = m.start()
             if cut >= 0:
