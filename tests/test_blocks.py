@@ -117,3 +117,14 @@ def test_ST010_content_outside_known_columns_is_reported():
 def test_waiver_column_parsed():
     t = table_of([ind(project="A", budget=1, goal=GOAL) + ["wt003, VL011"]], extra_header=["豁免"])
     assert t.projects[0].indicators[0].waivers == frozenset({"WT003", "VL011"})
+
+
+def test_repeated_header_on_a_row_shorter_than_the_weight_column_is_skipped():
+    from .helpers import HEADER
+
+    g = grid_of(good_project("项目A") + good_project("项目B"))
+    g.rows.insert(DATA_ROW0 - 1 + 5, list(HEADER[:8]))  # a page's header row, cut short before 权重
+    t = build_table(g)
+    assert [p.name for p in t.projects] == ["项目A", "项目B"]
+    assert [len(p.indicators) for p in t.projects] == [5, 5]
+    assert not [f for f in t.findings if f.code == "ST010"]

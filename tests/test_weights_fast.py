@@ -198,10 +198,6 @@ def test_no_header_and_ragged_rows():
     assert_same(rows)
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "build_table since 8b08f06 counts a cell twice when two fields share a column (备注 in the "
-    "lower row of a two-row header, over 项目名称), so it no longer asks is_banner_row and reads "
-    "the banner as a project; before it skipped the row, as the weight path does"))
 def test_banner_under_a_two_row_header_with_a_shared_column():
     rows = [list(HEADER), [None, "备注"] + [None] * 10, [None, "部门预算项目绩效目标申报表"] + [None] * 10]
     assert fast(rows) == []

@@ -103,6 +103,9 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
     # Every value a row can contribute, fetched in one pass: 8 fixed slots, then the indicator fields.
     wanted = [c_unit, c_proj, c_budget, c_goal, c_l1, c_l2, c_waiver, c_note] + [cols[f] for f in ind_fields]
     fetch = [_ABSENT if c is None else c for c in wanted]
+    # Two fields can share a column (备注 under 项目名称 in a two-row header): a filled cell
+    # counts once, or a banner row would look like a row with two values.
+    counts = [c is not None and wanted.index(c) == i for i, c in enumerate(wanted)]
     covered_rows = _covered_rows(grid, wanted)
     any_covered = any(covered_rows)
     extra_cols = [c for c in range(grid.width) if c not in known_cols]
@@ -161,7 +164,7 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
             if v is not None:
                 if (v.__class__ is str and not v.strip()) or (any_covered and r in covered_rows[i]):
                     got[i] = None  # blank, or a stale value hidden under a merge
-                else:
+                elif counts[i]:
                     filled += 1
         if not filled:
             for v in row:
@@ -171,7 +174,7 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
                 continue  # a blank row
         # A header row has text in the 权重 column; data rows mostly hold numbers.
         w = row[c_weight] if c_weight is not None and c_weight < n else None
-        if (c_weight is None or w.__class__ is str) and is_repeated_header(row, cols, header):
+        if (c_weight is None or c_weight >= n or w.__class__ is str) and is_repeated_header(row, cols, header):
             for c, v in enumerate(row):  # anything but header text in that row is reported
                 if not is_blank(v) and (c not in known_cols or field_of_header(v) is None) and c not in ignored:
                     unplaced(r, c, v)
