@@ -19,6 +19,7 @@ is tested property-wise in ``tests/test_roundtrip_property.py``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, Iterable, Optional, Sequence
 
 from .grid import Grid, Merge
@@ -53,8 +54,13 @@ def unit_text(code: Optional[str], name: Optional[str]) -> Optional[str]:
     return f"{code}-{name}" if code else name
 
 
-def _project_key(r: Record) -> tuple:
-    return (r.sheet, r.department, r.unit_code, r.unit_name, r.project, r.budget, r.goal)
+_project_key = attrgetter("sheet", "department", "unit_code", "unit_name", "project", "budget", "goal")
+_indicator_values = attrgetter(*INDICATOR_FIELDS)
+# The indicator fields are consecutive columns of the layout (一级指标 … 指标方向性): a row's
+# indicator part is assigned as one slice.
+_IND_FIRST = COL[INDICATOR_FIELDS[0]]
+_IND_END = _IND_FIRST + len(INDICATOR_FIELDS)
+assert [COL[f] for f in INDICATOR_FIELDS] == list(range(_IND_FIRST, _IND_END))
 
 
 def group_projects(records: Iterable[Record]) -> list[_Group]:
@@ -118,7 +124,6 @@ def layout_grid(
     ]
     merges: list[Merge] = [Merge(0, 0, 0, width - 1)]
     c_unit, c_proj, c_budget, c_goal = (COL[f] for f in ("unit", "project", "budget", "goal"))
-    ind_cols = [(f, COL[f]) for f in INDICATOR_FIELDS]
     c_waiver = len(HEADERS) if with_waivers else None
 
     groups = group_projects(records)
@@ -195,8 +200,10 @@ def layout_grid(
                 row[c_proj] = r.project
                 row[c_budget] = _num(r.budget, scale)
                 row[c_goal] = r.goal
-            for f, c in ind_cols:
-                row[c] = _num(getattr(r, f))
+            # _num inlined (one call per value costs more than the rest of the row): whole
+            # floats become ints, everything else stays as it is.
+            row[_IND_FIRST:_IND_END] = [int(v) if isinstance(v, float) and v.is_integer() and -1e15 < v < 1e15 else v
+                                        for v in _indicator_values(r)]
             if c_waiver is not None:
                 row[c_waiver] = r.waivers or None
             rows.append(row)

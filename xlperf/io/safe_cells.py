@@ -25,8 +25,9 @@ from typing import Any, Iterable
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_NEUTRALISER = "'"
 
-# Control characters XML 1.0 (and so xlsx) cannot hold; openpyxl raises on them.
-_ILLEGAL_XML_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Characters XML 1.0 (and so xlsx) cannot hold: control characters (openpyxl raises on them),
+# lone surrogates (a file cannot even be encoded with them) and the non-characters U+FFFE/FFFF.
+ILLEGAL_XML_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def is_risky_text(v: Any) -> bool:
@@ -53,8 +54,8 @@ def csv_value(v: Any) -> str:
 
 
 def xlsx_text(s: str) -> str:
-    """Text openpyxl can store: XML-illegal control characters removed."""
-    return _ILLEGAL_XML_RE.sub("", s) if _ILLEGAL_XML_RE.search(s) else s
+    """Text an xlsx can store: XML-illegal characters removed."""
+    return ILLEGAL_XML_RE.sub("", s)
 
 
 def xlsx_value(v: Any) -> Any:
