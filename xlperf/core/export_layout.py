@@ -202,7 +202,7 @@ def layout_grid(
                 row[c_goal] = r.goal
             # _num inlined (one call per value costs more than the rest of the row): whole
             # floats become ints, everything else stays as it is.
-            row[_IND_FIRST:_IND_END] = [int(v) if isinstance(v, float) and v.is_integer() and -1e15 < v < 1e15 else v
+            row[_IND_FIRST:_IND_END] = [int(v) if v.__class__ is float and v.is_integer() and -1e15 < v < 1e15 else v
                                         for v in _indicator_values(r)]
             if c_waiver is not None:
                 row[c_waiver] = r.waivers or None

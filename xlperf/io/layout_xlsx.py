@@ -126,13 +126,14 @@ def layout_plan(grid: Grid) -> LayoutPlan:
 
 def _data_columns(grid: Grid, first: int, width: int) -> list[list[Any]]:
     """Values of rows ``first``… column by column, cells under a merge (not its anchor) blank."""
-    n = grid.height - first
+    height = grid.height
+    n = height - first
     cols = [list(col) for col in zip_longest(*grid.rows[first:])] if n > 0 else []
     cols += [[None] * n for _ in range(width - len(cols))]
     for m in grid.merges:
         for c in range(m.c1, min(m.c2, len(cols) - 1) + 1):
             lo = max(m.r1 + 1 if c == m.c1 else m.r1, first) - first
-            hi = min(m.r2 + 1, grid.height) - first
+            hi = min(m.r2 + 1, height) - first
             if hi > lo:
                 cols[c][lo:hi] = repeat(None, hi - lo)
     return cols
@@ -167,7 +168,8 @@ def _row_heights(grid: Grid, first: int, fields: list[Optional[str]], widths: li
     still too short for its text (a long goal) spreads the missing height over its rows.
     Computed column by column (``ValueMemo``): 1.2 M cells at 100k rows.
     """
-    n = grid.height - first
+    height = grid.height
+    n = height - first
     if n <= 0:
         return {}
     memos: dict[tuple[float, bool], ValueMemo] = {}
@@ -188,7 +190,7 @@ def _row_heights(grid: Grid, first: int, fields: list[Optional[str]], widths: li
     # A vertical merge's text counts for all its rows together (below), not for its first row.
     tall: list[tuple[Any, int]] = []  # (merge, lines its text needs) where its rows may be too few
     for m in grid.merges:
-        if m.r2 == m.r1 or not first <= m.r1 < grid.height or m.c1 >= len(line_cols):
+        if m.r2 == m.r1 or not first <= m.r1 < height or m.c1 >= len(line_cols):
             continue
         i = m.r1 - first
         if m.c2 == m.c1:
@@ -197,19 +199,19 @@ def _row_heights(grid: Grid, first: int, fields: list[Optional[str]], widths: li
             width = sum(width_of(c) for c in range(m.c1, m.c2 + 1))
             lines = lines_of(width, money(m.c1)).get_one(grid.get(m.r1, m.c1))
         line_cols[m.c1][i] = 1
-        if lines > min(m.r2, grid.height - 1) - m.r1 + 1:  # every row is at least one line high
+        if lines > min(m.r2, height - 1) - m.r1 + 1:  # every row is at least one line high
             tall.append((m, lines))
     most = list(map(max, repeat(1, n), *line_cols)) if line_cols else [1] * n
     heights = [LINE_HEIGHT * k for k in most]
     for m, lines in tall:
-        rows = range(m.r1 - first, min(m.r2, grid.height - 1) - first + 1)
+        rows = range(m.r1 - first, min(m.r2, height - 1) - first + 1)
         need = LINE_HEIGHT * lines
         have = sum(heights[i] for i in rows)
         if need > have:
             extra = (need - have) / len(rows)
             for i in rows:
                 heights[i] += extra
-    return dict(zip(range(first, grid.height), map(round, heights, repeat(1))))
+    return dict(zip(range(first, height), map(round, heights, repeat(1))))
 
 
 # --- openpyxl ---------------------------------------------------------------------------
