@@ -99,9 +99,9 @@ def weights_sheet(book: XlsxBook, report: Report) -> Sheet:
     """The 权重合计 sheet: header, one row per project (合计 and 状态 red where the weights do
     not add up), a bold 合计 row; frozen at C2, filtered, printed landscape one page wide."""
     header, rows = weights_table(report)
-    rows = [list(map(_clean_num, row)) for row in rows]
-    projects, totals = rows[: len(report.projects)], rows[len(report.projects):]
+    projects, totals = rows[: len(report.projects)], [list(map(_clean_num, row)) for row in rows[len(report.projects):]]
     columns = [list(col) for col in zip(*projects)] if projects else [[] for _ in header]
+    columns = [list(map(_clean_num, col)) if float in set(map(type, col)) else col for col in columns]
     bad, bold = book.style(Style(fill=BAD_FILL)), book.style(Style(bold=True))
     styles: list[Any] = [0] * len(header)
     styles[-3] = styles[-1] = [0 if p.weight_ok else bad for p in report.projects]  # 合计, 状态
