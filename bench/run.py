@@ -1,6 +1,6 @@
 """xlperf benchmarks: whole processes, side by side on the same files, in one run.
 
-    python bench/run.py            # full: 1k/10k/100k, 5 runs, port calls, UDF, batch  (~1 h)
+    python bench/run.py            # full: 1k/10k/100k, 5 runs, port calls, UDF, batch  (~25 min)
     python bench/run.py --quick    # 1k/10k, 3 runs, no batch                            (~2 min)
 
 For every size the commands are warmed up once and then run round-robin (floor, openpyxl,

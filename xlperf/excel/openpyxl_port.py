@@ -1,4 +1,4 @@
-"""The workbook port over an openpyxl workbook: the CLI's ``--mark``/``fix`` and the tests.
+"""The workbook port over an openpyxl workbook: `fix`, the fallback of `--mark` (sheet XML the package splicer does not handle) and the tests.
 
 Loads the file once (with formulas, as openpyxl must to write it back) and, only if a sheet
 read meets formula cells, a second time with cached values so the engine sees what Excel
