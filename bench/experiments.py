@@ -9,12 +9,12 @@ candidate applied by monkeypatching: nothing under xlperf/ is edited.
     python bench/experiments.py openpyxl_load  # load_workbook: stock vs memoised merge format (10k)
     python bench/experiments.py budget     # BG002: department projects by scan vs by dict (100k)
     python bench/experiments.py json       # --format json: indent=2 vs compact (100k)
-    python bench/experiments.py export     # export layout sheet: merge_cells/styles vs fast path (10k)
-    python bench/experiments.py mark       # check --mark: where the time goes (10k)
     python bench/experiments.py autofix    # autofix: port writes per change block vs per column (50k)
     python bench/experiments.py all
 
-Results are appended to bench/out/experiments.json.
+Results are appended to bench/out/experiments.json. The export and --mark experiments were
+removed once their candidates landed (io/xlsx_stream.py, io/mark_package.py): they patched
+code that no longer exists. The BG002 and JSON ones likewise compare against code since changed.
 """
 
 from __future__ import annotations
@@ -165,190 +165,6 @@ def json_out(rows: int = 100_000) -> None:
     record(f"json_{rows}", {"indent2_s": a, "compact_s": b, "compact_tight_s": c,
                             "indent2_mb": len(s1.encode()) / 1e6, "compact_mb": len(s2.encode()) / 1e6,
                             "same_data": json.loads(s1) == json.loads(s2)})
-
-
-# --- export: the layout sheet ------------------------------------------------------------------------
-
-
-def export(rows: int = 10_000) -> None:
-    import xlperf.io.layout_xlsx as LX
-    from xlperf.api import check_path
-    from xlperf.io.export_xlsx import write_export
-
-    book = generate.workbook(rows)
-    result = check_path(book)
-    out_dir = generate.OUT / "experiments"
-    out_dir.mkdir(exist_ok=True)
-    a = out_dir / "export_before.xlsx"
-    b = out_dir / "export_after.xlsx"
-    before, _ = best(lambda: write_export(result, a), 1)
-
-    from openpyxl.worksheet.merge import MergedCellRange
-    from openpyxl.worksheet.worksheet import Worksheet
-
-    orig_merge = Worksheet.merge_cells
-
-    def fast_merge(self, range_string=None, start_row=None, start_column=None, end_row=None, end_column=None):
-        # Same as openpyxl's, minus MultiCellRange.add's linear "already there?" scan (O(n^2) overall).
-        from openpyxl.utils import get_column_letter as L
-
-        if range_string is None:
-            range_string = f"{L(start_column)}{start_row}:{L(end_column)}{end_row}"
-        mcr = MergedCellRange(self, range_string)
-        self.merged_cells.ranges.add(mcr)
-        self._clean_merge_range(mcr)
-
-    # Styles: openpyxl hashes every style object it is given (Serialisable.__hash__ walks all
-    # fields) to find its index, and the layout writer builds a fresh Alignment for every data
-    # cell. The candidate builds one StyleArray per column kind and copies it onto each cell
-    # (``cell._style = copy(proto)``, what openpyxl itself does when copying styles). This is
-    # write_layout_sheet with only the data-cell loop changed.
-    from copy import copy
-
-    from openpyxl.cell.cell import Cell
-    from openpyxl.styles import Alignment
-
-    orig_layout = LX.write_layout_sheet
-
-    def fast_layout(ws, grid, *, style=True):
-        if not style:
-            return orig_layout(ws, grid, style=False)
-        # Everything the original does except the data-cell loop, then that loop done fast.
-        hdr = LX.header_row_of(grid)
-        first_data = (hdr + 1) if hdr is not None else 0
-        width = max(grid.width, len(LX.FIELDS))
-        col_field = {}
-        if hdr is not None:
-            for c, v in enumerate(grid.rows[hdr]):
-                f = LX.field_of_header(v) if isinstance(v, str) else None
-                if f in LX.FIELDS:
-                    col_field[c] = f
-        else:
-            col_field = dict(enumerate(LX.FIELDS))
-        _without_data_loop(ws, grid)
-        protos = {}
-        for c in range(width):
-            f = col_field.get(c)
-            key = ("left" if f in LX._WRAP_LEFT else "center", f == "budget")
-            if key not in protos:
-                proto = Cell(ws)
-                proto.border = LX._BORDER
-                proto.alignment = Alignment(horizontal=key[0], vertical="center", wrap_text=True)
-                if key[1]:
-                    proto.number_format = "#,##0.00"
-                protos[key] = proto._style
-            protos[c] = protos[key]
-        cell_at = ws.cell
-        for r in range(first_data, grid.height):
-            for c in range(width):
-                cell_at(row=r + grid.row0, column=c + grid.col0)._style = copy(protos[c])
-
-    def _without_data_loop(ws, grid):
-        # The original with its per-data-cell styling loop turned into a no-op: grid.height is
-        # read by that loop's range(); a view whose height stops at the header skips it, but row
-        # heights and the print area need the real grid, so those two helpers get the real one.
-        class HeaderOnly:
-            def __init__(self, g):
-                self._g = g
-            def __getattr__(self, k):
-                return getattr(self._g, k)
-        view = HeaderOnly(grid)
-        hdr = LX.header_row_of(grid)
-        view.height = (hdr + 1) if hdr is not None else 0
-        orig_heights = LX._set_row_heights
-        LX._set_row_heights = lambda ws_, g, first, widths: orig_heights(ws_, grid, first, widths)
-        try:
-            orig_layout(ws, view, style=True)
-        finally:
-            LX._set_row_heights = orig_heights
-        last_row = grid.height + grid.row0 - 1
-        last_col = max(grid.width, len(LX.FIELDS)) + grid.col0 - 1
-        from openpyxl.utils import get_column_letter
-
-        ws.print_area = f"{ws.cell(row=grid.row0, column=grid.col0).coordinate}:{get_column_letter(last_col)}{last_row}"
-
-    Worksheet.merge_cells = fast_merge
-    try:
-        mid, _ = best(lambda: write_export(result, out_dir / "export_merges_only.xlsx"), 1)
-        LX.write_layout_sheet = fast_layout
-        after, _ = best(lambda: write_export(result, b), 1)
-    finally:
-        Worksheet.merge_cells = orig_merge
-        LX.write_layout_sheet = orig_layout
-    # Same content? Compare values, merges and a sample of styles.
-    from openpyxl import load_workbook
-
-    wa, wb_ = load_workbook(a), load_workbook(b)
-    same = True
-    for name in wa.sheetnames:
-        sa, sb = wa[name], wb_[name]
-        if {str(r) for r in sa.merged_cells.ranges} != {str(r) for r in sb.merged_cells.ranges}:
-            same = False
-        for ra, rb in zip(sa.iter_rows(), sb.iter_rows()):
-            for ca, cb in zip(ra, rb):
-                # StyleProxy only defines __eq__; compare the repr of each style instead
-                if any(repr(getattr(ca, k)) != repr(getattr(cb, k))
-                       for k in ("value", "border", "alignment", "number_format", "font", "fill")):
-                    same = False
-    record(f"export_{rows}", {"write_export_before_s": before, "fast_merges_s": mid, "fast_merges_and_styles_s": after,
-                              "same_output": same, "merges": len(result.tables[0].projects)})
-
-
-# --- check --mark ------------------------------------------------------------------------------------
-
-
-def mark(rows: int = 10_000) -> None:
-    """check --mark = check + mark_file; mark_file timed by its parts (open, port calls, save)."""
-    from xlperf.api import check_path
-    from xlperf.excel import commands as C
-    from xlperf.excel.openpyxl_port import OpenpyxlPort
-
-    book = generate.workbook(rows)
-    t = T()
-    result = check_path(book)
-    t_check = T() - t
-    spent: dict[str, float] = {}
-
-    def timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
-        def w(*a: Any, **k: Any) -> Any:
-            t0 = T()
-            try:
-                return fn(*a, **k)
-            finally:
-                spent[name] = spent.get(name, 0.0) + T() - t0
-        return w
-
-    patched = {}
-    for name in ("open", "read_sheet", "replace_sheet", "apply_marks_format", "write_block", "save"):
-        orig = OpenpyxlPort.__dict__[name]
-        patched[name] = orig
-        if isinstance(orig, classmethod):
-            setattr(OpenpyxlPort, name, classmethod(timed(name, orig.__func__)))
-        else:
-            setattr(OpenpyxlPort, name, timed(name, orig))
-    out = generate.OUT / "experiments" / "marked.xlsx"
-    out.parent.mkdir(exist_ok=True)
-    try:
-        t = T()
-        C.mark_file(book, out, result)
-        total = T() - t
-    finally:
-        for name, orig in patched.items():
-            setattr(OpenpyxlPort, name, orig)
-    # What a package-level writer would pay instead of load + save: copy every part as it is
-    # (here even recompressing all of them) and add the new ones.
-    import zipfile
-
-    t = T()
-    with zipfile.ZipFile(book) as zin, zipfile.ZipFile(generate.OUT / "experiments" / "copy.xlsx", "w") as zout:
-        for info in zin.infolist():
-            zout.writestr(info, zin.read(info.filename), compress_type=zipfile.ZIP_DEFLATED)
-    t_copy = T() - t
-    data = {"check_s": t_check, "mark_file_s": total, "findings": len(result.findings),
-            "zip_copy_recompress_all_s": t_copy}
-    data.update({f"port.{k}_s": v for k, v in spent.items()})
-    data["other_s (mark/notes/result blocks in Python)"] = total - sum(spent.values())
-    record(f"mark_{rows}", data)
 
 
 # --- autofix: port calls --------------------------------------------------------------------------------
@@ -579,7 +395,7 @@ def udf(rows: int = 100_000) -> None:
                            "projects": len(a) - 1})
 
 
-EXPERIMENTS = {"udf": udf, "openpyxl_load": openpyxl_load, "phases": phases, "rules": rules, "budget": budget, "json": json_out, "export": export, "mark": mark, "autofix": autofix}
+EXPERIMENTS = {"udf": udf, "openpyxl_load": openpyxl_load, "phases": phases, "rules": rules, "budget": budget, "json": json_out, "autofix": autofix}
 
 
 def main(argv: list[str]) -> int:
