@@ -5,8 +5,6 @@ Shared by the command line, the Excel buttons and the UDFs.
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -14,6 +12,7 @@ from typing import Optional
 from .core.blocks import build_table, records
 from .core.config import Config, find_config, load_config
 from .core.engine import check_table, read_finding
+from .core.gc_pause import paused_gc
 from .core.grid import Grid
 from .core.layout import find_layout
 from .core.model import Finding, Record, Table
@@ -34,23 +33,6 @@ class CheckResult:
         for t in self.tables:
             out.extend(records(t))
         return out
-
-
-@contextmanager
-def paused_gc():
-    """Hold the cyclic garbage collector off while a table is read and checked.
-
-    Reading and checking allocate millions of small, acyclic objects (cells, indicators,
-    findings); each allocation burst makes the collector walk the whole growing heap again,
-    which cost a third of the engine's time at 100,000 rows. Nothing here builds cycles, so
-    pausing it loses nothing; the previous state is restored afterwards."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def tables_from_grids(grids: list[Grid], only_sheet: Optional[str] = None) -> tuple[list[Table], list[Finding]]:

@@ -100,7 +100,7 @@ def _init_worker(config_data: dict[str, Any]) -> None:
     _worker_config = Config.model_validate(config_data)
     # The command line switches the collector off for its one short run and a forked worker
     # inherits that; a worker lives for many files, so it collects between them (each check
-    # still pauses it while it runs: api.paused_gc).
+    # still pauses it while it runs: core.gc_pause.paused_gc).
     gc.enable()
 
 

@@ -9,7 +9,6 @@ each result as one block. ``run_button`` turns any exception into a Chinese mess
 from __future__ import annotations
 
 import datetime as _dt
-import gc
 import tempfile
 import traceback
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from typing import Any, Callable, Optional, Union
 
 from ..api import CheckResult, check_grids
 from ..core.config import Config, ConfigError, load_config
+from ..core.gc_pause import paused_gc
 from ..core.grid import Grid, address, parse_address
 from ..core.layout import find_layout
 from ..core.model import SEVERITY_ZH, Table
@@ -403,17 +403,13 @@ def mark_file(src: Path, out: Path, result: CheckResult) -> None:
     # The check's findings and tables are millions of live objects: each run of the cyclic
     # collector triggered by marking's allocations would walk them all (half the time at
     # 100,000 rows). Marking creates no cycles.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        port = PackagePort(_imported_package(src) if text else src)
-        with port.pkg:
-            _write_marked(port, result, lambda t: port.sheet_shape(t.sheet, max(t.columns.values(), default=1)), out)
-    except Unsupported:
-        _mark_with_openpyxl(src, out, result, text)
-    finally:
-        if was_enabled:
-            gc.enable()
+    with paused_gc():
+        try:
+            port = PackagePort(_imported_package(src) if text else src)
+            with port.pkg:
+                _write_marked(port, result, lambda t: port.sheet_shape(t.sheet, max(t.columns.values(), default=1)), out)
+        except Unsupported:
+            _mark_with_openpyxl(src, out, result, text)
 
 
 def _imported_package(src: Path) -> bytes:

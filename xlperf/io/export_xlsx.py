@@ -22,7 +22,8 @@ from ..core.report import LEVEL1_COLUMNS, Report
 from .atomic import OutputError, atomic_path
 from .layout_xlsx import layout_sheet
 from .records_out import records_sheet, table_sheet
-from .xlsx_stream import Sheet, Style, XlsxBook, paused_gc
+from ..core.gc_pause import paused_gc
+from .xlsx_stream import Sheet, Style, XlsxBook
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..api import CheckResult

@@ -21,7 +21,8 @@ from ..core.grid import col_letter, col_number
 from ..core.model import FIELDS, RECORD_COLUMNS, Record
 from .atomic import OutputError, atomic_path
 from .safe_cells import FORMULA_TRIGGERS, csv_value
-from .xlsx_stream import Sheet, Style, ValueMemo, XlsxBook, paused_gc
+from ..core.gc_pause import paused_gc
+from .xlsx_stream import Sheet, Style, ValueMemo, XlsxBook
 
 RECORDS_SHEET = "清洗记录"
 SOURCE_COLUMN = "来源单元格"
