@@ -10,6 +10,7 @@ candidate applied by monkeypatching: nothing under xlperf/ is edited.
     python bench/experiments.py budget     # BG002: department projects by scan vs by dict (100k)
     python bench/experiments.py json       # --format json: indent=2 vs compact (100k)
     python bench/experiments.py autofix    # autofix: port writes per change block vs per column (50k)
+    python bench/experiments.py columnar   # a columnar core (fastexcel + polars prototype) vs the floor (100k)
     python bench/experiments.py all
 
 Results are appended to bench/out/experiments.json. The export and --mark experiments were
@@ -395,7 +396,111 @@ def udf(rows: int = 100_000) -> None:
                            "projects": len(a) - 1})
 
 
-EXPERIMENTS = {"udf": udf, "openpyxl_load": openpyxl_load, "phases": phases, "rules": rules, "budget": budget, "json": json_out, "autofix": autofix}
+# --- a columnar core: how close could it get? -------------------------------------------------
+
+
+def columnar(rows: int = 100_000) -> None:
+    """What a columnar core would cost, measured rather than guessed (needs ``pip install
+    fastexcel polars``; neither is an xlperf dependency).
+
+    Read: fastexcel hands calamine's cells to Arrow without building Python objects. Then a
+    polars prototype of the part of the engine every row pays for: block fill-down (项目名称/
+    预算数/年度目标 under merges), weights to numbers, per-project weight totals (WT001) and six
+    per-row predicates of the kind the indicator rules are (unknown comparator, direction
+    against comparator, percent above 100, placeholder rows, duplicate names in a project,
+    satisfaction below 80). The weight totals are compared with xlperf's own, project by
+    project, and two predicates' counts with xlperf's findings (WT002, VL008), so the prototype
+    is known to read the blocks the same way on this file; the other predicates are stand-ins
+    for the work, not ports of xlperf's rules.
+    """
+    import fastexcel
+    import polars as pl
+    import python_calamine
+
+    book = generate.workbook(rows)
+    W = time.perf_counter
+
+    def floor() -> Any:
+        sh = python_calamine.CalamineWorkbook.from_path(str(book)).get_sheet_by_index(0)
+        return sh.to_python(), sh.merged_cell_ranges
+
+    def arrow_read() -> Any:
+        return fastexcel.read_excel(str(book)).load_sheet(0, header_row=None, dtypes="string").to_polars()
+
+    def timed(fn: Callable[[], Any], n: int = 5) -> tuple[float, float, Any]:
+        walls, cpus, out = [], [], None
+        for _ in range(n):
+            w0, c0 = W(), T()
+            out = fn()
+            walls.append(W() - w0)
+            cpus.append(T() - c0)
+        return statistics.median(walls), statistics.median(cpus), out
+
+    f_wall, f_cpu, _ = timed(floor)
+    a_wall, a_cpu, df = timed(arrow_read)
+    head = next(i for i in range(30) if "三级指标" in [str(v) for v in df.row(i)])
+    names = [str(v) for v in df.row(head)]
+    col = {n: f"c{i}" for i, n in enumerate(names)}
+    df = df.slice(head + 1).rename({old: f"c{i}" for i, old in enumerate(df.columns)})
+
+    def engine(df: Any) -> dict[str, Any]:
+        P, B, G, U = col["项目名称"], col["预算数"], col["年度目标"], col["单位名称"]
+        L1, L2, N = col["一级指标"], col["二级指标"], col["三级指标"]
+        C, V, M, WT, D = col["指标性质"], col["指标值"], col["度量单位"], col["权重"], col["指标方向性"]
+        t = df.with_row_index("r").with_columns(
+            pl.col(P).is_not_null().cum_sum().alias("pid"),
+            pl.col(WT).str.strip_chars().cast(pl.Float64, strict=False).alias("w"),
+            pl.col(V).str.strip_chars().cast(pl.Float64, strict=False).alias("v"),
+        )
+        # department/unit rows: a name in 单位名称 and nothing in the indicator columns
+        ind_cols = [N, C, V, M, WT, D]
+        t = t.with_columns(pl.any_horizontal([pl.col(c).is_not_null() for c in ind_cols]).alias("has"))
+        t = t.with_columns([pl.col(c).forward_fill().over("pid") for c in (P, B, G, L1, L2)])
+        inds = t.filter(pl.col("has") & (pl.col("pid") > 0))
+        placeholder = inds[N].is_null() & inds[V].is_null()
+        sums = inds.filter(~placeholder).group_by("pid", maintain_order=True).agg(pl.col("w").sum().round(6).alias("total"))
+        off = sums.filter((pl.col("total") - cfg.expected_total).abs() > cfg.tolerance)
+        bad_cmp = inds.filter(pl.col(C).is_not_null() & ~pl.col(C).str.strip_chars().is_in(
+            ["≥", "≤", "＝", "=", ">", "<", "定性", ">=", "<=", "≧", "≦"]))
+        contra = inds.filter((pl.col(C).str.contains("≤|<") & pl.col(D).str.contains("正向"))
+                             | (pl.col(C).str.contains("≥|>") & pl.col(D).str.contains("反向")))
+        pct = inds.filter((pl.col(M).str.strip_chars() == "%") & (pl.col("v") > 100))
+        dup = inds.filter(pl.col(N).is_not_null()).filter(pl.len().over(["pid", N]) > 1)
+        sat = inds.filter(pl.col(L2).str.contains("满意度") & (pl.col("v") < 80))
+        return {"projects": sums.height, "off": off, "sums": sums, "hits": {
+            "placeholder": int(placeholder.sum()), "unknown_comparator": bad_cmp.height,
+            "direction_vs_comparator": contra.height, "percent_over_100": pct.height,
+            "duplicate_names": dup.height, "satisfaction_below_80": sat.height}}
+
+    from xlperf.api import tables_from_grids
+    from xlperf.core.config import Config
+    from xlperf.core.engine import check_table
+    from xlperf.core.report import weight_breakdown
+    from xlperf.io.read import read_source
+
+    cfg = Config()
+    e_wall, e_cpu, res = timed(lambda: engine(df))
+
+    # xlperf's own weight totals and findings on the same file, project by project
+
+    tables, _ = tables_from_grids(read_source(book).grids)
+    ours = [weight_breakdown(p, Config())[1] for t in tables for p in t.projects]
+    proto = res["sums"]["total"].to_list()
+    same = len(ours) == len(proto) and all(abs(a - b) < 1e-6 for a, b in zip(ours, proto))
+    codes = [f.code for t in tables for f in check_table(t, cfg)]
+    record(f"columnar_{rows}", {
+        "floor_wall_s": f_wall, "floor_cpu_s": f_cpu,
+        "fastexcel_arrow_read_wall_s": a_wall, "fastexcel_arrow_read_cpu_s": a_cpu,
+        "polars_blocks_weights_6_predicates_wall_s": e_wall, "polars_cpu_s": e_cpu,
+        "projects_prototype": res["projects"], "projects_xlperf": len(ours),
+        "weight_totals_equal_xlperf": same,
+        "weight_off_prototype": res["off"].height, "WT002_xlperf": codes.count("WT002"),
+        "direction_vs_comparator_prototype": res["hits"]["direction_vs_comparator"], "VL008_xlperf": codes.count("VL008"),
+        "hits": res["hits"],
+    })
+
+
+EXPERIMENTS = {"udf": udf, "openpyxl_load": openpyxl_load, "phases": phases, "rules": rules, "budget": budget, "json": json_out, "autofix": autofix, "columnar": columnar}
 
 
 def main(argv: list[str]) -> int:
