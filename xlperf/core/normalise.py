@@ -177,12 +177,14 @@ def money_factor(measure: Optional[str]) -> Optional[float]:
     return MONEY_UNITS.get(measure)
 
 
+@_memo
 def is_money(measure: Optional[str]) -> bool:
     if measure is None:
         return False
     return measure in MONEY_UNITS or bool(re.match(r"^(万?元|万)/", measure))
 
 
+@_memo  # VL012 asks for every 时效指标 row; a unit is one of a few dozen texts
 def is_time_unit(measure: Optional[str]) -> bool:
     if measure is None:
         return False
