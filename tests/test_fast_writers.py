@@ -328,6 +328,7 @@ def loose_records(draw) -> list[Record]:
                                              "level2", "name", "comparator", "target", "measure", "direction")}
         d.update(budget=draw(st.one_of(st.none(), st.floats(allow_nan=True), st.integers(-5, 5))),
                  weight=draw(st.one_of(st.none(), st.floats(0, 100), st.integers(0, 100))),
+                 weight_text=draw(st.one_of(st.none(), st.none(), st.sampled_from(["十", "10分", "=5+5", "a,b"]))),
                  waivers=draw(st.sampled_from(["", "WT003", "=x"])))
         out.append(Record.model_construct(sheet="表", row=i + 4, cells={"name": f"G{i + 4}"}, **d))
     # columns long enough for the column fast paths (distinct texts, a column of one value)

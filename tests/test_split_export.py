@@ -339,3 +339,135 @@ def test_layout_grid_money_unit_yuan():
 
     # the reader scales 元 by * 0.0001 (1.2345000000000002); / 10000 would give 1.2345 exactly
     assert check_grids([g]).records()[0].budget == pytest.approx(1.2345, abs=1e-12)
+
+
+# --- a weight that is not a number is written as the clerk wrote it ---------------------------
+
+
+WEIGHTS_AS_WRITTEN = [20, "十", "10分", 30, 10, "=5+5", "十五"]
+
+
+@pytest.fixture
+def text_weight_file(tmp_path) -> Path:
+    """Project A with weights 十 and 10分 on normal rows, a risky "=5+5", and a row whose only
+    indicator content is its weight 十五 (a record only because of that cell)."""
+    rows = good_project("项目A", budget=10.0, unit=UNIT)
+    rows[1][10], rows[2][10] = "十", "10分"
+    rows.append(ind(level1="满意度指标", level2="服务对象满意度指标", name="回访满意度", weight="=5+5"))
+    rows.append(ind(level1="产出指标", level2="质量指标", name=None, comparator=None, target=None, measure=None,
+                    weight="十五", direction=None))
+    return write_grid_xlsx(tmp_path / "文字权重.xlsx", grid_of(rows))
+
+
+def test_records_keep_a_non_number_weight_as_text(text_weight_file):
+    recs = check_path(text_weight_file).records()
+    assert [r.weight for r in recs] == [20, None, None, 30, 10, None, None]
+    assert [r.weight_text for r in recs] == [None, "十", "10分", None, None, "=5+5", "十五"]
+
+
+def test_split_xlsx_writes_a_non_number_weight_as_written(text_weight_file, tmp_path):
+    out = tmp_path / "records.xlsx"
+    write_records(check_path(text_weight_file).records(), out)
+    ws = openpyxl.load_workbook(out)["清洗记录"]
+    assert [c.value for c in ws[1]] == HEADERS  # no new column
+    col = HEADERS.index("权重")
+    cells = [row[col] for row in ws.iter_rows(min_row=2)]
+    assert [c.value for c in cells] == WEIGHTS_AS_WRITTEN
+    assert [c.data_type for c in cells] == ["n", "s", "s", "n", "n", "s", "s"]  # "=5+5" stays text
+
+
+def test_split_csv_writes_a_non_number_weight_as_written(text_weight_file, tmp_path):
+    out = tmp_path / "records.csv"
+    write_records(check_path(text_weight_file).records(), out)
+    rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[0] == HEADERS
+    col = HEADERS.index("权重")
+    assert [r[col] for r in rows[1:]] == ["20", "十", "10分", "30", "10", "'=5+5", "十五"]
+
+
+def test_split_json_writes_a_non_number_weight_as_weight_text(text_weight_file, tmp_path):
+    recs = check_path(text_weight_file).records()
+    out = tmp_path / "records.json"
+    write_records(recs, out)
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert list(data[0]) == list(Record.model_fields)  # key order: weight, weight_text, direction
+    assert list(data[0])[list(data[0]).index("weight") + 1] == "weight_text"
+    assert [(d["weight"], d["weight_text"]) for d in data] == [
+        (20.0, None), (None, "十"), (None, "10分"), (30.0, None), (10.0, None), (None, "=5+5"), (None, "十五")]
+    assert [Record(**d) for d in data] == recs
+
+
+def test_export_writes_a_non_number_weight_as_written(text_weight_file, tmp_path):
+    before = check_path(text_weight_file)
+    out = tmp_path / "报送.xlsx"
+    write_export(before, out)
+    wb = openpyxl.load_workbook(out)
+    ws = wb["绩效目标表"]
+    assert ws["K3"].value == "权重"
+    assert [ws.cell(r, 11).value for r in range(4, 11)] == WEIGHTS_AS_WRITTEN
+    rec_ws = wb["清洗记录"]
+    col = HEADERS.index("权重") + 1
+    assert [rec_ws.cell(r, col).value for r in range(2, 9)] == WEIGHTS_AS_WRITTEN
+    after = check_path(out)
+    assert strip(after.records()) == strip(before.records())  # the weight-only row too
+
+
+def test_cli_split_csv_writes_a_non_number_weight_as_written(text_weight_file, tmp_path):
+    r = run("split", text_weight_file, "-o", tmp_path / "out.csv")
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.reader((tmp_path / "out.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert [row[HEADERS.index("权重")] for row in rows[1:]] == ["20", "十", "10分", "30", "10", "'=5+5", "十五"]
+
+
+# --- lone surrogates (half of a UTF-16 pair: neither XML nor UTF-8 can hold one) -------------
+
+
+def test_every_records_writer_drops_lone_surrogates_like_the_xlsx_writer(tmp_path):
+    """No file reader produces a lone surrogate (see the CLI test below), but an API caller or
+    the Excel side can pass one. CSV and JSON used to raise UnicodeEncodeError; now every writer
+    drops it, the CSV before it decides on the apostrophe."""
+    recs = [Record(sheet="表", row=4, project="项目\ud83d", name="\udc00=1+1", weight_text="十\ud800", cells={"name": "G4"}),
+            Record(sheet="表", row=5, project="项目\ud83d", name="乙", weight=5.0, target=2 ** 70)]  # 2**70: json fallback
+    for suffix in (".xlsx", ".csv", ".json"):
+        write_records(recs, tmp_path / f"r{suffix}")
+    xlsx = list(openpyxl.load_workbook(tmp_path / "r.xlsx").active.iter_rows(min_row=2, values_only=True))
+    rows = list(csv.reader((tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()))[1:]
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    col = {h: i for i, h in enumerate(HEADERS)}
+    for field, header in (("project", "项目名称"), ("name", "三级指标")):  # the same text in xlsx and JSON
+        assert [r[col[header]] for r in xlsx] == [d[field] for d in data]
+    assert [r[col["项目名称"]] for r in xlsx] == ["项目", "项目"] and [r[col["三级指标"]] for r in xlsx] == ["=1+1", "乙"]
+    assert [r[col["项目名称"]] for r in rows] == ["项目", "项目"]
+    assert [r[col["三级指标"]] for r in rows] == ["'=1+1", "乙"]  # neutralised after the surrogate went
+    assert [r[col["权重"]] for r in rows] == ["十", "5"] and [r[col["权重"]] for r in xlsx] == ["十", 5]
+    assert [d["weight_text"] for d in data] == ["十", None] and data[1]["target"] == 2 ** 70
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv", "r.json", "r.xlsx"]  # no temporaries left
+
+
+def _patched(src: Path, out: Path, old: bytes, new: bytes) -> Path:
+    with zipfile.ZipFile(src) as zi, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zo:
+        for info in zi.infolist():
+            zo.writestr(info, zi.read(info.filename).replace(old, new))
+    return out
+
+
+def test_cli_split_csv_of_a_workbook_holding_a_lone_surrogate(table_file, tmp_path):
+    """Excel saves a cell holding half a character as the escape ``_xD83D_`` (a lone surrogate
+    cannot be written in XML): calamine keeps that escape as text, so the CSV gets the text and
+    no surrogate. A raw character reference ``&#xD800;`` is invalid XML: refused in Chinese,
+    exit 2, no output. No traceback either way."""
+    base = tmp_path / "base.xlsx"
+    write_export(check_path(table_file), base)  # shared strings, as Excel writes them
+    assert "<t>项目B</t>".encode() in zipfile.ZipFile(base).read("xl/sharedStrings.xml")
+    escaped = _patched(base, tmp_path / "escaped.xlsx", "<t>项目B</t>".encode(), "<t>项目B_xD83D_</t>".encode())
+    r = run("split", escaped, "-o", tmp_path / "out.csv")
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    rows = list(csv.reader((tmp_path / "out.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert [row[HEADERS.index("项目名称")] for row in rows[1:]] == ["项目A"] * 5 + ["项目B_xD83D_"] * 5
+
+    broken = _patched(base, tmp_path / "broken.xlsx", "<t>项目B</t>".encode(), "<t>项目B&#xD800;</t>".encode())
+    r = run("split", broken, "-o", tmp_path / "broken.csv")
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert "文件可能已损坏" in r.stderr
+    assert not (tmp_path / "broken.csv").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

@@ -246,6 +246,18 @@ def test_split_records_sheet_leaves_the_source_alone(table_file):
     assert "40 条记录" in port.messages[-1]
 
 
+def test_split_records_sheet_writes_a_non_number_weight_as_written(tmp_path):
+    rows = project_rows(0)
+    rows[1][10], rows[2][10] = "十", "10分"
+    rows.append([None, None, None, None, "产出指标", "质量指标", None, None, None, None, "十五", None])  # weight only
+    path = write_table(tmp_path / "文字权重.xlsx", rows, fills=False)
+    port, n = press(path, "split_records")
+    assert n == 6
+    rows = list(load_workbook(path)["清洗记录"].iter_rows(values_only=True))
+    col = rows[0].index("权重")
+    assert [r[col] for r in rows[1:]] == [20, "十", "10分", 30, 10, "十五"]
+
+
 def test_export_refuses_while_errors_remain_unless_confirmed(table_file):
     out = table_file.with_name("表_报送.xlsx")
     port, ret = press(table_file, "export", answers=False, save=False)

@@ -497,7 +497,10 @@ def records(table: Table) -> list[Record]:
                 "sheet": table.sheet, "row": ind.row, "department": dept, "unit_code": p.unit_code,
                 "unit_name": p.unit_name, "project": p.name, "budget": p.budget, "goal": p.goal,
                 "level1": ind.level1, "level2": ind.level2, "name": ind.name, "comparator": ind.comparator,
-                "target": ind.target, "measure": ind.measure, "weight": ind.weight, "direction": ind.direction,
+                "target": ind.target, "measure": ind.measure, "weight": ind.weight,
+                # a weight cell that is not a number ("十", "10分") is kept as written
+                "weight_text": clean_text(ind.raw.get("weight")) if ind.weight is None else None,
+                "direction": ind.direction,
                 "waivers": ",".join(sorted(ind.waivers)),
                 "cells": {k: v for k, v in cells.items() if v},
             }, _RECORD_FIELDS))

@@ -12,7 +12,8 @@ the submission workbook:
            unit's rows (a unit that had its own total row in the source keeps that row).
 
 Values are the records' own, already normalised (≥ ≤ = > < 定性, 正向指标/反向指标, numbers as
-numbers). The grid is built so that reading it back gives the same records: that round trip
+numbers; a 权重 that is not a number as the clerk wrote it, ``Record.weight_text``). The grid
+is built so that reading it back gives the same records: that round trip
 is tested property-wise in ``tests/test_roundtrip_property.py``.
 """
 
@@ -123,7 +124,7 @@ def layout_grid(
         headers,
     ]
     merges: list[Merge] = [Merge(0, 0, 0, width - 1)]
-    c_unit, c_proj, c_budget, c_goal = (COL[f] for f in ("unit", "project", "budget", "goal"))
+    c_unit, c_proj, c_budget, c_goal, c_weight = (COL[f] for f in ("unit", "project", "budget", "goal", "weight"))
     c_waiver = len(HEADERS) if with_waivers else None
 
     groups = group_projects(records)
@@ -204,6 +205,8 @@ def layout_grid(
             # floats become ints, everything else stays as it is.
             row[_IND_FIRST:_IND_END] = [int(v) if v.__class__ is float and v.is_integer() and -1e15 < v < 1e15 else v
                                         for v in _indicator_values(r)]
+            if r.weight_text is not None and r.weight is None:
+                row[c_weight] = r.weight_text  # a weight that is not a number, as the clerk wrote it
             if c_waiver is not None:
                 row[c_waiver] = r.waivers or None
             rows.append(row)

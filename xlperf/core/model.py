@@ -207,7 +207,12 @@ class Table(BaseModel):
 
 
 class Record(BaseModel):
-    """One indicator as a clean, self-contained row: every field filled."""
+    """One indicator as a clean, self-contained row: every field filled.
+
+    ``weight_text`` is the 权重 cell as the clerk wrote it (cleaned text) when it could not be
+    read as a number (``十``, ``10分``); ``weight`` is then None. Every writer puts it in the 权重
+    cell, so an unreadable weight is shown as written instead of being lost.
+    """
 
     sheet: str
     row: int
@@ -224,6 +229,7 @@ class Record(BaseModel):
     target: Any = None
     measure: Optional[str] = None
     weight: Optional[float] = None
+    weight_text: Optional[str] = None  # the 权重 cell's text when it is not a number
     direction: Optional[str] = None
     waivers: str = ""
     cells: dict[str, str] = Field(default_factory=dict)

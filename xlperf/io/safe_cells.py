@@ -11,6 +11,11 @@ A clerk's text may begin with ``=``, ``+``, ``-`` or ``@`` (``=HYPERLINK(...)``,
   ``= + - @``, tab or carriage return. The standard defence (OWASP "CSV injection") is a
   leading apostrophe on such *text* fields. Real numbers (``-5`` the float) are written as
   numbers and never prefixed.
+- **Lone surrogates** (U+D800–U+DFFF: half of a UTF-16 pair, not a character) can be neither
+  stored in XML nor encoded as UTF-8. No file reader produces them (calamine keeps Excel's
+  ``_xD83D_`` escape as text, the text importer decodes strictly), but a caller of the API or
+  the Excel side can pass one: every writer drops them — xlsx with ``ILLEGAL_XML_RE``, CSV and
+  JSON with ``LONE_SURROGATE_RE`` (the CSV before it decides on the apostrophe).
 
 Both writers (``records_out`` and ``export_xlsx``) go through these functions.
 """
@@ -28,6 +33,8 @@ CSV_NEUTRALISER = "'"
 # Characters XML 1.0 (and so xlsx) cannot hold: control characters (openpyxl raises on them),
 # lone surrogates (a file cannot even be encoded with them) and the non-characters U+FFFE/FFFF.
 ILLEGAL_XML_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# The only code points UTF-8 cannot encode.
+LONE_SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
 
 
 def is_risky_text(v: Any) -> bool:
@@ -51,6 +58,12 @@ def csv_value(v: Any) -> str:
     if s.startswith(FORMULA_TRIGGERS):
         return CSV_NEUTRALISER + s
     return s
+
+
+def without_surrogates(v: Any) -> Any:
+    """``v`` with lone surrogates removed when it is text (what the xlsx writers do to them too);
+    anything else unchanged."""
+    return LONE_SURROGATE_RE.sub("", v) if isinstance(v, str) else v
 
 
 def xlsx_text(s: str) -> str:
