@@ -131,7 +131,7 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
 
     def seen(p: Project, f: str, r: int, v: Any) -> None:
         vals = p.seen.setdefault(f, [])
-        if not any(_same(x, v) for _, x in vals):
+        if not any(same_value(x, v) for _, x in vals):
             vals.append((r + row0, v))
 
     def unplaced(r: int, c: int, v: Any) -> None:
@@ -247,8 +247,8 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
                     department.units.append(unit)
 
         starts = v_proj is not None and not (
-            project is not None and _same(project.raw.get("project"), v_proj)
-            and (v_budget is None or _same(project.raw.get("budget"), v_budget))
+            project is not None and same_value(project.raw.get("project"), v_proj)
+            and (v_budget is None or same_value(project.raw.get("budget"), v_budget))
         )
         if starts:
             # Built in one go (a project per ~6 rows): pydantic's validation and per-attribute
@@ -459,7 +459,7 @@ _RECORD_FIELDS = set(Record.model_fields)
 _PROJECT_FIELDS = set(Project.model_fields)
 
 
-def _same(a: Any, b: Any) -> bool:
+def same_value(a: Any, b: Any) -> bool:
     if a is None or b is None:
         return a is b
     if isinstance(a, str) or isinstance(b, str):

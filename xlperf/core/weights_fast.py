@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, Iterable, Optional, Sequence
 
-from .blocks import IND_VALUE_FIELDS, _same
+from .blocks import IND_VALUE_FIELDS, same_value
 from .grid import Grid, Merge
 from .layout import HEADER_SCAN_ROWS, find_layout, is_banner_row, is_repeated_header
 from .normalise import clean_text, parse_number
@@ -162,10 +162,10 @@ def project_weights(rows: Sequence[Sequence[Any]], merges: Iterable[Merge] = (),
             continue
 
         # The engine's test, with the budget compared first: two numbers are cheap to tell
-        # apart, two project names are not (each _same parses both as numbers).
+        # apart, two project names are not (each same_value parses both as numbers).
         if p is not None and not (
-            cur is not None and (b is None or cur_budget == b or _same(cur_budget, b))
-            and (cur_raw == p or _same(cur_raw, p))
+            cur is not None and (b is None or cur_budget == b or same_value(cur_budget, b))
+            and (cur_raw == p or same_value(cur_raw, p))
         ):
             if cur is not None:
                 cur.total = round(total, 6)
