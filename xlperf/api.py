@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
 
 from .core.blocks import build_table, records
 from .core.config import Config, find_config, load_config
@@ -86,15 +86,19 @@ def _check_grids(grids: list[Grid], config: Optional[Config], extra_findings: Op
     return CheckResult(tables, findings, report, config, source, list(extra_findings or []))
 
 
-def resolve_config(path: Optional[Path], config_path: Optional[Path]) -> Config:
+def resolve_config(path: Optional[Path], config_path: Optional[Path], *,
+                   sheet_names: Optional[Sequence[str]] = None) -> Config:
     """--config wins; otherwise the workbook's own 配置 sheet over ``xlperf.toml`` beside it,
-    exactly as the ribbon buttons read them, so a file is judged the same everywhere."""
+    exactly as the ribbon buttons read them, so a file is judged the same everywhere.
+
+    ``sheet_names``: the workbook's sheets, when the caller has read the workbook already (the
+    batch does): then it is opened a second time only if it has a 配置 sheet."""
     if config_path is not None:
         return load_config(config_path)
     if path is None:
         return Config()
     path = Path(path)
-    rows = _config_sheet_rows(path)
+    rows = None if sheet_names is not None and CONFIG_SHEET not in sheet_names else _config_sheet_rows(path)
     if rows:
         from .excel.settings import build_config
 

@@ -8,6 +8,13 @@ imported once before the workers are forked (or once per worker where processes 
 the configuration crosses to each worker once, files go out in chunks of a few (largest
 first, so the last chunks are short and both cores finish together) and the parent only
 collects the summaries.
+
+Each file is judged as ``xlperf check FILE`` judges it (``api.resolve_config``): a configuration
+given with --config applies to every file; otherwise each file has its own — its 配置 sheet
+(over the ``xlperf.toml`` beside it), else that ``xlperf.toml``, else the defaults — resolved in
+the worker, after the workbook is read, so only a workbook that has a 配置 sheet is opened a
+second time. A file whose configuration is invalid is reported for that file
+(``readable=False``, the single check's message) and the others are checked.
 """
 
 from __future__ import annotations
@@ -37,10 +44,15 @@ class FileResult(BaseModel):
     warnings: int = 0
     infos: int = 0
     projects_weight_off: list[str] = Field(default_factory=list)
+    expected_total: Optional[float] = None  # the weight total this file was checked against
     worst: list[dict[str, Any]] = Field(default_factory=list)  # up to 5 findings, errors first
 
 
 class BatchReport(BaseModel):
+    """``summary["expected_totals"]``: every weight total the files were checked against (sorted,
+    each once): ``[90.0]`` when all files agree. Files may differ (their own 配置 sheets or
+    xlperf.toml), so there is no single ``expected_total``; each file's is in ``files``."""
+
     files: list[FileResult] = Field(default_factory=list)
     summary: dict[str, Any] = Field(default_factory=dict)
 
@@ -57,17 +69,34 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def check_one(path: str, config_data: dict[str, Any]) -> FileResult:
-    return _check(path, Config.model_validate(config_data))
+def check_one(path: str, config_data: Optional[dict[str, Any]] = None,
+              overrides: Optional[dict[str, Any]] = None) -> FileResult:
+    return _check(path, None if config_data is None else Config.model_validate(config_data), overrides)
 
 
-def _check(path: str, config: Config) -> FileResult:
-    from .api import check_path
+def _check(path: str, config: Optional[Config], overrides: Optional[dict[str, Any]] = None) -> FileResult:
+    """One file as ``xlperf check FILE`` sees it: ``config`` (--config) if given, else the file's
+    own configuration; ``overrides`` (--expected-total) on top of either."""
+    from .api import check_grids, resolve_config
     from .core.config import ConfigError
-    from .io.read import InputError
+    from .core.gc_pause import paused_gc
+    from .io.read import InputError, read_source
 
+    p = Path(path)
     try:
-        result = check_path(Path(path), config=config)
+        with paused_gc():
+            try:
+                src = read_source(p)
+            except InputError:
+                if config is None:
+                    # The single check resolves the configuration first: a broken xlperf.toml
+                    # beside the file is what it reports. (A refused workbook is not opened again.)
+                    resolve_config(p, None, sheet_names=())
+                raise
+            cfg = config if config is not None else resolve_config(p, None, sheet_names=src.sheet_names)
+            if overrides:
+                cfg = cfg.model_copy(update=overrides)
+            result = check_grids(src.grids, cfg, extra_findings=src.findings, source=str(p))
     except (InputError, ConfigError) as e:
         return FileResult(file=path, readable=False, error=str(e))
     except Exception as e:  # noqa: BLE001 - one bad file must never stop the batch
@@ -79,7 +108,8 @@ def _check(path: str, config: Config) -> FileResult:
         for f in active[:5]
     ]
     return FileResult(file=path, tables=s.tables, projects=s.projects, indicators=s.indicators, errors=s.errors,
-                      warnings=s.warnings, infos=s.infos, projects_weight_off=s.projects_weight_off, worst=worst)
+                      warnings=s.warnings, infos=s.infos, projects_weight_off=s.projects_weight_off,
+                      expected_total=s.expected_total, worst=worst)
 
 
 def _load_engine() -> None:
@@ -91,13 +121,15 @@ def _load_engine() -> None:
     load_all()
 
 
-_worker_config: Optional[Config] = None
+_worker_config: Optional[Config] = None  # None: each file's own
+_worker_overrides: Optional[dict[str, Any]] = None
 
 
-def _init_worker(config_data: dict[str, Any]) -> None:
-    global _worker_config
+def _init_worker(config_data: Optional[dict[str, Any]], overrides: Optional[dict[str, Any]] = None) -> None:
+    global _worker_config, _worker_overrides
     _load_engine()  # already loaded when forked from a parent that loaded it: no cost
-    _worker_config = Config.model_validate(config_data)
+    _worker_config = None if config_data is None else Config.model_validate(config_data)
+    _worker_overrides = overrides
     # The command line switches the collector off for its one short run and a forked worker
     # inherits that; a worker lives for many files, so it collects between them (each check
     # still pauses it while it runs: core.gc_pause.paused_gc).
@@ -105,8 +137,7 @@ def _init_worker(config_data: dict[str, Any]) -> None:
 
 
 def _check_in_worker(path: str) -> FileResult:
-    assert _worker_config is not None, "worker started without _init_worker"
-    return _check(path, _worker_config)
+    return _check(path, _worker_config, _worker_overrides)
 
 
 def _chunksize(n_files: int, jobs: int) -> int:
@@ -122,18 +153,22 @@ def _size(path: Path) -> int:
         return 0
 
 
-def run_batch(paths: list[Path], config: Config, jobs: Optional[int] = None,
-              on_done: Optional[Callable[[FileResult], None]] = None) -> BatchReport:
+def run_batch(paths: list[Path], config: Optional[Config] = None, jobs: Optional[int] = None,
+              on_done: Optional[Callable[[FileResult], None]] = None, *,
+              overrides: Optional[dict[str, Any]] = None) -> BatchReport:
+    """``config``: one configuration for every file (--config); None: each file's own, as the
+    single check resolves it. ``overrides``: Config fields set on top of either
+    (``{"expected_total": 100}`` for --expected-total)."""
     jobs = jobs or os.cpu_count() or 1
     results: list[FileResult] = []
     if jobs == 1 or len(paths) == 1:
         for p in paths:
-            r = _check(str(p), config)
+            r = _check(str(p), config, overrides)
             results.append(r)
             if on_done:
                 on_done(r)
     else:
-        results = _run_pool(paths, config, min(jobs, len(paths)), on_done)
+        results = _run_pool(paths, config, overrides, min(jobs, len(paths)), on_done)
     report = BatchReport(files=results)
     report.summary = {
         "files": len(results),
@@ -143,12 +178,12 @@ def run_batch(paths: list[Path], config: Config, jobs: Optional[int] = None,
         "indicators": sum(r.indicators for r in results),
         "errors": sum(r.errors for r in results),
         "warnings": sum(r.warnings for r in results),
-        "expected_total": config.expected_total,
+        "expected_totals": sorted({r.expected_total for r in results if r.expected_total is not None}),
     }
     return report
 
 
-def _run_pool(paths: list[Path], config: Config, jobs: int,
+def _run_pool(paths: list[Path], config: Optional[Config], overrides: Optional[dict[str, Any]], jobs: int,
               on_done: Optional[Callable[[FileResult], None]]) -> list[FileResult]:
     ctx = multiprocessing.get_context()
     if ctx.get_start_method() == "fork":
@@ -158,7 +193,7 @@ def _run_pool(paths: list[Path], config: Config, jobs: int,
     slots: list[Optional[FileResult]] = [None] * len(paths)
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
-                                 initargs=(config.model_dump(),)) as pool:
+                                 initargs=(None if config is None else config.model_dump(), overrides)) as pool:
             done = pool.map(_check_in_worker, [str(paths[i]) for i in order],
                             chunksize=_chunksize(len(paths), jobs))
             for i, r in zip(order, done):
@@ -188,15 +223,16 @@ def write_batch_workbook(report: BatchReport, out: Path) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "批量校验汇总"
-    ws.append(["文件", "可读取", "表数", "项目数", "指标数", "错误", "警告", "提示", "权重合计不符的项目", "无法读取的原因"])
+    ws.append(["文件", "可读取", "表数", "项目数", "指标数", "错误", "警告", "提示", "期望权重合计", "权重合计不符的项目",
+               "无法读取的原因"])
     for r in report.files:
         ws.append([r.file, "是" if r.readable else "否", r.tables, r.projects, r.indicators, r.errors,
-                   r.warnings, r.infos, "、".join(r.projects_weight_off), r.error or ""])
+                   r.warnings, r.infos, r.expected_total, "、".join(r.projects_weight_off), r.error or ""])
     for c in ws[1]:
         c.font = Font(bold=True)
     ws.freeze_panes = "A2"
     ws.column_dimensions["A"].width = 50
-    ws.column_dimensions["I"].width = 40
+    ws.column_dimensions["J"].width = 40
     ws2 = wb.create_sheet("主要问题")
     ws2.append(["文件", "级别", "代码", "工作表", "单元格", "说明"])
     for r in report.files:

@@ -100,10 +100,8 @@ def check(
                 from .io.read import InputError
 
                 raise InputError("批量校验时不能使用 --mark 或 --sheet（--mark/--sheet work on one file only）")
-            cfg = resolve_config(None, config)
-            if expected_total is not None:
-                cfg = cfg.model_copy(update={"expected_total": expected_total})
-            return _batch(given, cfg)
+            # --config: one for all (read once, here); otherwise each file's own, as below.
+            return _batch(given, resolve_config(None, config) if config is not None else None)
         src = _input_or_sample(given[0] if given else None)
         cfg = resolve_config(src, config)
         if expected_total is not None:
@@ -145,7 +143,8 @@ def check(
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as prog:
             task = prog.add_task("校验中", total=len(files))
-            report = run_batch(files, cfg, jobs, on_done=lambda r: prog.advance(task))
+            report = run_batch(files, cfg, jobs, on_done=lambda r: prog.advance(task),
+                               overrides=None if expected_total is None else {"expected_total": expected_total})
         if fmt is Format.json:
             sys.stdout.write(report.model_dump_json(indent=2) + "\n")
         else:
