@@ -460,6 +460,8 @@ _PROJECT_FIELDS = set(Project.model_fields)
 
 
 def same_value(a: Any, b: Any) -> bool:
+    """Two cells say the same thing: equal numbers (also when one is written as text), else
+    equal clean text. Decides whether a row continues the project above."""
     if a is None or b is None:
         return a is b
     if isinstance(a, str) or isinstance(b, str):
