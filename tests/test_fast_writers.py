@@ -327,6 +327,7 @@ def loose_records(draw) -> list[Record]:
         d = {f: draw(field_value) for f in ("department", "unit_code", "unit_name", "project", "goal", "level1",
                                              "level2", "name", "comparator", "target", "measure", "direction")}
         d.update(budget=draw(st.one_of(st.none(), st.floats(allow_nan=True), st.integers(-5, 5))),
+                 budget_text=draw(st.one_of(st.none(), st.none(), st.sampled_from(["一百", "约100万", "=1+1", "a,b"]))),
                  weight=draw(st.one_of(st.none(), st.floats(0, 100), st.integers(0, 100))),
                  weight_text=draw(st.one_of(st.none(), st.none(), st.sampled_from(["十", "10分", "=5+5", "a,b"]))),
                  waivers=draw(st.sampled_from(["", "WT003", "=x"])))

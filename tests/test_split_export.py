@@ -419,6 +419,135 @@ def test_cli_split_csv_writes_a_non_number_weight_as_written(text_weight_file, t
     assert [row[HEADERS.index("权重")] for row in rows[1:]] == ["20", "十", "10分", "30", "10", "'=5+5", "十五"]
 
 
+# --- a 预算数 that is not a number is written as the clerk wrote it ---------------------------
+
+
+BUDGET_TEXTS = ["一百"] * 5 + ["约100万"] * 5 + [None] * 5 + ["一百"] * 5 + ["二百"] * 5
+
+
+@pytest.fixture
+def text_budget_file(tmp_path) -> Path:
+    """A department and a unit whose own totals are text (BG005); project A's 预算数 "一百"
+    merged over its rows, B's " 约100万 " on its first row only, C a number, then two adjacent
+    projects 项目X told apart only by their text budgets (一百, 二百)."""
+    rows = [[DEPT, None, "约三十万"] + [None] * 9, ["100001-甲单位", None, "待定"] + [None] * 9]
+    rows += good_project("项目A", budget="一百")
+    rows += good_project("项目B", budget=" 约100万 ", goal=GOAL_B)
+    rows += good_project("项目C", budget=20.0)
+    rows += good_project("项目X", budget="一百") + good_project("项目X", budget="二百")
+    merges = [(2, 1, 6, 1), (2, 2, 6, 2), (2, 3, 6, 3)]  # 项目名称/预算数/年度目标 over A
+    return write_grid_xlsx(tmp_path / "文字预算.xlsx", grid_of(rows, merges))
+
+
+def _budget_findings(result) -> list[tuple[str, str]]:
+    """BG001/BG005 findings without their cell address (the export moves rows)."""
+    return sorted((f.code, f.message.split(" ", 1)[1]) for f in result.findings if f.code in ("BG001", "BG005"))
+
+
+def test_records_keep_a_non_number_budget_as_text(text_budget_file):
+    recs = check_path(text_budget_file).records()
+    assert [r.project for r in recs] == ["项目A"] * 5 + ["项目B"] * 5 + ["项目C"] * 5 + ["项目X"] * 10
+    assert [r.budget for r in recs] == [None] * 10 + [20.0] * 5 + [None] * 10
+    assert [r.budget_text for r in recs] == BUDGET_TEXTS
+
+
+def test_split_xlsx_writes_a_non_number_budget_as_written(text_budget_file, tmp_path):
+    out = tmp_path / "records.xlsx"
+    write_records(check_path(text_budget_file).records(), out)
+    ws = openpyxl.load_workbook(out)["清洗记录"]
+    assert [c.value for c in ws[1]] == HEADERS  # no new column
+    col = HEADERS.index("预算数(万元)")
+    assert [row[col].value for row in ws.iter_rows(min_row=2)] == [t or 20 for t in BUDGET_TEXTS]
+    assert [row[col].data_type for row in ws.iter_rows(min_row=2)][8:12] == ["s", "s", "n", "n"]
+
+
+def test_split_csv_writes_a_non_number_budget_as_written(text_budget_file, tmp_path):
+    out = tmp_path / "records.csv"
+    write_records(check_path(text_budget_file).records(), out)
+    rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[0] == HEADERS
+    assert [r[HEADERS.index("预算数(万元)")] for r in rows[1:]] == [t or "20" for t in BUDGET_TEXTS]
+
+
+def test_split_json_writes_a_non_number_budget_as_budget_text(text_budget_file, tmp_path):
+    recs = check_path(text_budget_file).records()
+    out = tmp_path / "records.json"
+    write_records(recs, out)
+    data = json.loads(out.read_text(encoding="utf-8"))
+    keys = list(data[0])
+    assert keys == list(Record.model_fields) and keys[keys.index("budget") + 1] == "budget_text"
+    assert [(d["budget"], d["budget_text"]) for d in data] == [(None if t else 20.0, t) for t in BUDGET_TEXTS]
+    assert [Record(**d) for d in data] == recs
+
+
+def test_cli_split_csv_writes_a_non_number_budget_as_written(text_budget_file, tmp_path):
+    r = run("split", text_budget_file, "-o", tmp_path / "out.csv")
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    rows = list(csv.reader((tmp_path / "out.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert [row[HEADERS.index("预算数(万元)")] for row in rows[1:]] == [t or "20" for t in BUDGET_TEXTS]
+
+
+def test_export_writes_a_non_number_budget_as_written(text_budget_file, tmp_path):
+    before = check_path(text_budget_file)
+    out = tmp_path / "报送.xlsx"
+    write_export(before, out)
+    wb = openpyxl.load_workbook(out)
+    ws = wb["绩效目标表"]
+    assert ws["C3"].value == "预算数"
+    assert [(ws.cell(r, 1).value, ws.cell(r, 3).value) for r in (4, 5)] == [(DEPT, "约三十万"), ("100001-甲单位", "待定")]
+    # each project's 预算数 on its first row, merged over its five rows
+    assert [(ws.cell(r, 2).value, ws.cell(r, 3).value) for r in range(6, 31, 5)] == [
+        ("项目A", "一百"), ("项目B", "约100万"), ("项目C", 20), ("项目X", "一百"), ("项目X", "二百")]
+    assert {f"C{r}:C{r + 4}" for r in range(6, 31, 5)} <= {str(m) for m in ws.merged_cells.ranges}
+    rec_ws = wb["清洗记录"]
+    col = HEADERS.index("预算数(万元)") + 1
+    assert [rec_ws.cell(r, col).value for r in range(2, 27)] == [t or 20 for t in BUDGET_TEXTS]
+    after = check_path(out)
+    assert strip(after.records()) == strip(before.records())
+    (tb,), (ta,) = before.tables, after.tables
+    assert [(d.name, d.budget_raw) for d in ta.departments] == [("测试部门", "约三十万")]
+    assert [(u.name, u.budget_raw) for u in ta.units] == [("甲单位", "待定")]
+    found = _budget_findings(before)
+    assert [code for code, _ in found] == ["BG001"] * 4 + ["BG005"] * 2
+    assert "项目“项目B”的预算数“约100万”不是数字" in found[1][1]
+    assert _budget_findings(after) == found  # the same findings for the same projects
+
+
+def test_layout_grid_writes_a_non_number_budget_as_written_in_any_money_unit():
+    """Numbers are converted 万元 -> 元, text is not (it cannot be)."""
+    recs = [Record(sheet="s", row=5, project="P", budget=1.5, name="n", weight=90.0),
+            Record(sheet="s", row=6, project="P", budget_text="约100万", name="n", weight=90.0),
+            Record(sheet="s", row=7, project="P", budget_text="一百", name="n", weight=90.0)]
+    for unit, first in (("万元", 1.5), ("元", 15000)):
+        g = layout_grid(recs, title="T", money_unit=unit)
+        assert [g.rows[i][2] for i in (3, 4, 5)] == [first, "约100万", "一百"]
+        from xlperf.api import check_grids
+
+        again = check_grids([g]).records()
+        assert [(r.project, r.budget_text) for r in again] == [("P", None), ("P", "约100万"), ("P", "一百")]
+
+
+def test_layout_grid_joins_no_project_told_apart_only_by_its_text_budget():
+    """Same-named neighbours: the reader starts a new project when the 预算数 cells differ
+    (number or text) and continues the one above when the cell is empty or says the same;
+    the layout adds a separating unit row only in that second case."""
+    from xlperf.api import check_grids
+
+    def rec(row, **kw):
+        return Record(sheet="s", row=row, unit_name="甲单位", project="P", name=f"n{row}", weight=90.0, **kw)
+
+    for a, b, separated in (({"budget": 10.0}, {"budget_text": "一百"}, False),
+                            ({"budget_text": "一百"}, {"budget": 10.0}, False),
+                            ({"budget_text": "一百"}, {"budget_text": "二百"}, False),
+                            ({"budget_text": "一百"}, {}, True),
+                            ({}, {"budget_text": "一百"}, False)):
+        recs = [rec(5, **a), rec(6, **b)]
+        g = layout_grid(recs, title="T")
+        assert len(g.rows) == 3 + 2 + separated, (a, b)
+        again = check_grids([g]).records()
+        assert strip(again) == strip(recs), (a, b)
+
+
 # --- lone surrogates (half of a UTF-16 pair: neither XML nor UTF-8 can hold one) -------------
 
 

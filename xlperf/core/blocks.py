@@ -489,6 +489,8 @@ def records(table: Table) -> list[Record]:
         dept = dept_by_code.get(p.department_code) if p.department_code else (
             table.departments[0].name if len(table.departments) == 1 else None)
         pcells = dict(p.cells)
+        # a budget cell that is not a number ("一百", "约100万") is kept as written
+        budget_text = clean_text(p.raw.get("budget")) if p.budget is None else None
         for ind in p.indicators:
             if ind.is_placeholder:
                 continue
@@ -497,7 +499,8 @@ def records(table: Table) -> list[Record]:
             cells.update(pcells)
             out.append(construct_all(Record, {
                 "sheet": table.sheet, "row": ind.row, "department": dept, "unit_code": p.unit_code,
-                "unit_name": p.unit_name, "project": p.name, "budget": p.budget, "goal": p.goal,
+                "unit_name": p.unit_name, "project": p.name, "budget": p.budget,
+                "budget_text": budget_text, "goal": p.goal,
                 "level1": ind.level1, "level2": ind.level2, "name": ind.name, "comparator": ind.comparator,
                 "target": ind.target, "measure": ind.measure, "weight": ind.weight,
                 # a weight cell that is not a number ("十", "10分") is kept as written

@@ -12,9 +12,10 @@ the submission workbook:
            unit's rows (a unit that had its own total row in the source keeps that row).
 
 Values are the records' own, already normalised (≥ ≤ = > < 定性, 正向指标/反向指标, numbers as
-numbers; a 权重 that is not a number as the clerk wrote it, ``Record.weight_text``). The grid
-is built so that reading it back gives the same records: that round trip
-is tested property-wise in ``tests/test_roundtrip_property.py``.
+numbers; a 权重 or 预算数 that is not a number as the clerk wrote it, ``Record.weight_text`` and
+``Record.budget_text``, never converted between 元 and 万元; likewise a department's or unit's
+own total that is not a number). The grid is built so that reading it back gives the same
+records: that round trip is tested property-wise in ``tests/test_roundtrip_property.py``.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def unit_text(code: Optional[str], name: Optional[str]) -> Optional[str]:
     return f"{code}-{name}" if code else name
 
 
-_project_key = attrgetter("sheet", "department", "unit_code", "unit_name", "project", "budget", "goal")
+_project_key = attrgetter("sheet", "department", "unit_code", "unit_name", "project", "budget", "budget_text", "goal")
 _indicator_values = attrgetter(*INDICATOR_FIELDS)
 # The indicator fields are consecutive columns of the layout (一级指标 … 指标方向性): a row's
 # indicator part is assigned as one slice.
@@ -85,13 +86,20 @@ def _num(v: Any, scale: float = 1.0) -> Any:
     return v
 
 
+def _total(budget: Optional[float], raw: Any, scale: float) -> Any:
+    """A department's or unit's own 预算数 cell: the number (scaled), else its text as written."""
+    return _num(budget, scale) if budget is not None or raw is None else clean_text(raw)
+
+
 def _same_project_name(a: Record, b: Record) -> bool:
-    """Would the reader take ``b``'s first row as a continuation of ``a``'s project?"""
+    """Would the reader take ``b``'s first row as a continuation of ``a``'s project? It does
+    when the names are equal and ``b``'s 预算数 cell is empty or says the same as ``a``'s."""
     na, nb = clean_text(a.project), clean_text(b.project)
     if na != nb:
         return False
-    return b.budget is None or a.budget == b.budget or (
-        a.budget is not None and abs(a.budget - b.budget) < 1e-9)
+    if b.budget is None:  # b's cell is empty or a text (budget_text, already clean)
+        return b.budget_text is None or (a.budget is None and a.budget_text == b.budget_text)
+    return a.budget == b.budget or (a.budget is not None and abs(a.budget - b.budget) < 1e-9)
 
 
 def layout_grid(
@@ -110,7 +118,8 @@ def layout_grid(
     department without projects. Without them, a department row (name, sum of its projects'
     budgets) opens each run of records of one department, and units are only named on their
     projects' rows.
-    ``money_unit`` "元" writes budgets in 元 (records always hold 万元).
+    ``money_unit`` "元" writes budgets in 元 (records always hold 万元); a budget that is not a
+    number is written as the clerk wrote it, whatever the unit.
     """
     scale = MONEY_SCALE.get(money_unit)
     if scale is None:
@@ -143,7 +152,7 @@ def layout_grid(
         known_depts.setdefault(t.sheet, set()).update(d.name for d in t.departments)
         starts = {p.row_first for p in t.projects}
         for u in t.units:
-            if u.row is not None and u.row not in starts and u.budget is not None:
+            if u.row is not None and u.row not in starts and _total(u.budget, u.budget_raw, 1.0) is not None:
                 unit_rows.setdefault((t.sheet, u.code, u.name), u)
 
     def blank() -> list[Any]:
@@ -153,10 +162,10 @@ def layout_grid(
     unit_runs: list[list[Any]] = []
     state: dict[str, Any] = {"dept": None, "unit": None, "prev": None}
 
-    def department_row(text: Optional[str], budget: Optional[float], name: str) -> None:
+    def department_row(text: Optional[str], budget: Any, name: str) -> None:
         row = blank()
         row[c_unit] = text
-        row[c_budget] = _num(budget, scale)
+        row[c_budget] = budget
         rows.append(row)
         state.update(dept=name, unit=None, prev=None)
 
@@ -165,12 +174,12 @@ def layout_grid(
         queue = pending.get(sheet_name, [])
         while queue and (upto is None or queue[0].row < upto):
             d = queue.pop(0)
-            department_row(unit_text(d.code, d.name), d.budget, d.name)
+            department_row(unit_text(d.code, d.name), _total(d.budget, d.budget_raw, scale), d.name)
 
-    def unit_header(text: str, budget: Optional[float], unit: tuple) -> None:
+    def unit_header(text: str, budget: Any, unit: tuple) -> None:
         row = blank()
         row[c_unit] = text
-        row[c_budget] = _num(budget, scale)
+        row[c_budget] = budget
         rows.append(row)
         state.update(unit=unit, prev=None)
 
@@ -183,12 +192,12 @@ def layout_grid(
         flush(first.sheet, first.row)
         dept = first.department
         if dept is not None and dept != state["dept"] and dept not in known_depts.get(first.sheet, ()):
-            department_row(dept, dept_sum.get(dept), dept)
+            department_row(dept, _num(dept_sum.get(dept), scale), dept)
         unit = (first.unit_code, first.unit_name)
         utext = unit_text(*unit)
         src_unit = unit_rows.get((first.sheet, first.unit_code, first.unit_name or ""))
         if utext is not None and unit != state["unit"] and src_unit is not None:
-            unit_header(utext, src_unit.budget, unit)  # the source gave the unit its own row and total
+            unit_header(utext, _total(src_unit.budget, src_unit.budget_raw, scale), unit)  # the source gave the unit its own row and total
         prev = state["prev"]
         if prev is not None and _same_project_name(prev, first) and utext is not None:
             # The reader would join this project to the previous one: separate them with a
@@ -199,7 +208,8 @@ def layout_grid(
             row = blank()
             if i == 0:
                 row[c_proj] = r.project
-                row[c_budget] = _num(r.budget, scale)
+                # a budget that is not a number: as the clerk wrote it (text is not converted)
+                row[c_budget] = _num(r.budget, scale) if r.budget is not None else r.budget_text
                 row[c_goal] = r.goal
             # _num inlined (one call per value costs more than the rest of the row): whole
             # floats become ints, everything else stays as it is.

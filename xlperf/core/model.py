@@ -210,8 +210,10 @@ class Record(BaseModel):
     """One indicator as a clean, self-contained row: every field filled.
 
     ``weight_text`` is the 权重 cell as the clerk wrote it (cleaned text) when it could not be
-    read as a number (``十``, ``10分``); ``weight`` is then None. Every writer puts it in the 权重
-    cell, so an unreadable weight is shown as written instead of being lost.
+    read as a number (``十``, ``10分``); ``weight`` is then None. ``budget_text`` is the same for
+    the project's 预算数 (``一百``, ``约100万``): ``budget`` is then None, and the text is never
+    converted between 元 and 万元. Every writer puts them in the 权重 / 预算数 cell, so an
+    unreadable value is shown as written instead of being lost.
     """
 
     sheet: str
@@ -221,6 +223,7 @@ class Record(BaseModel):
     unit_name: Optional[str] = None
     project: Optional[str] = None
     budget: Optional[float] = None
+    budget_text: Optional[str] = None  # the 预算数 cell's text when it is not a number
     goal: Optional[str] = None
     level1: Optional[str] = None
     level2: Optional[str] = None

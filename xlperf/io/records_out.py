@@ -8,6 +8,8 @@
 A 权重 cell that is not a number (``十``, ``10分``) is written as the clerk wrote it: in the 权重
 column of the xlsx/csv (text there, numbers elsewhere), and in JSON as ``"weight": null`` with
 ``"weight_text": "十"`` (``weight_text`` is null whenever the weight was read as a number).
+A 预算数 that is not a number (``一百``, ``约100万``) likewise: as written in the 预算数(万元)
+column (never converted), and in JSON ``"budget": null`` with ``"budget_text"`` right after it.
 
 Every write is atomic: a temporary file in the same folder renamed into place.
 """
@@ -180,8 +182,8 @@ def record_values(rec: Record) -> list[Any]:
             row.append(source_text(rec) or None)
             continue
         v = d.get(key)
-        if key == "weight" and v is None:
-            v = d.get("weight_text")  # not a number: as the clerk wrote it
+        if v is None and key in _AS_WRITTEN:
+            v = d.get(_AS_WRITTEN[key])  # not a number: as the clerk wrote it
         if isinstance(v, float) and not math.isfinite(v):
             v = None
         if v == "":
@@ -190,20 +192,25 @@ def record_values(rec: Record) -> list[Any]:
     return row
 
 
-_WEIGHT = [key for key, _ in COLUMNS].index("weight")
+# Columns whose cell holds the clerk's text when the value is not a number: field -> text field.
+_AS_WRITTEN = {"budget": "budget_text", "weight": "weight_text"}
+_AS_WRITTEN_AT = [([key for key, _ in COLUMNS].index(f), t) for f, t in _AS_WRITTEN.items()]
 
 
 def record_columns(records: Sequence[Record]) -> list[Sequence[Any]]:
     """The records table column by column, in ``COLUMNS`` order, values as in the records
-    (the writers render blanks: None, "", NaN); a weight that is not a number is its text."""
-    keys = [key for key, _ in COLUMNS if key != "source"] + ["weight_text"]
+    (the writers render blanks: None, "", NaN); a budget or weight that is not a number is
+    its text."""
+    keys = [key for key, _ in COLUMNS if key != "source"] + list(_AS_WRITTEN.values())
     try:  # the attribute dicts read row by row and transposed: 1.5x faster than getattr by column
         cols: list[Sequence[Any]] = list(zip(*map(itemgetter(*keys), map(vars, records)))) or [() for _ in keys]
     except KeyError:
         cols = [list(map(attrgetter(key), records)) for key in keys]
-    texts = cols.pop()
-    if texts.count(None) != len(texts):
-        cols[_WEIGHT] = [t if w is None and t is not None else w for w, t in zip(cols[_WEIGHT], texts)]
+    texts = cols[len(cols) - len(_AS_WRITTEN):]
+    del cols[len(cols) - len(_AS_WRITTEN):]
+    for (i, _), text in zip(_AS_WRITTEN_AT, texts):
+        if text.count(None) != len(text):
+            cols[i] = [t if v is None and t is not None else v for v, t in zip(cols[i], text)]
     memo: dict = {}
     cols.append([source_text(r, memo) for r in records])
     return cols
