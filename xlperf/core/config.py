@@ -8,6 +8,7 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
+from .filenames import readable
 from .model import Severity
 
 if sys.version_info >= (3, 11):
@@ -17,7 +18,11 @@ else:  # pragma: no cover
 
 
 class ConfigError(ValueError):
-    """A configuration that cannot be used; the message is for the clerk."""
+    """A configuration that cannot be used; the message is for the clerk (a file name in it
+    that is not UTF-8 is shown readable, see ``core.filenames``)."""
+
+    def __init__(self, message: object = "", *args: object) -> None:
+        super().__init__(readable(message) if isinstance(message, str) else message, *args)
 
 
 class Config(BaseModel):

@@ -7,6 +7,7 @@ from typing import Any, Optional
 from pydantic import BaseModel, Field
 
 from .config import Config
+from .filenames import readable
 from .model import Finding, Project, Table, construct_all
 from .taxonomy import share_group
 
@@ -46,7 +47,7 @@ class Summary(BaseModel):
 
 
 class Report(BaseModel):
-    source: str = ""
+    source: str = ""  # the file, as it can be shown (a GBK file name decoded: core.filenames)
     sheets: list[str] = Field(default_factory=list)
     projects: list[ProjectSummary] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
@@ -128,7 +129,7 @@ def build_report(tables: list[Table], findings: list[Finding], config: Config, s
         idx = row_to_project.get(f.sheet, {}).get(f.row) if f.row else None
         by_project.setdefault((f.sheet, idx), []).append(f)
 
-    report = Report(source=source, sheets=[t.sheet for t in tables])
+    report = Report(source=readable(source), sheets=[t.sheet for t in tables])
     summaries: list[ProjectSummary] = []
     indicators = ok_count = 0
     budget_total = 0.0

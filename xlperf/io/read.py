@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional
 
+from ..core.filenames import readable
 from ..core.grid import Grid, Merge, col_number
 from ..core.model import Finding
 
@@ -71,7 +72,11 @@ PREFETCH_DEPTH = 4  # pieces inflated ahead of the scan, at most
 
 
 class InputError(Exception):
-    """The input could not be read. The message is for the clerk (Chinese, English after)."""
+    """The input could not be read. The message is for the clerk (Chinese, English after; a
+    file name in it that is not UTF-8 is shown readable, see ``core.filenames``)."""
+
+    def __init__(self, message: object = "", *args: object) -> None:
+        super().__init__(readable(message) if isinstance(message, str) else message, *args)
 
 
 @dataclass
@@ -881,12 +886,30 @@ def _fatal(e: BaseException) -> bool:
     return isinstance(e, (KeyboardInterrupt, SystemExit, MemoryError, GeneratorExit))
 
 
-def _read_book(path: Path, only_sheet: Optional[str]) -> Source:
+def open_calamine(path: Path) -> Any:
+    """calamine's workbook of ``path``.
+
+    A file name that is not valid UTF-8 (a GBK name unpacked on Linux from a zip made on
+    Chinese Windows, which Python holds with surrogate escapes, ``os.fsdecode``) cannot be
+    handed to calamine as a path: it looks for another name and says "No such file". Such a
+    file is opened here and handed over as a file object (calamine reads it into memory);
+    every other name goes the usual way.
+    """
     from python_calamine import CalamineWorkbook
 
+    name = str(path)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        with open(path, "rb") as fh:
+            return CalamineWorkbook.from_filelike(fh)
+    return CalamineWorkbook.from_path(name)
+
+
+def _read_book(path: Path, only_sheet: Optional[str]) -> Source:
     scan = preflight_book(path)
     try:
-        wb = CalamineWorkbook.from_path(str(path))
+        wb = open_calamine(path)
         names = list(wb.sheet_names)
         kinds = {m.name: str(m.typ) for m in wb.sheets_metadata}
     except BaseException as e:  # noqa: BLE001 - calamine raises its own types, pyo3 panics are BaseException

@@ -1,0 +1,45 @@
+"""File names a terminal, a JSON report or a workbook can show.
+
+On Linux a file unpacked from a zip made on Chinese Windows often has a GBK-encoded name
+(``表.xlsx`` as the bytes ``b"\\xb1\\xed.xlsx"``). Python holds each byte that is not UTF-8
+as a lone surrogate (``"\\udcb1\\udced.xlsx"``, ``os.fsdecode``): the name still opens the file,
+but it cannot be printed to a UTF-8 terminal, written into JSON or stored in an xlsx.
+
+:func:`readable` turns such bytes back into characters for showing only: each run of them is
+read as GB18030 (a superset of GBK; the name the clerk saw on Windows), and what is not GB18030
+either is shown as ``\\xb1``; the name on disk is left as it is. Text without such bytes is
+returned unchanged (the common case: one regular-expression search).
+"""
+
+from __future__ import annotations
+
+import re
+
+# A run of undecodable bytes as Python holds them (U+DC80..U+DCFF) and the characters around
+# them up to a delimiter: GBK bytes next to them may have been decoded as something else (a
+# second byte 0x40..0x7E as ASCII, 项目 C4 BF as the valid UTF-8 "Ŀ", three bytes as a CJK
+# character), so the whole run is read as GB18030 (ASCII reads as itself there). Delimiters:
+# path separators, whitespace and control characters, the punctuation messages put around a
+# name (so their own Chinese stays as it is), and other lone surrogates.
+_DELIMITERS = "：（）“”‘’，。、；！？【】《》"
+_NOT_DELIMITER = rf"[^\x00-\x20\x7f/\\\s{_DELIMITERS}\ud800-\udc7f\udd00-\udfff]"
+_ESCAPED_RUN = re.compile(rf"{_NOT_DELIMITER}*?[\udc80-\udcff]{_NOT_DELIMITER}*")
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _decoded(m: re.Match) -> str:
+    run = m.group()
+    raw = run.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace")
+
+
+def readable(text: str) -> str:
+    """``text`` with a file name's undecodable bytes shown as characters (GB18030) or as
+    ``\\xNN``; any other lone surrogate as ``\\udNNN``. Unchanged when there is none."""
+    if not _LONE_SURROGATE.search(text):
+        return text
+    text = _ESCAPED_RUN.sub(_decoded, text)
+    return _LONE_SURROGATE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
