@@ -147,3 +147,45 @@ def test_cli_writes_gbk_names_from_a_plain_input(tmp_path):
         code, _, err = run(*args, cwd=tmp_path)
         assert code == 0, err
     assert names(tmp_path) == sorted([b"plain.xlsx", CHU + b".csv", CHU + b".xlsx", "出标记".encode("gbk") + b".xlsx"])
+
+
+def test_the_config_sheet_of_a_gbk_named_workbook_is_read(tmp_path):
+    from .test_batch import book
+
+    path = book(gbk(tmp_path, "配置表.xlsx"), [["期望权重合计", 100]])
+    code, out, err = run("check", path, "--format", "json", cwd=tmp_path)
+    assert code == 1, err  # 100, not the default 90: every project's weights are off
+    data = json.loads(out)
+    assert data["summary"]["expected_total"] == 100 and data["source"].endswith("配置表.xlsx")
+
+
+def test_a_batch_holding_a_gbk_named_file(gbk_file, tmp_path):
+    summary = tmp_path / "汇总.xlsx"
+    code, out, err = run("check", tmp_path, "--format", "json", "--summary", summary, cwd=tmp_path)
+    assert code == 0, err
+    files = json.loads(out)["files"]
+    assert [Path(f["file"]).name for f in files] == ["表.xlsx"] and files[0]["readable"] is True
+    assert openpyxl.load_workbook(summary).worksheets[0].cell(2, 1).value.endswith("表.xlsx")
+    summary.unlink()  # or the next batch would check it too
+    code, out, err = run("check", tmp_path, cwd=tmp_path)  # the text table
+    assert code == 0 and "表.xlsx" in out, err
+
+
+def test_success_messages_show_a_gbk_name_readably(gbk_file, tmp_path):
+    for args in (("split", gbk_file, "-o", gbk(tmp_path, "出.csv")), ("export", gbk_file, "-o", gbk(tmp_path, "出.xlsx")),
+                 ("check", gbk_file, "--mark", gbk(tmp_path, "出标记.xlsx")),
+                 ("fix", gbk_file, "-o", gbk(tmp_path, "出修正.xlsx"))):
+        code, _, err = run(*args, cwd=tmp_path)
+        assert code == 0, err
+        assert "\\udc" not in err and "\udcb3" not in err, err
+        assert "出" in err, err
+
+
+def test_names_with_brackets_are_shown_as_written(tmp_path):
+    # rich reads [..] as markup: "[/]" alone would raise, "[bold]" would vanish
+    code, _, err = run("check", tmp_path / "a[/]b[bold].xlsx", cwd=tmp_path)
+    assert code == 2 and "a[/]b[bold].xlsx" in err, err
+    rows, merges = sample_rows()
+    src = write_grid_xlsx(tmp_path / "表[终稿].xlsx", grid_of(rows, merges))
+    code, _, err = run("split", src, "-o", tmp_path / "记录[1][red].csv", cwd=tmp_path)
+    assert code == 0 and "记录[1][red].csv" in err, err

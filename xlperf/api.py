@@ -111,9 +111,9 @@ def _config_sheet_rows(path: Path) -> Optional[list[list]]:
     if path.suffix.lower() not in (".xlsx", ".xlsm") or not path.is_file():
         return None
     try:
-        from python_calamine import CalamineWorkbook
+        from .io.read import open_calamine
 
-        wb = CalamineWorkbook.from_path(str(path))
+        wb = open_calamine(path)  # also a GBK name unpacked on Linux
         if CONFIG_SHEET not in wb.sheet_names:
             return None
         return wb.get_sheet_by_name(CONFIG_SHEET).to_python()

@@ -29,6 +29,7 @@ from typing import Any, Callable, Iterable, Optional
 from pydantic import BaseModel, Field
 
 from .core.config import Config
+from .core.filenames import readable
 
 BOOK_PATTERNS = ("*.xlsx", "*.xlsm", "*.txt")
 
@@ -98,16 +99,16 @@ def _check(path: str, config: Optional[Config], overrides: Optional[dict[str, An
                 cfg = cfg.model_copy(update=overrides)
             result = check_grids(src.grids, cfg, extra_findings=src.findings, source=str(p))
     except (InputError, ConfigError) as e:
-        return FileResult(file=path, readable=False, error=str(e))
+        return FileResult(file=readable(path), readable=False, error=str(e))
     except Exception as e:  # noqa: BLE001 - one bad file must never stop the batch
-        return FileResult(file=path, readable=False, error=f"内部错误 {type(e).__name__}: {e}")
+        return FileResult(file=readable(path), readable=False, error=f"内部错误 {type(e).__name__}: {e}")
     s = result.report.summary
     active = [f for f in result.findings if not f.waived]
     worst = [
         {"code": f.code, "severity": f.severity, "sheet": f.sheet, "cell": f.cell, "message": f.message}
         for f in active[:5]
     ]
-    return FileResult(file=path, tables=s.tables, projects=s.projects, indicators=s.indicators, errors=s.errors,
+    return FileResult(file=readable(path), tables=s.tables, projects=s.projects, indicators=s.indicators, errors=s.errors,
                       warnings=s.warnings, infos=s.infos, projects_weight_off=s.projects_weight_off,
                       expected_total=s.expected_total, worst=worst)
 

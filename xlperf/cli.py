@@ -16,8 +16,10 @@ from typing import Callable, List, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from . import __version__
+from .core.filenames import readable
 
 app = typer.Typer(
     add_completion=False,
@@ -40,8 +42,13 @@ class Format(str, Enum):
 
 
 def _fail(message: str, code: int = EXIT_UNREADABLE) -> "typer.Exit":
-    err.print(f"[bold red]错误：[/]{message}", highlight=False)
+    err.print(f"[bold red]错误：[/]{escape(message)}", highlight=False)
     return typer.Exit(code)
+
+
+def _shown(path: Path) -> str:
+    """A path for a message: GBK bytes shown as characters, ``[`` not read as rich markup."""
+    return escape(readable(str(path)))
 
 
 def guarded(fn: Callable[[], int]) -> int:
@@ -124,7 +131,7 @@ def check(
             from .excel.commands import mark_file
 
             mark_file(src, mark, result)
-            err.print(f"已写出带标记的副本：{mark}（marked copy written）", highlight=False)
+            err.print(f"已写出带标记的副本：{_shown(mark)}（marked copy written）", highlight=False)
         return EXIT_ERRORS if result.report.has_errors else EXIT_OK
 
     def _batch(given: List[Path], cfg) -> int:
@@ -153,7 +160,7 @@ def check(
             render_batch(report, out)
         if summary is not None:
             write_batch_workbook(report, summary)
-            err.print(f"已写出汇总工作簿：{summary}", highlight=False)
+            err.print(f"已写出汇总工作簿：{_shown(summary)}", highlight=False)
         s = report.summary
         if s["unreadable"] == s["files"]:
             return EXIT_UNREADABLE
@@ -184,7 +191,7 @@ def split(
         result = check_path(src, sheet=sheet, config_path=config, workers=CORES)
         recs = result.records()
         write_records(recs, output)
-        err.print(f"已写出 {len(recs)} 条记录：{output}（{len(recs)} records written）", highlight=False)
+        err.print(f"已写出 {len(recs)} 条记录：{_shown(output)}（{len(recs)} records written）", highlight=False)
         return EXIT_OK
 
     raise typer.Exit(guarded(run))
@@ -222,7 +229,7 @@ def export(
             )
             return EXIT_ERRORS
         write_export(result, output)
-        err.print(f"已导出：{output}（exported）", highlight=False)
+        err.print(f"已导出：{_shown(output)}（exported）", highlight=False)
         return EXIT_OK
 
     raise typer.Exit(guarded(run))
@@ -243,7 +250,7 @@ def fix(
 
         check_output(output, path)
         changed = fix_file(path, output, sheet=sheet, config_path=config)
-        err.print(f"已修正 {changed} 个单元格：{output}（{changed} cells fixed）", highlight=False)
+        err.print(f"已修正 {changed} 个单元格：{_shown(output)}（{changed} cells fixed）", highlight=False)
         return EXIT_OK
 
     raise typer.Exit(guarded(run))
@@ -286,7 +293,7 @@ def import_text_cmd(
         check_output(output, path)
         result = read_text_import(path)
         write_import_workbook(output, result)
-        err.print(f"已导入：{output}，修复与说明 {len(result.findings)} 条（见“导入记录”工作表）", highlight=False)
+        err.print(f"已导入：{_shown(output)}，修复与说明 {len(result.findings)} 条（见“导入记录”工作表）", highlight=False)
         return EXIT_OK
 
     raise typer.Exit(guarded(run))
@@ -302,7 +309,7 @@ def build_workbook_cmd(
         from .xlsm.build import build_workbook
 
         build_workbook(output)
-        err.print(f"已生成：{output}", highlight=False)
+        err.print(f"已生成：{_shown(output)}", highlight=False)
         return EXIT_OK
 
     raise typer.Exit(guarded(run))
