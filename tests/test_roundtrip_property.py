@@ -13,6 +13,7 @@ The example count comes from the hypothesis profile in ``tests/conftest.py`` (de
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from pathlib import Path
 from typing import Any, Optional
@@ -88,6 +89,9 @@ def tables(draw) -> Grid:
                 merges.append((unit_run_start, 0, len(rows) - 2, 0))
             current_unit, unit_run_start = None, None
         new_unit = unit is not None and unit != current_unit
+        if new_unit and draw(st.integers(0, 3)) == 0:  # a unit of its own row with no projects
+            rows.append(["100009-空单位", None, draw(budget)] + [None] * 9)
+            current_unit, unit_run_start = None, None
         if new_unit:
             if unit_run_start is not None and not unit_rows and len(rows) - 1 > unit_run_start:
                 if draw(st.booleans()):
@@ -133,6 +137,8 @@ def tables(draw) -> Grid:
                     rows[r][COL["level1"]] = None
     if unit_run_start is not None and not unit_rows and len(rows) - 1 > unit_run_start and draw(st.booleans()):
         merges.append((unit_run_start, 0, len(rows) - 1, 0))
+    if draw(st.integers(0, 3)) == 0:  # a unit without projects at the end of the table
+        rows.append(["100008-末单位", None, draw(budget)] + [None] * 9)
     if dept_at == "bottom":
         rows.append(["208-测试部门合计", None, draw(budget)] + [None] * 9)
     for m in merges:  # cells under a merge are blank in a real workbook
@@ -151,6 +157,21 @@ def strip(recs: list[Record]) -> list[dict]:
     return [r.model_dump(exclude={"sheet", "row", "cells"}) for r in recs]
 
 
+def structure(result) -> tuple[list, list, list]:
+    """Departments and units (name, total as number or as written, projects) and the budget
+    findings without their cell address: what an export must keep besides the records."""
+    def total(x):
+        return x.budget if x.budget is not None else clean_text(x.budget_raw)
+
+    (t,) = result.tables
+    depts = [(d.code, d.name, total(d)) for d in t.departments]
+    units = [(u.code, u.name, total(u), [t.projects[i].name for i in u.project_indices]) for u in t.units]
+    # a quoted total is written cleaned (" 待定 " -> "待定"), as every text value is
+    found = sorted((f.code, re.sub(r"“\s*(.*?)\s*”", r"“\1”", f.message.split(" ", 1)[1]))
+                   for f in result.findings if f.code.startswith("BG"))
+    return depts, units, found
+
+
 SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
@@ -162,8 +183,9 @@ def test_records_export_read_is_identity(grid):
     with tempfile.TemporaryDirectory() as d:
         out = Path(d) / "export.xlsx"
         write_export(result, out)
-        again = check_path(out).records()
-    assert strip(again) == strip(recs)
+        back = check_path(out)
+    assert strip(back.records()) == strip(recs)
+    assert structure(back) == structure(result)
 
 
 @SETTINGS
@@ -172,8 +194,9 @@ def test_layout_grid_reads_back_to_the_same_records(grid):
     """The pure half of the round trip, without files (fast, so it also runs many tables)."""
     result = check_grids([grid])
     recs = result.records()
-    again = check_grids([layout_grid(recs, title="部门预算项目绩效目标申报表", tables=result.tables)]).records()
-    assert strip(again) == strip(recs)
+    back = check_grids([layout_grid(recs, title="部门预算项目绩效目标申报表", tables=result.tables)])
+    assert strip(back.records()) == strip(recs)
+    assert structure(back) == structure(result)
 
 
 @SETTINGS

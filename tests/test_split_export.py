@@ -331,6 +331,91 @@ def test_layout_keeps_source_structure_rows(tmp_path):
     assert ws["C4"].value == 10 and ws["C10"].value == 10 and ws["C11"].value == 0.5
 
 
+# --- a unit (or department) row without projects is kept ------------------------------------
+
+
+def total_row(text, budget=None):
+    """A department or unit row: its name in 单位名称, its own total in 预算数, nothing else."""
+    return [text, None, budget] + [None] * 9
+
+
+def _export_and_reread(rows, tmp_path, money_unit="万元"):
+    """Write ``rows`` as a real workbook, export it, read the export back: (before, after, sheet)."""
+    grid = grid_of(rows)
+    grid.rows[1][0] = f"金额单位：{money_unit}"
+    before = check_path(write_grid_xlsx(tmp_path / "src.xlsx", grid))
+    out = tmp_path / "报送.xlsx"
+    write_export(before, out)
+    ws = openpyxl.load_workbook(out)["绩效目标表"]
+    return before, check_path(out), [(r[0], r[1], r[2]) for r in ws.iter_rows(min_row=4, values_only=True)]
+
+
+def _same_structure(before, after):
+    from .test_roundtrip_property import structure
+
+    assert strip(after.records()) == strip(before.records())
+    assert structure(after) == structure(before)  # departments, units, totals, BG findings
+
+
+def test_export_keeps_a_unit_without_projects_between_two_units(tmp_path):
+    rows = [total_row(DEPT, 25.0), total_row("100001-甲单位", 10.0)] + good_project("项目A", budget=10.0)
+    rows += [total_row("100002-乙单位", 5)]
+    rows += [total_row("100003-丙单位", 10.0)] + good_project("项目C", budget=10.0)
+    before, after, cells = _export_and_reread(rows, tmp_path)
+    blank = [(None, None, None)] * 4
+    assert cells == [(DEPT, None, 25), ("100001-甲单位", None, 10), (None, "项目A", 10), *blank,
+                     ("100002-乙单位", None, 5), ("100003-丙单位", None, 10), (None, "项目C", 10), *blank]
+    (ta,) = after.tables
+    assert [(u.name, u.budget, len(u.project_indices)) for u in ta.units] == [
+        ("甲单位", 10.0, 1), ("乙单位", 5.0, 0), ("丙单位", 10.0, 1)]
+    assert sorted(f.code for f in after.findings if f.code.startswith("BG")) == ["BG002", "BG002"]  # 乙, 部门
+    _same_structure(before, after)
+
+
+def test_export_keeps_units_without_projects_at_the_end_of_the_table(tmp_path):
+    """A number total, a text total (BG005) and no total at all, after the last project."""
+    rows = [total_row(DEPT, 10.0), total_row("100001-甲单位", 10.0)] + good_project("项目A", budget=10.0)
+    rows += [total_row("100002-乙单位", 5), total_row("100004-丁单位", " 约五万 "), total_row("100005-戊单位")]
+    before, after, cells = _export_and_reread(rows, tmp_path)
+    assert cells[-3:] == [("100002-乙单位", None, 5), ("100004-丁单位", None, "约五万"), ("100005-戊单位", None, None)]
+    (ta,) = after.tables
+    assert [(u.name, u.budget, u.budget_raw) for u in ta.units] == [
+        ("甲单位", 10.0, 10), ("乙单位", 5.0, 5), ("丁单位", None, "约五万"), ("戊单位", None, None)]
+    assert sorted(f.code for f in after.findings if f.code.startswith("BG")) == ["BG002", "BG005"]
+    _same_structure(before, after)
+
+
+def test_export_keeps_a_department_whose_units_have_no_projects(tmp_path):
+    rows = [total_row(DEPT, 10.0)] + good_project("项目A", budget=10.0, unit="100001-甲单位")
+    rows += [total_row("209-其他部门", 7.5), total_row("209001-乙单位", 5), total_row("209002-丙单位", "二点五")]
+    rows += [total_row("210-第三部门", 3.0)] + good_project("项目C", budget=3.0, unit="210001-丁单位")
+    before, after, cells = _export_and_reread(rows, tmp_path)
+    assert cells[6:9] == [("209-其他部门", None, 7.5), ("209001-乙单位", None, 5), ("209002-丙单位", None, "二点五")]
+    (ta,) = after.tables
+    assert [(d.name, d.budget, [u.name for u in d.units]) for d in ta.departments] == [
+        ("测试部门", 10.0, ["甲单位"]), ("其他部门", 7.5, ["乙单位", "丙单位"]), ("第三部门", 3.0, ["丁单位"])]
+    assert [(u.name, u.department_code) for u in ta.units] == [
+        ("甲单位", "208"), ("乙单位", "209"), ("丙单位", "209"), ("丁单位", "210")]
+    _same_structure(before, after)
+
+
+def test_export_keeps_units_without_projects_of_a_yuan_table(tmp_path):
+    """元 totals are read as 万元 (to_wan) and exported in 万元; a text total is not converted."""
+    rows = [total_row(DEPT, 150000), total_row("100001-甲单位", 100000)] + good_project("项目A", budget=100000)
+    rows += [total_row("100002-乙单位", 50000), total_row("100003-丙单位", "五万元")]
+    before, after, cells = _export_and_reread(rows, tmp_path, money_unit="元")
+    assert cells[-2:] == [("100002-乙单位", None, 5), ("100003-丙单位", None, "五万元")]
+    (ta,) = after.tables
+    assert [(u.name, u.budget) for u in ta.units] == [("甲单位", 10.0), ("乙单位", 5.0), ("丙单位", None)]
+    _same_structure(before, after)
+    # and a layout written in 元 from those tables gives them back too
+    from xlperf.api import check_grids
+
+    g = layout_grid(before.records(), title="T", money_unit="元", tables=before.tables)
+    assert [(row[0], row[2]) for row in g.rows[-2:]] == [("100002-乙单位", 50000), ("100003-丙单位", "五万元")]
+    _same_structure(before, check_grids([g]))
+
+
 def test_layout_grid_money_unit_yuan():
     recs = [Record(sheet="s", row=5, project="P", budget=1.2345, name="n", weight=90.0)]
     g = layout_grid(recs, title="T", money_unit="元")

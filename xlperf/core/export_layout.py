@@ -6,10 +6,11 @@ the submission workbook:
     row 1  title (merged across the table)
     row 2  金额单位：万元
     row 3  单位名称 项目名称 预算数 年度目标 一级指标 … 指标方向性   (+ 豁免 when any record has one)
-    then   department rows (``208-名称``, its total) where the source had them (or, without the
-           source tables, above each department's records), and one row per indicator, with
-           项目名称/预算数/年度目标 merged over each project's rows and 单位名称 merged over the
-           unit's rows (a unit that had its own total row in the source keeps that row).
+    then   department and unit rows (``208-名称`` / ``208001-名称``, their own total) where the
+           source had them, in the source's order — also a unit or department without projects —
+           (without the source tables, a department row above each department's records), and
+           one row per indicator, with 项目名称/预算数/年度目标 merged over each project's rows and
+           单位名称 merged over the unit's rows when the unit had no row of its own.
 
 Values are the records' own, already normalised (≥ ≤ = > < 定性, 正向指标/反向指标, numbers as
 numbers; a 权重 or 预算数 that is not a number as the clerk wrote it, ``Record.weight_text`` and
@@ -20,6 +21,7 @@ records: that round trip is tested property-wise in ``tests/test_roundtrip_prope
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any, Iterable, Optional, Sequence
@@ -91,6 +93,15 @@ def _total(budget: Optional[float], raw: Any, scale: float) -> Any:
     return _num(budget, scale) if budget is not None or raw is None else clean_text(raw)
 
 
+def _own_row(u: Unit, table: Table) -> bool:
+    """Did unit ``u`` have a row of its own in ``table`` (not named on a row of a project)?"""
+    if u.row is None:
+        return False
+    projects = table.projects  # in row order
+    i = bisect_right(projects, u.row, key=attrgetter("row_first")) - 1
+    return i < 0 or projects[i].row_last < u.row
+
+
 def _same_project_name(a: Record, b: Record) -> bool:
     """Would the reader take ``b``'s first row as a continuation of ``a``'s project? It does
     when the names are equal and ``b``'s 预算数 cell is empty or says the same as ``a``'s."""
@@ -113,11 +124,12 @@ def layout_grid(
     """The submission layout of ``records``.
 
     ``tables`` are the tables the records were read from. With them, department rows (code,
-    name and the department's own total) and unit header rows that carried a budget are
-    written where the source had them — also a department total row below its projects, or a
-    department without projects. Without them, a department row (name, sum of its projects'
-    budgets) opens each run of records of one department, and units are only named on their
-    projects' rows.
+    name and the department's own total) and unit rows (a unit's own row, not a project's) are
+    written where the source had them, in source row order — also a department total row below
+    its projects, and a department or unit without projects, so re-reading gives the same
+    departments and units with the same totals. Without them, a department row (name, sum of
+    its projects' budgets) opens each run of records of one department, and units are only
+    named on their projects' rows.
     ``money_unit`` "元" writes budgets in 元 (records always hold 万元); a budget that is not a
     number is written as the clerk wrote it, whatever the unit.
     """
@@ -143,17 +155,14 @@ def layout_grid(
         if d is not None and g.first.budget is not None:
             dept_sum[d] = dept_sum.get(d, 0.0) + g.first.budget
 
-    # Source structure: departments (by sheet, in row order) and units that had their own row.
-    pending: dict[str, list[Department]] = {}
+    # Source structure, by sheet in row order: departments and the units that had a row of
+    # their own (with or without a total, with or without projects after it).
+    pending: dict[str, list[Any]] = {}
     known_depts: dict[str, set[str]] = {}
-    unit_rows: dict[tuple[str, Optional[str], str], Unit] = {}
     for t in tables:
-        pending.setdefault(t.sheet, []).extend(sorted(t.departments, key=lambda d: d.row))
         known_depts.setdefault(t.sheet, set()).update(d.name for d in t.departments)
-        starts = {p.row_first for p in t.projects}
-        for u in t.units:
-            if u.row is not None and u.row not in starts and _total(u.budget, u.budget_raw, 1.0) is not None:
-                unit_rows.setdefault((t.sheet, u.code, u.name), u)
+        pending.setdefault(t.sheet, []).extend(sorted(
+            [*t.departments, *(u for u in t.units if _own_row(u, t))], key=attrgetter("row")))
 
     def blank() -> list[Any]:
         return [None] * width
@@ -170,11 +179,16 @@ def layout_grid(
         state.update(dept=name, unit=None, prev=None)
 
     def flush(sheet_name: str, upto: Optional[int] = None) -> None:
-        """Write the source's department rows that came before sheet row ``upto`` (all if None)."""
+        """Write the source's department and unit rows that came before sheet row ``upto``
+        (all if None)."""
         queue = pending.get(sheet_name, [])
         while queue and (upto is None or queue[0].row < upto):
             d = queue.pop(0)
-            department_row(unit_text(d.code, d.name), _total(d.budget, d.budget_raw, scale), d.name)
+            total = _total(d.budget, d.budget_raw, scale)
+            if isinstance(d, Department):
+                department_row(unit_text(d.code, d.name), total, d.name)
+            else:  # the unit's own row; its projects (if any) follow without repeating its name
+                unit_header(unit_text(d.code, d.name) or "", total, (d.code, d.name))
 
     def unit_header(text: str, budget: Any, unit: tuple) -> None:
         row = blank()
@@ -195,9 +209,6 @@ def layout_grid(
             department_row(dept, _num(dept_sum.get(dept), scale), dept)
         unit = (first.unit_code, first.unit_name)
         utext = unit_text(*unit)
-        src_unit = unit_rows.get((first.sheet, first.unit_code, first.unit_name or ""))
-        if utext is not None and unit != state["unit"] and src_unit is not None:
-            unit_header(utext, _total(src_unit.budget, src_unit.budget_raw, scale), unit)  # the source gave the unit its own row and total
         prev = state["prev"]
         if prev is not None and _same_project_name(prev, first) and utext is not None:
             # The reader would join this project to the previous one: separate them with a
