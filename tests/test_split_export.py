@@ -598,6 +598,37 @@ def test_export_writes_a_non_number_budget_as_written(text_budget_file, tmp_path
     assert _budget_findings(after) == found  # the same findings for the same projects
 
 
+def test_export_weights_sheet_writes_a_non_number_budget_as_written(text_budget_file, tmp_path):
+    out = tmp_path / "报送.xlsx"
+    write_export(check_path(text_budget_file), out)
+    ws = openpyxl.load_workbook(out)["权重合计"]
+    header = [c.value for c in ws[1]]
+    col = header.index("预算数(万元)") + 1
+    assert [ws.cell(r, 2).value for r in range(2, 8)] == ["项目A", "项目B", "项目C", "项目X", "项目X", "5个项目"]
+    # the 合计 row adds the numbers only
+    assert [ws.cell(r, col).value for r in range(2, 8)] == ["一百", "约100万", 20, "一百", "二百", 20]
+    assert [ws.cell(r, col).data_type for r in range(2, 7)] == ["s", "s", "n", "s", "s"]
+
+
+def test_check_json_report_keeps_a_non_number_budget_as_budget_text(text_budget_file):
+    r = run("check", text_budget_file, "--format", "json")
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    projects = json.loads(r.stdout)["projects"]
+    keys = list(projects[0])
+    assert keys[keys.index("budget") + 1] == "budget_text"
+    assert [(p["name"], p["budget"], p["budget_text"]) for p in projects] == [
+        ("项目A", None, "一百"), ("项目B", None, "约100万"), ("项目C", 20.0, None),
+        ("项目X", None, "一百"), ("项目X", None, "二百")]
+
+
+def test_check_text_report_shows_a_non_number_budget_as_written(text_budget_file):
+    r = run("check", text_budget_file)
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    table = [line.split("│") for line in r.stdout.splitlines() if line.startswith("│")]  # the project rows
+    assert [(cells[2].strip(), cells[3].strip()) for cells in table] == [
+        ("项目A", "一百"), ("项目B", "约100万"), ("项目C", "20.00"), ("项目X", "一百"), ("项目X", "二百")]
+
+
 def test_layout_grid_writes_a_non_number_budget_as_written_in_any_money_unit():
     """Numbers are converted 万元 -> 元, text is not (it cannot be)."""
     recs = [Record(sheet="s", row=5, project="P", budget=1.5, name="n", weight=90.0),

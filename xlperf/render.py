@@ -23,6 +23,11 @@ def _money(v: float | None) -> str:
     return "—" if v is None else f"{v:,.2f}"
 
 
+def _budget(v: float | None, text: str | None) -> str:
+    """A project's 预算数: the amount, else the cell's text as the clerk wrote it (“一百”)."""
+    return escape(text) if v is None and text else _money(v)
+
+
 # Beyond these a terminal listing stops being readable (a 100k-row table has 16,000 projects
 # and 14,000 findings, and rich needs ~40 s to lay them out): long reports are condensed.
 FULL_PROJECTS = 60
@@ -93,7 +98,7 @@ def _project_table(report: Report, console: Console, everything: bool) -> None:
     for p in shown:
         style = "red" if not p.weight_ok else ("yellow" if p.errors else None)
         t.add_row(
-            str(p.row), p.name or "（无名称）", _money(p.budget), str(p.indicator_count),
+            str(p.row), p.name or "（无名称）", _budget(p.budget, p.budget_text), str(p.indicator_count),
             *[_num(p.weights.get(c, 0)) for c in present],
             _num(p.weight_total), p.status, style=style,
         )

@@ -269,6 +269,18 @@ def test_split_records_sheet_writes_a_non_number_budget_as_written(tmp_path):
     assert [r[col] for r in rows[1:]] == ["一百"] * 5 + ["约100万"] * 5 + [12] * 5
 
 
+def test_weight_totals_sheet_writes_a_non_number_budget_as_written(tmp_path):
+    rows = project_rows(0) + project_rows(1) + project_rows(2)
+    rows[0][2], rows[5][2] = "一百", " 约100万 "  # project 2 keeps its number (12)
+    path = write_table(tmp_path / "文字预算.xlsx", rows, fills=False)
+    press(path, "weight_totals")
+    ws = load_workbook(path)["权重合计"]
+    rows = list(ws.iter_rows(values_only=True))
+    col = rows[0].index("预算数(万元)")
+    assert [r[col] for r in rows[1:]] == ["一百", "约100万", 12, 12]  # the 合计 adds the numbers only
+    assert [ws.cell(r, col + 1).data_type for r in (2, 3, 4)] == ["s", "s", "n"]
+
+
 def test_export_refuses_while_errors_remain_unless_confirmed(table_file):
     out = table_file.with_name("表_报送.xlsx")
     port, ret = press(table_file, "export", answers=False, save=False)

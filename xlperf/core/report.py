@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from .config import Config
 from .filenames import readable
 from .model import Finding, Project, Table, construct_all
+from .normalise import clean_text
 from .taxonomy import share_group
 
 LEVEL1_COLUMNS = ("产出指标", "效益指标", "满意度指标", "成本指标")
@@ -16,11 +17,16 @@ STATUS_OK = "通过"
 
 
 class ProjectSummary(BaseModel):
+    """One project's line of the weight summary (权重合计). ``budget_text`` is the 预算数 cell
+    as the clerk wrote it (cleaned) when it is not a number (``一百``); ``budget`` is then None
+    — the same pair as ``Record.budget`` / ``Record.budget_text``."""
+
     sheet: str
     row: int
     unit: Optional[str] = None
     name: Optional[str] = None
     budget: Optional[float] = None
+    budget_text: Optional[str] = None  # the 预算数 cell's text when it is not a number
     indicator_count: int = 0
     weights: dict[str, float] = Field(default_factory=dict)  # by level-1 (as written, canonical)
     weight_total: float = 0.0
@@ -109,6 +115,7 @@ def summarise_project(p: Project, findings: list[Finding], config: Config) -> Pr
     return construct_all(ProjectSummary, {
         "sheet": p.sheet, "row": p.row_first, "unit": unit, "name": p.name,
         "budget": None if p.budget is None else float(p.budget),
+        "budget_text": clean_text(p.raw.get("budget")) if p.budget is None else None,
         "indicator_count": sum(1 for i in p.indicators if not i.is_placeholder),
         "weights": weights, "weight_total": float(total), "expected": float(config.expected_total),
         "weight_ok": ok, "errors": errors, "warnings": warnings, "status": status,

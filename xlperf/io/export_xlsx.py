@@ -69,7 +69,8 @@ def write_export(result: "CheckResult", out: Path) -> None:
 
 
 def weights_table(report: Report) -> tuple[list[str], list[list[Any]]]:
-    """Header and rows of the 权重合计 sheet (numbers as numbers, a 合计 row at the end)."""
+    """Header and rows of the 权重合计 sheet (numbers as numbers, a 合计 row at the end); a
+    预算数 that is not a number as the clerk wrote it (the 合计 adds the numbers only)."""
     levels = list(LEVEL1_COLUMNS)
     if any(OTHER_LEVEL in p.weights for p in report.projects):
         levels.append(OTHER_LEVEL)
@@ -77,7 +78,7 @@ def weights_table(report: Report) -> tuple[list[str], list[list[Any]]]:
     rows: list[list[Any]] = []
     for p in report.projects:
         rows.append(
-            [p.unit, p.name, p.budget, p.indicator_count]
+            [p.unit, p.name, p.budget if p.budget is not None else p.budget_text, p.indicator_count]
             + [p.weights.get(lv) for lv in levels]
             + [p.weight_total, p.expected, p.status]
         )
