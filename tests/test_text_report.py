@@ -68,3 +68,26 @@ def test_markup_like_text_in_a_message_is_printed_as_written(tmp_path):
     rows[1][10] = 5
     out = run("check", write_xlsx(tmp_path / "m.xlsx", rows)).stdout
     assert "项目[red]甲[/red]" in out.split("问题清单")[1]
+
+
+def test_markup_like_project_and_file_names_are_printed_as_written(tmp_path):
+    """A project named "[/]…" crashed every text surface with rich's MarkupError (exit 2, "内部
+    错误"), and "[bold]" in a name or file name vanished: the project table, the closing line's
+    list of projects whose weights are off, the errors listed when export refuses, the batch
+    table (file and note)."""
+    rows = good_project("[/]项目甲") + good_project("[bold]乙", budget="[/]一百")
+    rows[1][10] = 5
+    src = write_xlsx(tmp_path / "表[bold].xlsx", rows)
+    r = run("check", src)
+    assert r.returncode == 1 and "MarkupError" not in r.stderr, r.stderr
+    out = r.stdout
+    assert "表[bold].xlsx" in out.splitlines()[0]
+    table = [line.split("│") for line in out.split("问题清单")[0].splitlines() if line.startswith("│")]
+    assert [(cells[2].strip(), cells[3].strip()) for cells in table] == [("[/]项目甲", "10.00"), ("[bold]乙", "[/]一百")]
+    assert out.strip().splitlines()[-1].endswith("权重合计不符：[/]项目甲")
+    r = run("export", src, "-o", tmp_path / "报送.xlsx")
+    assert r.returncode == 1 and "MarkupError" not in r.stderr, r.stderr
+    assert "项目“[/]项目甲”的权重合计为80" in r.stderr
+    r = run("check", tmp_path)
+    assert r.returncode == 1 and "MarkupError" not in r.stderr, r.stderr
+    assert "表[bold].xlsx" in r.stdout and "权重不符：[/]项目甲" in r.stdout

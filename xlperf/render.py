@@ -42,7 +42,7 @@ def render_report(report: Report, console: Console, max_findings: int = 0, *, ev
     that need attention, count the findings per rule and show the first errors — unless
     ``everything`` is asked for (``--all``)."""
     s = report.summary
-    console.print(f"[bold]xlperf 校验报告[/]  {report.source}", highlight=False)
+    console.print(f"[bold]xlperf 校验报告[/]  {escape(report.source)}", highlight=False)
     if report.projects:
         _project_table(report, console, everything)
     findings = report.findings
@@ -56,7 +56,7 @@ def render_report(report: Report, console: Console, max_findings: int = 0, *, ev
     names = s.projects_weight_off
     if names:
         more = f"等 {len(names)} 个项目" if len(names) > SHOWN_NAMES and not everything else ""
-        off = f"；权重合计不符：{'、'.join(names if everything else names[:SHOWN_NAMES])}{more}"
+        off = f"；权重合计不符：{escape('、'.join(names if everything else names[:SHOWN_NAMES]))}{more}"
     else:
         off = ""
     console.print(
@@ -98,7 +98,7 @@ def _project_table(report: Report, console: Console, everything: bool) -> None:
     for p in shown:
         style = "red" if not p.weight_ok else ("yellow" if p.errors else None)
         t.add_row(
-            str(p.row), p.name or "（无名称）", _budget(p.budget, p.budget_text), str(p.indicator_count),
+            str(p.row), escape(p.name) if p.name else "（无名称）", _budget(p.budget, p.budget_text), str(p.indicator_count),
             *[_num(p.weights.get(c, 0)) for c in present],
             _num(p.weight_total), p.status, style=style,
         )
@@ -152,7 +152,7 @@ def _finding_overview(findings: list[Finding], console: Console) -> None:
 def render_errors_brief(report: Report, console: Console, limit: int = 10) -> None:
     errors = [f for f in report.findings if f.severity == "error" and not f.waived]
     for f in errors[:limit]:
-        console.print(f"[red]错误[/] {f.code} {f.cell or ''}  {f.message}", highlight=False)
+        console.print(f"[red]错误[/] {f.code} {f.cell or ''}  {escape(f.message)}", highlight=False)
     if len(errors) > limit:
         console.print(f"……共 {len(errors)} 个错误", highlight=False)
 
@@ -163,10 +163,10 @@ def render_batch(report, console: Console) -> None:
         t.add_column(col, justify=just, overflow="fold")
     for r in report.files:
         if not r.readable:
-            t.add_row(r.file, "—", "—", "—", "—", r.error or "", style="red")
+            t.add_row(escape(r.file), "—", "—", "—", "—", escape(r.error or ""), style="red")
             continue
         note = ("权重不符：" + "、".join(r.projects_weight_off[:3]) + ("……" if len(r.projects_weight_off) > 3 else "")) if r.projects_weight_off else ""
-        t.add_row(r.file, str(r.projects), str(r.indicators), str(r.errors), str(r.warnings), note,
+        t.add_row(escape(r.file), str(r.projects), str(r.indicators), str(r.errors), str(r.warnings), escape(note),
                   style="yellow" if r.errors else None)
     console.print(t)
     s = report.summary
