@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from xlperf.api import check_grids, check_path
 from xlperf.core.export_layout import layout_grid
 from xlperf.core.grid import Grid
-from xlperf.core.blocks import parse_waivers
+from xlperf.core.blocks import bare_projects, parse_waivers
 from xlperf.core.layout import is_repeated_header
 from xlperf.core.model import FIELDS, Record
 from xlperf.core.normalise import clean_text, parse_number
@@ -111,8 +111,17 @@ def tables(draw) -> Grid:
         b, g = draw(budget), draw(st.one_of(st.none(), text, st.just("完成年度目标任务，保障工作顺利开展")))
         first = len(rows)
         l1_merge = draw(st.booleans())
+        # a project without a real indicator: only empty template rows, or its row alone
+        bare = draw(st.sampled_from([None, None, None, None, "placeholders", "alone"]))
+        if bare == "alone":
+            n_ind = 1
         for i in range(n_ind):
             row = draw(indicator())
+            if bare is not None:
+                for f in ("name", "comparator", "target", "measure", "weight", "direction"):
+                    row[COL[f]] = None
+                if bare == "alone":
+                    row[COL["level1"]] = row[COL["level2"]] = None
             if i == 0 or style == "repeat":
                 row[COL["project"]], row[COL["budget"]], row[COL["goal"]] = name, b, g
             if i == 0 and new_unit and not unit_rows:
@@ -228,6 +237,7 @@ def test_nothing_is_lost(grid):
     recs = result.records()
     addr_used = {a for r in recs for a in r.cells.values()}
     rec_by_row = {r.row: r for r in recs}
+    kept = recs + bare_projects(table)  # what the export writes: also a project without indicators
     structural_rows = {d.row for d in table.departments} | {u.row for u in table.units if u.row is not None}
     cols = {f: c - grid.col0 for f, c in table.columns.items()}
     structural_rows |= {grid.sheet_row(r) for r, row in enumerate(grid.rows) if is_repeated_header(row, cols)}
@@ -250,7 +260,7 @@ def test_nothing_is_lost(grid):
         if rec is not None and field in FIELDS and _matches(v, field, rec):
             continue  # a repeated project value on its own indicator row
         if c == COL["goal"] and any(p.row_first <= srow <= p.row_last and (clean_text(v) or "") in (p.goal or "")
-                                    and any(p.row_first <= x.row <= p.row_last and x.goal == p.goal for x in recs)
+                                    and any(p.row_first <= x.row <= p.row_last and x.goal == p.goal for x in kept)
                                     for p in table.projects):
             continue  # a goal continuation row, joined into the project's goal
         lost.append((a, v))

@@ -416,6 +416,83 @@ def test_export_keeps_units_without_projects_of_a_yuan_table(tmp_path):
     _same_structure(before, check_grids([g]))
 
 
+# --- a project without any real indicator is kept ------------------------------------------
+
+
+def placeholder(level1="产出指标", level2="数量指标", **project):
+    """An empty template row: only 一级/二级指标 (and project cells when given)."""
+    return ind(level1=level1, level2=level2, name=None, comparator=None, target=None, measure=None,
+               weight=None, direction=None, **project)
+
+
+def _projects(result):
+    """Every project as (name, budget, budget as written, goal, unit code, unit name, department)."""
+    return [(p.name, p.budget, p.raw.get("budget") if p.budget is None else None, p.goal, p.unit_code,
+             p.unit_name, p.department_code) for t in result.tables for p in t.projects]
+
+
+def _project_findings(result):
+    """Project-level findings without their cell address (ST004 is about the template rows
+    themselves, which the export drops as it drops every template row)."""
+    return sorted((f.code, f.project, f.message.split(" ", 1)[1]) for f in result.findings
+                  if f.project and f.code != "ST004")
+
+
+def _keeps_projects(before, after, bare):
+    assert _projects(after) == _projects(before)
+    assert _project_findings(after) == _project_findings(before)
+    assert sorted(f.project for f in after.findings if f.code == "ST012") == sorted(bare)
+    _same_structure(before, after)
+    # split (records) still writes indicators only: no record for a project without one
+    assert bare and not {r.project for r in after.records()} & set(bare)
+
+
+def test_export_keeps_a_project_with_only_placeholder_rows_between_two_projects(tmp_path):
+    rows = [total_row(DEPT, 35.0)] + good_project("项目A", budget=10.0, unit=UNIT)
+    rows += [placeholder(project="项目空", budget=15.0, goal="只有模板行的项目"),
+             placeholder(level1="效益指标", level2="社会效益指标"), placeholder(level1="满意度指标", level2=None)]
+    rows += good_project("项目C", budget=10.0)
+    before, after, cells = _export_and_reread(rows, tmp_path)
+    assert "ST012" in {f.code for f in before.findings}
+    # one row in its place, indicator cells empty; the unit's merge runs over it
+    assert cells[6:8] == [(None, "项目空", 15), (None, "项目C", 10)]
+    ws = openpyxl.load_workbook(tmp_path / "报送.xlsx")["绩效目标表"]
+    assert [c.value for c in ws[10]][4:] == [None] * 8
+    assert "A5:A15" in {str(m) for m in ws.merged_cells.ranges}
+    _keeps_projects(before, after, ["项目空"])
+    assert [u.project_indices for u in after.tables[0].units] == [[0, 1, 2]]
+
+
+def test_export_keeps_a_project_row_without_indicator_rows_at_the_end(tmp_path):
+    """After the last project: a project row alone, and one with a text budget under a unit row."""
+    rows = [total_row(DEPT, 30.0), total_row("208001-甲单位", 20.0)] + good_project("项目A", budget=10.0)
+    rows += [[None, "项目尾", 10.0, "尾项目的年度目标"], total_row("208002-乙单位", 10.0),
+             [None, "项目末", "约十万", None]]
+    before, after, cells = _export_and_reread(rows, tmp_path)
+    assert cells[-3:] == [(None, "项目尾", 10), ("208002-乙单位", None, 10), (None, "项目末", "约十万")]
+    _keeps_projects(before, after, ["项目尾", "项目末"])
+    (ta,) = after.tables
+    assert [(u.name, [ta.projects[i].name for i in u.project_indices]) for u in ta.units] == [
+        ("甲单位", ["项目A", "项目尾"]), ("乙单位", ["项目末"])]
+
+
+def test_export_keeps_projects_without_indicators_of_a_yuan_table(tmp_path):
+    rows = [total_row(DEPT, 250000)] + good_project("项目A", budget=100000, unit=UNIT)
+    rows += [placeholder(project="项目空", budget=50000, goal="模板行", unit="208002-乙单位")]
+    rows += [[None, "项目尾", 100000, None]]
+    before, after, cells = _export_and_reread(rows, tmp_path, money_unit="元")
+    assert cells[-2:] == [("208002-乙单位", "项目空", 5), (None, "项目尾", 10)]  # export is in 万元
+    assert [p[1] for p in _projects(before)] == [10.0, 5.0, 10.0]
+    _keeps_projects(before, after, ["项目空", "项目尾"])
+    # a layout written in 元 from those tables gives them back too
+    from xlperf.api import check_grids
+
+    g = layout_grid(before.records(), title="T", money_unit="元", tables=before.tables)
+    assert [(row[0], row[1], row[2]) for row in g.rows[-2:]] == [("208002-乙单位", "项目空", 50000), (None, "项目尾", 100000)]
+    again = check_grids([g])
+    assert _projects(again) == _projects(before) and _project_findings(again) == _project_findings(before)
+
+
 def test_layout_grid_money_unit_yuan():
     recs = [Record(sheet="s", row=5, project="P", budget=1.2345, name="n", weight=90.0)]
     g = layout_grid(recs, title="T", money_unit="元")

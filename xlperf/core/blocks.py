@@ -480,17 +480,38 @@ def _short(v: Any, n: int = 30) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
+def _department_name(table: Table, p: Project, dept_by_code: dict) -> Optional[str]:
+    return dept_by_code.get(p.department_code) if p.department_code else (
+        table.departments[0].name if len(table.departments) == 1 else None)
+
+
+def _budget_text(p: Project) -> Optional[str]:
+    """A budget cell that is not a number ("一百", "约100万"), kept as written."""
+    return clean_text(p.raw.get("budget")) if p.budget is None else None
+
+
+def bare_projects(table: Table) -> list[Record]:
+    """One Record per project without any real indicator (only empty template rows, or none):
+    the project's fields filled in, every indicator field empty, ``row`` its first row.
+
+    Not part of ``records()`` (one per real indicator: ``xlperf split`` writes indicators, and
+    such a project has none); the export writes these so the project is not lost."""
+    dept_by_code = {d.code: d.name for d in table.departments}
+    return [Record(sheet=table.sheet, row=p.row_first, department=_department_name(table, p, dept_by_code),
+                   unit_code=p.unit_code, unit_name=p.unit_name, project=p.name, budget=p.budget,
+                   budget_text=_budget_text(p), goal=p.goal, cells=dict(p.cells))
+            for p in table.projects if not p.real_indicators()]
+
+
 def records(table: Table) -> list[Record]:
     """The clean records: one per real indicator, every project field filled in."""
     dept_by_code = {d.code: d.name for d in table.departments}
     out: list[Record] = []
     letters = [(f, col_letter(table.columns[f])) for f in FIELDS if table.columns.get(f)]
     for p in table.projects:
-        dept = dept_by_code.get(p.department_code) if p.department_code else (
-            table.departments[0].name if len(table.departments) == 1 else None)
+        dept = _department_name(table, p, dept_by_code)
         pcells = dict(p.cells)
-        # a budget cell that is not a number ("一百", "约100万") is kept as written
-        budget_text = clean_text(p.raw.get("budget")) if p.budget is None else None
+        budget_text = _budget_text(p)
         for ind in p.indicators:
             if ind.is_placeholder:
                 continue

@@ -10,7 +10,10 @@ the submission workbook:
            source had them, in the source's order — also a unit or department without projects —
            (without the source tables, a department row above each department's records), and
            one row per indicator, with 项目名称/预算数/年度目标 merged over each project's rows and
-           单位名称 merged over the unit's rows when the unit had no row of its own.
+           单位名称 merged over the unit's rows when the unit had no row of its own; a project
+           without a real indicator (only empty template rows, or no indicator row at all: no
+           record, ``blocks.bare_projects``) is one row in its source place, its 项目名称/预算数/
+           年度目标 filled and its indicator cells empty (needs the source tables).
 
 Values are the records' own, already normalised (≥ ≤ = > < 定性, 正向指标/反向指标, numbers as
 numbers; a 权重 or 预算数 that is not a number as the clerk wrote it, ``Record.weight_text`` and
@@ -26,6 +29,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any, Iterable, Optional, Sequence
 
+from .blocks import bare_projects
 from .grid import Grid, Merge
 from .model import FIELDS, INDICATOR_FIELDS, OPTIONAL_FIELDS, Department, Record, Table, Unit
 from .normalise import clean_text
@@ -155,14 +159,15 @@ def layout_grid(
         if d is not None and g.first.budget is not None:
             dept_sum[d] = dept_sum.get(d, 0.0) + g.first.budget
 
-    # Source structure, by sheet in row order: departments and the units that had a row of
-    # their own (with or without a total, with or without projects after it).
+    # Source structure, by sheet in row order: departments, the units that had a row of
+    # their own (with or without a total, with or without projects after it), and the
+    # projects without a real indicator (no record: a Record with empty indicator fields).
     pending: dict[str, list[Any]] = {}
     known_depts: dict[str, set[str]] = {}
     for t in tables:
         known_depts.setdefault(t.sheet, set()).update(d.name for d in t.departments)
         pending.setdefault(t.sheet, []).extend(sorted(
-            [*t.departments, *(u for u in t.units if _own_row(u, t))], key=attrgetter("row")))
+            [*t.departments, *(u for u in t.units if _own_row(u, t)), *bare_projects(t)], key=attrgetter("row")))
 
     def blank() -> list[Any]:
         return [None] * width
@@ -179,11 +184,14 @@ def layout_grid(
         state.update(dept=name, unit=None, prev=None)
 
     def flush(sheet_name: str, upto: Optional[int] = None) -> None:
-        """Write the source's department and unit rows that came before sheet row ``upto``
-        (all if None)."""
+        """Write the source's department and unit rows (and projects without indicators)
+        that came before sheet row ``upto`` (all if None)."""
         queue = pending.get(sheet_name, [])
         while queue and (upto is None or queue[0].row < upto):
             d = queue.pop(0)
+            if isinstance(d, Record):  # a project without indicators: one row, indicator cells empty
+                project_rows(_Group(_project_key(d), [d]))
+                continue
             total = _total(d.budget, d.budget_raw, scale)
             if isinstance(d, Department):
                 department_row(unit_text(d.code, d.name), total, d.name)
@@ -197,13 +205,8 @@ def layout_grid(
         rows.append(row)
         state.update(unit=unit, prev=None)
 
-    prev_sheet: Optional[str] = None
-    for g in groups:
+    def project_rows(g: _Group) -> None:
         first = g.first
-        if prev_sheet is not None and first.sheet != prev_sheet:
-            flush(prev_sheet)
-        prev_sheet = first.sheet
-        flush(first.sheet, first.row)
         dept = first.department
         if dept is not None and dept != state["dept"] and dept not in known_depts.get(first.sheet, ()):
             department_row(dept, _num(dept_sum.get(dept), scale), dept)
@@ -242,6 +245,15 @@ def layout_grid(
                 unit_runs[-1][2] = end  # same unit, next project directly below
             state["unit"] = unit
         state["prev"] = g.records[-1]
+
+    prev_sheet: Optional[str] = None
+    for g in groups:
+        first = g.first
+        if prev_sheet is not None and first.sheet != prev_sheet:
+            flush(prev_sheet)
+        prev_sheet = first.sheet
+        flush(first.sheet, first.row)
+        project_rows(g)
     for sheet_name in list(pending):
         flush(sheet_name)
 
