@@ -493,6 +493,101 @@ def test_export_keeps_projects_without_indicators_of_a_yuan_table(tmp_path):
     assert _projects(again) == _projects(before) and _project_findings(again) == _project_findings(before)
 
 
+# --- a source with the table on several sheets ----------------------------------------------
+
+
+def write_sheets_xlsx(path: Path, sheets) -> Path:
+    """Several tables as one workbook: ``sheets`` is [(sheet name, data rows), ...]."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets:
+        ws = wb.create_sheet(name)
+        for r, row in enumerate(grid_of(rows).rows):
+            for c, v in enumerate(row):
+                if v is not None:
+                    set_cell(ws.cell(r + 1, c + 1), v)
+    wb.save(path)
+    return path
+
+
+def _contexts(result):
+    """Per table: its projects with their unit and department, its departments and units."""
+    return [([(p.name, p.unit_code, p.unit_name, p.department_code) for p in t.projects],
+             [(d.code, d.name, d.budget) for d in t.departments],
+             [(u.code, u.name, u.budget, [t.projects[i].name for i in u.project_indices]) for u in t.units])
+            for t in result.tables]
+
+
+def _export_sheets(sheets, tmp_path):
+    before = check_path(write_sheets_xlsx(tmp_path / "多表.xlsx", sheets))
+    out = tmp_path / "报送.xlsx"
+    write_export(before, out)
+    return before, check_path(out), openpyxl.load_workbook(out).sheetnames
+
+
+def _same_per_sheet(before, after):
+    assert _contexts(after) == _contexts(before)
+    assert strip(after.records()) == strip(before.records())  # department and unit of every record
+    assert [r.sheet for r in after.records()] == [r.sheet for r in before.records()]
+    assert sorted((f.code, f.project, f.message.split(" ", 1)[1]) for f in after.findings) == sorted(
+        (f.code, f.project, f.message.split(" ", 1)[1]) for f in before.findings)
+
+
+def test_export_of_sheets_does_not_give_a_unit_the_next_sheets_projects(tmp_path):
+    """Sheet 甲 ends under its unit 甲单位 (a row of its own) in department 208; sheet 乙 has no
+    unit and no department. In one sheet, 乙's projects would fall under 甲单位 and 208."""
+    sheets = [("甲", [total_row(DEPT, 10.0), total_row("208001-甲单位", 10.0)] + good_project("项目A", budget=10.0)),
+              ("乙", good_project("项目B", budget=5.0) + [[None, "项目C", 3.0, "乙表的空项目"]])]
+    before, after, names = _export_sheets(sheets, tmp_path)
+    assert [(p.name, p.unit_name, p.department_code) for t in before.tables for p in t.projects] == [
+        ("项目A", "甲单位", "208"), ("项目B", None, None), ("项目C", None, None)]
+    _same_per_sheet(before, after)
+    assert names == ["甲", "乙", "清洗记录", "权重合计"]  # one 绩效目标表 per source sheet, by its name
+
+
+def test_export_of_sheets_keeps_each_sheets_units_named_on_project_rows(tmp_path):
+    """Units merged over their projects (named on the first project row only) on two sheets of
+    one department; the second sheet's first project has no unit of its own."""
+    a = good_project("项目A", budget=10.0, unit="208001-甲单位")
+    b = good_project("项目B", budget=5.0) + good_project("项目C", budget=2.0, unit="208002-乙单位")
+    before, after, names = _export_sheets([("一", [total_row(DEPT, 17.0)] + a), ("二", b)], tmp_path)
+    assert [(p.name, p.unit_name) for t in before.tables for p in t.projects] == [
+        ("项目A", "甲单位"), ("项目B", None), ("项目C", "乙单位")]
+    _same_per_sheet(before, after)
+    assert names == ["一", "二", "清洗记录", "权重合计"]  # one 绩效目标表 per source sheet, by its name
+
+
+def test_export_of_sheets_each_with_its_department_and_units(tmp_path):
+    """The usual shape (a department per sheet): the same departments and units come back."""
+    s1 = [total_row(DEPT, 10.0), total_row("208001-甲单位", 10.0)] + good_project("项目A", budget=10.0)
+    s2 = [total_row("209-其他部门", 5.0)] + good_project("项目B", budget=5.0, unit="209001-乙单位")
+    before, after, names = _export_sheets([("208", s1), ("209", s2)], tmp_path)
+    _same_per_sheet(before, after)
+    assert names == ["208", "209", "清洗记录", "权重合计"]  # one 绩效目标表 per source sheet, by its name
+
+
+def test_layout_sheet_names_keep_source_names_where_excel_and_the_reader_allow():
+    from xlperf.io.export_xlsx import layout_sheet_names
+
+    assert layout_sheet_names(["Sheet1"]) == ["绩效目标表"] and layout_sheet_names([]) == []
+    assert layout_sheet_names(["甲", "乙 单位", "x" * 32, "清洗记录", "_隐藏", "甲", "绩效目标表7", ""]) == [
+        "甲", "乙 单位", "绩效目标表3", "绩效目标表4", "绩效目标表5", "绩效目标表6", "绩效目标表7", "绩效目标表8"]
+    assert layout_sheet_names(["绩效目标表2", "绩效目标表"]) == ["绩效目标表2", "绩效目标表"]
+    assert layout_sheet_names(["A", "a"]) == ["A", "绩效目标表2"]  # Excel's names ignore case
+
+
+def test_export_of_two_tables_with_one_sheet_name(tmp_path):
+    """Tables from grids of one name (check_grids): the second layout sheet is renamed."""
+    from xlperf.api import check_grids
+
+    before = check_grids([grid_of(good_project("项目A")), grid_of([total_row(DEPT, 5.0)] + good_project("项目B", budget=5.0))])
+    out = tmp_path / "报送.xlsx"
+    write_export(before, out)
+    assert openpyxl.load_workbook(out).sheetnames == ["绩效目标表", "绩效目标表2", "清洗记录", "权重合计"]
+    after = check_path(out)
+    assert _contexts(after) == _contexts(before) and strip(after.records()) == strip(before.records())
+
+
 def test_layout_grid_money_unit_yuan():
     recs = [Record(sheet="s", row=5, project="P", budget=1.2345, name="n", weight=90.0)]
     g = layout_grid(recs, title="T", money_unit="元")

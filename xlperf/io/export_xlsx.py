@@ -3,7 +3,9 @@
 Three sheets, values only (no formulas, no macros, no marks):
 
 - 绩效目标表: the familiar layout rebuilt from the clean records (``core.export_layout``),
-  project cells merged again, title and 金额单位 rows, print set-up;
+  project cells merged again, title and 金额单位 rows, print set-up. A source holding the
+  table on several sheets gives one such sheet per source sheet, named as in the source (see
+  ``layout_sheet_names``);
 - 清洗记录: the records, one row per indicator (the same table ``xlperf split`` writes);
 - 权重合计: per project, weights by level-1, total, expected and status.
 
@@ -17,7 +19,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from ..core.export_layout import DEFAULT_TITLE, layout_grid
+from ..core.blocks import records as table_records
+from ..core.export_layout import DEFAULT_TITLE, LAYOUT_SHEET, layout_grid
 from ..core.report import LEVEL1_COLUMNS, Report
 from .atomic import OutputError, atomic_path
 from .layout_xlsx import layout_sheet
@@ -52,15 +55,54 @@ def _title(result: "CheckResult") -> str:
     return DEFAULT_TITLE
 
 
+_BAD_SHEET_CHARS = frozenset("[]:*?/\\")
+
+
+def layout_sheet_names(sheets: list[str]) -> list[str]:
+    """The layout sheets' names for source tables on ``sheets``: 绩效目标表 for one table; for
+    several, each source sheet's own name (the clerk's 208 / 甲单位 sheets stay apart), or
+    绩效目标表N where a name cannot be used (empty, too long, a character Excel refuses, a
+    name the reader skips or the export itself uses, or one already taken)."""
+    if len(sheets) <= 1:
+        return [LAYOUT_SHEET] * len(sheets)
+    from .read import OWN_SHEETS
+
+    taken: set[str] = set()
+    names: list[str] = []
+    for i, name in enumerate(sheets, 1):
+        ok = (name.strip() and len(name) <= 31 and not _BAD_SHEET_CHARS & set(name)
+              and not name.startswith(("_", "'")) and not name.endswith("'") and name not in OWN_SHEETS
+              and name.casefold() not in taken)
+        if not ok:
+            name = f"{LAYOUT_SHEET}{i}"
+            while name.casefold() in taken:
+                name += "_"
+        taken.add(name.casefold())
+        names.append(name)
+    return names
+
+
 def write_export(result: "CheckResult", out: Path) -> None:
     out = Path(out)
     check_export_path(out)
     with paused_gc():
-        records = result.records()
-        grid = layout_grid(records, title=_title(result), money_unit="万元", tables=result.tables)
+        title = _title(result)
+        tables = result.tables
+        if len(tables) > 1:
+            # One layout sheet per source table: written into one sheet, a sheet without a
+            # unit or department of its own would fall under the previous sheet's last unit
+            # and department when read back (nothing in the layout says "no unit").
+            per_table = [table_records(t) for t in tables]
+            records = [r for recs in per_table for r in recs]
+            grids = [layout_grid(recs, title=t.title or title, money_unit="万元", tables=[t], sheet=name)
+                     for recs, t, name in zip(per_table, tables, layout_sheet_names([t.sheet for t in tables]))]
+        else:
+            records = result.records()
+            grids = [layout_grid(records, title=title, money_unit="万元", tables=tables)]
         with atomic_path(out) as tmp:
-            with XlsxBook(tmp, title=_title(result), creator="xlperf") as book:
-                book.add(layout_sheet(book, grid))
+            with XlsxBook(tmp, title=title, creator="xlperf") as book:
+                for grid in grids:
+                    book.add(layout_sheet(book, grid))
                 book.add(records_sheet(book, records))
                 book.add(weights_sheet(book, result.report))
 
