@@ -157,7 +157,8 @@ def tables(draw) -> Grid:
                 rows[r][c1] = None
     if draw(st.booleans()):  # a 豁免 column
         for row in rows:
-            row.append(draw(st.sampled_from([None, None, "WT002", "wt003, VL007"])) if any(v is not None for v in row[4:]) else None)
+            row.append(draw(st.sampled_from([None, None, "WT002", "wt003, VL007", "ST012"]))
+                       if any(v is not None for v in row[4:]) else None)
         return grid_of(rows, merges, extra_header=["豁免"])
     return grid_of(rows, merges)
 
@@ -166,7 +167,7 @@ def strip(recs: list[Record]) -> list[dict]:
     return [r.model_dump(exclude={"sheet", "row", "cells"}) for r in recs]
 
 
-def structure(result) -> tuple[list, list, list]:
+def structure(result) -> tuple[list, list, list, list]:
     """Departments and units (name, total as number or as written, projects) and the budget
     findings without their cell address: what an export must keep besides the records."""
     def total(x):
@@ -178,7 +179,10 @@ def structure(result) -> tuple[list, list, list]:
     # a quoted total is written cleaned (" 待定 " -> "待定"), as every text value is
     found = sorted((f.code, re.sub(r"“\s*(.*?)\s*”", r"“\1”", f.message.split(" ", 1)[1]))
                    for f in result.findings if f.code.startswith("BG"))
-    return depts, units, found
+    # which project findings are waived (豁免 codes on template rows or on a project's row
+    # alone count for the project; the export must keep them)
+    waived = sorted((f.code, f.project) for f in result.findings if f.waived and f.code in ("ST012", "WT002", "WT003"))
+    return depts, units, found, waived
 
 
 SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -222,6 +226,8 @@ def test_records_json_round_trip(grid):
 def _matches(v: Any, field: str, rec: Record) -> bool:
     got = getattr(rec, field, None)
     if got is None:
+        got = getattr(rec, f"{field}_text", None)  # a budget or weight kept as written
+    if got is None:
         return False
     n = parse_number(v).value
     if isinstance(got, float) and n is not None:
@@ -238,6 +244,10 @@ def test_nothing_is_lost(grid):
     addr_used = {a for r in recs for a in r.cells.values()}
     rec_by_row = {r.row: r for r in recs}
     kept = recs + bare_projects(table)  # what the export writes: also a project without indicators
+    for p in table.projects:  # a project value repeated on a row of the project without a record
+        rec = next((x for x in kept if p.row_first <= x.row <= p.row_last), None)
+        for srow in range(p.row_first, p.row_last + 1):
+            rec_by_row.setdefault(srow, rec)
     structural_rows = {d.row for d in table.departments} | {u.row for u in table.units if u.row is not None}
     cols = {f: c - grid.col0 for f, c in table.columns.items()}
     structural_rows |= {grid.sheet_row(r) for r, row in enumerate(grid.rows) if is_repeated_header(row, cols)}
@@ -257,6 +267,9 @@ def test_nothing_is_lost(grid):
         field = col_field.get(c)
         if rec is not None and field == "waiver" and set(rec.waivers.split(",")) == set(parse_waivers(v)):
             continue  # the row's 豁免 codes
+        if field == "waiver" and any(p.row_first <= srow <= p.row_last and parse_waivers(v) <= p.waivers
+                                     for p in table.projects):
+            continue  # 豁免 codes on a project's row without indicator: the project's own
         if rec is not None and field in FIELDS and _matches(v, field, rec):
             continue  # a repeated project value on its own indicator row
         if c == COL["goal"] and any(p.row_first <= srow <= p.row_last and (clean_text(v) or "") in (p.goal or "")

@@ -493,6 +493,55 @@ def test_export_keeps_projects_without_indicators_of_a_yuan_table(tmp_path):
     assert _projects(again) == _projects(before) and _project_findings(again) == _project_findings(before)
 
 
+def _waived(result):
+    return sorted((f.code, f.project, f.message.split(" ", 1)[1], f.waived) for f in result.findings
+                  if f.project and f.code != "ST004")
+
+
+def test_a_waiver_on_a_project_row_without_indicator_waives_the_projects_findings(tmp_path):
+    """The reader used to drop 豁免 codes on a row that holds no indicator (a project's row alone)."""
+    rows = [r + [None] for r in good_project("项目A")] + [[None, "项目尾", 3.0] + [None] * 9 + ["ST012"]]
+    result = check_path(write_grid_xlsx(tmp_path / "豁免.xlsx", grid_of(rows, extra_header=["豁免"])))
+    assert [(f.project, f.waived) for f in result.findings if f.code == "ST012"] == [("项目尾", True)]
+
+
+def test_export_keeps_the_waivers_of_projects_without_indicators(tmp_path):
+    rows = [r + [None] for r in good_project("项目A")]
+    rows += [placeholder(project="项目空", budget=5.0) + ["ST012"], placeholder(level1="效益指标", level2=None) + ["BG"]]
+    rows += [[None, "项目尾", 3.0] + [None] * 9 + ["ST012"]]
+    grid = grid_of(rows, extra_header=["豁免"])
+    before = check_path(write_grid_xlsx(tmp_path / "src.xlsx", grid))
+    out = tmp_path / "报送.xlsx"
+    write_export(before, out)
+    after = check_path(out)
+    assert [(f.project, f.waived) for f in before.findings if f.code == "ST012"] == [("项目空", True), ("项目尾", True)]
+    assert _waived(after) == _waived(before)
+    ws = openpyxl.load_workbook(out)["绩效目标表"]
+    assert [(r[1], r[12]) for r in ws.iter_rows(min_row=9, values_only=True)] == [("项目空", "BG,ST012"), ("项目尾", "ST012")]
+
+
+def test_export_keeps_project_waivers_that_were_not_on_an_indicator_row(tmp_path):
+    """A project with indicators whose 豁免 codes sit on its project row alone (above its
+    indicators) and on an empty template row: the export writes them on a row of the project's
+    own above its indicators, so its findings stay waived."""
+    a = [r + [None] for r in good_project("项目A")]
+    a[1][10] = 40  # weights total 115: WT001
+    a.insert(0, [None, "项目A", 10.0, a[0][3]] + [None] * 8 + ["WT"])
+    for r in a[1:]:
+        r[1] = r[2] = r[3] = None
+    rows = a + [placeholder(level1="效益指标", level2="社会效益指标") + ["TX"]] + [r + [None] for r in good_project("项目B")]
+    before = check_path(write_grid_xlsx(tmp_path / "src.xlsx", grid_of(rows, extra_header=["豁免"])))
+    out = tmp_path / "报送.xlsx"
+    write_export(before, out)
+    after = check_path(out)
+    assert any(f.code.startswith("WT") and f.project == "项目A" and f.waived for f in before.findings)
+    assert _waived(after) == _waived(before)
+    assert strip(after.records()) == strip(before.records())
+    ws = openpyxl.load_workbook(out)["绩效目标表"]
+    assert [c.value for c in ws[4]] == [None, "项目A", 10, a[0][3]] + [None] * 8 + ["TX,WT"]
+    assert "B4:B9" in {str(m) for m in ws.merged_cells.ranges}
+
+
 # --- a source with the table on several sheets ----------------------------------------------
 
 

@@ -274,7 +274,7 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
                 "unit_code": unit.code if unit is not None else None,
                 "unit_name": unit.name if unit is not None else None,
                 "department_code": department.code if department is not None else None,
-                "indicators": [], "raw": p_raw, "seen": p_seen, "cells": p_cells,
+                "indicators": [], "raw": p_raw, "seen": p_seen, "cells": p_cells, "waivers": frozenset(),
             }, _PROJECT_FIELDS)
             if unit is not None:
                 unit.project_indices.append(project.index)
@@ -306,6 +306,8 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
                     unplaced(r, c, v)  # type: ignore[arg-type]
 
         if not has_values and l1_own is None and l2_own is None:
+            if v_waiver is not None and project is not None:  # 豁免 codes for the whole project
+                project.waivers = project.waivers | parse_waivers(v_waiver)
             continue  # a project row with no indicator (rare), already recorded
 
         # Level names: own value, else the merge anchor, else the row above within the project.
@@ -492,14 +494,16 @@ def _budget_text(p: Project) -> Optional[str]:
 
 def bare_projects(table: Table) -> list[Record]:
     """One Record per project without any real indicator (only empty template rows, or none):
-    the project's fields filled in, every indicator field empty, ``row`` its first row.
+    the project's fields filled in, every indicator field empty, ``row`` its first row,
+    ``waivers`` the project's 豁免 codes (on its row alone or on its template rows).
 
     Not part of ``records()`` (one per real indicator: ``xlperf split`` writes indicators, and
     such a project has none); the export writes these so the project is not lost."""
     dept_by_code = {d.code: d.name for d in table.departments}
     return [Record(sheet=table.sheet, row=p.row_first, department=_department_name(table, p, dept_by_code),
                    unit_code=p.unit_code, unit_name=p.unit_name, project=p.name, budget=p.budget,
-                   budget_text=_budget_text(p), goal=p.goal, cells=dict(p.cells))
+                   budget_text=_budget_text(p), goal=p.goal, cells=dict(p.cells),
+                   waivers=",".join(sorted(p.unplaced_waivers())))
             for p in table.projects if not p.real_indicators()]
 
 

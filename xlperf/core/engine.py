@@ -109,7 +109,7 @@ def check_table(table: Table, config: Optional[Config] = None, *, workers: int =
             if ind.waivers:
                 waivers_by_row[ind.row] = ind.waivers
                 acc |= ind.waivers
-        project_waivers[p.index] = frozenset(acc)
+        project_waivers[p.index] = frozenset(acc) | p.waivers
     for ind in table.orphans:
         if ind.waivers:
             waivers_by_row[ind.row] = ind.waivers

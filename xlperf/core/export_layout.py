@@ -140,7 +140,27 @@ def layout_grid(
     scale = MONEY_SCALE.get(money_unit)
     if scale is None:
         raise ValueError(f"unknown money unit {money_unit!r}")
-    with_waivers = any(r.waivers for r in records)
+    # Source structure, by sheet in row order: departments, the units that had a row of
+    # their own (with or without a total, with or without projects after it), and the
+    # projects without a real indicator (no record: a Record with empty indicator fields).
+    pending: dict[str, list[Any]] = {}
+    known_depts: dict[str, set[str]] = {}
+    # 豁免 codes of a project with indicators that were not on an indicator's row (its
+    # project row alone, or template rows): written on a row of its own above the project's
+    # indicators, by (sheet, row of the project's first record)
+    head_waivers: dict[tuple[str, int], str] = {}
+    for t in tables:
+        known_depts.setdefault(t.sheet, set()).update(d.name for d in t.departments)
+        pending.setdefault(t.sheet, []).extend(sorted(
+            [*t.departments, *(u for u in t.units if _own_row(u, t)), *bare_projects(t)], key=attrgetter("row")))
+        for p in t.projects:
+            extra = p.unplaced_waivers()
+            real = p.real_indicators() if extra else None
+            if real:
+                head_waivers[(t.sheet, real[0].row)] = ",".join(sorted(extra))
+
+    with_waivers = any(r.waivers for r in records) or bool(head_waivers) or any(
+        isinstance(x, Record) and x.waivers for queue in pending.values() for x in queue)
     headers = list(HEADERS) + ([OPTIONAL_FIELDS["waiver"]] if with_waivers else [])
     width = len(headers)
     rows: list[list[Any]] = [
@@ -158,16 +178,6 @@ def layout_grid(
         d = g.first.department
         if d is not None and g.first.budget is not None:
             dept_sum[d] = dept_sum.get(d, 0.0) + g.first.budget
-
-    # Source structure, by sheet in row order: departments, the units that had a row of
-    # their own (with or without a total, with or without projects after it), and the
-    # projects without a real indicator (no record: a Record with empty indicator fields).
-    pending: dict[str, list[Any]] = {}
-    known_depts: dict[str, set[str]] = {}
-    for t in tables:
-        known_depts.setdefault(t.sheet, set()).update(d.name for d in t.departments)
-        pending.setdefault(t.sheet, []).extend(sorted(
-            [*t.departments, *(u for u in t.units if _own_row(u, t)), *bare_projects(t)], key=attrgetter("row")))
 
     def blank() -> list[Any]:
         return [None] * width
@@ -218,9 +228,15 @@ def layout_grid(
             # unit header row (the only separator that keeps every record's fields).
             unit_header(utext, None, unit)
         start = len(rows)
+        head = head_waivers.get((first.sheet, first.row)) if head_waivers else None
+        if head is not None:  # the project's row alone, with its own 豁免 codes
+            row = blank()
+            row[c_proj], row[c_goal], row[c_waiver] = first.project, first.goal, head  # type: ignore[index]
+            row[c_budget] = _num(first.budget, scale) if first.budget is not None else first.budget_text
+            rows.append(row)
         for i, r in enumerate(g.records):
             row = blank()
-            if i == 0:
+            if i == 0 and head is None:
                 row[c_proj] = r.project
                 # a budget that is not a number: as the clerk wrote it (text is not converted)
                 row[c_budget] = _num(r.budget, scale) if r.budget is not None else r.budget_text

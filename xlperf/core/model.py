@@ -146,6 +146,15 @@ class Project(BaseModel):
     # field -> [(sheet row, value), ...] for every distinct non-empty value seen in the block
     seen: dict[str, list[tuple[int, Any]]] = Field(default_factory=dict)
     cells: dict[str, str] = Field(default_factory=dict)  # field -> address of the value used
+    # 豁免 codes written on a row of the project that holds no indicator (its project row
+    # alone): they waive the project's findings, like the codes on its indicator rows
+    waivers: frozenset[str] = frozenset()
+
+    def unplaced_waivers(self) -> frozenset[str]:
+        """The project's 豁免 codes that are not on a real indicator's row (on its project row
+        without indicator, or on empty template rows): what an export must write on the
+        project's own row, as the rows they were on are not written."""
+        return self.waivers.union(*(i.waivers for i in self.indicators if i.is_placeholder))
 
     @property
     def label(self) -> str:
