@@ -372,6 +372,35 @@ def test_export_keeps_a_unit_without_projects_between_two_units(tmp_path):
     _same_structure(before, after)
 
 
+def test_export_keeps_a_unit_named_on_a_row_joined_to_the_project_above(tmp_path):
+    """同名项目 twice, the second without a budget and with another unit: the reader joins the
+    rows into one project (ST003) and 乙单位 has no project. Found by the round-trip property test."""
+    rows = [total_row(DEPT, 10.0)] + good_project("同名项目", budget=10.0, unit="100001-甲单位")[:3]
+    rows += [[r[0] if i else "100002-乙单位", *r[1:]] for i, r in enumerate(good_project("同名项目", budget=None)[3:])]
+    rows += good_project("项目C", budget=None, unit="100003-丙单位")
+    before, after, cells = _export_and_reread(rows, tmp_path)
+    (tb,) = before.tables
+    assert [(u.name, [tb.projects[i].name for i in u.project_indices]) for u in tb.units] == [
+        ("甲单位", ["同名项目"]), ("乙单位", []), ("丙单位", ["项目C"])]
+    assert ("100002-乙单位", None, None) in cells
+    _same_structure(before, after)
+
+
+def test_export_keeps_two_projects_of_one_name_apart_around_a_project_without_indicators(tmp_path):
+    """同名项目, 项目1 (template rows only: no record), 同名项目 again: the two 同名项目 have
+    adjacent records and must still come back as two projects. Found by the round-trip property test."""
+    template = [ind(name=None, comparator=None, target=None, measure=None, weight=None, direction=None)]
+    rows = [total_row(DEPT, 20.0)] + good_project("同名项目", budget=None, unit="100001-甲单位")
+    rows += [ind(project="项目1", budget=None, name=None, comparator=None, target=None, measure=None, weight=None,
+                 direction=None)] + template * 2
+    rows += good_project("同名项目", budget=None)
+    before, after, _ = _export_and_reread(rows, tmp_path)
+    names = ["同名项目", "项目1", "同名项目"]
+    assert [p.name for p in before.tables[0].projects] == names
+    assert [p.name for p in after.tables[0].projects] == names
+    _same_structure(before, after)
+
+
 def test_export_keeps_units_without_projects_at_the_end_of_the_table(tmp_path):
     """A number total, a text total (BG005) and no total at all, after the last project."""
     rows = [total_row(DEPT, 10.0), total_row("100001-甲单位", 10.0)] + good_project("项目A", budget=10.0)

@@ -62,7 +62,14 @@ def unit_text(code: Optional[str], name: Optional[str]) -> Optional[str]:
     return f"{code}-{name}" if code else name
 
 
-_project_key = attrgetter("sheet", "department", "unit_code", "unit_name", "project", "budget", "budget_text", "goal")
+_project_fields = attrgetter("sheet", "department", "unit_code", "unit_name", "project", "budget", "budget_text", "goal")
+
+
+def _project_key(r: Record) -> tuple:
+    """Records of one source project share this. The project's cell (its name's anchor) keeps
+    two projects of the same name apart when nothing else does (同名项目, 项目1 with only
+    template rows, 同名项目 again: the middle one has no record, the other two are adjacent)."""
+    return (*_project_fields(r), r.cells.get("project"))
 _indicator_values = attrgetter(*INDICATOR_FIELDS)
 # The indicator fields are consecutive columns of the layout (一级指标 … 指标方向性): a row's
 # indicator part is assigned as one slice.
@@ -104,6 +111,14 @@ def _own_row(u: Unit, table: Table) -> bool:
     projects = table.projects  # in row order
     i = bisect_right(projects, u.row, key=attrgetter("row_first")) - 1
     return i < 0 or projects[i].row_last < u.row
+
+
+def _kept_as_row(u: Unit, table: Table) -> bool:
+    """Is ``u`` written as a row of its own? A unit that had one, and a unit named on a row the
+    reader joined to the project above (同名项目 without a budget: ST003), which has no project
+    to be named on; written below that project, it leaves the reader in the same state (the
+    next project without a unit of its own falls under it either way)."""
+    return _own_row(u, table) or (u.row is not None and not u.project_indices)
 
 
 def _same_project_name(a: Record, b: Record) -> bool:
@@ -152,7 +167,7 @@ def layout_grid(
     for t in tables:
         known_depts.setdefault(t.sheet, set()).update(d.name for d in t.departments)
         pending.setdefault(t.sheet, []).extend(sorted(
-            [*t.departments, *(u for u in t.units if _own_row(u, t)), *bare_projects(t)], key=attrgetter("row")))
+            [*t.departments, *(u for u in t.units if _kept_as_row(u, t)), *bare_projects(t)], key=attrgetter("row")))
         for p in t.projects:
             extra = p.unplaced_waivers()
             real = p.real_indicators() if extra else None
