@@ -854,8 +854,9 @@ def test_export_weights_sheet_writes_a_non_number_budget_as_written(text_budget_
     ws = openpyxl.load_workbook(out)["权重合计"]
     header = [c.value for c in ws[1]]
     col = header.index("预算数(万元)") + 1
-    assert [ws.cell(r, 2).value for r in range(2, 8)] == ["项目A", "项目B", "项目C", "项目X", "项目X", "5个项目"]
-    # the 合计 row adds the numbers only
+    assert [ws.cell(r, 2).value for r in range(2, 8)] == ["项目A", "项目B", "项目C", "项目X", "项目X",
+                                                              "5个项目（4个预算数不是数字，未计入预算合计）"]
+    # the 合计 row adds the numbers only, and says so
     assert [ws.cell(r, col).value for r in range(2, 8)] == ["一百", "约100万", 20, "一百", "二百", 20]
     assert [ws.cell(r, col).data_type for r in range(2, 7)] == ["s", "s", "n", "s", "s"]
 
@@ -877,6 +878,8 @@ def test_check_text_report_shows_a_non_number_budget_as_written(text_budget_file
     table = [line.split("│") for line in r.stdout.splitlines() if line.startswith("│")]  # the project rows
     assert [(cells[2].strip(), cells[3].strip()) for cells in table] == [
         ("项目A", "一百"), ("项目B", "约100万"), ("项目C", "20.00"), ("项目X", "一百"), ("项目X", "二百")]
+    # the closing line's budget adds the numbers only, and says so
+    assert "预算 20.00 万元（4 个项目的预算数不是数字，未计入）" in r.stdout.replace("\n", ""), r.stdout
 
 
 def test_layout_grid_writes_a_non_number_budget_as_written_in_any_money_unit():

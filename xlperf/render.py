@@ -59,8 +59,10 @@ def render_report(report: Report, console: Console, max_findings: int = 0, *, ev
         off = f"；权重合计不符：{escape('、'.join(names if everything else names[:SHOWN_NAMES]))}{more}"
     else:
         off = ""
+    texts = sum(1 for p in report.projects if p.budget is None and p.budget_text)
+    left_out = f"（{texts} 个项目的预算数不是数字，未计入）" if texts else ""
     console.print(
-        f"[bold]合计[/]：{s.tables} 张表，{s.projects} 个项目，{s.indicators} 个指标，预算 {_money(s.budget_total)} 万元；"
+        f"[bold]合计[/]：{s.tables} 张表，{s.projects} 个项目，{s.indicators} 个指标，预算 {_money(s.budget_total)} 万元{left_out}；"
         f"[bold red]错误 {s.errors}[/]，[yellow]警告 {s.warnings}[/]，提示 {s.infos}，已豁免 {s.waived}；"
         f"权重合计正确 {s.projects_weight_ok}/{s.projects}{off}",
         highlight=False,

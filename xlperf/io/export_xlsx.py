@@ -112,7 +112,8 @@ def write_export(result: "CheckResult", out: Path) -> None:
 
 def weights_table(report: Report) -> tuple[list[str], list[list[Any]]]:
     """Header and rows of the 权重合计 sheet (numbers as numbers, a 合计 row at the end); a
-    预算数 that is not a number as the clerk wrote it (the 合计 adds the numbers only)."""
+    预算数 that is not a number as the clerk wrote it (the 合计 adds the numbers only and says how
+    many it left out)."""
     levels = list(LEVEL1_COLUMNS)
     if any(OTHER_LEVEL in p.weights for p in report.projects):
         levels.append(OTHER_LEVEL)
@@ -127,8 +128,10 @@ def weights_table(report: Report) -> tuple[list[str], list[list[Any]]]:
     if report.projects:
         budget_total = round(sum(p.budget or 0.0 for p in report.projects), 6)
         ok = sum(1 for p in report.projects if p.weight_ok)
+        texts = sum(1 for p in report.projects if p.budget is None and p.budget_text)
+        counted = f"{len(report.projects)}个项目" + (f"（{texts}个预算数不是数字，未计入预算合计）" if texts else "")
         rows.append(
-            ["合计", f"{len(report.projects)}个项目", budget_total, sum(p.indicator_count for p in report.projects)]
+            ["合计", counted, budget_total, sum(p.indicator_count for p in report.projects)]
             + [None] * len(levels)
             + [None, None, f"{ok}个项目权重合计符合期望"]
         )
