@@ -7,7 +7,7 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 
 from .core.model import SEVERITY_ORDER, SEVERITY_ZH, Finding
-from .core.report import LEVEL1_COLUMNS, STATUS_OK, Report
+from .core.report import LEVEL1_COLUMNS, STATUS_OK, Report, text_budgets
 
 _SEV_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _SHORT = {"产出指标": "产出", "效益指标": "效益", "满意度指标": "满意度", "成本指标": "成本", "其他": "其他"}
@@ -59,7 +59,7 @@ def render_report(report: Report, console: Console, max_findings: int = 0, *, ev
         off = f"；权重合计不符：{escape('、'.join(names if everything else names[:SHOWN_NAMES]))}{more}"
     else:
         off = ""
-    texts = sum(1 for p in report.projects if p.budget is None and p.budget_text)
+    texts = text_budgets(report.projects)
     left_out = f"（{texts} 个项目的预算数不是数字，未计入）" if texts else ""
     console.print(
         f"[bold]合计[/]：{s.tables} 张表，{s.projects} 个项目，{s.indicators} 个指标，预算 {_money(s.budget_total)} 万元{left_out}；"

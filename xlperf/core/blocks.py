@@ -23,6 +23,7 @@ from .normalise import (
     normalise_measure,
     parse_number,
     split_value,
+    text_unless_number,
 )
 from .taxonomy import normalise_level1, normalise_level2
 
@@ -487,11 +488,6 @@ def _department_name(table: Table, p: Project, dept_by_code: dict) -> Optional[s
         table.departments[0].name if len(table.departments) == 1 else None)
 
 
-def _budget_text(p: Project) -> Optional[str]:
-    """A budget cell that is not a number ("一百", "约100万"), kept as written."""
-    return clean_text(p.raw.get("budget")) if p.budget is None else None
-
-
 def bare_projects(table: Table) -> list[Record]:
     """One Record per project without any real indicator (only empty template rows, or none):
     the project's fields filled in, every indicator field empty, ``row`` its first row,
@@ -502,7 +498,7 @@ def bare_projects(table: Table) -> list[Record]:
     dept_by_code = {d.code: d.name for d in table.departments}
     return [Record(sheet=table.sheet, row=p.row_first, department=_department_name(table, p, dept_by_code),
                    unit_code=p.unit_code, unit_name=p.unit_name, project=p.name, budget=p.budget,
-                   budget_text=_budget_text(p), goal=p.goal, cells=dict(p.cells),
+                   budget_text=text_unless_number(p.budget, p.raw.get("budget")), goal=p.goal, cells=dict(p.cells),
                    waivers=",".join(sorted(p.unplaced_waivers())))
             for p in table.projects if not p.real_indicators()]
 
@@ -515,7 +511,7 @@ def records(table: Table) -> list[Record]:
     for p in table.projects:
         dept = _department_name(table, p, dept_by_code)
         pcells = dict(p.cells)
-        budget_text = _budget_text(p)
+        budget_text = text_unless_number(p.budget, p.raw.get("budget"))
         for ind in p.indicators:
             if ind.is_placeholder:
                 continue
@@ -528,8 +524,7 @@ def records(table: Table) -> list[Record]:
                 "budget_text": budget_text, "goal": p.goal,
                 "level1": ind.level1, "level2": ind.level2, "name": ind.name, "comparator": ind.comparator,
                 "target": ind.target, "measure": ind.measure, "weight": ind.weight,
-                # a weight cell that is not a number ("十", "10分") is kept as written
-                "weight_text": clean_text(ind.raw.get("weight")) if ind.weight is None else None,
+                "weight_text": text_unless_number(ind.weight, ind.raw.get("weight")),
                 "direction": ind.direction,
                 "waivers": ",".join(sorted(ind.waivers)),
                 "cells": {k: v for k, v in cells.items() if v},

@@ -8,7 +8,7 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
-from .filenames import readable
+from .filenames import ReadableMessage
 from .model import Severity
 
 if sys.version_info >= (3, 11):
@@ -17,12 +17,8 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 
-class ConfigError(ValueError):
-    """A configuration that cannot be used; the message is for the clerk (a file name in it
-    that is not UTF-8 is shown readable, see ``core.filenames``)."""
-
-    def __init__(self, message: object = "", *args: object) -> None:
-        super().__init__(readable(message) if isinstance(message, str) else message, *args)
+class ConfigError(ReadableMessage, ValueError):
+    """A configuration that cannot be used; the message is for the clerk."""
 
 
 class Config(BaseModel):

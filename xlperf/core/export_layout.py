@@ -32,7 +32,7 @@ from typing import Any, Iterable, Optional, Sequence
 from .blocks import bare_projects
 from .grid import Grid, Merge
 from .model import FIELDS, INDICATOR_FIELDS, OPTIONAL_FIELDS, Department, Record, Table, Unit
-from .normalise import clean_text
+from .normalise import clean_text, text_unless_number
 
 DEFAULT_TITLE = "部门预算项目绩效目标申报表"
 LAYOUT_SHEET = "绩效目标表"
@@ -70,6 +70,7 @@ def _project_key(r: Record) -> tuple:
     two projects of the same name apart when nothing else does (同名项目, 项目1 with only
     template rows, 同名项目 again: the middle one has no record, the other two are adjacent)."""
     return (*_project_fields(r), r.cells.get("project"))
+
 _indicator_values = attrgetter(*INDICATOR_FIELDS)
 # The indicator fields are consecutive columns of the layout (一级指标 … 指标方向性): a row's
 # indicator part is assigned as one slice.
@@ -101,7 +102,7 @@ def _num(v: Any, scale: float = 1.0) -> Any:
 
 def _total(budget: Optional[float], raw: Any, scale: float) -> Any:
     """A department's or unit's own 预算数 cell: the number (scaled), else its text as written."""
-    return _num(budget, scale) if budget is not None or raw is None else clean_text(raw)
+    return _num(budget, scale) if budget is not None else text_unless_number(budget, raw)
 
 
 def _own_row(u: Unit, table: Table) -> bool:

@@ -36,6 +36,14 @@ def _decoded(m: re.Match) -> str:
         return raw.decode("utf-8", "backslashreplace")
 
 
+class ReadableMessage:
+    """Mix into an error whose message is for the clerk: a file name in it that is not UTF-8
+    is shown readable (``InputError``, ``OutputError``, ``ConfigError``)."""
+
+    def __init__(self, message: object = "", *args: object) -> None:
+        super().__init__(readable(message) if isinstance(message, str) else message, *args)
+
+
 def readable(text: str) -> str:
     """``text`` with a file name's undecodable bytes shown as characters (GB18030) or as
     ``\\xNN``; any other lone surrogate as ``\\udNNN``. Unchanged when there is none."""

@@ -36,6 +36,13 @@ def clean_text(v: Any) -> Optional[str]:
     return s or None
 
 
+def text_unless_number(number: Optional[float], raw: Any) -> Optional[str]:
+    """A cell that could not be read as a number (``十``, ``一百``, ``约100万``) as the clerk wrote
+    it (cleaned); None when it was read as one, or is blank. Writers put it where the number
+    would go, so the value is shown instead of lost."""
+    return clean_text(raw) if number is None else None
+
+
 def compact(s: str) -> str:
     """Text for matching: NFKC, no whitespace at all."""
     return _WS_RE.sub("", nfkc(s))

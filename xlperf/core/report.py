@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from .config import Config
 from .filenames import readable
 from .model import Finding, Project, Table, construct_all
-from .normalise import clean_text
+from .normalise import text_unless_number
 from .taxonomy import share_group
 
 LEVEL1_COLUMNS = ("产出指标", "效益指标", "满意度指标", "成本指标")
@@ -35,6 +35,11 @@ class ProjectSummary(BaseModel):
     errors: int = 0
     warnings: int = 0
     status: str = STATUS_OK
+
+
+def text_budgets(projects: list[ProjectSummary]) -> int:
+    """How many projects' 预算数 is text (``budget_text``): left out of every budget total."""
+    return sum(1 for p in projects if p.budget_text)
 
 
 class Summary(BaseModel):
@@ -115,7 +120,7 @@ def summarise_project(p: Project, findings: list[Finding], config: Config) -> Pr
     return construct_all(ProjectSummary, {
         "sheet": p.sheet, "row": p.row_first, "unit": unit, "name": p.name,
         "budget": None if p.budget is None else float(p.budget),
-        "budget_text": clean_text(p.raw.get("budget")) if p.budget is None else None,
+        "budget_text": text_unless_number(p.budget, p.raw.get("budget")),
         "indicator_count": sum(1 for i in p.indicators if not i.is_placeholder),
         "weights": weights, "weight_total": float(total), "expected": float(config.expected_total),
         "weight_ok": ok, "errors": errors, "warnings": warnings, "status": status,

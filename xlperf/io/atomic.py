@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
-from ..core.filenames import readable
+from ..core.filenames import ReadableMessage
 
 TMP_PREFIX = ".~xlperf."
 TMP_SUFFIX = ".tmp"
@@ -32,12 +32,8 @@ STALE_AFTER = 24 * 3600  # seconds: a temp file this old is stale whoever made i
 _TMP_RE = re.compile(r"^\.~xlperf\.(?P<host>[A-Za-z0-9_-]*)\.(?P<pid>\d+)\.(?P<rand>[0-9a-f]+)\..*\.tmp$")
 
 
-class OutputError(ValueError):
-    """An output path that must not be written; the message is for the clerk (a file name in
-    it that is not UTF-8 is shown readable, see ``core.filenames``)."""
-
-    def __init__(self, message: object = "", *args: object) -> None:
-        super().__init__(readable(message) if isinstance(message, str) else message, *args)
+class OutputError(ReadableMessage, ValueError):
+    """An output path that must not be written; the message is for the clerk."""
 
 
 def check_output(out: Path, *inputs: Optional[Path]) -> None:
@@ -80,7 +76,7 @@ def temp_path_for(out: Path) -> Path:
     """A fresh temporary name next to ``out`` (see the module docstring)."""
     out = Path(out)
     name = out.name
-    while len(os.fsencode(name)) > 120:  # fsencode: a name that is not UTF-8 (GBK) too  # keep the whole name under common 255-byte limits
+    while len(os.fsencode(name)) > 120:  # under common 255-byte limits, counted as on disk (GBK names too)
         name = name[:-1]
     return _folder(out) / f"{TMP_PREFIX}{_host()}.{os.getpid()}.{secrets.token_hex(4)}.{name}{TMP_SUFFIX}"
 

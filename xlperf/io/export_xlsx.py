@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from ..core.blocks import records as table_records
 from ..core.export_layout import DEFAULT_TITLE, LAYOUT_SHEET, layout_grid
-from ..core.report import LEVEL1_COLUMNS, Report
+from ..core.report import LEVEL1_COLUMNS, Report, text_budgets
 from .atomic import OutputError, atomic_path
 from .layout_xlsx import layout_sheet
 from .records_out import records_sheet, table_sheet
@@ -128,7 +128,7 @@ def weights_table(report: Report) -> tuple[list[str], list[list[Any]]]:
     if report.projects:
         budget_total = round(sum(p.budget or 0.0 for p in report.projects), 6)
         ok = sum(1 for p in report.projects if p.weight_ok)
-        texts = sum(1 for p in report.projects if p.budget is None and p.budget_text)
+        texts = text_budgets(report.projects)
         counted = f"{len(report.projects)}个项目" + (f"（{texts}个预算数不是数字，未计入预算合计）" if texts else "")
         rows.append(
             ["合计", counted, budget_total, sum(p.indicator_count for p in report.projects)]

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional
 
-from ..core.filenames import readable
+from ..core.filenames import ReadableMessage
 from ..core.grid import Grid, Merge, col_number
 from ..core.model import Finding
 
@@ -71,12 +71,8 @@ PREFETCH_MIN = 4 * CHUNK  # parts at least this large are inflated on a helper t
 PREFETCH_DEPTH = 4  # pieces inflated ahead of the scan, at most
 
 
-class InputError(Exception):
-    """The input could not be read. The message is for the clerk (Chinese, English after; a
-    file name in it that is not UTF-8 is shown readable, see ``core.filenames``)."""
-
-    def __init__(self, message: object = "", *args: object) -> None:
-        super().__init__(readable(message) if isinstance(message, str) else message, *args)
+class InputError(ReadableMessage, Exception):
+    """The input could not be read. The message is for the clerk (Chinese, English after)."""
 
 
 @dataclass
