@@ -8,7 +8,7 @@ from .config import Config
 from .forked import Forked, can_fork
 from .model import Finding, Indicator, Project, Table, construct_all, fast_construct
 from .rules import load_all
-from .rules.registry import REGISTRY, Context, Hit, Rule, render, render_rule
+from .rules.registry import REGISTRY, Context, Hit, Rule, applies, render, render_rule
 
 
 def make_finding(
@@ -90,7 +90,7 @@ def check_table(table: Table, config: Optional[Config] = None, *, workers: int =
     load_all()
     config = config or Config()
     ctx = Context(table=table, config=config)
-    enabled = [r for r in REGISTRY.values() if r.func is not None and config.enabled(r.code)]
+    enabled = [r for r in REGISTRY.values() if r.func is not None and config.enabled(r.code) and applies(r.code, table)]
     ind_rules = [r for r in enabled if r.scope == "indicator"]
     proj_rules = [r for r in enabled if r.scope == "project"]
     table_rules = [r for r in enabled if r.scope == "table"]

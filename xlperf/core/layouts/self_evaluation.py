@@ -360,9 +360,14 @@ class SelfEvaluationReader:
         if total is not None:
             budget = total.budget if total.budget is not None else total.initial
             ev.execution_rate, ev.budget_points, ev.budget_score = total.rate, total.points, total.score
+            # the cells even when blank (a missing 得分 is reported on its cell)
+            money_cols = _money_header(grid.rows[money_row]) or {} if money_row is not None else {}
+            total_row = int(re.sub(r"\D", "", next(iter(total.cells.values())))) - grid.row0 if total.cells else None
             for k_ev, k_ln in (("execution_rate", "rate"), ("budget_points", "points"), ("budget_score", "score")):
                 if k_ln in total.cells:
                     ev.cells[k_ev] = total.cells[k_ln]
+                elif k_ln in money_cols and total_row is not None:
+                    ev.cells[k_ev] = A(total_row, money_cols[k_ln])
             if "budget" in total.cells or "initial" in total.cells:
                 p_cells["budget"] = total.cells.get("budget") or total.cells["initial"]
                 p_raw["budget"] = total.raw.get("budget", total.raw.get("initial"))
