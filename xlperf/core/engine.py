@@ -40,6 +40,8 @@ def make_finding(
         message=render_rule(r, params, hit.message),
         fix=hit.fix,
         waived=False,
+        source=None,
+        other_cell=None,
     )
 
 
