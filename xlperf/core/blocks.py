@@ -513,8 +513,9 @@ def records(table: Table) -> list[Record]:
     out: list[Record] = []
     letters = [(f, col_letter(table.columns[f])) for f in (*FIELDS, *EVALUATION_COLUMNS) if table.columns.get(f)]
     for p in table.projects:
-        dept = _department_name(table, p, dept_by_code)
-        pcells = dict(p.cells)
+        dept = _department_name(table, p, dept_by_code) or p.department  # a form's 主管部门
+        # the project's own fields (a form's other label cells stay in Project.cells)
+        pcells = {k: v for k, v in p.cells.items() if k in FIELDS}
         budget_text = text_unless_number(p.budget, p.raw.get("budget"))
         for ind in p.indicators:
             if ind.is_placeholder:

@@ -58,7 +58,7 @@ def similarity(a: str, b: str) -> float:
 
 def _name_cell(t: Table, p: Project) -> Optional[str]:
     """Where the project's name is: a form's label value, else the list's 项目名称 cell."""
-    return p.cells.get("name") or p.cells.get("project") or t.cell("project", p.row_first)
+    return p.cells.get("project") or t.cell("project", p.row_first)
 
 
 def _file(path: str) -> str:

@@ -51,7 +51,7 @@ from .port import (
 from .settings import build_config
 
 # Sheets xlperf writes (never validated as tables).
-OWN_SHEETS = {RESULTS_SHEET, WEIGHTS_SHEET, RECORDS_SHEET, CONFIG_SHEET, RULES_SHEET,
+OWN_SHEETS = {RESULTS_SHEET, WEIGHTS_SHEET, "得分汇总", RECORDS_SHEET, CONFIG_SHEET, RULES_SHEET,
               "xlwings.conf", "_xlwings.conf", "导入记录"}
 EXPORT_SUFFIX = "_报送.xlsx"
 
@@ -174,21 +174,26 @@ def clear_marks(port: WorkbookPort) -> None:
 
 
 def weight_totals(port: WorkbookPort) -> CheckResult:
-    from ..io.export_xlsx import weights_table
+    from ..io.export_xlsx import summary_sheet_name, weights_table
 
     ld = load(port)
     report = ld.result.report
     header, rows = weights_table(report)
+    sheet_name = summary_sheet_name(report)  # 得分汇总 for self-evaluations
     out: list[list[Any]] = [header + ["位置"]]
     for i, row in enumerate(rows):
         p = report.projects[i] if i < len(report.projects) else None
         where = link(p.sheet, address(p.row, ld.table.columns.get("project", 1)), f"第{p.row}行") if p else None
         out.append(list(row) + [where])
     widths = {"A": 30, "B": 36, "C": 12}
-    port.replace_sheet(WEIGHTS_SHEET, out, widths=widths)
-    port.select(WEIGHTS_SHEET, "A1")
+    port.replace_sheet(sheet_name, out, widths=widths)
+    port.select(sheet_name, "A1")
     s = report.summary
     off = len(s.projects_weight_off)
+    if sheet_name != WEIGHTS_SHEET:
+        tail = f"其中{off}个项目的分值合计不符（状态列已标出）。" if off else "全部项目的分值合计符合。"
+        port.message(f"已写出“{sheet_name}”工作表：{s.projects}个自评项目。{tail}", title="得分汇总")
+        return ld.result
     tail = f"其中{off}个项目的权重合计不等于{_num(s.expected_total)}（状态列标为“权重合计不符”）。" if off else \
         f"全部项目的权重合计均为{_num(s.expected_total)}。"
     port.message(f"已写出“{WEIGHTS_SHEET}”工作表：{s.projects}个项目。{tail}", title="权重合计")

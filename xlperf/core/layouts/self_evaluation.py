@@ -327,11 +327,11 @@ class SelfEvaluationReader:
                 text = clean_text(value)
                 cell = A(*pos)
                 if role == "name" and name is None:
-                    name, p_cells["name"], p_raw["project"] = text, cell, value
+                    name, p_cells["project"], p_raw["project"] = text, cell, value
                 elif role == "department" and department is None:
                     department, p_cells["department"] = text, cell
                 elif role == "unit" and unit is None:
-                    unit, p_cells["unit_name"] = text, cell
+                    unit, p_cells["unit"] = text, cell
                 else:
                     label = clean_text(head if sep and inline.strip() else v) or ""
                     label = label.rstrip(":：")
