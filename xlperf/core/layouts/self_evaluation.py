@@ -277,8 +277,6 @@ class SelfEvaluationReader:
             k = _first_key(row)
             if prev_header >= 0 and k is not None and (k in TOTAL_KEYS or k in TRAILING_KEYS):
                 break
-            if prev_header >= 0 and _indicator_header(row) is None and _looks_indicator_row(grid, r, prev_header):
-                break
             for v in row:
                 if isinstance(v, str) and (_TITLE_RE.search(v) or key(v) in LABELS or
                                            (key(v) or "").startswith("报表编号") or _money_header(row)):
@@ -571,14 +569,6 @@ _HEADER_ZH = {"level1": "一级指标", "level2": "二级指标", "name": "三�
               "target": "年度指标值", "measure": "度量单位", "actual": "完成值", "weight": "分值",
               "score": "得分", "reason": "偏差原因", "direction": "指标方向"}
 _PROJECT_FIELDS = set(Project.model_fields)
-
-
-def _looks_indicator_row(grid: Grid, r: int, prev_header: int) -> bool:
-    """A row of the previous form's indicator grid (it has a value in that grid's 三级指标 column)."""
-    cols = _indicator_header(grid.rows[prev_header]) or {}
-    c = cols.get("name")
-    return c is not None and not is_blank(grid.get(r, c)) and _money_header(grid.rows[r]) is None \
-        and key(grid.get(r, c)) not in LABELS
 
 
 def _value_right(grid: Grid, r: int, c: int) -> tuple[Any, Optional[tuple[int, int]]]:

@@ -1,0 +1,70 @@
+"""The self-evaluation reader: stacked forms on one sheet, one per sheet, percentages, and never
+a target table."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from xlperf.api import check_path, sample_path
+from xlperf.core.layouts import choose
+from xlperf.core.layouts.self_evaluation import SelfEvaluationReader, percent
+from xlperf.io.read import read_source
+
+from .se_helpers import MOF, PLAIN, change, grid_of
+
+
+def save(path, sheets):
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r in rows:
+            ws.append(r)
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("v,want", [("86%", (86.0, 0)), ("100.00%", (100.0, 2)), (0.862, (86.2, 1)),
+                                    (1, (100.0, 0)), (86.2, (86.2, 1)), ("/", (None, None)), ("=D7/C7", (None, None))])
+def test_percent_as_excel_stores_it(v, want):
+    assert percent(v) == want
+
+
+def test_stacked_self_evaluations_on_one_sheet_are_one_table_each(tmp_path):
+    second = change(MOF, B3="会议经费项目", G6="80%", E6=80, E7=80, H6=8, G17=98)
+    path = save(tmp_path / "stacked.xlsx", {"自评表": MOF + [[None], ["项目负责人：", "张三"], [None]] + second})
+    res = check_path(path)
+    assert [(t.layout, t.projects[0].name, t.header_row) for t in res.tables] == [
+        ("self_evaluation", "干部培训项目", 12), ("self_evaluation", "会议经费项目", 32)]
+    assert [p.row for p in res.report.projects] == [1, 21]
+    assert "第2/2张" in res.tables[1].layout_reason
+    # each is judged on its own cells: only the second one's execution rate is wrong (80/100 = 80 % ✓, 8 ✓)
+    assert [f.message for f in res.findings if f.code.startswith("SE")] == []
+    assert res.tables[1].projects[0].funds.lines[0].cells["rate"] == "G26"
+
+
+def test_one_self_evaluation_per_sheet(tmp_path):
+    path = save(tmp_path / "sheets.xlsx", {"项目1": MOF, "项目2": change(PLAIN, G10=None)})
+    res = check_path(path)
+    assert [(t.sheet, t.layout) for t in res.tables] == [("项目1", "self_evaluation"), ("项目2", "self_evaluation")]
+    assert [(f.code, f.sheet, f.cell) for f in res.findings if f.code.startswith("SE")] == [("SE010", "项目2", "G10")]
+
+
+def test_target_tables_are_never_claimed():
+    reader = SelfEvaluationReader()
+    for g in read_source(sample_path()).grids:
+        assert reader.fit(g).score == 0.0
+    target = [["项目支出绩效目标表"], ["项目名称", "培训"], ["一级指标", "二级指标", "三级指标", "指标值", "分值"],
+              ["产出指标", "数量指标", "培训人次", "≥100人次", 30]]
+    assert reader.fit(grid_of(target)).score == 0.0
+    assert choose(grid_of(MOF))[0].name == "self_evaluation"
+
+
+def test_stacked_without_total_row_between(tmp_path):
+    """廊坊's form is cut before its 总分: the next form starts at its own title."""
+    path = save(tmp_path / "cut.xlsx", {"S": MOF[:-1] + change(MOF, B3="会议经费项目")})
+    res = check_path(path)
+    assert [(t.projects[0].name, t.projects[0].row_first, t.projects[0].row_last) for t in res.tables] == [
+        ("干部培训项目", 1, 16), ("会议经费项目", 17, 33)]
+    assert [len(t.projects[0].real_indicators()) for t in res.tables] == [4, 4]
