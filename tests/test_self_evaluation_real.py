@@ -67,8 +67,10 @@ def test_langfang_facts(books):
     below = [i.name for i in inds if i.score < i.weight]
     assert below == ["工程资金金额"] and inds[0].reason.startswith("已完工")
     assert sorted(i.name for i in inds if i.reason == "0") == ["学校发展能力", "学生满意度", "安全率"]
-    assert [f for f in res.findings if f.code.startswith("SE") and f.code != "SE003"] == []
-    assert res.report.summary.errors == 0 and res.report.summary.warnings == 0
+    assert [f.code for f in res.findings if f.code.startswith("SE") and f.code not in ("SE003", "SE015")] == []
+    # 年度总体目标 written as the amounts 43.2 / 37.24 (README oddity): SE015 on both cells
+    assert sorted(f.cell for f in of(res, "SE015")) == ["B12", "C12"]
+    assert res.report.summary.errors == 0 and res.report.summary.warnings == 2
 
 
 @pytest.mark.parametrize("key", ["langfang_pct", "langfang_formula"])

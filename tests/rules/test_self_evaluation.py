@@ -103,3 +103,13 @@ def test_list_rules_skipped_on_self_evaluations_in_one_place():
     assert not applies("WT001", Table(sheet="S", layout="self_evaluation"))  # 衡山: no 分值
     assert applies("WT002", Table(sheet="S")) and not applies("SE001", Table(sheet="S"))
     assert "WT002" in LAYOUT_RULES["self_evaluation"]["skip"]
+
+
+def test_SE015_goal_and_conclusion_texts():
+    assert codes(change(MOF, B11=43.2, C11=37.24), "SE015") == [("B11", "warning"), ("C11", "warning")]
+    assert codes(change(MOF, C11="对照年度目标,说明相关任务目标的完成情况(100字以内)"), "SE015") == [("C11", "warning")]
+    assert codes(MOF, "SE015") == []
+
+
+def test_SE002_uncached_formula_is_a_note():
+    assert codes(change(MOF, G6="=E6/D6"), "SE002") == [("G6", "info")]

@@ -596,4 +596,6 @@ def _actual(v: Any) -> Any:
     return clean_text(v) if n is None else n
 
 
+from . import list_layout  # noqa: E402,F401 - registered first, whoever imports this module first
+
 register(SelfEvaluationReader())

@@ -14,10 +14,11 @@ approved target table.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Optional
 
 from ..model import FundLine, Indicator, Project
-from ..normalise import clean_text, compact, nfkc, split_value
+from ..normalise import clean_text, compact, nfkc, parse_number, split_value
 from ._common import icell, num, real, short
 from .registry import REGISTRY, Hit, rule
 
@@ -457,6 +458,7 @@ def execution_rate(project, ctx):
     问题：资金行的执行率不等于全年执行数（预算执行数）÷全年预算数（调整后预算数；没有这一列时
     用年初预算数）。按单元格显示的精度比较：写“86%”时 37.24÷43.2=86.2% 算对，写“86.20%”时
     就要对到两位小数。执行率以 0.862（百分比格式）、公式的计算结果或文字“86%”保存都可以。
+    执行率是公式而文件没有保存计算结果时（不是在 Excel 中保存的文件）给提示。
 
     原因：执行率是预算执行得分的依据，算错会带错得分；常见原因是用了年初预算数而不是调整后
     预算数，或公式引用错了行。
@@ -470,6 +472,13 @@ def execution_rate(project, ctx):
     hits = []
     for line in project.funds.lines:
         base, _ = _base(line)
+        raw = line.raw.get("rate")
+        if line.rate is None and isinstance(raw, str) and raw.startswith("="):
+            cell = line.cells.get("rate")
+            hits.append(Hit(cell=cell, row=_row(cell), severity="info", params={"formula": short(raw, 30)},
+                            message="{cell} 执行率单元格是公式“{formula}”，文件中没有保存它的计算结果，无法核对"
+                                    "（在 Excel 中打开并保存一次即可）（formula without a cached value）"))
+            continue
         if line.rate is None or line.spent is None or base is None:
             continue
         if abs(base) < EPS:
@@ -689,4 +698,63 @@ def stated_total(project, ctx):
         if abs(s - ev.total_points) > 0.01:
             hits.append(Hit(cell=ev.cells.get("total_points"), row=_row(ev.cells.get("total_points")), params={
                 "label": "分值合计", "stated": num(ev.total_points), "what": "预算执行分值与各指标分值", "sum": num(round(s, 6))}))
+    return hits or None
+
+
+# --- the texts -------------------------------------------------------------------------------
+
+_INSTRUCTION_RE = re.compile(r"\d+\s*字以内|^(对照年度目标|结合自评情况|针对项目自评|说明相关|请填写|填写说明)")
+CONCLUSION_LABELS = ("评价结论", "存在问题", "改进措施", "自评结论", "存在的问题及原因", "下一步改进措施")
+
+
+def _text_problem(v: Any) -> Optional[str]:
+    if v is None or (isinstance(v, str) and not v.strip()):
+        return "为空"
+    s = clean_text(v) or ""
+    if isinstance(v, (int, float)) or parse_number(s).value is not None:
+        return f"只写了数字“{s}”，应写明目标内容或完成情况"
+    if _INSTRUCTION_RE.search(nfkc(s)):
+        return f"还是模板的填写说明“{short(s, 24)}”，没有填写"
+    return None
+
+
+@rule(
+    "SE015",
+    "evaluation-text",
+    "warning",
+    "project",
+    "{cell} 自评表“{project}”的{what}{problem}（goal or conclusion text missing, a number or the template's instruction）",
+    title="年度总体目标或评价结论为空、只写数字或仍是模板说明",
+)
+def evaluation_text(project, ctx):
+    """
+    问题：年度总体目标的预期目标、实际完成情况为空、只写了一个数字，或还是模板里的填写说明
+    （“对照年度目标,说明相关任务目标的完成情况(100字以内)”）；评价结论、存在问题、改进措施
+    仍是模板说明。整张表未填写时只报SE001。
+
+    原因：总体目标的完成情况和评价结论是自评表的文字部分，财政部门据此了解项目做成了什么、
+    还有什么问题；填一个金额或留着模板说明，等于没有写。
+
+    反例：预期目标 43.2 | 实际完成情况 37.24（廊坊）；评价结论“结合自评情况,说明项目自评总分……(200字以内)”。
+
+    正例：预期目标“完成办公宿舍楼、食堂及餐厅暖通改造” | 实际完成情况“改造已完工并通过验收，尾款3%未付”。
+    """
+    ev = project.evaluation
+    if ev is None or unfilled(project, ctx):
+        return None
+    hits = []
+    for key, what, value in (("goal", "年度总体目标（预期目标）", project.goal),
+                             ("goal_actual", "年度总体目标的实际完成情况", ev.goal_actual)):
+        cell = project.cells.get(key)
+        if cell is None:
+            continue  # the layout has no such cell
+        problem = _text_problem(project.raw.get(key, value) if key == "goal" else value)
+        if problem:
+            hits.append(Hit(cell=cell, row=_row(cell), params={"what": what, "problem": problem}))
+    for label in CONCLUSION_LABELS:
+        if label in project.details and project.details[label] is not None:
+            problem = _text_problem(project.details[label])
+            if problem and problem != "为空":
+                cell = project.cells.get(label)
+                hits.append(Hit(cell=cell, row=_row(cell), params={"what": label, "problem": problem}))
     return hits or None
