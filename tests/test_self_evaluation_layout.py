@@ -68,3 +68,11 @@ def test_stacked_without_total_row_between(tmp_path):
     assert [(t.projects[0].name, t.projects[0].row_first, t.projects[0].row_last) for t in res.tables] == [
         ("干部培训项目", 1, 16), ("会议经费项目", 17, 33)]
     assert [len(t.projects[0].real_indicators()) for t in res.tables] == [4, 4]
+
+
+def test_a_list_with_a_completion_column_is_left_to_the_list_reader():
+    from .helpers import HEADER, TITLE_ROWS, good_project
+
+    rows = TITLE_ROWS + [HEADER + ["完成值", "得分"]] + [r + [None, None] for r in good_project()]
+    assert SelfEvaluationReader().fit(grid_of(rows)).score == 0.0
+    assert choose(grid_of(rows))[0].name == "list"

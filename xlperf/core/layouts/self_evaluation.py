@@ -136,9 +136,17 @@ def _headers(row: list[Any], lookup: dict[str, str]) -> dict[str, int]:
     return out
 
 
+_LIST_COLUMNS = frozenset(("项目名称", "单位名称", "预算数"))
+
+
 def _indicator_header(row: list[Any]) -> Optional[dict[str, int]]:
+    """The indicator header of a self-evaluation form; None for any other row, and for a list's
+    header that happens to have a 完成值 column (项目名称 / 单位名称 in the same row: one row per
+    indicator of many projects, the list reader's business)."""
     cols = _headers(row, _IND_LOOKUP)
     if "name" in cols and "actual" in cols and ("target" in cols or "level1" in cols):
+        if any(key(v) in _LIST_COLUMNS for v in row):
+            return None
         return cols
     return None
 
