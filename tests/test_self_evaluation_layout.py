@@ -76,3 +76,27 @@ def test_a_list_with_a_completion_column_is_left_to_the_list_reader():
     rows = TITLE_ROWS + [HEADER + ["完成值", "得分"]] + [r + [None, None] for r in good_project()]
     assert SelfEvaluationReader().fit(grid_of(rows)).score == 0.0
     assert choose(grid_of(rows))[0].name == "list"
+
+
+def _marks(path):
+    wb = openpyxl.load_workbook(path)
+    names = [n for n in wb.sheetnames if n.startswith("_xlperf_marks")]
+    return {c.coordinate: c.value for n in names for row in wb[n].iter_rows() for c in row if c.value}
+
+
+def test_mark_covers_the_funds_block_and_every_stacked_form(tmp_path):
+    import subprocess
+    import sys
+
+    first = change(MOF, G6="95%")  # SE002 on G6, above the indicator header
+    second = change(MOF, B3="会议经费项目", G17=100)  # SE013 on the second form's 总分: sheet row 17 + 19 = 36
+    path = save(tmp_path / "stacked.xlsx", {"自评表": first + [[None]] * 2 + second})
+    out = tmp_path / "marked.xlsx"
+    r = subprocess.run([sys.executable, "-m", "xlperf.cli", "check", str(path), "--mark", str(out)],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 1, r.stderr
+    res = check_path(path)
+    wanted = {f.cell for f in res.findings if f.code in ("SE002", "SE013")}
+    assert wanted == {"G6", "G36"}
+    marks = _marks(out)
+    assert marks.get("G6") == "E" and marks.get("G36") == "E", marks

@@ -23,6 +23,7 @@ from ..core.layout import find_layout
 from ..core.model import SEVERITY_ZH, Table
 from .fixes import Change, change_blocks, plan_fixes, same_value, undo_rows, with_unchanged_gaps
 from .marks import (
+    RANK,
     RESULT_WIDTHS,
     SheetShape,
     first_error,
@@ -450,10 +451,45 @@ def _write_marked(port: Any, result: CheckResult, sheet_of: Callable[[Table], An
         if data is not None:
             plans.append(plan_marks(data, table, result.findings))
     results = results_rows(result.findings)
-    for plan in plans:
+    for plan in merged_plans(plans):
         write_marks(port, plan)
     port.replace_sheet(RESULTS_SHEET, results, widths=RESULT_WIDTHS)
     port.save(out)
+
+
+def merged_plans(plans: list[MarkPlan]) -> list[MarkPlan]:
+    """One plan per sheet: several tables on a sheet (stacked forms, self-evaluations) share its
+    mark sheet, which each plan would otherwise replace. Their marks are laid over each other
+    (the worse code wins), the conditional format covers them all, each table's 校验说明 is
+    written in turn (the first plan's, then the later ones from their own header down)."""
+    by_sheet: dict[str, list[MarkPlan]] = {}
+    for p in plans:
+        by_sheet.setdefault(p.sheet, []).append(p)
+    out: list[MarkPlan] = []
+    for sheet, ps in by_sheet.items():
+        if len(ps) == 1:
+            out.append(ps[0])
+            continue
+        top = min(p.mark_top for p in ps)
+        width = max((len(r) for p in ps for r in p.marks), default=0)
+        height = max((p.mark_top + len(p.marks) for p in ps), default=top) - top
+        rows: list[list[Any]] = [[None] * width for _ in range(height)]
+        for p in ps:
+            for i, row in enumerate(p.marks):
+                for c, code in enumerate(row):
+                    cur = rows[p.mark_top - top + i][c]
+                    if code and RANK[code] > RANK[cur]:
+                        rows[p.mark_top - top + i][c] = code
+        refs = [p.area_ref for p in ps if p.area_ref]
+        area_ref = None
+        if refs:
+            cells = [parse_address(x) for ref in refs for x in ref.split(":")]
+            area_ref = f"A{min(r for r, _ in cells)}:{address(max(r for r, _ in cells), max(c for _, c in cells))}"
+        notes = list(ps[0].notes)
+        first = ps[0]
+        out.append(MarkPlan(sheet, first.mark_sheet, top, rows, area_ref, first.notes_at, notes))
+        out.extend(MarkPlan(sheet, p.mark_sheet, top, rows, area_ref, p.notes_at, p.notes) for p in ps[1:])
+    return out
 
 
 def fix_file(path: Path, out: Path, sheet: Optional[str] = None, config_path: Optional[Path] = None) -> int:
