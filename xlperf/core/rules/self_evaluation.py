@@ -567,7 +567,7 @@ def budget_score(project, ctx):
             return Hit(cell=cell, row=_row(cell), severity="info",
                        message="{cell} 预算执行得分{score}{problem}（template rounding of the budget score, accepted）", params={
                 "score": num(s),
-                "problem": f"= 执行率{rate:.2f}%×分值{num(line.points)}={num(round(expected, 2))}，按四舍五入{word}，可以接受"})
+                "problem": f"：执行率{rate:.2f}%×分值{num(line.points)}={num(round(expected, 2))}，按四舍五入{word}为{num(s)}，可以接受"})
     return Hit(cell=cell, row=_row(cell), params={
         "score": num(s), "problem": f"不等于 执行率{rate:.2f}%×分值{num(line.points)}={num(round(expected, 2))}（最高为分值）"})
 
