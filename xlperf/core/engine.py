@@ -6,9 +6,9 @@ from typing import Any, Iterable, Optional
 
 from .config import Config
 from .forked import Forked, can_fork
-from .model import Finding, Indicator, Project, Table, construct_all, fast_construct
+from .model import Finding, FindingScope, Indicator, Project, Table, construct_all, fast_construct
 from .rules import load_all
-from .rules.registry import REGISTRY, Context, Hit, Rule, render, render_rule
+from .rules.registry import REGISTRY, Context, Hit, Rule, render_rule, render_rule_en
 
 
 def make_finding(
@@ -26,6 +26,9 @@ def make_finding(
     params.setdefault("cell", hit.cell or (f"第{hit.row}行" if hit.row else table.sheet))
     params.setdefault("project", project.label if project else "")
     params.setdefault("row", hit.row or "")
+    cell, row, scope = hit.cell, hit.row, hit.scope or "cell"
+    if cell is None:  # every finding points at a cell: a table-wide one at the header (or title)
+        cell, row, scope = where_in_table(table, row)
     # Every value is already of its field's type (codes, severities and messages are ours), so
     # validation is skipped: thousands of findings on a large table.
     return fast_construct(
@@ -34,13 +37,29 @@ def make_finding(
         slug=r.slug,
         severity=severity,
         sheet=table.sheet,
-        cell=hit.cell,
-        row=hit.row,
+        cell=cell,
+        row=row,
+        scope=scope,
         project=project.name if project else None,
         message=render_rule(r, params, hit.message),
+        message_en=render_rule_en(r, params, hit.message_en),
         fix=hit.fix,
         waived=False,
+        source=None,
     )
+
+
+def where_in_table(table: Optional[Table], row: Optional[int]) -> tuple[str, int, FindingScope]:
+    """The cell of a finding that names none: column A of its row, else the table's header cell
+    (its first column), else the title cell A1 — the last two with ``scope="table"``."""
+    from .grid import address
+
+    if row:
+        return address(row, 1), row, "cell"
+    if table is not None and table.header_row:
+        first = min(table.columns.values(), default=1)
+        return address(table.header_row, first), table.header_row, "table"
+    return "A1", 1, "table"
 
 
 def _as_hits(result: Any) -> Iterable[Hit]:
@@ -183,14 +202,20 @@ def read_finding(
     project: Optional[str] = None,
     severity=None,
     message: Optional[str] = None,
+    message_en: Optional[str] = None,
+    scope: Optional[FindingScope] = None,
     **params: Any,
 ) -> Finding:
-    """A finding raised while reading (layout, blocks, text import): same codes, same templates."""
+    """A finding raised while reading (layout, blocks, text import): same codes, same templates.
+    ``message`` / ``message_en``: another wording (Chinese / its English) than the rule's."""
     load_all()
     r = REGISTRY[code]
     params.setdefault("cell", cell or (f"第{row}行" if row else sheet))
     params.setdefault("project", project or "")
     params.setdefault("row", row or "")
+    scope = scope or "cell"
+    if cell is None:
+        cell, row, scope = where_in_table(None, row)
     return Finding(
         code=code,
         slug=r.slug,
@@ -198,6 +223,8 @@ def read_finding(
         sheet=sheet,
         cell=cell,
         row=row,
+        scope=scope,
         project=project,
-        message=render(code, params, message),
+        message=render_rule(r, params, message),
+        message_en=render_rule_en(r, params, message_en),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from .config import Config
 from .filenames import readable
@@ -15,11 +15,21 @@ from .taxonomy import share_group
 LEVEL1_COLUMNS = ("产出指标", "效益指标", "满意度指标", "成本指标")
 STATUS_OK = "通过"
 
+# The JSON contract (docs/report.md, docs/report.schema.json): additions bump the minor
+# version; nothing is renamed or removed without a new major version.
+SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION_PATTERN = r"^1\.\d+$"
+# Every model of the report: no field beyond the documented ones, and every field is written
+# (so the schema lists each as required in what we write).
+CONTRACT = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+
 
 class ProjectSummary(BaseModel):
     """One project's line of the weight summary (权重合计). ``budget_text`` is the 预算数 cell
     as the clerk wrote it (cleaned) when it is not a number (``一百``); ``budget`` is then None
     — the same pair as ``Record.budget`` / ``Record.budget_text``."""
+
+    model_config = CONTRACT
 
     sheet: str
     row: int
@@ -43,6 +53,10 @@ def text_budgets(projects: list[ProjectSummary]) -> int:
 
 
 class Summary(BaseModel):
+    """The totals of one file's check."""
+
+    model_config = CONTRACT
+
     files: int = 1
     tables: int = 0
     projects: int = 0
@@ -58,6 +72,11 @@ class Summary(BaseModel):
 
 
 class Report(BaseModel):
+    """The JSON of ``xlperf check FILE --format json`` (docs/report.md)."""
+
+    model_config = CONTRACT
+
+    schema_version: str = Field(SCHEMA_VERSION, pattern=SCHEMA_VERSION_PATTERN)
     source: str = ""  # the file, as it can be shown (a GBK file name decoded: core.filenames)
     sheets: list[str] = Field(default_factory=list)
     projects: list[ProjectSummary] = Field(default_factory=list)

@@ -14,7 +14,8 @@ MONEY_TOLERANCE = 0.005  # 万元: amounts are compared to the cent of 万元 (0
     "budget-invalid",
     "error",
     "project",
-    "{cell} 项目“{project}”的{problem}（budget missing, not a number or ≤ 0）",
+    "{cell} 项目“{project}”的{problem}",
+    message_en="budget missing, not a number or ≤ 0",
     title="预算数缺失、不是数字或不大于0",
 )
 def budget_invalid(project, ctx):
@@ -64,7 +65,8 @@ def _department_projects(table, dept, by_code, code_counts):
     "budget-total",
     "error",
     "table",
-    "{cell} {kind}“{name}”的预算数为{budget}万元，所属项目合计为{total}万元（相差{diff}万元）（total ≠ sum of projects）",
+    "{cell} {kind}“{name}”的预算数为{budget}万元，所属项目合计为{total}万元（相差{diff}万元）",
+    message_en="total ≠ sum of projects",
     title="部门或单位预算数不等于所属项目合计",
 )
 def budget_total(table, ctx):
@@ -118,7 +120,8 @@ def _is_cost(ind) -> bool:
     "cost-above-budget",
     "error",
     "indicator",
-    "{cell} 成本指标“{name}”为{amount}万元（{target}{measure}），超过项目预算数{budget}万元（cost above the project budget）",
+    "{cell} 成本指标“{name}”为{amount}万元（{target}{measure}），超过项目预算数{budget}万元",
+    message_en="cost above the project budget",
     title="成本指标金额超过项目预算数",
 )
 def cost_above_budget(ind, project, ctx):
@@ -153,7 +156,8 @@ def cost_above_budget(ind, project, ctx):
     "cost-unit",
     "warning",
     "indicator",
-    "{cell} 成本指标“{name}”的度量单位“{measure}”既不是金额（元、万元等）也不是%（cost indicator not in money or %）",
+    "{cell} 成本指标“{name}”的度量单位“{measure}”既不是金额（元、万元等）也不是%",
+    message_en="cost indicator not in money or %",
     title="成本指标的单位既不是金额也不是%",
 )
 def cost_unit(ind, project, ctx):
@@ -178,7 +182,8 @@ def cost_unit(ind, project, ctx):
     "total-not-a-number",
     "error",
     "table",
-    "{cell} {kind}“{name}”的预算数“{value}”不是有效的金额（department/unit budget is not a number）",
+    "{cell} {kind}“{name}”的预算数“{value}”不是有效的金额",
+    message_en="department/unit budget is not a number",
     title="部门或单位的预算合计不是数字",
 )
 def total_not_a_number(table, ctx):

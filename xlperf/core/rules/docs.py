@@ -69,7 +69,7 @@ def _rule_markdown(r: Rule) -> str:
         f"- 级别：{SEVERITY_ZH[r.severity]}（{r.severity}）",
         f"- 检查范围：{SCOPE_ZH[r.scope]}（{r.scope}）",
         f"- 可自动修正：{fixable}",
-        f"- 消息模板：`{r.message}`",
+        f"- 消息模板：`{r.message}`（English: `{r.message_en}`）",
         "",
         _doc_markdown(r.doc),
         "",

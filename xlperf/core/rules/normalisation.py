@@ -29,7 +29,8 @@ def _canonical(ind, field):
     "non-canonical-spelling",
     "warning",
     "indicator",
-    "{cell} {field}“{old}”应规范写作“{new}”（non-canonical spelling）",
+    "{cell} {field}“{old}”应规范写作“{new}”",
+    message_en="non-canonical spelling",
     title="指标性质、方向性或单位的写法不规范",
     fixable=True,
 )
@@ -85,7 +86,8 @@ def _number_hit(ctx, cell, row, field, raw):
     "number-as-text",
     "warning",
     "indicator",
-    "{cell} {field}“{old}”{how}，应改为数值{new}（number stored as text）",
+    "{cell} {field}“{old}”{how}，应改为数值{new}",
+    message_en="number stored as text",
     title="数字以文本、全角或带千位分隔符的形式保存",
     fixable=True,
 )
@@ -137,7 +139,8 @@ _SHORT_FIELDS = (
     "stray-whitespace",
     "info",
     "indicator",
-    "{cell} {field}“{old}”中有多余的空格或换行（␣为空格，⏎为换行），应为“{new}”（stray spaces or line breaks）",
+    "{cell} {field}“{old}”中有多余的空格或换行（␣为空格，⏎为换行），应为“{new}”",
+    message_en="stray spaces or line breaks",
     title="短字段中有多余的空格或换行",
     fixable=True,
 )

@@ -18,7 +18,8 @@ read_rule(
     "ST001",
     "header-not-found",
     "error",
-    "{cell} 未找到表头或必需的列：{missing}（header or required columns not found）",
+    "{cell} 未找到表头或必需的列：{missing}",
+    message_en="header or required columns not found",
     title="表头或必需列缺失",
     doc="""
     问题：工作表中找不到绩效目标表的表头，或表头缺少必需的列（如“三级指标”“权重”）。
@@ -37,7 +38,8 @@ read_rule(
     "ST007",
     "shifted-cells",
     "warning",
-    "{cell} 第{row}行的单元格错位：{detail}（shifted cells）",
+    "{cell} 第{row}行的单元格错位：{detail}",
+    message_en="shifted cells",
     title="单元格错位（已修复/已识别）",
     doc="""
     问题：一行中的值落在了错误的列里，例如权重落在“度量单位”列、方向落在“权重”列，
@@ -57,7 +59,8 @@ read_rule(
     "ST008",
     "page-break-rows",
     "info",
-    "{cell} 第{rows}行位于分页处、没有项目名称，已归入“{project}”，使两个项目的权重合计分别为{totals}（page-break rows attached）",
+    "{cell} 第{rows}行位于分页处、没有项目名称，已归入“{project}”，使两个项目的权重合计分别为{totals}",
+    message_en="page-break rows attached",
     title="分页处的行已归入相邻项目",
     doc="""
     问题：PDF中一页底部有几行没有项目名称，下一页又从一个新项目开始，无法直接判断
@@ -77,7 +80,8 @@ read_rule(
     "ST010",
     "unplaced-content",
     "warning",
-    "{cell} 的内容“{value}”不属于任何字段，未被读取（content outside the table's fields）",
+    "{cell} 的内容“{value}”不属于任何字段，未被读取",
+    message_en="content outside the table's fields",
     title="表格区域内无法归属的内容",
     doc="""
     问题：表格区域内有一个单元格不在任何已识别的列中，或所在行既不是项目、单位、部门，
@@ -100,7 +104,8 @@ read_rule(
     "orphan-indicator",
     "error",
     "table",
-    "{cell} 第{row}行的指标“{name}”上方没有项目名称，不属于任何项目（indicator row outside any project）",
+    "{cell} 第{row}行的指标“{name}”上方没有项目名称，不属于任何项目",
+    message_en="indicator row outside any project",
     title="指标行不属于任何项目",
 )
 def orphan_indicator(table, ctx):
@@ -130,7 +135,8 @@ def orphan_indicator(table, ctx):
     "conflicting-project-fields",
     "error",
     "project",
-    "{cell} 项目“{project}”的{field}前后不一致：{values}（conflicting project fields）",
+    "{cell} 项目“{project}”的{field}前后不一致：{values}",
+    message_en="conflicting project fields",
     title="同一项目内项目字段不一致",
 )
 def conflicting_project_fields(project, ctx):
@@ -163,7 +169,8 @@ def conflicting_project_fields(project, ctx):
     "placeholder-row",
     "warning",
     "indicator",
-    "{cell} 第{row}行只有“{level}”，没有三级指标、指标性质、指标值和权重，是空的模板行（placeholder row）",
+    "{cell} 第{row}行只有“{level}”，没有三级指标、指标性质、指标值和权重，是空的模板行",
+    message_en="placeholder row",
     title="空的模板行",
 )
 def placeholder_row(ind, project, ctx):
@@ -189,7 +196,8 @@ def placeholder_row(ind, project, ctx):
     "duplicate-indicator",
     "warning",
     "project",
-    "{cell} 三级指标“{name}”在项目“{project}”中重复出现（第{first}行已有）（duplicate indicator）",
+    "{cell} 三级指标“{name}”在项目“{project}”中重复出现（第{first}行已有）",
+    message_en="duplicate indicator",
     title="项目内三级指标重复",
 )
 def duplicate_indicator(project, ctx):
@@ -223,7 +231,8 @@ def duplicate_indicator(project, ctx):
     "annual-goal-weak",
     "warning",
     "project",
-    "{cell} 项目“{project}”的年度目标{problem}（annual goal missing, too short or equal to the project name）",
+    "{cell} 项目“{project}”的年度目标{problem}",
+    message_en="annual goal missing, too short or equal to the project name",
     title="年度目标缺失、过短或与项目名称相同",
 )
 def annual_goal_weak(project, ctx):
@@ -260,7 +269,8 @@ def annual_goal_weak(project, ctx):
     "indicator-without-name",
     "error",
     "indicator",
-    "{cell} 第{row}行填了{what}，但没有三级指标名称（indicator values without a name）",
+    "{cell} 第{row}行填了{what}，但没有三级指标名称",
+    message_en="indicator values without a name",
     title="有指标值或权重但没有三级指标名称",
 )
 def indicator_without_name(ind, project, ctx):
@@ -287,7 +297,8 @@ def indicator_without_name(ind, project, ctx):
     "too-few-indicators",
     "warning",
     "project",
-    "{cell} 项目“{project}”只有{count}个三级指标，少于3个（too few indicators）",
+    "{cell} 项目“{project}”只有{count}个三级指标，少于3个",
+    message_en="too few indicators",
     title="项目的三级指标少于3个",
 )
 def too_few_indicators(project, ctx):
@@ -312,7 +323,8 @@ def too_few_indicators(project, ctx):
     "project-without-indicators",
     "error",
     "project",
-    "{cell} 项目“{project}”没有任何三级指标（project without indicators）",
+    "{cell} 项目“{project}”没有任何三级指标",
+    message_en="project without indicators",
     title="项目没有任何指标",
 )
 def project_without_indicators(project, ctx):
@@ -336,7 +348,8 @@ def project_without_indicators(project, ctx):
     "no-data-rows",
     "error",
     "table",
-    "{cell} 工作表“{sheet}”有表头，但表头下没有任何项目或指标行（header without data rows）",
+    "{cell} 工作表“{sheet}”有表头，但表头下没有任何项目或指标行",
+    message_en="header without data rows",
     title="只有表头、没有数据",
 )
 def no_data_rows(table, ctx):
@@ -352,4 +365,5 @@ def no_data_rows(table, ctx):
     """
     if table.projects or table.orphans or table.departments or table.units or table.header_row is None:
         return None
-    return Hit(cell=table.cell("project", table.header_row), row=table.header_row, params={"sheet": table.sheet})
+    return Hit(cell=table.cell("project", table.header_row), row=table.header_row, params={"sheet": table.sheet},
+               scope="table")

@@ -19,7 +19,8 @@ OUTPUT_KINDS = ("数量指标", "质量指标", "时效指标")
     "unknown-level1",
     "error",
     "indicator",
-    "{cell} 一级指标“{level1}”不是产出指标、效益指标、满意度指标或成本指标{hint}（unknown level-1 indicator）",
+    "{cell} 一级指标“{level1}”不是产出指标、效益指标、满意度指标或成本指标{hint}",
+    message_en="unknown level-1 indicator",
     title="一级指标名称不规范",
 )
 def unknown_level1(ind, project, ctx):
@@ -49,7 +50,8 @@ def unknown_level1(ind, project, ctx):
     "level2-not-under-level1",
     "error",
     "indicator",
-    "{cell} 二级指标“{level2}”不属于一级指标“{level1}”{hint}（level-2 not allowed under its level-1）",
+    "{cell} 二级指标“{level2}”不属于一级指标“{level1}”{hint}",
+    message_en="level-2 not allowed under its level-1",
     title="二级指标与一级指标不匹配",
 )
 def level2_not_under_level1(ind, project, ctx):
@@ -87,7 +89,8 @@ def level2_not_under_level1(ind, project, ctx):
     "level-alias",
     "info",
     "indicator",
-    "{cell} {field}“{old}”已按规范名称“{new}”读取（alias normalised）",
+    "{cell} {field}“{old}”已按规范名称“{new}”读取",
+    message_en="alias normalised",
     title="指标级别名称按别名识别",
     fixable=True,
 )
@@ -138,7 +141,8 @@ def _levels(project, ctx) -> tuple[set, set, bool]:
     "missing-output-or-outcome",
     "error",
     "project",
-    "{cell} 项目“{project}”没有{level1}（project without output or outcome indicators）",
+    "{cell} 项目“{project}”没有{level1}",
+    message_en="project without output or outcome indicators",
     title="项目缺少产出指标或效益指标",
 )
 def missing_output_or_outcome(project, ctx):
@@ -165,7 +169,8 @@ def missing_output_or_outcome(project, ctx):
     "missing-satisfaction",
     "warning",
     "project",
-    "{cell} 项目“{project}”没有满意度指标（project without a satisfaction indicator）",
+    "{cell} 项目“{project}”没有满意度指标",
+    message_en="project without a satisfaction indicator",
     title="项目缺少满意度指标",
 )
 def missing_satisfaction(project, ctx):
@@ -192,7 +197,8 @@ def missing_satisfaction(project, ctx):
     "output-kind-missing",
     "warning",
     "project",
-    "{cell} 项目“{project}”的产出指标中没有{level2}（outputs lack quantity, quality or timeliness）",
+    "{cell} 项目“{project}”的产出指标中没有{level2}",
+    message_en="outputs lack quantity, quality or timeliness",
     title="产出指标缺少数量、质量或时效指标",
 )
 def output_kind_missing(project, ctx):
@@ -222,7 +228,8 @@ def output_kind_missing(project, ctx):
     "name-suggests-other-level",
     "warning",
     "indicator",
-    "{cell} 三级指标“{name}”含“{word}”，却填在“{filed}”下，可能应归入{suggest}（name suggests another level）",
+    "{cell} 三级指标“{name}”含“{word}”，却填在“{filed}”下，可能应归入{suggest}",
+    message_en="name suggests another level",
     title="三级指标名称与所在级别不符",
 )
 def name_suggests_other_level(ind, project, ctx):
@@ -264,7 +271,8 @@ def name_suggests_other_level(ind, project, ctx):
     "warning",
     "table",
     "{cell} 本表同时把成本指标作为一级指标（{n_top}行，如第{row_top}行）和产出指标下的二级指标"
-    "（{n_under}行，如第{row_under}行），请统一一种写法（cost indicators filed two ways）",
+    "（{n_under}行，如第{row_under}行），请统一一种写法",
+    message_en="cost indicators filed two ways",
     title="成本指标在同一张表中有两种归类",
 )
 def cost_filed_two_ways(table, ctx):

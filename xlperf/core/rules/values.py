@@ -38,7 +38,8 @@ _VAGUE_RE = re.compile("|".join(VAGUE_PHRASES))
     "comparator-invalid",
     "error",
     "indicator",
-    "{cell} 指标性质“{comparator}”{problem}（comparator missing or unknown）",
+    "{cell} 指标性质“{comparator}”{problem}",
+    message_en="comparator missing or unknown",
     title="指标性质为空或无法识别",
 )
 def comparator_invalid(ind, project, ctx):
@@ -73,7 +74,8 @@ def comparator_invalid(ind, project, ctx):
     "quantitative-target-not-number",
     "error",
     "indicator",
-    "{cell} 指标性质为“{comparator}”，但指标值“{target}”不是数字（quantitative target is not a number）",
+    "{cell} 指标性质为“{comparator}”，但指标值“{target}”不是数字",
+    message_en="quantitative target is not a number",
     title="定量指标的指标值不是数字",
 )
 def quantitative_target_not_number(ind, project, ctx):
@@ -99,7 +101,8 @@ def quantitative_target_not_number(ind, project, ctx):
     "qualitative-target-is-number",
     "error",
     "indicator",
-    "{cell} 指标性质为“定性”，但指标值“{target}”是数字（qualitative indicator with a numeric target）",
+    "{cell} 指标性质为“定性”，但指标值“{target}”是数字",
+    message_en="qualitative indicator with a numeric target",
     title="定性指标的指标值是数字",
 )
 def qualitative_target_is_number(ind, project, ctx):
@@ -134,7 +137,8 @@ def qualitative_target_is_number(ind, project, ctx):
     "qualitative-lists-scale",
     "warning",
     "indicator",
-    "{cell} 定性指标值“{target}”列出了整个等级，应只填一个目标等级（qualitative target lists a whole scale）",
+    "{cell} 定性指标值“{target}”列出了整个等级，应只填一个目标等级",
+    message_en="qualitative target lists a whole scale",
     title="定性指标值列出了整个等级",
 )
 def qualitative_lists_scale(ind, project, ctx):
@@ -161,7 +165,8 @@ def qualitative_lists_scale(ind, project, ctx):
     "quantitative-without-measure",
     "error",
     "indicator",
-    "{cell} 定量指标“{name}”（{comparator}{target}）没有度量单位（quantitative indicator without a unit）",
+    "{cell} 定量指标“{name}”（{comparator}{target}）没有度量单位",
+    message_en="quantitative indicator without a unit",
     title="定量指标缺少度量单位",
 )
 def quantitative_without_measure(ind, project, ctx):
@@ -187,7 +192,8 @@ def quantitative_without_measure(ind, project, ctx):
     "qualitative-with-measure",
     "warning",
     "indicator",
-    "{cell} 定性指标“{name}”填了度量单位“{measure}”（qualitative indicator with a unit）",
+    "{cell} 定性指标“{name}”填了度量单位“{measure}”",
+    message_en="qualitative indicator with a unit",
     title="定性指标填了度量单位",
     fixable=True,
 )
@@ -218,7 +224,8 @@ def qualitative_with_measure(ind, project, ctx):
     "direction-invalid",
     "error",
     "indicator",
-    "{cell} 指标方向性“{direction}”{problem}（direction missing or unknown）",
+    "{cell} 指标方向性“{direction}”{problem}",
+    message_en="direction missing or unknown",
     title="指标方向性为空或无法识别",
     fixable=True,
 )
@@ -254,7 +261,8 @@ def direction_invalid(ind, project, ctx):
     "direction-contradicts-comparator",
     "error",
     "indicator",
-    "{cell} 指标“{name}”的指标性质为“{comparator}”，方向性却是“{direction}”，应为“{implied}”（direction contradicts the comparator）",
+    "{cell} 指标“{name}”的指标性质为“{comparator}”，方向性却是“{direction}”，应为“{implied}”",
+    message_en="direction contradicts the comparator",
     title="指标方向性与指标性质矛盾",
 )
 def direction_contradicts_comparator(ind, project, ctx):
@@ -284,7 +292,8 @@ def direction_contradicts_comparator(ind, project, ctx):
     "reverse-with-equal-or-qualitative",
     "warning",
     "indicator",
-    "{cell} 指标“{name}”的指标性质为“{comparator}”，却标为反向指标（reverse direction with = or 定性）",
+    "{cell} 指标“{name}”的指标性质为“{comparator}”，却标为反向指标",
+    message_en="reverse direction with = or 定性",
     title="= 或定性指标标为反向指标",
 )
 def reverse_with_equal_or_qualitative(ind, project, ctx):
@@ -340,7 +349,8 @@ def equal_fix(ctx, ind):
     "percent-out-of-range",
     "error",
     "indicator",
-    "{cell} 指标“{name}”的指标值为{comparator}{target}%，{problem}（percentage out of range）",
+    "{cell} 指标“{name}”的指标值为{comparator}{target}%，{problem}",
+    message_en="percentage out of range",
     title="百分比指标值超出0–100%或无法超过",
     fixable=True,
 )
@@ -377,7 +387,8 @@ def percent_out_of_range(ind, project, ctx):
     "satisfaction-target",
     "warning",
     "indicator",
-    "{cell} 满意度指标“{name}”：{problems}（satisfaction indicator: unit, comparator or level）",
+    "{cell} 满意度指标“{name}”：{problems}",
+    message_en="satisfaction indicator: unit, comparator or level",
     title="满意度指标的单位、性质或目标值不合常规",
 )
 def satisfaction_target(ind, project, ctx):
@@ -415,7 +426,8 @@ def satisfaction_target(ind, project, ctx):
     "timeliness-unit",
     "warning",
     "indicator",
-    "{cell} 时效指标“{name}”的度量单位为“{measure}”，不是%、时间单位或日期（timeliness indicator unit）",
+    "{cell} 时效指标“{name}”的度量单位为“{measure}”，不是%、时间单位或日期",
+    message_en="timeliness indicator unit",
     title="时效指标的单位不是%、时间或日期",
 )
 def timeliness_unit(ind, project, ctx):
@@ -454,7 +466,8 @@ def _same_measure(a, b) -> bool:
     "value-cell-contradicts-column",
     "error",
     "indicator",
-    "{cell} 指标值“{target}”中的{what}“{embedded}”与“{column}”列的“{value}”不一致（value cell contradicts its column）",
+    "{cell} 指标值“{target}”中的{what}“{embedded}”与“{column}”列的“{value}”不一致",
+    message_en="value cell contradicts its column",
     title="指标值单元格中的符号或单位与所在列矛盾",
 )
 def value_cell_contradicts_column(ind, project, ctx):
@@ -491,7 +504,8 @@ def value_cell_contradicts_column(ind, project, ctx):
     "vague-qualitative-target",
     "info",
     "indicator",
-    "{cell} 定性指标值“{target}”中的“{phrase}”过于笼统，难以判断是否达成（vague qualitative target）",
+    "{cell} 定性指标值“{target}”中的“{phrase}”过于笼统，难以判断是否达成",
+    message_en="vague qualitative target",
     title="定性指标值过于笼统",
 )
 def vague_qualitative_target(ind, project, ctx):
@@ -521,7 +535,8 @@ def vague_qualitative_target(ind, project, ctx):
     "target-missing",
     "error",
     "indicator",
-    "{cell} 三级指标“{name}”没有指标值（target missing）",
+    "{cell} 三级指标“{name}”没有指标值",
+    message_en="target missing",
     title="指标值为空",
 )
 def target_missing(ind, project, ctx):

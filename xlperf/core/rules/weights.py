@@ -16,7 +16,8 @@ STANDARD_TOTALS = (90.0, 100.0)
     "weight-invalid",
     "error",
     "indicator",
-    "{cell} 三级指标“{name}”的{problem}（weight missing, not a number or ≤ 0）",
+    "{cell} 三级指标“{name}”的{problem}",
+    message_en="weight missing, not a number or ≤ 0",
     title="权重缺失、不是数字或不大于0",
 )
 def weight_invalid(ind, project, ctx):
@@ -58,7 +59,8 @@ def _weight_cell(project, ctx):
     "weight-total",
     "error",
     "project",
-    "{cell} 项目“{project}”的权重合计为{total}，应为{expected}（相差{diff}）（weights do not add up）",
+    "{cell} 项目“{project}”的权重合计为{total}，应为{expected}（相差{diff}）",
+    message_en="weights do not add up",
     title="项目权重合计不等于期望值",
 )
 def weight_total_off(project, ctx):
@@ -95,7 +97,8 @@ def _shares_text(values: dict[str, float]) -> str:
     "level1-shares",
     "warning",
     "project",
-    "{cell} 项目“{project}”的一级指标权重为{actual}，原则上应为{expected}（level-1 shares differ）",
+    "{cell} 项目“{project}”的一级指标权重为{actual}，原则上应为{expected}",
+    message_en="level-1 shares differ",
     title="一级指标权重分配不符合50/30/10",
 )
 def level1_shares(project, ctx):
@@ -135,7 +138,8 @@ def level1_shares(project, ctx):
     "mixed-totals",
     "info",
     "table",
-    "{cell} 本表各项目的权重合计不统一：{detail}，可能混用了不同的模板（projects use different totals）",
+    "{cell} 本表各项目的权重合计不统一：{detail}，可能混用了不同的模板",
+    message_en="projects use different totals",
     title="同一张表中项目权重合计有90也有100",
 )
 def mixed_totals(table, ctx):
