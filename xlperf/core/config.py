@@ -291,7 +291,7 @@ def v_show(v: Any) -> str:
 
 
 def _number(v: Any, key: str, field: str = "") -> float:
-    n = parse_number(v).value
+    n = v if isinstance(v, float) and not math.isfinite(v) else parse_number(v).value
     named = f"“{key}”（{field}）" if field and field != key else f"“{key}”"
     if n is None:
         raise ConfigError(f"“配置”工作表中{named}的值“{v_show(v)}”不是数字（{field or key}: not a number）")
