@@ -17,6 +17,8 @@ from xlperf.api import check_path, sample_path, sample_text_path
 from xlperf.cli import app
 from xlperf.core.config import Config, ConfigError, PendingSettings, resolve_settings
 
+from .test_batch import book
+
 
 def cli(*args) -> tuple[int, str, str]:
     r = CliRunner().invoke(app, [*map(str, args)])
@@ -36,13 +38,8 @@ def text_beside(tmp_path: Path) -> Path:
 
 
 def with_config_sheet(path: Path, rows: list[list]) -> Path:
-    wb = openpyxl.load_workbook(sample_path())
-    ws = wb.create_sheet("配置")
-    ws.append(["设置项", "值"])
-    for r in rows:
-        ws.append(r)
-    wb.save(path)
-    return path
+    """The real sample table with a 配置 sheet holding ``rows``."""
+    return book(path, rows)
 
 
 # --- the text importer gets the settings -------------------------------------------------------------
