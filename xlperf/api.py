@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Optional
 
-from .core.blocks import build_table, records
+from .core.blocks import records
 from .core.config import CONFIG_SHEET, Config, PendingSettings
 from .core.engine import check_table, read_finding
 from .core.gc_pause import paused_gc
 from .core.grid import Grid
-from .core.layout import find_layout
+from .core.layouts import read_grid
 from .core.model import Finding, Record, Table
 from .core.report import Report, build_report
 
@@ -35,17 +35,21 @@ class CheckResult:
         return out
 
 
-def tables_from_grids(grids: list[Grid], only_sheet: Optional[str] = None) -> tuple[list[Table], list[Finding]]:
-    """Every grid that holds a table becomes a Table; if none does, say so (ST001)."""
+def tables_from_grids(grids: list[Grid], only_sheet: Optional[str] = None, *,
+                      config: Optional[Config] = None, layout: Optional[str] = None,
+                      ) -> tuple[list[Table], list[Finding]]:
+    """Every grid that holds a table becomes one or more Tables (a sheet of stacked forms gives
+    one per form), read by the layout reader that fits it best (or ``layout``); if none does,
+    say so (ST001)."""
     tables: list[Table] = []
     failed: list[Table] = []
     for g in grids:
-        layout = find_layout(g)
-        t = build_table(g, layout)
-        if layout.ok:
-            tables.append(t)
-        elif layout.header_row is not None or only_sheet is not None or len(grids) == 1:
-            failed.append(t)
+        for t in read_grid(g, config, layout):
+            st001 = [f for f in t.findings if f.code == "ST001"]
+            if not st001:
+                tables.append(t)
+            elif any(f.cell for f in st001) or only_sheet is not None or len(grids) == 1:
+                failed.append(t)  # a header-like row was seen, or this sheet was asked for
     findings: list[Finding] = []
     if not tables:
         if failed:
@@ -65,16 +69,18 @@ def check_grids(
     source: str = "",
     only_sheet: Optional[str] = None,
     workers: int = 1,
+    layout: Optional[str] = None,
 ) -> CheckResult:
-    """``workers=2``: a large table's rules run on two cores (see ``check_table``)."""
+    """``workers=2``: a large table's rules run on two cores (see ``check_table``);
+    ``layout``: read every sheet with that layout reader instead of the best-fitting one."""
     with paused_gc():
-        return _check_grids(grids, config, extra_findings, source, only_sheet, workers)
+        return _check_grids(grids, config, extra_findings, source, only_sheet, workers, layout)
 
 
 def _check_grids(grids: list[Grid], config: Optional[Config], extra_findings: Optional[list[Finding]],
-                 source: str, only_sheet: Optional[str], workers: int) -> CheckResult:
+                 source: str, only_sheet: Optional[str], workers: int, layout: Optional[str]) -> CheckResult:
     config = config or Config()
-    tables, structural = tables_from_grids(grids, only_sheet)
+    tables, structural = tables_from_grids(grids, only_sheet, config=config, layout=layout)
     findings: list[Finding] = list(structural)
     for f in extra_findings or []:
         if config.enabled(f.code):
@@ -112,18 +118,19 @@ def _config_sheet_rows(path: Path) -> Optional[list[list]]:
 
 def check_path(path: Path, *, sheet: Optional[str] = None, config: Optional[Config] = None,
                config_path: Optional[Path] = None, overrides: Optional[dict] = None,
-               settings: Optional[PendingSettings] = None, workers: int = 1) -> CheckResult:
+               settings: Optional[PendingSettings] = None, workers: int = 1, layout: Optional[str] = None) -> CheckResult:
     """Check one file. Its settings are resolved before the data is read (flags ``overrides`` >
     ``config`` / ``config_path`` > its 配置 sheet > the ``xlperf.toml`` beside it > defaults), and
-    the text importer, every rule and every writer get them (``CheckResult.config``).
-    ``settings``: the same, begun by the caller (the command line, to refuse bad ones first)."""
+    the text importer, the layout readers, every rule and every writer get them
+    (``CheckResult.config``). ``settings``: the same, begun by the caller (the command line, to
+    refuse bad ones first)."""
     from .io.read import read_source
 
     with paused_gc():
         pending = settings or PendingSettings(Path(path), config_path=config_path, base=config, overrides=overrides)
         src = read_source(Path(path), sheet, settings=pending)
         return check_grids(src.grids, src.config, extra_findings=src.findings, source=str(path), only_sheet=sheet,
-                           workers=workers)
+                           workers=workers, layout=layout)
 
 
 def sample_path() -> Path:

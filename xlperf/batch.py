@@ -131,7 +131,7 @@ def _check(path: str, config: Optional[Config], overrides: Optional[dict[str, An
     except Exception as e:  # noqa: BLE001 - one bad file must never stop the batch
         return FileResult(file=readable(path), readable=False, error=f"内部错误 {type(e).__name__}: {e}")
     s = result.report.summary
-    active = [f for f in result.findings if not f.waived]
+    active = [f for f in result.report.findings if not f.waived]  # as the single check's JSON has them
     worst = [
         {"code": f.code, "severity": f.severity, "sheet": f.sheet, "cell": f.cell, "message": f.message}
         for f in active[:5]

@@ -276,6 +276,7 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
                 "unit_name": unit.name if unit is not None else None,
                 "department_code": department.code if department is not None else None,
                 "indicators": [], "raw": p_raw, "seen": p_seen, "cells": p_cells, "waivers": frozenset(),
+                "department": None, "funds": None, "goal_long": None, "details": {},
             }, _PROJECT_FIELDS)
             if unit is not None:
                 unit.project_indices.append(project.index)
@@ -454,6 +455,7 @@ def _indicator(sheet: str, srow: int, vals: dict[str, Any], l1_raw: Any, l2_raw:
         "raw": raw,
         "origin": origin,
         "notes": frozenset(notes).union(value_notes) if notes else value_notes,
+        "details": {},
     }, _INDICATOR_FIELDS)
 
 

@@ -26,9 +26,6 @@ def make_finding(
     params.setdefault("cell", hit.cell or (f"第{hit.row}行" if hit.row else table.sheet))
     params.setdefault("project", project.label if project else "")
     params.setdefault("row", hit.row or "")
-    cell, row, scope = hit.cell, hit.row, hit.scope or "cell"
-    if cell is None:  # every finding points at a cell: a table-wide one at the header (or title)
-        cell, row, scope = where_in_table(table, row)
     # Every value is already of its field's type (codes, severities and messages are ours), so
     # validation is skipped: thousands of findings on a large table.
     return fast_construct(
@@ -37,9 +34,9 @@ def make_finding(
         slug=r.slug,
         severity=severity,
         sheet=table.sheet,
-        cell=cell,
-        row=row,
-        scope=scope,
+        cell=hit.cell,
+        row=hit.row,
+        scope=hit.scope or "cell",
         project=project.name if project else None,
         message=render_rule(r, params, hit.message),
         message_en=render_rule_en(r, params, hit.message_en),
@@ -47,19 +44,6 @@ def make_finding(
         waived=False,
         source=None,
     )
-
-
-def where_in_table(table: Optional[Table], row: Optional[int]) -> tuple[str, int, FindingScope]:
-    """The cell of a finding that names none: column A of its row, else the table's header cell
-    (its first column), else the title cell A1 — the last two with ``scope="table"``."""
-    from .grid import address
-
-    if row:
-        return address(row, 1), row, "cell"
-    if table is not None and table.header_row:
-        first = min(table.columns.values(), default=1)
-        return address(table.header_row, first), table.header_row, "table"
-    return "A1", 1, "table"
 
 
 def _as_hits(result: Any) -> Iterable[Hit]:
@@ -213,9 +197,6 @@ def read_finding(
     params.setdefault("cell", cell or (f"第{row}行" if row else sheet))
     params.setdefault("project", project or "")
     params.setdefault("row", row or "")
-    scope = scope or "cell"
-    if cell is None:
-        cell, row, scope = where_in_table(None, row)
     return Finding(
         code=code,
         slug=r.slug,
@@ -223,7 +204,7 @@ def read_finding(
         sheet=sheet,
         cell=cell,
         row=row,
-        scope=scope,
+        scope=scope or "cell",
         project=project,
         message=render_rule(r, params, message),
         message_en=render_rule_en(r, params, message_en),

@@ -80,6 +80,34 @@ class Fix(BaseModel):
     description: str = ""
 
 
+class FundLine(BaseModel):
+    """One line of a funds block (年度资金总额 / 其中：财政拨款 / 其他资金 / 上年结转 …), as written.
+
+    ``role`` is what the line is, when the label says so: ``fiscal`` (财政拨款), ``other``
+    (其他资金), ``carried_over`` (上年结转), ``special_account`` (财政专户管理资金),
+    ``unit_funds`` (单位资金), ``project`` (项目支出), ``basic`` (基本支出); None when unknown
+    (the label is kept). Amounts are in 万元; ``text`` keeps the cell when it was not a plain
+    number (``854万(…)``)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+
+    label: str
+    role: Optional[str] = None
+    amount: Optional[float] = None
+    cell: Optional[str] = None
+    text: Optional[str] = None
+
+
+class Funds(BaseModel):
+    """A form's funds block: the total (年度资金总额 / 资金总额) and its lines."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+
+    total: Optional[float] = None
+    total_cell: Optional[str] = None
+    lines: list[FundLine] = Field(default_factory=list)
+
+
 FindingScope = Literal["cell", "table"]
 
 
@@ -130,6 +158,9 @@ class Indicator(BaseModel):
     origin: dict[str, str] = Field(default_factory=dict)
     # notes the parser made on the way (e.g. "target_split" when ≥80% was split)
     notes: frozenset[str] = frozenset()
+    # Columns some layouts have besides the list's: 绩效标准 / 指标解释 / 备注 … by header as written
+    # (the cell of each is in ``origin`` under the same key).
+    details: dict[str, Any] = Field(default_factory=dict)
 
     @property
     def is_placeholder(self) -> bool:
@@ -162,6 +193,13 @@ class Project(BaseModel):
     # 豁免 codes written on a row of the project that holds no indicator (its project row
     # alone): they waive the project's findings, like the codes on its indicator rows
     waivers: frozenset[str] = frozenset()
+    # What forms carry besides the list's columns (None in a list): 主管部门, the funds block,
+    # the long-term (实施期/中期/长期) goal, and other label–value pairs (项目属性, 项目起止时间 …)
+    # by their label as written; every value's cell is in ``cells`` under the same key.
+    department: Optional[str] = None
+    funds: Optional[Funds] = None
+    goal_long: Optional[str] = None
+    details: dict[str, Any] = Field(default_factory=dict)
 
     def unplaced_waivers(self) -> frozenset[str]:
         """The project's 豁免 codes that are not on a real indicator's row (on its project row
@@ -213,6 +251,9 @@ class Table(BaseModel):
     orphans: list[Indicator] = Field(default_factory=list)  # rows before any project
     findings: list[Finding] = Field(default_factory=list)  # found while reading (ST001, ST007 …)
     data_rows: tuple[int, int] = (0, 0)  # first and last sheet row of the data area
+    # Which layout reader read the table (core.layouts) and why, as the clerk is told.
+    layout: str = "list"
+    layout_reason: str = ""
 
     def cell(self, field: str, row: int) -> Optional[str]:
         from .grid import address

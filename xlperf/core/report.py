@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .config import Config
 from .filenames import readable
-from .model import Finding, Project, Table, construct_all
+from .model import Finding, Funds, Project, Table, construct_all
 from .normalise import text_unless_number
 from .taxonomy import share_group
 
@@ -45,6 +45,10 @@ class ProjectSummary(BaseModel):
     errors: int = 0
     warnings: int = 0
     status: str = STATUS_OK
+    layout: str = "list"  # the layout reader that read the project's table (core.layouts)
+    layout_reason: str = ""
+    department: Optional[str] = None  # 主管部门, where the layout has it (forms)
+    funds: Optional[Funds] = None  # the funds block, where the layout has one (forms)
 
 
 def text_budgets(projects: list[ProjectSummary]) -> int:
@@ -69,6 +73,7 @@ class Summary(BaseModel):
     projects_weight_ok: int = 0
     projects_weight_off: list[str] = Field(default_factory=list)
     expected_total: float = 90.0
+    layouts: dict[str, int] = Field(default_factory=dict)  # tables read per layout reader
 
 
 class Report(BaseModel):
@@ -115,7 +120,8 @@ def share_breakdown(p: Project, config: Config) -> dict[str, float]:
     return out
 
 
-def summarise_project(p: Project, findings: list[Finding], config: Config) -> ProjectSummary:
+def summarise_project(p: Project, findings: list[Finding], config: Config,
+                      table: Optional[Table] = None) -> ProjectSummary:
     weights, total = weight_breakdown(p, config)
     ok = abs(total - config.expected_total) <= config.tolerance
     errors = warnings = 0
@@ -143,31 +149,64 @@ def summarise_project(p: Project, findings: list[Finding], config: Config) -> Pr
         "indicator_count": sum(1 for i in p.indicators if not i.is_placeholder),
         "weights": weights, "weight_total": float(total), "expected": float(config.expected_total),
         "weight_ok": ok, "errors": errors, "warnings": warnings, "status": status,
+        "layout": table.layout if table is not None else "list",
+        "layout_reason": table.layout_reason if table is not None else "",
+        "department": p.department, "funds": p.funds,
     }, _SUMMARY_FIELDS)
 
 
 _SUMMARY_FIELDS = set(ProjectSummary.model_fields)
 
 
-def build_report(tables: list[Table], findings: list[Finding], config: Config, source: str = "") -> Report:
-    by_project: dict[tuple[str, Optional[int]], list[Finding]] = {}
-    row_to_project: dict[str, dict[int, int]] = {}
+def located(findings: list[Finding], tables: list[Table]) -> list[Finding]:
+    """Every finding with a cell and a row, as the JSON contract has them (docs/report.md): one
+    that names no cell (``cell`` None inside the engine: "no place") gets column A of its row,
+    else — being about the whole table — its table's header cell, or the title cell A1 when no
+    header was found, with ``scope="table"``. The engine's findings are left as they are."""
+    if all(f.cell is not None for f in findings):
+        return findings
+    from .grid import address
+
+    headers: dict[str, tuple[int, int]] = {}
     for t in tables:
+        if t.header_row and t.sheet not in headers:
+            headers[t.sheet] = (t.header_row, min(t.columns.values(), default=1))
+    out = []
+    for f in findings:
+        if f.cell is None:
+            if f.row:
+                update = {"cell": address(f.row, 1)}
+            else:
+                row, col = headers.get(f.sheet, (1, 1))
+                update = {"cell": address(row, col), "row": row, "scope": "table"}
+            f = f.model_copy(update=update)
+        out.append(f)
+    return out
+
+
+def build_report(tables: list[Table], findings: list[Finding], config: Config, source: str = "") -> Report:
+    # (sheet, row) -> (table, project): several Tables can share a sheet (stacked forms), and
+    # each numbers its projects from 0, so a project is known by its table too.
+    by_project: dict[tuple[str, Optional[tuple[int, int]]], list[Finding]] = {}
+    row_to_project: dict[str, dict[int, tuple[int, int]]] = {}
+    for ti, t in enumerate(tables):
         rows = row_to_project.setdefault(t.sheet, {})
         for p in t.projects:
-            rows.update(dict.fromkeys(range(p.row_first, p.row_last + 1), p.index))
+            rows.update(dict.fromkeys(range(p.row_first, p.row_last + 1), (ti, p.index)))
     for f in findings:
-        idx = row_to_project.get(f.sheet, {}).get(f.row) if f.row else None
-        by_project.setdefault((f.sheet, idx), []).append(f)
+        key = row_to_project.get(f.sheet, {}).get(f.row) if f.row else None
+        by_project.setdefault((f.sheet, key), []).append(f)
 
-    report = Report(source=readable(source), sheets=[t.sheet for t in tables])
+    report = Report(source=readable(source), sheets=list(dict.fromkeys(t.sheet for t in tables)))
     summaries: list[ProjectSummary] = []
     indicators = ok_count = 0
     budget_total = 0.0
     off: list[str] = []
-    for t in tables:
+    layouts: dict[str, int] = {}
+    for ti, t in enumerate(tables):
+        layouts[t.layout] = layouts.get(t.layout, 0) + 1
         for p in t.projects:
-            ps = summarise_project(p, by_project.get((t.sheet, p.index), []), config)
+            ps = summarise_project(p, by_project.get((t.sheet, (ti, p.index)), []), config, t)
             summaries.append(ps)
             indicators += ps.indicator_count
             budget_total += p.budget or 0.0
@@ -176,7 +215,7 @@ def build_report(tables: list[Table], findings: list[Finding], config: Config, s
             else:
                 off.append(p.label)
     report.projects = summaries
-    report.findings = sorted(findings, key=Finding.sort_key)
+    report.findings = sorted(located(findings, tables), key=Finding.sort_key)
     counts = {"error": 0, "warning": 0, "info": 0}
     waived = 0
     for f in report.findings:
@@ -188,5 +227,6 @@ def build_report(tables: list[Table], findings: list[Finding], config: Config, s
         tables=len(tables), projects=len(summaries), indicators=indicators, errors=counts["error"],
         warnings=counts["warning"], infos=counts["info"], waived=waived, budget_total=round(budget_total, 6),
         projects_weight_ok=ok_count, projects_weight_off=off, expected_total=config.expected_total,
+        layouts=layouts,
     )
     return report
