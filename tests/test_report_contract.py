@@ -18,7 +18,7 @@ from xlperf.core.report import SCHEMA_VERSION
 from xlperf.core.rules import all_rules
 from xlperf.schema import report_schema, schema_text
 
-from .conftest import JSON_COPIES, SCHEMA_PATH, VALIDATED, schema_errors
+from .conftest import JSON_COPIES, SCHEMA_PATH, schema_errors
 
 ROOT = Path(__file__).resolve().parent.parent
 GLOSS = re.compile(r"（[A-Za-z][^（）]*）$")  # "…（weights do not add up）": the English moved out
@@ -67,10 +67,10 @@ def test_the_validator_really_rejects_a_broken_report(report_validator):
 def test_every_cli_json_goes_through_the_schema_hook():
     """The conftest hook sees the CLI's JSON (a copy in $XLPERF_JSON_COPY_DIR) and validates it."""
     assert os.environ["XLPERF_JSON_COPY_DIR"] == str(JSON_COPIES)
-    before = VALIDATED["reports"], len(os.listdir(JSON_COPIES))
+    before = len(os.listdir(JSON_COPIES))
     code, out, _ = cli("check", sample_path(), "--format", "json")
     assert code == 1 and json.loads(out)["schema_version"] == SCHEMA_VERSION
-    assert len(os.listdir(JSON_COPIES)) == before[1] + 1  # validated (and removed) after this test
+    assert len(os.listdir(JSON_COPIES)) == before + 1  # validated (and removed) after this test
 
 
 def test_batch_json_has_the_version_and_validates(tmp_path, report_validator):

@@ -137,13 +137,13 @@ def _describe(err: dict[str, Any]) -> str:
     if err["type"] == "value_error":
         zh, en = "无效", str(ctx.get("error", err["msg"]))
     try:
-        shown_ctx = {k: v_show(v) for k, v in ctx.items()}
+        shown_ctx = {k: _plain(v) for k, v in ctx.items()}
         zh, en = zh.format(**shown_ctx), en.format(**shown_ctx)
     except (KeyError, IndexError):
         pass
     value = err.get("input")
     shown = ("" if err["type"] == "extra_forbidden" or isinstance(value, (dict, list))
-             else f"的值 {v_show(value) if isinstance(value, float) else repr(value)} ")
+             else f"的值 {_plain(value) if isinstance(value, float) else repr(value)} ")
     return f"  - {name}{shown}{zh}（{key}: {en}）"
 
 
@@ -262,7 +262,7 @@ def settings_from_rows(rows: Sequence[Sequence[Any]]) -> dict[str, Any]:
             n = _number(value, k, field)
             if field == "goal_min_length":
                 if n != int(n):
-                    raise ConfigError(f"“配置”工作表中“{k}”（{field}）的值“{v_show(value)}”不是整数（not a whole number）")
+                    raise ConfigError(f"“配置”工作表中“{k}”（{field}）的值“{_plain(value)}”不是整数（not a whole number）")
                 n = int(n)
             out[field] = n
         elif field in ("ignore", "select"):
@@ -286,7 +286,7 @@ def settings_from_rows(rows: Sequence[Sequence[Any]]) -> dict[str, Any]:
     return out
 
 
-def v_show(v: Any) -> str:
+def _plain(v: Any) -> str:
     return str(int(v)) if isinstance(v, float) and math.isfinite(v) and v.is_integer() else str(v)
 
 
@@ -294,9 +294,9 @@ def _number(v: Any, key: str, field: str = "") -> float:
     n = v if isinstance(v, float) and not math.isfinite(v) else parse_number(v).value
     named = f"“{key}”（{field}）" if field and field != key else f"“{key}”"
     if n is None:
-        raise ConfigError(f"“配置”工作表中{named}的值“{v_show(v)}”不是数字（{field or key}: not a number）")
+        raise ConfigError(f"“配置”工作表中{named}的值“{_plain(v)}”不是数字（{field or key}: not a number）")
     if not math.isfinite(n):
-        raise ConfigError(f"“配置”工作表中{named}的值“{v_show(v)}”超出范围，不是有限的数字"
+        raise ConfigError(f"“配置”工作表中{named}的值“{_plain(v)}”超出范围，不是有限的数字"
                           f"（{field or key}: not a finite number）")
     return n
 
