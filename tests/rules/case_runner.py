@@ -14,7 +14,9 @@ The format is the team's (PLAN.md, "Per-rule cases as data")::
 
 Keys added here (all optional, none changes a listed key's meaning):
 
-* ``note``: one sentence for the clerk, shown above the example in the docs.
+* ``note``: one sentence for the clerk, shown above the example in the docs; ``show: [project,
+  weight]`` (fields or column letters) limits the columns the docs show (a finding's column is
+  always shown).
 * ``variant``: an index past the clean project's last row (5, 6, …) appends a row holding
   only the given fields.
 * ``rows``: an item ``{good_project: {name: B, budget: 5, changes: {3: {weight: 40}}}}`` (or
@@ -68,7 +70,7 @@ KEYS = list(FIELDS)
 KINDS = ("pass", "fail", "fix")
 FORMS = ("variant", "rows", "grid")
 CASE_KEYS = {"id", "kind", "doc", "settings", *FORMS, "expect", "fixed", "note", "extra_header", "drop", "merges",
-             "absent", "present"}
+             "absent", "present", "show"}
 EXPECT_KEYS = {"cell", "severity", "message_contains", "row", "fix"}
 SHEET = "绩效目标表"
 _LETTERS = re.compile(r"^[A-Z]{1,3}$")
@@ -440,7 +442,11 @@ def example(case: Case) -> dict[str, Any]:
     changed_cols = {c for c, k in enumerate(sheet.columns) if k in changed}
     cols = [c for c in range(width) if c in at or c in changed_cols
             or any(sheet.cells[r][c] not in (None, "") for r in rows_sorted if c < len(sheet.cells[r]))]
-    if case.form == "variant":  # the project's own cells only where the case or a finding is about them
+    if case.data.get("show"):  # the case names the columns worth showing
+        show = set(case.data["show"])
+        cols = [c for c in range(width) if c in at or col_letter(c + 1) in show
+                or (c < len(sheet.columns) and sheet.columns[c] in show)]
+    elif case.form == "variant":  # the project's own cells only where the case or a finding is about them
         cols = [c for c in cols if c >= len(sheet.columns) or sheet.columns[c] not in PROJECT_FIELDS
                 or c in changed_cols or c in at]
     if sheet.header is not None:
@@ -453,6 +459,9 @@ def example(case: Case) -> dict[str, Any]:
     if case.data.get("settings"):
         out["settings"] = case.data["settings"]
     out["columns"] = labels
+    keep = [i for i, c in enumerate(cols) if c in at or c in changed_cols]
+    if keep:  # shown even when blank: what the case changes or a finding points at
+        out["keep"] = keep
     out["rows"] = [[r + 1] + [_plain(sheet.cells[r][c]) if c < len(sheet.cells[r]) else None for c in cols]
                    for r in rows_sorted]
     out["findings"] = [{"cell": f.cell, "severity": f.severity, "message": f.message} for f in mine]

@@ -104,8 +104,13 @@ def _value(v: Any, n: int = 20) -> str:
 
 
 def _quoted(v: Any) -> str:
+    """A fix's old or new value: （空）, a number as it is, text in quotes."""
     shown = _value(v)
-    return "（空）" if not shown else shown if shown.startswith("“") else f"“{shown}”"
+    if not shown:
+        return "（空）"
+    if isinstance(v, (int, float)) or shown.startswith("“"):
+        return shown
+    return f"“{shown}”"
 
 
 def _settings(ex: dict[str, Any]) -> str:
@@ -131,8 +136,10 @@ def _result_text(ex: dict[str, Any]) -> str:
 def example_text(ex: dict[str, Any]) -> str:
     """One example as one line (a cell of the 规则说明 sheet)."""
     rows = []
+    keep = set(ex.get("keep", ()))
     for row in ex["rows"]:
-        cells = "，".join(f"{label} {_value(v)}" for label, v in zip(ex["columns"], row[1:]) if _value(v))
+        cells = "，".join(f"{label} {_value(v) or '（空）'}" for i, (label, v) in enumerate(zip(ex["columns"], row[1:]))
+                         if _value(v) or i in keep)
         rows.append(f"第{row[0]}行：{cells or '（空行）'}")
     if not rows:
         rows.append(NO_ROWS)
@@ -147,6 +154,8 @@ def example_markdown(ex: dict[str, Any]) -> str:
     out = []
     if ex.get("note") or ex.get("settings"):
         out += [f"{ex.get('note', '')}{_settings(ex)}", ""]
+    if ex["kind"] == "fix":
+        out += ["自动修正前：", ""]
     if ex["rows"]:
         out.append("| 行 | " + " | ".join(_cell(c) for c in ex["columns"]) + " |")
         out.append("|---" * (len(ex["columns"]) + 1) + "|")
