@@ -156,9 +156,28 @@ def _load_file(path: Path) -> tuple[Case, ...]:
     return tuple(out)
 
 
-def load_cases(code: Optional[str] = None) -> list[Case]:
+def load_file(path: Path) -> tuple[Case, ...]:
+    """One file's cases; CaseError (with the file's name) when it does not follow the format."""
+    try:
+        return _load_file(path)
+    except yaml.YAMLError as e:
+        raise CaseError(f"{path.name}: not valid YAML: {e}") from None
+
+
+def load_cases(code: Optional[str] = None, strict: bool = True) -> list[Case]:
+    """Every case (or one rule's). ``strict=False`` leaves out files that do not load (the test
+    suite reports those once, by file, instead of failing to collect every case)."""
     paths = [CASES_DIR / f"{code}.yaml"] if code else case_files()
-    return [c for p in paths if p.exists() for c in _load_file(p)]
+    out: list[Case] = []
+    for p in paths:
+        if not p.exists():
+            continue
+        try:
+            out.extend(load_file(p))
+        except CaseError:
+            if strict:
+                raise
+    return out
 
 
 # --- building the sheet ----------------------------------------------------------------

@@ -10,9 +10,9 @@ import pytest
 from xlperf.core.rules import all_rules
 from xlperf.core.rules.registry import EXAMPLE_SECTIONS
 
-from .case_runner import EXAMPLES_JSON, case_files, examples_json, load_cases, run_case
+from .case_runner import EXAMPLES_JSON, case_files, examples_json, load_cases, load_file, run_case
 
-CASES = load_cases()
+CASES = load_cases(strict=False)
 RULES = {r.code: r for r in all_rules()}
 
 # Rules without a case file, and why. Each must still be tested by an ordinary pytest test
@@ -29,6 +29,11 @@ EXEMPT = {
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.pytest_id)
 def test_case(case):
     run_case(case)
+
+
+@pytest.mark.parametrize("path", case_files(), ids=lambda p: p.stem)
+def test_case_file_follows_the_format(path):
+    assert load_file(path)
 
 
 def test_every_case_file_names_a_registered_rule():

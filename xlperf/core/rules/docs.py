@@ -24,6 +24,7 @@ from ..model import SEVERITY_ZH
 from .registry import DOC_SECTIONS, EXAMPLE_SECTIONS, FAMILIES, Rule, all_rules
 
 REGENERATE = "python -m xlperf.core.rules.docs > docs/rules.md"
+REGENERATE_EXAMPLES = "python -m tests.rules.case_runner"  # from a checkout: the JSON and this file
 EXAMPLES_PATH = Path(__file__).resolve().parents[2] / "data" / "rule_examples.json"
 SCOPE_ZH = {"indicator": "每条指标", "project": "每个项目", "table": "整张表", "read": "读取表格时"}
 _SECTION_RE = re.compile(r"^(%s)[：:]\s*" % "|".join(DOC_SECTIONS))
@@ -230,9 +231,10 @@ def render_rules_markdown() -> str:
         "# 规则说明（xlperf rules）",
         "",
         "<!-- 本文件由程序生成，请勿手工修改。Generated from the rule registry; do not edit by hand. -->",
-        f"<!-- 重新生成（regenerate）：`{REGENERATE}` -->",
+        f"<!-- 重新生成（regenerate）：`{REGENERATE}`; after changing a rule's cases: `{REGENERATE_EXAMPLES}` -->",
         "",
-        "本文件由规则登记表自动生成：每条规则的说明就是其代码中的文档字符串。"
+        "本文件由规则登记表自动生成：每条规则的问题、原因就是其代码中的文档字符串；"
+        "反例、正例是该规则的测试用例，每次测试都会运行，其中的提示就是程序实际给出的结果。"
         "级别：错误（error）须修改后提交；警告（warning）须复核；提示（info）供参考。"
         "可在配置中按代码选择、忽略规则或调整级别，也可在表格的“豁免”列中按行填写规则代码。",
         "",
