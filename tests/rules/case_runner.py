@@ -483,6 +483,9 @@ def example(case: Case) -> dict[str, Any]:
         out["keep"] = keep
     out["rows"] = [[r + 1] + [_plain(sheet.cells[r][c]) if c < len(sheet.cells[r]) else None for c in cols]
                    for r in rows_sorted]
+    merges = case.data.get("merges") or (case.data["grid"].get("merges") if case.form == "grid" else None)
+    if merges:
+        out["merges"] = list(merges)
     out["findings"] = [{"cell": f.cell, "severity": f.severity, "message": f.message} for f in mine]
     fixes = [{"cell": f.fix.cell, "old": _plain(f.fix.old), "new": _plain(f.fix.new)} for f in mine if f.fix]
     if case.kind == "fix" and fixes:

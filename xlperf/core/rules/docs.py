@@ -114,6 +114,10 @@ def _quoted(v: Any) -> str:
     return f"“{shown}”"
 
 
+def _merges(ex: dict[str, Any]) -> str:
+    return "（合并单元格：" + "、".join(ex["merges"]) + "）"
+
+
 def _settings(ex: dict[str, Any]) -> str:
     st = ex.get("settings")
     if not st:
@@ -144,6 +148,8 @@ def example_text(ex: dict[str, Any]) -> str:
         rows.append(f"第{row[0]}行：{cells or '（空行）'}")
     if not rows:
         rows.append(NO_ROWS)
+    if ex.get("merges"):
+        rows[-1] += _merges(ex)
     lead = f"{ex.get('note', '')}{_settings(ex)}"
     if lead and lead[-1] not in "。！？；：":
         lead += "。"
@@ -164,6 +170,8 @@ def example_markdown(ex: dict[str, Any]) -> str:
             out.append(f"| {row[0]} | " + " | ".join(_cell(_value(v)) for v in row[1:]) + " |")
     else:
         out.append(NO_ROWS)
+    if ex.get("merges"):
+        out += ["", _merges(ex).strip()]
     out.append("")
     if ex["kind"] == "fix":
         out.append("→ " + _result_text(ex))
