@@ -17,13 +17,15 @@ RULES = {r.code: r for r in all_rules()}
 
 # Rules without a case file, and why. Each must still be tested by an ordinary pytest test
 # named by its code (checked below).
-EXEMPT = {
+NO_CASES = {
     "ST008": "raised only by the PDF-text importer (core/pdftext.py) when page-break rows are moved "
              "between projects; a sheet grid never produces it (tests/test_pdftext.py covers it)",
-    **{code: "pending rulebook review: another branch is rewriting this rule (tests stay in pytest)"
-       for code in ("ST011", "TX002", "TX005", "TX006", "TX007", "WT003", "VL004", "VL010", "VL011", "VL012",
-                    "BG004", "NM001")},
 }
+# Pending rulebook review: another branch is rewriting these rules. Their pytest tests stay, their
+# docstrings keep 反例/正例, and their case files (the current behaviour) mark nothing doc: true.
+PENDING = ("ST011", "TX002", "TX005", "TX006", "TX007", "WT003", "VL004", "VL010", "VL011", "VL012", "BG004",
+           "NM001")
+EXEMPT = {**NO_CASES, **{code: "pending rulebook review" for code in PENDING}}
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.pytest_id)
@@ -43,11 +45,11 @@ def test_every_case_file_names_a_registered_rule():
 @pytest.mark.parametrize("code", sorted(RULES))
 def test_every_rule_has_passing_and_failing_cases(code):
     kinds = {c.kind for c in CASES if c.code == code}
-    if code in EXEMPT:
-        assert not kinds, f"{code} is exempt ({EXEMPT[code]}) but has cases: drop it from EXEMPT"
+    if code in NO_CASES:
+        assert not kinds, f"{code} has no cases ({NO_CASES[code]}) but now has some: drop it from NO_CASES"
         return
     assert {"pass", "fail"} <= kinds, f"{code}: tests/rules/cases/{code}.yaml needs a pass and a fail case"
-    if RULES[code].fixable:
+    if RULES[code].fixable and code not in PENDING:  # pending: test_registry.FIX_CASES
         assert "fix" in kinds, f"{code} is fixable: add a fix case"
 
 
@@ -59,6 +61,7 @@ def test_docs_show_the_cases_marked_doc(code):
     in_docstring = [s for s in EXAMPLE_SECTIONS if f"\n{s}：" in "\n" + r.docstring]
     if code in EXEMPT:
         assert in_docstring == list(EXAMPLE_SECTIONS), f"{code}: an exempt rule keeps 反例/正例 in its docstring"
+        assert docs == [], f"{code}: an exempt rule's 反例/正例 are its docstring's; mark no case doc: true"
         return
     assert in_docstring == [], f"{code}: 反例/正例 come from the cases marked doc: true, not the docstring"
     assert any(c.kind == "fail" for c in docs), f"{code}: mark a fail case doc: true (反例)"
