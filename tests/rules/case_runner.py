@@ -452,7 +452,8 @@ def example(case: Case) -> dict[str, Any]:
     mine = of_rule(case, findings(case, sheet=sheet))
     rows = set(sheet.shown)
     if sheet.header is not None:  # also the rows the findings point at
-        rows |= {parse_address(f.cell)[0] - 1 for f in mine if f.cell and parse_address(f.cell)[0] - 1 >= sheet.data_row0}
+        at_rows = {parse_address(f.cell)[0] - 1 for f in mine if f.cell}
+        rows |= {r for r in at_rows if r >= sheet.data_row0}
     rows_sorted = sorted(r for r in rows if r < len(sheet.cells))
     width = max((len(sheet.cells[r]) for r in rows_sorted), default=0)
     # the columns with something to show, and those the case changes or a finding points at (even blank)

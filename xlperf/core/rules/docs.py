@@ -141,10 +141,10 @@ def _result_text(ex: dict[str, Any]) -> str:
 def example_text(ex: dict[str, Any]) -> str:
     """One example as one line (a cell of the 规则说明 sheet)."""
     rows = []
-    keep = set(ex.get("keep", ()))
+    keep = set(ex.get("keep", ()))  # columns shown even when blank
     for row in ex["rows"]:
-        cells = "，".join(f"{label} {_value(v) or '（空）'}" for i, (label, v) in enumerate(zip(ex["columns"], row[1:]))
-                         if _value(v) or i in keep)
+        pairs = enumerate(zip(ex["columns"], row[1:]))
+        cells = "，".join(f"{label} {_value(v) or '（空）'}" for i, (label, v) in pairs if _value(v) or i in keep)
         rows.append(f"第{row[0]}行：{cells or '（空行）'}")
     if not rows:
         rows.append(NO_ROWS)
