@@ -1,8 +1,10 @@
 """One registry from rule code to rule. Rules are small pure functions.
 
 A rule is registered with :func:`rule`; its docstring, written in the fixed
-sections 问题 / 原因 / 反例 / 正例, is its documentation (``docs/rules.md`` and
-the workbook's 规则说明 sheet are generated from it).
+sections 问题 / 原因, is its documentation (``docs/rules.md`` and the workbook's
+规则说明 sheet are generated from it). Its 反例 / 正例 are the rule's cases marked
+``doc: true`` (tests/rules/cases/<CODE>.yaml, run by the test suite), shipped as
+``xlperf/data/rule_examples.json``; a rule without such cases writes them in its docstring.
 
 Scopes and signatures:
 
@@ -33,6 +35,9 @@ FAMILIES = {
     "NM": "规范写法（normalisation）",
 }
 DOC_SECTIONS = ("问题", "原因", "反例", "正例")
+# Sections that may come from the rule's doc cases instead of its docstring (every other
+# section of DOC_SECTIONS must be in the docstring).
+EXAMPLE_SECTIONS = ("反例", "正例")
 
 
 @dataclass(frozen=True)
@@ -43,7 +48,7 @@ class Rule:
     scope: Scope
     message: str  # str.format template (Chinese); always gets {cell} and {project}
     func: Optional[Callable[..., Any]]
-    doc: str
+    docstring: str  # as written: 问题/原因 (and 反例/正例 while the rule has no doc cases)
     fixable: bool = False
     title: str = ""  # one line in Chinese, for tables of rules
     message_en: str = ""  # the English of the message (a template too): Finding.message_en
@@ -51,6 +56,13 @@ class Rule:
     @property
     def family(self) -> str:
         return self.code[:2]
+
+    @property
+    def doc(self) -> str:
+        """The whole documentation: the docstring plus 反例/正例 rendered from the doc cases."""
+        from .docs import doc_with_examples
+
+        return doc_with_examples(self.code, self.docstring)
 
 
 @dataclass(slots=True)
@@ -110,7 +122,8 @@ def read_rule(code: str, slug: str, severity: Severity, message: str, *, title: 
 def _register(r: Rule) -> None:
     if r.code in REGISTRY and REGISTRY[r.code] != r:
         raise ValueError(f"rule code {r.code} registered twice")
-    missing = [s for s in DOC_SECTIONS if f"{s}：" not in r.doc and f"{s}:" not in r.doc]
+    missing = [s for s in DOC_SECTIONS if s not in EXAMPLE_SECTIONS
+               and f"{s}：" not in r.docstring and f"{s}:" not in r.docstring]
     if missing:
         raise ValueError(f"rule {r.code} docstring lacks sections {missing}")
     if not r.message_en.strip():

@@ -30,10 +30,6 @@ def unknown_level1(ind, project, ctx):
     原因：一级指标决定指标归类和权重分配（产出50、效益30、满意度10）。常见写法已自动识别：
     “产出”“效益指标(30分)”“服务对象满意度指标”等都按规范名称读取（见TX003）。
     仍无法识别的，多半是整行错列（二级指标写进了一级指标列）或自创的分类。
-
-    反例：一级指标写“数量指标”“工作指标”或留空。
-
-    正例：产出指标 | 数量指标 | 培训次数
     """
     if ind.level1 in _LEVEL1 or "level1" not in ctx.table.columns:
         return None
@@ -101,10 +97,6 @@ def level_alias(ind, project, ctx):
 
     原因：各地模板写法不同，xlperf 按规范名称读取并继续校验；提交前建议统一为规范名称，
     便于财政部门汇总。可自动修正为规范名称。
-
-    反例：效益指标 | 环境效益指标；一级指标写“产出指标(50分)”。
-
-    正例：效益指标 | 生态效益指标；一级指标写“产出指标”。
     """
     notes = ind.notes
     if "alias:level1" not in notes and "alias:level2" not in notes:
@@ -151,10 +143,6 @@ def missing_output_or_outcome(project, ctx):
 
     原因：产出（做了多少、做得怎样、是否按时）和效益（带来了什么效果）是所有官方指标框架
     的核心，缺一不可；只有满意度或只有成本的目标无法评价。
-
-    反例：项目只有“产出指标 | 数量指标 | 培训次数”和“满意度指标 | 服务对象满意度指标 | 参训人员满意度”。
-
-    正例：再加一条“效益指标 | 社会效益指标 | 干部业务能力 | 定性 | 提升”。
     """
     if "level1" not in ctx.table.columns or not real(project, ctx):
         return None
@@ -282,10 +270,6 @@ def cost_filed_two_ways(table, ctx):
 
     原因：两种写法都被接受，但混用说明表格拼自不同模板，汇总时成本指标会被分到两个地方。
     权重检查时两种写法都计入产出指标的50分。
-
-    反例：项目A：成本指标 | 经济成本指标 | 培训成本；项目B：产出指标 | 成本指标 | 培训成本。
-
-    正例：全表统一写作“成本指标 | 经济成本指标 | 培训成本”（或统一写在产出指标下）。
     """
     top = under = None
     n_top = n_under = 0

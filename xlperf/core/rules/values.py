@@ -49,10 +49,6 @@ def comparator_invalid(ind, project, ctx):
 
     原因：指标性质决定如何评分：≥ 类指标按“实际值/目标值”，≤ 类按“目标值/实际值”，
     定性指标按达成程度分档。无法识别的性质无法评分。
-
-    反例：指标性质写“定量”，指标值写“80”；或写“约等于”“正向”。
-
-    正例：指标性质 ≥，指标值 80，度量单位 %。
     """
     c = ind.comparator
     if c in QUANTITATIVE or c == "定性":
@@ -84,10 +80,6 @@ def quantitative_target_not_number(ind, project, ctx):
 
     原因：定量指标评分时要计算“实际值/目标值”，指标值必须是数字；文字写的目标应改为
     定性指标，或改写成可计量的数字。指标值中带符号和单位（如“≥80%”）是可以识别的。
-
-    反例：指标性质 ≥，指标值“按时完成”或“80%以上”。
-
-    正例：指标性质 ≥，指标值 80，度量单位 %；或指标性质 定性，指标值“按时完成”。
     """
     t = ind.target
     if t is None or type(t) is float or ind.comparator not in QUANTITATIVE:
@@ -111,10 +103,6 @@ def qualitative_target_is_number(ind, project, ctx):
 
     原因：定性指标按达成程度分档评分，不计算实际值与目标值之比；写了数字说明其实是定量指标，
     指标性质填错了，评分方式会因此出错。
-
-    反例：指标性质 定性，指标值 95，度量单位 %。
-
-    正例：指标性质 ≥，指标值 95，度量单位 %。
     """
     if ind.comparator != "定性":
         return None
@@ -175,10 +163,6 @@ def quantitative_without_measure(ind, project, ctx):
 
     原因：没有单位的数字无法理解和核实：“≥88”是88人、88次还是88%？
     细化量化的目标必须写明计量单位。
-
-    反例：培训人数 | ≥ | 88 |（空）
-
-    正例：培训人数 | ≥ | 88 | 人
     """
     if ind.measure is not None or ind.comparator not in QUANTITATIVE or "measure" not in ctx.table.columns:
         return None
@@ -204,10 +188,6 @@ def qualitative_with_measure(ind, project, ctx):
     原因：定性指标的指标值是一个等级或一句描述（如“高”“按时完成”），没有计量单位；
     填了单位，通常说明指标性质填错（本应是定量），或单位是从上一行复制下来的。
     若指标确属定性，可自动清除单位；若本应是定量，请改指标性质和指标值。
-
-    反例：干部业务能力 | 定性 | 提升 | %
-
-    正例：干部业务能力 | 定性 | 提升 |（空）
     """
     if ind.comparator != "定性" or ind.measure is None:
         return None
@@ -236,10 +216,6 @@ def direction_invalid(ind, project, ctx):
     原因：方向性说明指标越大越好（正向）还是越小越好（反向），自评时决定评分公式。
     指标性质为 ≥ 或 > 时应为正向指标，为 ≤ 或 < 时应为反向指标，这两种情况可以自动填写；
     = 和定性指标请自行判断（通常为正向指标）。
-
-    反例：培训次数 | ≥ | 5 | 次 | 20 |（空）
-
-    正例：培训次数 | ≥ | 5 | 次 | 20 | 正向指标
     """
     d = ind.direction
     if d in DIRECTIONS or "direction" not in ctx.table.columns or ind.is_placeholder:
@@ -272,10 +248,6 @@ def direction_contradicts_comparator(ind, project, ctx):
     原因：评分说明规定：正向指标即指标值为“≥*”，按“实际值/目标值”计分；反向指标即指标值为
     “≤*”，按“目标值/实际值”计分。两者矛盾时无法评分，通常是其中一个填错了，例如把
     “稳定运行率”写成“≤99%”。请判断是性质错了还是方向错了，不自动修正。
-
-    反例：设施稳定运行率 | ≤ | 99 | % | 10 | 正向指标
-
-    正例：设施稳定运行率 | ≥ | 99 | % | 10 | 正向指标
     """
     d = ind.direction
     if d is None:
@@ -302,10 +274,6 @@ def reverse_with_equal_or_qualitative(ind, project, ctx):
 
     原因：“=”表示恰好达到某个值（如“=100%”按时发放率），定性指标按等级评价，等级越高越好；
     两者都很少是“越小越好”的反向指标，通常是从上一行复制时带下来的。确属反向时可豁免。
-
-    反例：资金按时发放率 | = | 100 | % | 10 | 反向指标
-
-    正例：资金按时发放率 | = | 100 | % | 10 | 正向指标
     """
     if ind.direction != "反向指标" or ind.comparator not in ("=", "定性"):
         return None
@@ -476,10 +444,6 @@ def value_cell_contradicts_column(ind, project, ctx):
 
     原因：许多表格把符号和单位写进指标值里，xlperf 能识别并拆分；但若与本列的值相矛盾
     （指标性质写“≤”，指标值写“≥80%”；度量单位写“次”，指标值写“80%”），无法判断哪个是对的。
-
-    反例：指标性质 ≤ | 指标值 ≥80% | 度量单位 %
-
-    正例：指标性质 ≥ | 指标值 80 | 度量单位 %
     """
     if "split:target" not in ind.notes:
         return None
@@ -514,10 +478,6 @@ def vague_qualitative_target(ind, project, ctx):
 
     原因：绩效目标要“细化量化”，年底要能判断是否达成。笼统的说法几乎总能说成已达成，
     审核时常被要求改写。能量化的改为定量指标；不能量化的写明可检验的标准或等级。
-
-    反例：群众安全感 | 定性 | 有效提升
-
-    正例：群众安全感 | ≥ | 95 | %；或 制度执行情况 | 定性 | 严格执行相关制度规定
     """
     if ind.comparator != "定性":
         return None
@@ -545,10 +505,6 @@ def target_missing(ind, project, ctx):
 
     原因：指标值是年初设定的目标，年底据此判断是否达成；没有指标值的指标无法评分。
     定性指标也要写出目标等级或描述（如“高”“按时完成”）。
-
-    反例：培训次数 | ≥ |（空）| 次 | 20
-
-    正例：培训次数 | ≥ | 5 | 次 | 20
     """
     if ind.target is not None or ind.is_placeholder:
         return None
