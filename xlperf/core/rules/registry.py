@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Literal, Optional
 
 from ..config import Config
-from ..model import Fix, Severity, Table
+from ..model import FindingScope, Fix, Severity, Table
 
 Scope = Literal["indicator", "project", "table", "read"]
 CODE_RE = re.compile(r"^(ST|TX|WT|VL|BG|NM)\d{3}$")
@@ -77,7 +77,7 @@ class Hit:
     message: Optional[str] = None  # alternative template for this hit
     message_en: Optional[str] = None  # its English, when the alternative says something else
     # "table": the finding is about the whole table; ``cell`` is then its header (or title) cell
-    scope: Optional[str] = None
+    scope: Optional[FindingScope] = None
 
 
 @dataclass(slots=True)
