@@ -17,6 +17,8 @@ from xlperf.xlsm.build import BuildError, project_modules, vba_modules
 from xlperf.xlsm.vba_ascii import (MAX_CONTINUATIONS, MAX_LINE, VbaTextError, decode_expression, encode_literal,
                                    encode_module, literals)
 
+from .conftest import copy_vba_sources
+
 
 def test_every_stored_module_is_pure_ascii(built_path):
     from oletools.olevba import VBA_Parser
@@ -118,11 +120,7 @@ def test_non_ascii_outside_a_literal_is_refused(source, message):
 
 
 def test_a_chinese_comment_in_vba_fails_the_build(tmp_path):
-    vba = tmp_path / "vba"
-    vba.mkdir()
-    for m in vba_modules():
-        suffix = ".bas" if m.kind == "standard" else ".cls"
-        (vba / f"{m.name}{suffix}").write_bytes(m.code.encode("utf-8"))
+    vba = copy_vba_sources(tmp_path)
     path = vba / "Sheet1.cls"
     path.write_bytes(path.read_bytes() + "' 绩效目标表\r\n".encode("utf-8"))
     with pytest.raises(BuildError, match="Sheet1.*comment"):
