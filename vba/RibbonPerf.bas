@@ -183,22 +183,22 @@ End Function
 
 ' --- helpers ---------------------------------------------------------------------------
 
-Private Sub Tell(ByVal text As String, ByVal icon As VbMsgBoxStyle)
+Private Sub Tell(ByVal message As String, ByVal icon As VbMsgBoxStyle)
     ' MsgBox converts its text to the system's ANSI code page: where that cannot hold the
     ' text (an English or Japanese Windows), show it with WScript.Shell's Unicode Popup,
     ' and fall back to MsgBox when scripting is disabled too. Never raises.
     Dim host As Object
     On Error Resume Next
-    If StrConv(StrConv(text & AppTitle(), vbFromUnicode), vbUnicode) <> text & AppTitle() Then
+    If StrConv(StrConv(message & AppTitle(), vbFromUnicode), vbUnicode) <> message & AppTitle() Then
         Set host = CreateObject("WScript.Shell")
         If Not host Is Nothing Then
             Err.Clear
-            host.Popup text, 0, AppTitle(), icon
+            host.Popup message, 0, AppTitle(), icon
             If Err.Number = 0 Then Exit Sub
         End If
     End If
     Err.Clear
-    MsgBox text, icon, AppTitle()
+    MsgBox message, icon, AppTitle()
 End Sub
 
 Private Function IsPolicyRefusal(ByVal errNumber As Long) As Boolean
