@@ -253,9 +253,9 @@ Private Function PythonReady() As Boolean
     ' "python -c" puts the current folder on sys.path, as RunPython puts the workbook's
     ' folder: run the check there, then give Excel its current folder back.
     previousDir = wsh.CurrentDirectory
-    On Error Resume Next
+    stage = "cd"  ' an unsaved workbook has no folder: run the check from Excel's
     wsh.CurrentDirectory = ThisWorkbook.Path
-    On Error GoTo failed
+    stage = "run"
     exitCode = wsh.Run(Chr(34) & interpreter & Chr(34) & " -c " & Chr(34) & CHECK_COMMAND & Chr(34), 0, True)
     Select Case exitCode
     Case 0
@@ -284,6 +284,10 @@ finish:
     Exit Function
 
 failed:
+    If stage = "cd" Then
+        stage = "run"
+        Resume Next
+    End If
     errNumber = Err.Number
     errText = Err.Description
     If stage = "run" Then
