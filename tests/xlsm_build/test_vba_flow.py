@@ -38,7 +38,7 @@ from .lo import SOFFICE
 
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed (.ci/run installs it)")
 
-# (name, config error, interpreter, file exists, Run error, Run exit code)
+# (name, config error, interpreter, file exists, Run error, Run exit code[, RunPython error])
 SCENARIOS = [
     ("scripting_disabled", 429, "", False, 0, 0),
     ("python_missing", 0, r"C:\nowhere\pythonw.exe", False, 0, 0),
@@ -51,6 +51,9 @@ SCENARIOS = [
     ("no_pywin32", 0, r"C:\Py\pythonw.exe", True, 0, 6),
     ("python_crashes", 0, r"C:\Py\pythonw.exe", True, 0, 1),
     ("ready", 0, r"C:\Py\pythonw.exe", True, 0, 0),
+    # Python was ready, then RunPython itself fails (a policy pushed later, or anything else):
+    ("runpython_blocked", 0, r"C:\Py\pythonw.exe", True, 0, 0, 70),
+    ("runpython_fails", 0, r"C:\Py\pythonw.exe", True, 0, 0, 1004),
 ]
 TEXT_CALLS = ['AppTitle()', 'SetupHint()', r'MsgPythonNotFound("C:\x\pythonw.exe")', 'MsgNoXlperf("P1")',
               'MsgWrongXlwings("P1")', 'MsgNoPywin32("P1")', 'MsgPythonFailed("P1", 7)',
@@ -61,6 +64,7 @@ STUB = r'''Attribute VB_Name = "xlwings"
 Option Explicit
 Public probeConfigError As Long, probeInterp As String, probeExists As Boolean
 Public probeRunError As Long, probeExit As Long, probeShown As Long, probeRow As Long, probeRan As String
+Public probeRunPythonError As Long
 
 Public Function GetConfig(configKey As String, Optional default As String = "") As Variant
     If probeConfigError <> 0 Then Err.Raise probeConfigError, , "ActiveX component can't create object"
@@ -73,6 +77,7 @@ End Function
 
 Public Function RunPython(c As String)
     probeRan = c
+    If probeRunPythonError <> 0 Then Err.Raise probeRunPythonError, , "E2"
 End Function
 
 Public Sub ProbeMsgBox(Prompt, Buttons, Title)
@@ -104,9 +109,10 @@ def _probe_sub() -> str:
     lines = ["", "Public Sub ProbeAll()", "    Dim ws As Object", "    Set ws = ThisWorkbook.Worksheets(1)"]
     for i, call in enumerate(TEXT_CALLS):
         lines.append(f"    ws.Cells({200 + i}, 1).Value = {call}")
-    for i, (name, config_error, interp, exists, run_error, exit_code) in enumerate(SCENARIOS):
+    for i, (name, config_error, interp, exists, run_error, exit_code, *runpython_error) in enumerate(SCENARIOS):
         row = 100 + i
         lines += [
+            f"    probeRunPythonError = {runpython_error[0] if runpython_error else 0}",
             f'    pythonChecked = False: probeShown = 0: probeRan = "": probeRow = {row}',
             f'    probeConfigError = {config_error}: probeInterp = "{interp}": probeExists = {exists}',
             f"    probeRunError = {run_error}: probeExit = {exit_code}",
@@ -255,6 +261,16 @@ def test_each_failure_gives_one_message_and_no_python_call(results, name, expect
     assert titles == ["绩效目标"]
     if name in ("asr_blocks", "access_denied", "scripting_disabled"):
         assert "请告诉 IT" in messages[0] and "这不是安装问题" in messages[0]
+
+
+def test_a_failing_runpython_is_reported_by_the_callback(results):
+    values, messages, titles = _scenario(results, "runpython_blocked")
+    assert values[1] == "returned" and values[2]  # RunPython was called, then raised error 70
+    assert len(messages) == 1 and "运行时错误 70" in messages[0] and r"Python：C:\Py\pythonw.exe" in messages[0]
+    values, messages, titles = _scenario(results, "runpython_fails")
+    assert values[1] == "returned" and len(messages) == 1
+    assert messages[0].startswith("“校验”未能完成：E2 (1004)") and "xlperf doctor" in messages[0]
+    assert titles == ["绩效目标"]
 
 
 def test_ready_python_runs_the_command_silently(results):
