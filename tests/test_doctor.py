@@ -280,3 +280,24 @@ def test_doctor_on_linux_skips_the_windows_checks():
     items = doctor.run_checks(DEFAULT_OUTPUT, windows=False)
     skipped = {i.key for i in items if i.status == SKIP}
     assert {"pywin32", "xlwings_dll", "excel_bitness", "interpreter", "motw", "asr"} <= skipped
+
+
+def test_the_stdlib_reader_reads_an_excel_saved_project_as_oletools_does():
+    """xlwings' quickstart was saved by Excel (code page 1252, compiled p-code before each
+    module's source): the reader doctor uses must find the same sources as oletools."""
+    import xlwings
+    from oletools.olevba import VBA_Parser
+
+    from xlperf.vbaread import project_code_page
+
+    path = Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
+    mine = read_modules_from_xlsm(path)
+    parser = VBA_Parser(str(path))
+    try:
+        theirs = {f.rsplit(".", 1)[0]: code for _, stream, f, code in parser.extract_macros() if stream.startswith("VBA/")}
+    finally:
+        parser.close()
+    assert project_code_page(path) == 1252
+    assert set(mine) == set(theirs) and "xlwings" in mine
+    for name in mine:
+        assert mine[name].replace("\r\n", "\n").rstrip() == theirs[name].replace("\r\n", "\n").rstrip(), name
