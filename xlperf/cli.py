@@ -1,4 +1,4 @@
-"""Command line: ``xlperf check | split | export | fix | rules | schema | import-text | build-workbook``.
+"""Command line: ``xlperf check | split | export | fix | rules | schema | import-text | build-workbook | doctor``.
 
 Exit codes: 0 no errors, 1 errors found (or refused because of them), 2 the input could not
 be read or an argument is wrong. Never a traceback for bad input (set XLPERF_DEBUG=1 to see one).
@@ -357,6 +357,27 @@ def build_workbook_cmd(
         return EXIT_OK
 
     raise typer.Exit(guarded(run))
+
+
+@app.command()
+def doctor(
+    template: Optional[Path] = typer.Argument(None, help="要检查的 PerfTemplate.xlsm（默认：当前文件夹中的）"),
+    fmt: Format = typer.Option(Format.text, "--format"),
+) -> None:
+    """检查本机能否使用 PerfTemplate.xlsm：Python、xlwings、pywin32、Excel 位数、策略与模板（退出代码 0 正常，1 需处理，2 无法检查）。"""
+    from .doctor import as_json, exit_code, render, run_checks
+
+    try:
+        items = run_checks(template)
+    except Exception as e:  # noqa: BLE001 - doctor must say something useful, never a traceback
+        if os.environ.get("XLPERF_DEBUG"):
+            raise
+        raise _fail(f"检查时发生内部错误：{type(e).__name__}: {e}（set XLPERF_DEBUG=1 for details）")
+    if fmt == Format.json:
+        out.print_json(json.dumps(as_json(items), ensure_ascii=False))
+    else:
+        out.print(escape(render(items)), highlight=False)
+    raise typer.Exit(exit_code(items))
 
 
 def version_callback(value: bool) -> None:
