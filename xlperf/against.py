@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
-from .api import CheckResult, resolve_config, tables_from_grids
+from .api import CheckResult, tables_from_grids
 from .core.compare import SIMILAR, compare, norm, similarity
 from .core.config import Config
 from .core.engine import read_finding
@@ -34,9 +34,8 @@ def target_tables(path: Path, config: Optional[Config] = None) -> list[Table]:
         raise InputError(f"目标表文件夹中没有 .xlsx/.xlsm/.txt 文件：{path}（--against: no files）")
     out: list[Table] = []
     for f in files:
-        src = read_source(f)
-        cfg = config or resolve_config(f, None, sheet_names=src.sheet_names)
-        tables, _ = tables_from_grids(src.grids, config=cfg)
+        src = read_source(f, settings=config)  # None: the target file's own settings
+        tables, _ = tables_from_grids(src.grids, config=src.config)
         for t in tables:
             t.source = str(f)
         out.extend(tables)

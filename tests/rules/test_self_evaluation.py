@@ -113,3 +113,11 @@ def test_SE015_goal_and_conclusion_texts():
 
 def test_SE002_uncached_formula_is_a_note():
     assert codes(change(MOF, G6="=E6/D6"), "SE002") == [("G6", "info")]
+
+
+def test_clean_self_evaluations_have_no_finding_but_the_listed_unmet_one():
+    """The MoF base has no finding at all (no list rule misfires on a self-evaluation: WT002 with
+    its 90, VL001/VL005/VL007 without their columns, ST004 …); the plain one lists its unmet
+    indicator (SE009) and nothing else."""
+    assert [(f.code, f.cell) for f in check(MOF)] == []
+    assert [(f.code, f.cell) for f in check(PLAIN)] == [("SE009", "F10")]

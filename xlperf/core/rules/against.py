@@ -8,7 +8,8 @@ from .registry import read_rule
 
 read_rule(
     "SE050", "project-only-in-self-evaluation", "warning",
-    "{cell} 自评表中的项目“{project}”在目标表{target_file}中没有对应的项目（project only in the self-evaluation）",
+    "{cell} 自评表中的项目“{project}”在目标表{target_file}中没有对应的项目",
+    message_en="project only in the self-evaluation",
     title="自评项目在目标表中找不到",
     doc="""
     问题：自评表中的项目在对照的目标表里找不到（按项目编码、名称，再按名称相似度都对不上）。
@@ -23,7 +24,8 @@ read_rule(
 )
 read_rule(
     "SE051", "project-only-in-target", "warning",
-    "{cell} 目标表中的项目“{name}”在自评表{self_file}中没有对应的自评（project only in the target table）",
+    "{cell} 目标表中的项目“{name}”在自评表{self_file}中没有对应的自评",
+    message_en="project only in the target table",
     title="目标表项目没有自评",
     doc="""
     问题：对照的目标表中有这个项目，自评表（或自评表文件夹）中却没有它的自评。
@@ -38,7 +40,8 @@ read_rule(
 )
 read_rule(
     "SE052", "project-matched-by-similarity", "info",
-    "{cell} 自评表的项目“{project}”与目标表的项目“{other}”名称不完全相同，按相似度{score}对应（project matched by similarity）",
+    "{cell} 自评表的项目“{project}”与目标表的项目“{other}”名称不完全相同，按相似度{score}对应",
+    message_en="project matched by similarity",
     title="项目按名称相似度对应",
     doc="""
     问题：自评表与目标表的项目名称不完全相同（没有相同的编码），按名称相似度（0–1）对应上了；
@@ -54,7 +57,8 @@ read_rule(
 )
 read_rule(
     "SE053", "target-changed", "error",
-    "{cell} 指标“{name}”的年度指标值{value}与批复目标表的指标值{approved}不同（目标表 {other_cell}）（target changed since approval）",
+    "{cell} 指标“{name}”的年度指标值{value}与批复目标表的指标值{approved}不同（目标表 {other_cell}）",
+    message_en="target changed since approval",
     title="年度指标值与批复的目标不同",
     doc="""
     问题：自评表中一条指标的年度指标值与批复的目标表中同一指标的指标值不同（数值、符号或单位）。
@@ -69,7 +73,8 @@ read_rule(
 )
 read_rule(
     "SE054", "points-changed", "error",
-    "{cell} 指标“{name}”的分值{value}与批复目标表的权重{approved}不同（目标表 {other_cell}）（points changed since approval）",
+    "{cell} 指标“{name}”的分值{value}与批复目标表的权重{approved}不同（目标表 {other_cell}）",
+    message_en="points changed since approval",
     title="分值与批复的权重不同",
     doc="""
     问题：自评表中一条指标的分值（权重）与批复的目标表中同一指标的权重不同。
@@ -83,7 +88,8 @@ read_rule(
 )
 read_rule(
     "SE055", "indicator-added", "warning",
-    "{cell} 指标“{name}”（{levels}）不在批复的目标表中，是自评时新增的（indicator added）",
+    "{cell} 指标“{name}”（{levels}）不在批复的目标表中，是自评时新增的",
+    message_en="indicator added",
     title="自评表新增了目标表中没有的指标",
     doc="""
     问题：自评表中有一条指标，在批复的目标表的同一项目中找不到（按级别和名称，再按名称相似度）。
@@ -97,7 +103,8 @@ read_rule(
 )
 read_rule(
     "SE056", "indicator-dropped", "warning",
-    "{cell} 目标表中的指标“{name}”（{levels}）在自评表中没有（自评时删去）（indicator dropped）",
+    "{cell} 目标表中的指标“{name}”（{levels}）在自评表中没有（自评时删去）",
+    message_en="indicator dropped",
     title="目标表的指标在自评表中被删去",
     doc="""
     问题：批复的目标表中的一条指标，在这个项目的自评表中找不到。
@@ -111,7 +118,8 @@ read_rule(
 )
 read_rule(
     "SE057", "indicator-matched-by-similarity", "info",
-    "{cell} 自评指标“{name}”与目标表指标“{other}”名称不完全相同，按相似度{score}对应（目标表 {other_cell}）（indicator matched by similarity）",
+    "{cell} 自评指标“{name}”与目标表指标“{other}”名称不完全相同，按相似度{score}对应（目标表 {other_cell}）",
+    message_en="indicator matched by similarity",
     title="指标按名称相似度对应",
     doc="""
     问题：自评表与目标表同一项目中的指标名称不完全相同，按名称相似度（0–1）对应上了；请核对。
@@ -125,7 +133,8 @@ read_rule(
 )
 read_rule(
     "SE058", "no-target-file", "warning",
-    "{cell} 自评表{self_file}在目标表文件夹中没有对应的文件（no target table for this self-evaluation）",
+    "{cell} 自评表{self_file}在目标表文件夹中没有对应的文件",
+    message_en="no target table for this self-evaluation",
     title="批量对照时找不到对应的目标表文件",
     doc="""
     问题：批量对照（两个文件夹）时，这份自评表在目标表文件夹中找不到对应的文件（按文件名，再按

@@ -158,7 +158,8 @@ def _show_actual(ind: Indicator) -> str:
     "self-evaluation-unfilled",
     "error",
     "project",
-    "{cell} 自评表“{project}”未填写：{count}条指标的完成值和得分全部为空{budget}，无法评分（self-evaluation not filled in）",
+    "{cell} 自评表“{project}”未填写：{count}条指标的完成值和得分全部为空{budget}，无法评分",
+    message_en="self-evaluation not filled in",
     title="自评表未填写（完成值和得分全部为空）",
 )
 def unfilled_self_evaluation(project, ctx):
@@ -186,7 +187,8 @@ def unfilled_self_evaluation(project, ctx):
     "score-above-points",
     "error",
     "indicator",
-    "{cell} 指标“{name}”的得分{score}{problem}（score above the indicator's points）",
+    "{cell} 指标“{name}”的得分{score}{problem}",
+    message_en="score above the indicator's points",
     title="指标得分高于分值或为负数",
 )
 def score_above_points(ind, project, ctx):
@@ -217,7 +219,8 @@ def score_above_points(ind, project, ctx):
     "cut-without-reason",
     "error",
     "indicator",
-    "{cell} 指标“{name}”得分{score}低于分值{points}，但{problem}（score cut without a reason）",
+    "{cell} 指标“{name}”得分{score}低于分值{points}，但{problem}",
+    message_en="score cut without a reason",
     title="扣分的指标没有说明偏差原因",
 )
 def cut_without_reason(ind, project, ctx):
@@ -248,7 +251,8 @@ def cut_without_reason(ind, project, ctx):
     "actual-missing",
     "warning",
     "indicator",
-    "{cell} 指标“{name}”的实际完成值为空（actual value missing）",
+    "{cell} 指标“{name}”的实际完成值为空",
+    message_en="actual value missing",
     title="指标的实际完成值为空",
 )
 def actual_missing(ind, project, ctx):
@@ -274,7 +278,8 @@ def actual_missing(ind, project, ctx):
     "actual-incomparable",
     "warning",
     "indicator",
-    "{cell} 指标“{name}”的完成值无法与年度指标值比较：{why}（actual not comparable with the target）",
+    "{cell} 指标“{name}”的完成值无法与年度指标值比较：{why}",
+    message_en="actual not comparable with the target",
     title="实际完成值无法与年度指标值比较",
 )
 def actual_incomparable(ind, project, ctx):
@@ -302,7 +307,8 @@ def actual_incomparable(ind, project, ctx):
     "score-does-not-follow",
     "error",
     "indicator",
-    "{cell} 指标“{name}”得分{score}（分值{points}）与完成情况不符：{why}，{problem}（score does not follow from target and actual）",
+    "{cell} 指标“{name}”得分{score}（分值{points}）与完成情况不符：{why}，{problem}",
+    message_en="score does not follow from target and actual",
     title="得分与目标完成情况不符",
 )
 def score_does_not_follow(ind, project, ctx):
@@ -345,7 +351,8 @@ def score_does_not_follow(ind, project, ctx):
     "target-unmet",
     "info",
     "indicator",
-    "{cell} 指标“{name}”未达到年度指标值：{why}；原因：{reason}（target not met）",
+    "{cell} 指标“{name}”未达到年度指标值：{why}；原因：{reason}",
+    message_en="target not met",
     title="未达成的指标（无分值得分的自评表，已说明原因）",
 )
 def target_unmet(ind, project, ctx):
@@ -373,7 +380,8 @@ def target_unmet(ind, project, ctx):
     "target-unmet-without-reason",
     "warning",
     "indicator",
-    "{cell} 指标“{name}”未达到年度指标值（{why}），但没有说明原因（target not met, no reason given）",
+    "{cell} 指标“{name}”未达到年度指标值（{why}），但没有说明原因",
+    message_en="target not met, no reason given",
     title="未达成的指标没有说明原因（无分值得分的自评表）",
 )
 def target_unmet_without_reason(ind, project, ctx):
@@ -403,7 +411,8 @@ def target_unmet_without_reason(ind, project, ctx):
     "target-invalid-not-compared",
     "info",
     "indicator",
-    "{cell} 指标“{name}”的年度指标值{target}本身无效（见VL010），未与完成值{actual}比较（invalid target, not compared）",
+    "{cell} 指标“{name}”的年度指标值{target}本身无效（见VL010），未与完成值{actual}比较",
+    message_en="invalid target, not compared",
     title="年度指标值无效，未与完成值比较",
 )
 def target_invalid_not_compared(ind, project, ctx):
@@ -450,7 +459,8 @@ def shown(x: float, places: Optional[int]) -> str:
     "execution-rate",
     "error",
     "project",
-    "{cell} “{line}”的执行率写为{stated}，按执行数{spent}÷预算数{budget}应为{computed}（execution rate does not follow）",
+    "{cell} “{line}”的执行率写为{stated}，按执行数{spent}÷预算数{budget}应为{computed}",
+    message_en="execution rate does not follow",
     title="执行率不等于执行数÷预算数",
 )
 def execution_rate(project, ctx):
@@ -477,7 +487,8 @@ def execution_rate(project, ctx):
             cell = line.cells.get("rate")
             hits.append(Hit(cell=cell, row=_row(cell), severity="info", params={"formula": short(raw, 30)},
                             message="{cell} 执行率单元格是公式“{formula}”，文件中没有保存它的计算结果，无法核对"
-                                    "（在 Excel 中打开并保存一次即可）（formula without a cached value）"))
+                                    "（在 Excel 中打开并保存一次即可）",
+                            message_en="execution rate formula without a cached value"))
             continue
         if line.rate is None or line.spent is None or base is None:
             continue
@@ -529,7 +540,8 @@ def round_half_up(x: float, places: int = 0) -> float:
     "budget-score",
     "error",
     "project",
-    "{cell} 预算执行得分{score}{problem}（budget execution score does not follow）",
+    "{cell} 预算执行得分{score}{problem}",
+    message_en="budget execution score does not follow",
     title="预算执行得分不等于执行率×分值",
 )
 def budget_score(project, ctx):
@@ -565,7 +577,8 @@ def budget_score(project, ctx):
     for places, word in ((0, "取整数分"), (1, "保留一位小数")):
         if abs(s - round_half_up(expected, places)) <= EPS:
             return Hit(cell=cell, row=_row(cell), severity="info",
-                       message="{cell} 预算执行得分{score}{problem}（template rounding of the budget score, accepted）", params={
+                       message="{cell} 预算执行得分{score}{problem}",
+                       message_en="template rounding of the budget score, accepted", params={
                 "score": num(s),
                 "problem": f"：执行率{rate:.2f}%×分值{num(line.points)}={num(round(expected, 2))}，按四舍五入{word}为{num(s)}，可以接受"})
     return Hit(cell=cell, row=_row(cell), params={
@@ -577,7 +590,8 @@ def budget_score(project, ctx):
     "funds-lines-sum",
     "error",
     "project",
-    "{cell} “{total}”的{column}为{stated}，但其中各行合计{sum}（{lines}）（funds lines do not add up）",
+    "{cell} “{total}”的{column}为{stated}，但其中各行合计{sum}（{lines}）",
+    message_en="funds lines do not add up",
     title="资金总额不等于其中各行之和",
 )
 def funds_lines_sum(project, ctx):
@@ -621,7 +635,8 @@ def funds_lines_sum(project, ctx):
     "points-total",
     "error",
     "project",
-    "{cell} 自评表“{project}”的分值{what}（points do not add up）",
+    "{cell} 自评表“{project}”的分值{what}",
+    message_en="points do not add up",
     title="分值合计不等于100（或模板规定的分配）",
 )
 def points_total(project, ctx):
@@ -669,7 +684,8 @@ def points_total(project, ctx):
     "stated-total",
     "error",
     "project",
-    "{cell} {label}写为{stated}，但{what}合计为{sum}（stated total differs from the sum）",
+    "{cell} {label}写为{stated}，但{what}合计为{sum}",
+    message_en="stated total differs from the sum",
     title="总分（合计）不等于各项之和",
 )
 def stated_total(project, ctx):
@@ -723,7 +739,8 @@ def _text_problem(v: Any) -> Optional[str]:
     "evaluation-text",
     "warning",
     "project",
-    "{cell} 自评表“{project}”的{what}{problem}（goal or conclusion text missing, a number or the template's instruction）",
+    "{cell} 自评表“{project}”的{what}{problem}",
+    message_en="goal or conclusion text missing, a number or the template's instruction",
     title="年度总体目标或评价结论为空、只写数字或仍是模板说明",
 )
 def evaluation_text(project, ctx):
