@@ -100,3 +100,37 @@ def test_mark_covers_the_funds_block_and_every_stacked_form(tmp_path):
     assert wanted == {"G6", "G36"}
     marks = _marks(out)
     assert marks.get("G6") == "E" and marks.get("G36") == "E", marks
+
+
+def test_mangled_self_evaluations_never_crash_the_reader_rules_or_comparison():
+    """Random edits of the test forms (cells replaced by placeholders, totals, labels, NaN, huge
+    numbers; rows dropped and repeated): read, checked, reported and compared without an error."""
+    import random
+
+    from xlperf.core.compare import compare
+    from xlperf.core.config import Config
+    from xlperf.core.engine import check_table
+    from xlperf.core.layouts import read_grid
+    from xlperf.core.report import build_report
+
+    vocab = ["总分", "合计", "/", "无", "0", "", None, "86%", 0.5, 1e20, -3, "=E6/D6", "其中：", "评价结论",
+             "项目名称", "一级指标", "三级指标", "实际完成值", "全年执行数", "全年预算数", "≥", "指标2", "……",
+             "100%", "abc", 0, float("nan")]
+    rnd = random.Random(7)
+    for _ in range(300):
+        rows = [list(r) for r in rnd.choice([MOF, PLAIN, MOF + MOF, PLAIN + MOF])]
+        for _ in range(rnd.randint(1, 12)):
+            r = rnd.randrange(len(rows))
+            op = rnd.random()
+            if op < 0.6:
+                c = rnd.randrange(len(rows[r]) + 2)
+                rows[r] += [None] * (c + 1 - len(rows[r]))
+                rows[r][c] = rnd.choice(vocab)
+            elif op < 0.8 and len(rows) > 1:
+                del rows[r]
+            else:
+                rows.insert(r, list(rnd.choice(rows)))
+        tables = read_grid(grid_of(rows), Config())
+        findings = [f for t in tables for f in check_table(t, Config())]
+        build_report(tables, findings, Config())
+        compare(tables, tables)
