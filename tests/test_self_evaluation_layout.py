@@ -134,3 +134,20 @@ def test_mangled_self_evaluations_never_crash_the_reader_rules_or_comparison():
         findings = [f for t in tables for f in check_table(t, Config())]
         build_report(tables, findings, Config())
         compare(tables, tables)
+
+
+def test_validate_button_marks_every_stacked_self_evaluation(tmp_path):
+    from xlperf.excel import commands
+    from xlperf.excel.openpyxl_port import OpenpyxlPort
+
+    first = change(MOF, G6="95%")
+    second = change(MOF, B3="会议经费项目", G17=100)
+    path = save(tmp_path / "stacked.xlsx", {"自评表": first + [[None]] * 2 + second})
+    port = OpenpyxlPort.open(path)
+    commands.run_button(port, commands.validate)
+    port.save(path)
+    marks = _marks(path)
+    assert marks.get("G6") == "E" and marks.get("G36") == "E", marks
+    ws = openpyxl.load_workbook(path)["自评表"]
+    notes = [c.value for c in ws["I"] if c.value]
+    assert notes.count("校验说明") == 2 and any("SE013" in str(v) for v in notes)

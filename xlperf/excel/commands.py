@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import tempfile
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional, Union
 
@@ -119,6 +119,8 @@ class MarkPlan:
     area_ref: Optional[str]
     notes_at: str
     notes: list
+    # merged_plans: the 校验说明 blocks of the sheet's other tables, as (top-left cell, rows)
+    more_notes: list = field(default_factory=list)
 
 
 def plan_marks(data: Union[SheetData, SheetShape], table: Table, findings: list) -> MarkPlan:
@@ -141,11 +143,13 @@ def validate(port: WorkbookPort) -> CheckResult:
     ld = load(port)
     findings = ld.result.findings
     # Every block is built before the first write: an error here leaves the workbook as it was.
-    plan = plan_marks(ld.data, ld.table, findings)
+    # every table on the sheet (stacked forms / self-evaluations are one Table each)
+    plans = [plan_marks(ld.data, t, findings) for t in ld.result.tables if t.sheet == ld.sheet] or \
+        [plan_marks(ld.data, ld.table, findings)]
     results = results_rows(findings)
     cell = first_error(findings, ld.sheet, ld.table)
     summary = summary_text(ld.result.report, ld.sheet)
-    write_marks(port, plan)
+    write_all_marks(port, plans)
     port.replace_sheet(RESULTS_SHEET, results, widths=RESULT_WIDTHS)
     if cell:
         port.select(ld.sheet, cell)
@@ -452,8 +456,7 @@ def _write_marked(port: Any, result: CheckResult, sheet_of: Callable[[Table], An
         if data is not None:
             plans.append(plan_marks(data, table, result.findings))
     results = results_rows(result.findings)
-    for plan in merged_plans(plans):
-        write_marks(port, plan)
+    write_all_marks(port, plans)
     port.replace_sheet(RESULTS_SHEET, results, widths=RESULT_WIDTHS)
     port.save(out)
 
@@ -461,8 +464,8 @@ def _write_marked(port: Any, result: CheckResult, sheet_of: Callable[[Table], An
 def merged_plans(plans: list[MarkPlan]) -> list[MarkPlan]:
     """One plan per sheet: several tables on a sheet (stacked forms, self-evaluations) share its
     mark sheet, which each plan would otherwise replace. Their marks are laid over each other
-    (the worse code wins), the conditional format covers them all, each table's 校验说明 is
-    written in turn (the first plan's, then the later ones from their own header down)."""
+    (the worse code wins) and the conditional format covers them all; the 校验说明 blocks stay
+    each table's own (``notes_blocks``)."""
     by_sheet: dict[str, list[MarkPlan]] = {}
     for p in plans:
         by_sheet.setdefault(p.sheet, []).append(p)
@@ -486,11 +489,20 @@ def merged_plans(plans: list[MarkPlan]) -> list[MarkPlan]:
         if refs:
             cells = [parse_address(x) for ref in refs for x in ref.split(":")]
             area_ref = f"A{min(r for r, _ in cells)}:{address(max(r for r, _ in cells), max(c for _, c in cells))}"
-        notes = list(ps[0].notes)
         first = ps[0]
-        out.append(MarkPlan(sheet, first.mark_sheet, top, rows, area_ref, first.notes_at, notes))
-        out.extend(MarkPlan(sheet, p.mark_sheet, top, rows, area_ref, p.notes_at, p.notes) for p in ps[1:])
+        merged = MarkPlan(sheet, first.mark_sheet, top, rows, area_ref, first.notes_at, first.notes)
+        merged.more_notes = [(p.notes_at, p.notes) for p in ps[1:]]
+        out.append(merged)
     return out
+
+
+def write_all_marks(port: WorkbookPort, plans: list[MarkPlan]) -> None:
+    """Every table's marks, one mark sheet per sheet (``merged_plans``), then the later tables'
+    校验说明 blocks of a sheet (each from its own header down, after the first table's)."""
+    for plan in merged_plans(plans):
+        write_marks(port, plan)
+        for at, notes in plan.more_notes:
+            port.write_block(plan.sheet, at, notes)
 
 
 def fix_file(path: Path, out: Path, sheet: Optional[str] = None, config_path: Optional[Path] = None) -> int:
