@@ -33,7 +33,7 @@ from typing import Any, Optional
 from ..config import Config
 from ..grid import Grid, is_blank
 from ..model import Evaluation, FundLine, Funds, Indicator, Project, Table, construct_all
-from ..normalise import clean_text, compact, nfkc, parse_number, split_value
+from ..normalise import _memo, clean_text, compact, nfkc, parse_number, split_value
 from . import Fit, register
 
 SCAN_ROWS = 200  # a sheet of stacked self-evaluations is read whole up to here for fit()
@@ -45,6 +45,7 @@ _POINTS_RE = re.compile(r"[(（][^)）]*?(\d+(?:\.\d+)?)\s*分[^)）]*[)）]")
 _SUB_RE = re.compile(r"^其中\s*[:：]?\s*")
 
 
+@_memo
 def key(v: Any) -> Optional[str]:
     """A cell as a label key: no spaces, no bracketed notes, no colons or markers; None for a
     number, a blank or prose (more than 24 characters)."""
@@ -127,6 +128,8 @@ def _headers(row: list[Any], lookup: dict[str, str]) -> dict[str, int]:
     """field -> 0-based column of the first header cell naming it."""
     out: dict[str, int] = {}
     for c, v in enumerate(row):
+        if v.__class__ is not str:
+            continue
         k = key(v)
         if k is None:
             continue
