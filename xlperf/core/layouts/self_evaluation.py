@@ -231,13 +231,17 @@ class SelfEvaluationReader:
         ind_rows, money_rows, title = [], [], None
         for r in range(min(grid.height, SCAN_ROWS)):
             row = grid.rows[r]
-            if _indicator_header(row) is not None:
+            texts = [v for v in row if v.__class__ is str]
+            if not texts:
+                continue
+            joined = "\0".join(texts)  # one substring test in C before any header is parsed
+            if ("完成" in joined or "实际值" in joined) and _indicator_header(row) is not None:
                 ind_rows.append(r)
-            elif _money_header(row) is not None:
+            elif "执行" in joined and _money_header(row) is not None:
                 money_rows.append(r)
-            if title is None:
-                for v in row:
-                    if isinstance(v, str) and _TITLE_RE.search(v) and len(v) <= 60:
+            if title is None and "自评" in joined:
+                for v in texts:
+                    if _TITLE_RE.search(v) and len(v) <= 60:
                         title = (r, v)
                         break
         if not ind_rows and not money_rows:
