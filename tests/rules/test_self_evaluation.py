@@ -121,3 +121,13 @@ def test_clean_self_evaluations_have_no_finding_but_the_listed_unmet_one():
     indicator (SE009) and nothing else."""
     assert [(f.code, f.cell) for f in check(MOF)] == []
     assert [(f.code, f.cell) for f in check(PLAIN)] == [("SE009", "F10")]
+
+
+def test_SE016_budget_adjustment_and_low_rate_need_a_reason():
+    from ..se_helpers import SICHUAN
+
+    assert codes(SICHUAN, "SE016") == [("I5", "warning")]  # 238.93 -> 251.89, the template's note as reason
+    assert codes(change(SICHUAN, I5="年中人员调资追加12.96万元"), "SE016") == []
+    assert codes(MOF, "SE016") == []  # the MoF form has no 原因 column
+    unfilled = change(SICHUAN, H8=None, J8=None, H9=None, J9=None, H5=None, J10=None)
+    assert [f.code for f in check(unfilled) if f.code.startswith("SE")] == ["SE001"]

@@ -376,7 +376,8 @@ class SelfEvaluationReader:
             # the cells even when blank (a missing 得分 is reported on its cell)
             money_cols = _money_header(grid.rows[money_row]) or {} if money_row is not None else {}
             total_row = int(re.sub(r"\D", "", next(iter(total.cells.values())))) - grid.row0 if total.cells else None
-            for k_ev, k_ln in (("execution_rate", "rate"), ("budget_points", "points"), ("budget_score", "score")):
+            for k_ev, k_ln in (("execution_rate", "rate"), ("budget_points", "points"), ("budget_score", "score"),
+                               ("budget_reason", "reason")):
                 if k_ln in total.cells:
                     ev.cells[k_ev] = total.cells[k_ln]
                 elif k_ln in money_cols and total_row is not None:

@@ -775,3 +775,57 @@ def evaluation_text(project, ctx):
                 cell = project.cells.get(label)
                 hits.append(Hit(cell=cell, row=_row(cell), params={"what": label, "problem": problem}))
     return hits or None
+
+
+@rule(
+    "SE016",
+    "budget-reason-missing",
+    "warning",
+    "project",
+    "{cell} {what}，但预算执行的“原因”{problem}",
+    message_en="budget adjustment or execution rate below 90 % without a reason",
+    title="预算调整或执行率未达90%而未说明原因",
+)
+def budget_reason_missing(project, ctx):
+    """
+    问题：资金表有“原因”列（四川 510000_0013zp 模板）时，调整后预算数与年初预算不同（年中追加或
+    调减），或预算执行率未达到90%，“原因”却是空的、只有占位内容，或仍是模板的填写说明。
+    整张表未填写时只报SE001。
+
+    原因：模板要求“预算执行率未达到90%的需说明原因”“年中发生预算调整的（追加或调减），应单独说明
+    理由”；没有理由的调整和低执行率，财政部门无法判断是预算编制还是执行的问题。
+
+    反例：年初预算 238.93 | 调整后预算数 251.89 | 原因“1.预算执行率=预算执行数/调整后预算数……(100字以内)”。
+
+    正例：年初预算 238.93 | 调整后预算数 251.89 | 原因“年中人员调资追加12.96万元”。
+    """
+    if project.evaluation is None or project.funds is None or unfilled(project, ctx):
+        return None
+    line = next((ln for ln in project.funds.lines if ln.role == "total"), None)
+    if line is None or "reason" not in line.raw and not _has_reason_column(project):
+        return None
+    whats = []
+    if line.initial is not None and line.budget is not None and abs(line.initial - line.budget) > 0.005:
+        change = line.budget - line.initial
+        whats.append(f"调整后预算数{num(line.budget)}比年初预算{num(line.initial)}{'增加' if change > 0 else '减少'}{num(round(abs(change), 6))}")
+    got = expected_budget_score(line) if line.points is not None else None
+    rate = got[0] if got else line.rate
+    if rate is not None and rate < 90 - EPS:
+        whats.append(f"预算执行率{rate:.2f}%未达到90%")
+    if not whats:
+        return None
+    raw = line.raw.get("reason")
+    if raw is None:
+        problem = "为空"
+    elif not is_reason(raw):
+        problem = f"只写了“{short(raw)}”"
+    elif _INSTRUCTION_RE.search(nfkc(clean_text(raw) or "")):
+        problem = "仍是模板的填写说明"
+    else:
+        return None
+    cell = line.cells.get("reason") or project.evaluation.cells.get("budget_reason")
+    return Hit(cell=cell, row=_row(cell), params={"what": "，".join(whats), "problem": problem})
+
+
+def _has_reason_column(project: Project) -> bool:
+    return bool(project.evaluation and "budget_reason" in project.evaluation.cells)
