@@ -1,7 +1,7 @@
 """One registry from rule code to rule. Rules are small pure functions.
 
 A rule is registered with :func:`rule`; its docstring, written in the fixed
-sections 问题 / 原因 / 反例 / 正例, is its documentation (``docs/rules.md`` and
+sections 问题 / 原因 / 依据 / 反例 / 正例, is its documentation (``docs/rules.md`` and
 the workbook's 规则说明 sheet are generated from it).
 
 Scopes and signatures:
@@ -32,7 +32,7 @@ FAMILIES = {
     "BG": "预算（budget）",
     "NM": "规范写法（normalisation）",
 }
-DOC_SECTIONS = ("问题", "原因", "反例", "正例")
+DOC_SECTIONS = ("问题", "原因", "依据", "反例", "正例")
 
 
 @dataclass(frozen=True)
