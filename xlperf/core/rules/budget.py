@@ -6,6 +6,7 @@ from ..normalise import is_money, is_percent, money_factor
 from ._common import COST_LEVEL2, icell, num, pcell, short, signed
 from .registry import Hit, rule
 
+NON_MONEY_COSTS = frozenset(("社会成本指标", "生态环境成本指标"))
 MONEY_TOLERANCE = 0.005  # 万元: amounts are compared to the cent of 万元 (0.01)
 
 
@@ -167,10 +168,14 @@ def cost_above_budget(ind, project, ctx):
 )
 def cost_unit(ind, project, ctx):
     """
-    问题：成本指标的度量单位既不是金额（元、万元、千元、亿元、元/人等），也不是%（如成本控制率）。
+    问题：经济成本指标（一级“成本指标”下的“经济成本指标”，或产出指标下的二级“成本指标”）的
+    度量单位既不是金额（元、万元、千元、亿元、元/人等），也不是%（如成本控制率）。
+    社会成本指标、生态环境成本指标不检查。
 
-    原因：成本指标说明花了多少钱或成本控制在什么比例，应以金额或百分比计量；
-    单位是“次”“人”等时，多半是把数量指标放在了成本指标下。
+    原因：经济成本说明花了多少钱或成本控制在什么比例，应以金额或百分比计量；
+    单位是“次”“人”等时，多半是把数量指标放在了成本指标下。社会成本和生态环境成本说明项目对社会、
+    生态造成的负面影响（如占用耕地、噪声、排放），常以实物量（亩、吨、分贝）或定性描述，
+    不要求金额。
 
     依据：财预〔2021〕101号：成本指标分经济成本、社会成本、生态环境成本（研究笔记所记，原文未逐字核对），社会
     成本和生态环境成本描述对社会、生态的负面影响，常以实物量或定性表述。实践：9张表中经济成本都以金额或%计量（乌海
@@ -183,6 +188,8 @@ def cost_unit(ind, project, ctx):
     m = ind.measure
     if m is None or not _is_cost(ind) or is_money(m) or is_percent(m) or ind.is_placeholder:
         return None
+    if ind.level2 in NON_MONEY_COSTS:
+        return None  # 社会成本 / 生态环境成本: physical units or qualitative (101号)
     return Hit(cell=icell(ctx, ind, "measure"), row=ind.row, params={"name": ind.name, "measure": m})
 
 

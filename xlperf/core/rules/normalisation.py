@@ -15,6 +15,11 @@ from .values import equal_fix
 _NM_FIELDS = (("comparator", "nm:comparator"), ("measure", "nm:measure"), ("direction", "nm:direction"))
 
 
+def _short_direction(raw) -> bool:
+    """正向 / 反向 without 指标 (the spelling of most templates outside Sichuan)."""
+    return clean_text(raw) in ("正向", "反向")
+
+
 def _canonical(ind, field):
     raw = ind.raw.get(field)
     if field == "comparator":
@@ -40,7 +45,8 @@ def non_canonical_spelling(ind, project, ctx):
     “百分比”“％”应为“%”。
 
     原因：xlperf 能识别这些写法，但财政部门的系统和其他人的公式未必能；统一写法便于汇总和评分。
-    可自动修正为规范写法。
+    可自动修正为规范写法。“正向指标”“反向指标”是四川系统（清单式目标表）的写法；其他版式的表格
+    （财政部表单式目标表、自评表等）普遍只写“正向”“反向”，这在那些表格中是规范写法，不报告。
 
     依据：实践：“≥”“≤”和“正向指标”“反向指标”是四川系统的写法（遂宁样表）；9张表中南岳用ASCII“>=”
     ，乌海写“正向”“反向”。未找到正式文件。
@@ -62,6 +68,8 @@ def non_canonical_spelling(ind, project, ctx):
             continue  # the symbol came from the 指标值 cell (column: 定量指标), or VL010 rewrites it as =
         if field == "measure" and ind.comparator == "定性":
             continue  # VL006 clears it
+        if field == "direction" and ctx.table.layout != "list" and _short_direction(ind.raw.get(field)):
+            continue  # 正向/反向 is an accepted spelling outside the Sichuan list
         old, new = ind.raw.get(field), _canonical(ind, field)
         if new is None:
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from ..normalise import nfkc
-from ._common import LABEL, icell, pcell, real, short
+from ._common import LABEL, icell, pcell, real, routine_reason, short
 from .registry import Hit, read_rule, rule
 
 def _key(text: str) -> str:
@@ -309,17 +309,19 @@ def indicator_without_name(ind, project, ctx):
 @rule(
     "ST011",
     "too-few-indicators",
-    "warning",
+    "info",
     "project",
-    "{cell} 项目“{project}”只有{count}个三级指标，少于3个（too few indicators）",
+    "{cell} 项目“{project}”只有{count}个三级指标，可能不足以说明数量、质量、时效和效益（too few indicators）",
     title="项目的三级指标少于3个",
 )
 def too_few_indicators(project, ctx):
     """
-    问题：一个项目的三级指标少于3个。
+    问题：一个项目的三级指标少于3个（提示）。工资性支出、公用经费等运转类项目（按名称或配置
+    routine_projects 识别）不检查。
 
-    原因：绩效目标应从产出、效益、满意度等方面细化量化；一两个指标无法覆盖数量、质量、
-    时效和效益。有的地方文件明确要求自设指标“总数不得少于3个”。
+    原因：绩效目标应从产出、效益、满意度等方面细化量化；一两个指标往往覆盖不了数量、质量、
+    时效和效益。但没有找到“至少3个”的正式规定，四川自己的“工资性支出”项目就只有2个指标
+    （发放覆盖率60、足额保障率30），所以只作提示，不作警告。
 
     依据：实践：某地方文件片段要求自设三级指标“总数不得少于3个”（http://m.dybbs8.com/excel/974350.html，
     文件名和发文单位不明）；未找到全国或四川的正式规定。9张表中青神“工资性支出”只有2个指标（60+30），所以工
@@ -330,7 +332,7 @@ def too_few_indicators(project, ctx):
     正例：至少包括数量、质量（或时效）、效益指标，如培训次数、培训合格率、干部业务能力提升。
     """
     n = len(real(project, ctx))
-    if n == 0 or n >= 3:
+    if n == 0 or n >= 3 or routine_reason(project, ctx):
         return None
     return Hit(cell=pcell(ctx, project, "project"), row=project.row_first, params={"count": n})
 

@@ -140,7 +140,7 @@ def qualitative_target_is_number(ind, project, ctx):
 @rule(
     "VL004",
     "qualitative-lists-scale",
-    "warning",
+    "error",
     "indicator",
     "{cell} 定性指标值“{target}”列出了整个等级，应只填一个目标等级（qualitative target lists a whole scale）",
     title="定性指标值列出了整个等级",
@@ -150,7 +150,7 @@ def qualitative_lists_scale(ind, project, ctx):
     问题：定性指标的指标值把整个等级都写上了，如“高中低”“优、良、中、差”“好/较好/一般/较差”。
 
     原因：指标值是年初设定的目标，必须是一个等级，年底才能判断是否达成；写出整个等级
-    等于没有设定目标，无法评分。
+    等于没有设定目标，无法评分，所以是错误（以前只作警告）。
 
     依据：财预〔2020〕10号：定性指标按是否达成年度指标分档计分（研究笔记所记，原文未逐字核对），目标须是一个等
     级。实践：遂宁样表有24个定性指标值写“高中低”或“优良中低差”。
@@ -330,12 +330,26 @@ def reverse_with_equal_or_qualitative(ind, project, ctx):
 
 # --- ranges and kinds ---------------------------------------------------------------------
 
+# Rates that may exceed 100 % (growth, completion above plan) and rates whose ceiling is 100 %.
+MAY_EXCEED_RE = re.compile(r"增长|增幅|增速|超额|完成率|同比|环比|提高率|提升率|增加率")
+CEILING_RE = re.compile(
+    r"合格|覆盖率|满意|达标率|及时|按时|按期|到位率|知晓率|参保率|发放率|执行率|完好率|建成率|联通率|"
+    r"通过率|准确率|普及率|安全率|入学率|保障率|供应率|采购率|验收")
+
+
+def may_exceed_100(name) -> bool:
+    return bool(name) and MAY_EXCEED_RE.search(name) is not None and CEILING_RE.search(name) is None
+
+
 def needs_equal(ind) -> bool:
-    """≥100% / >100% / ≤0% / <0%: reachable only at exactly that value, so the comparator should be =."""
+    """≥100% / >100% on a rate whose ceiling is 100 % (合格率, 覆盖率, 满意度 …), or ≤0% / <0%:
+    reachable only at exactly that value, so the comparator should be =."""
     if ind.measure != "%" or type(ind.target) is not float:
         return False
     t, c = ind.target, ind.comparator
-    return (t == 100.0 and c in ("≥", ">")) or (t == 0.0 and c in ("≤", "<"))
+    if t == 0.0 and c in ("≤", "<"):
+        return True
+    return t == 100.0 and c in ("≥", ">") and bool(ind.name) and CEILING_RE.search(ind.name) is not None
 
 
 def equal_fix(ctx, ind):
@@ -370,17 +384,22 @@ def equal_fix(ctx, ind):
 )
 def percent_out_of_range(ind, project, ctx):
     """
-    问题：度量单位为%的指标值小于0或大于100（错误）；或写成“≥100%”“>100%”“≤0%”（警告）。
+    问题：度量单位为%的指标值小于0，或大于100而指标不是可以超过100%的比率（错误）；
+    上限为100%的比率（合格率、覆盖率、满意度、达标率、及时率、执行率等）写成“≥100%”“>100%”，
+    或写成“≤0%”（警告）。
 
-    原因：百分比超过100%（如“292%”）多是录入或识别错误（应为“≥92%”）。“≥100%”只有恰好等于
-    100%才能达到，应写作“=100%”；同理“≤0%”应写作“=0%”。后者可自动把指标性质改为“=”。
+    原因：百分比超过100%（如“292%”）多是录入或识别错误（应为“≥92%”）。但增长率、增幅、
+    同比、超额完成和“完成率”（超计划完成）可以超过100%，不报告；“完成率 ≥100%”也是正常写法。
+    上限为100%的比率写“≥100%”只有恰好等于100%才能达到，应写作“=100%”；同理“≤0%”应写作“=0%”，
+    可自动把指标性质改为“=”。名称看不出上限的比率不再提这条建议。
 
     依据：实践：衡山“市民满意度调查 290%”、研究笔记所记鄂州“292%”（应为≥90%、≥92%）；岳阳县“完
     成及时率 ≥100%”、研究笔记所记池州“≥100百分比”。未找到正式文件。
 
     反例：政府采购执行率 | ≥ | 100 | %；到位率 | ≥ | 292 | %
 
-    正例：政府采购执行率 | = | 100 | %；到位率 | ≥ | 92 | %
+    正例：政府采购执行率 | = | 100 | %；到位率 | ≥ | 92 | %；产值增长率 | ≥ | 120 | %；
+    任务完成率 | ≥ | 100 | %
     """
     if ind.measure != "%":
         return None
@@ -389,7 +408,7 @@ def percent_out_of_range(ind, project, ctx):
         return None
     c = ind.comparator
     params = {"name": ind.name, "comparator": c if c in QUANTITATIVE else "", "target": num(t)}
-    if t < 0 or t > 100:
+    if t < 0 or (t > 100 and not may_exceed_100(ind.name)):
         params["problem"] = "超出0–100%的范围"
         return Hit(cell=icell(ctx, ind, "target"), row=ind.row, params=params)
     if needs_equal(ind):
@@ -410,16 +429,18 @@ def percent_out_of_range(ind, project, ctx):
 def satisfaction_target(ind, project, ctx):
     """
     问题：满意度指标（二级为“服务对象满意度指标”，或名称含“满意”）的度量单位不是%，
-    指标性质不是 ≥ 或 =，或目标值低于配置的最低值（satisfaction_min，默认80%）。
+    指标性质不是 ≥ 或 =，目标值低于配置的最低值（satisfaction_min，默认80%），或目标值定为100%。
 
     原因：满意度通常以问卷调查的满意率计量，写作“≥90%”。公开的目标表多在85%–95%之间；
     财预〔2020〕10号要求对“设定明显偏低”的指标值扣分。没有官方最低值，因此只作警告。
+    反过来，100%的满意度几乎不可能由调查得到，审核时会被问“依据是什么”，同样作警告。
 
     依据：未找到满意度最低值的正式规定；财预〔2020〕10号要求对“设定明显偏低”的年初指标值扣分（研究笔记所记，
     原文未逐字核对）。实践：9张表中满意度目标为≥80%（遂宁）、≥90%（南岳4条、青山、遂宁）、≥95%（岳阳县
     、遂宁），廊坊为100。
 
-    反例：参训人员满意度 | 定性 | 满意；群众满意度 | ≥ | 60 | %；满意度 | ≤ | 90 | %
+    反例：参训人员满意度 | 定性 | 满意；群众满意度 | ≥ | 60 | %；满意度 | ≤ | 90 | %；
+    学生满意度 | = | 100 | %
 
     正例：参训人员满意度 | ≥ | 90 | % | 10 | 正向指标
     """
@@ -436,9 +457,40 @@ def satisfaction_target(ind, project, ctx):
         problems.append(f"指标性质为“{c}”，通常应为 ≥ 或 =")
     if m == "%" and type(t) is float and t < ctx.config.satisfaction_min:
         problems.append(f"目标值{num(t)}%低于{num(ctx.config.satisfaction_min)}%")
+    elif m == "%" and t == 100.0 and c in ("≥", "=", ">"):
+        problems.append("目标值为100%：满意度调查很少人人满意，定为100%审核时常被质疑，"
+                        "建议参照以往调查结果设定（如≥90%）")
     if not problems:
         return None
     return Hit(cell=icell(ctx, ind, "target"), row=ind.row, params={"name": name, "problems": "；".join(problems)})
+
+
+# A bare "12月" is left out: it is as often "by December" as "12 months".
+_WHOLE_YEAR = {"年": 1.0, "个月": 12.0, "天": 365.0, "日": 365.0, "季度": 4.0, "个季度": 4.0}
+
+
+def is_frequency(measure) -> bool:
+    """次/年, 件/月, 期/季度: how often, not how soon (a time unit only after the slash)."""
+    if "次" in measure and "/" in measure:
+        head, _, tail = measure.partition("/")
+        return not is_time_unit(head) or head == "次"
+    head, sep, tail = measure.partition("/")
+    return bool(sep) and is_time_unit(tail) and not is_time_unit(head)
+
+
+def whole_year(ind) -> bool:
+    """≤1年 / =12个月 / ≤365天 on a 时效 indicator: the budget year itself."""
+    if ind.comparator not in ("≤", "=", "<") or type(ind.target) is not float:
+        return False
+    if ind.comparator == "<":
+        return False
+    return _WHOLE_YEAR.get(ind.measure) == ind.target or (ind.measure == "天" and ind.target == 366.0)
+
+
+_FREQUENCY_MESSAGE = ("{cell} 时效指标“{name}”的度量单位“{measure}”是频次：说明一年做多少次，不说明是否按时完成，"
+                      "应放在数量指标下，或改为完成时限、及时率")
+_WHOLE_YEAR_MESSAGE = ("{cell} 时效指标“{name}”的目标为“{comparator}{target}{measure}”，等于整个预算年度：年度项目本来"
+                       "就要在年内完成，这个目标起不到时效约束作用，请写明具体完成时限（如“≤6个月”或“2023年9月底前”）")
 
 
 @rule(
@@ -452,28 +504,39 @@ def satisfaction_target(ind, project, ctx):
 def timeliness_unit(ind, project, ctx):
     """
     问题：时效指标（定量）的度量单位既不是%，也不是时间单位（年、月、日、天、工作日、小时、
-    季度、周、次/年等），指标值也不是日期。
+    季度、周等），指标值也不是日期；或单位是频次（次/年、件/月）；或目标等于整个预算年度
+    （≤1年、=1年、≤12个月、≤365天；“12月”既可能指12个月也可能指12月份，不报告）。
 
-    原因：时效指标衡量是否按时完成，常见写法是“及时率 ≥ 90 %”“完成时限 ≤ 12 月”或
-    “2023.07-2024.01”。单位为“次”“人”等时，多半是把数量指标放在了时效指标下。
-    定性的时效指标（如“在计划时间内完成”）不检查。
+    原因：时效指标衡量是否按时完成，常见写法是“及时率 ≥ 90 %”“完成时限 ≤ 6 月”或
+    “2023.07-2024.01”。单位为“次”“人”等时，多半是把数量指标放在了时效指标下；“次/年”是频次，
+    说明做多少次，也不说明是否按时。年度项目本来就在一个预算年度内实施，“完成时限 ≤1年”
+    什么也没有约束，审核时会要求写明具体时限。定性的时效指标（如“在计划时间内完成”）不检查。
 
     依据：实践：时效指标在9张表中写作%（南岳、青山、岳阳县、衡山、乌海）、时间单位（遂宁：天、月、年、小时）或日期
     （乌海、宁德）。未找到正式文件。
 
-    反例：时效指标 | 完成防控任务 | ≥ | 7 | 次
+    反例：时效指标 | 完成防控任务 | ≥ | 7 | 次；时效指标 | 印制会刊频率 | ≤ | 2 | 次/年；
+    时效指标 | 完成主题教育活动时限 | ≤ | 1 | 年
 
-    正例：时效指标 | 防控任务完成时限 | ≤ | 12 | 月；或 时效指标 | 按时完成率 | = | 100 | %
+    正例：时效指标 | 防控任务完成时限 | ≤ | 6 | 月；或 时效指标 | 按时完成率 | = | 100 | %
     """
     if ind.level2 != "时效指标":
         return None
     m = ind.measure
-    if m is None or m == "%" or ind.comparator == "定性" or is_time_unit(m) or m in _TIME_WORDS:
+    if m is None or m == "%" or ind.comparator == "定性" or m in _TIME_WORDS:
+        return None
+    params = {"name": ind.name, "measure": m}
+    if is_frequency(m):
+        return Hit(cell=icell(ctx, ind, "measure"), row=ind.row, params=params, message=_FREQUENCY_MESSAGE)
+    if is_time_unit(m):
+        if whole_year(ind):
+            params.update(comparator=ind.comparator, target=num(ind.target))
+            return Hit(cell=icell(ctx, ind, "target"), row=ind.row, params=params, message=_WHOLE_YEAR_MESSAGE)
         return None
     t = ind.raw.get("target")
     if isinstance(t, str) and _DATE_RE.search(t):
         return None
-    return Hit(cell=icell(ctx, ind, "measure"), row=ind.row, params={"name": ind.name, "measure": m})
+    return Hit(cell=icell(ctx, ind, "measure"), row=ind.row, params=params)
 
 
 def _same_measure(a, b) -> bool:
