@@ -8,6 +8,7 @@ and kept in ``ctx.cache``.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Optional
 
 from ..normalise import _SCALE_GRADES  # noqa: PLC2701 - the grades VL004 knows
@@ -90,6 +91,7 @@ STOP_WORDS = frozenset("""
 """.split())
 
 
+@lru_cache(maxsize=1 << 16)  # names repeat across a table's projects
 def _words(text: Optional[str]) -> frozenset[str]:
     """Two-character words (character bigrams) of the Chinese runs, without the stop words."""
     if not text:
@@ -300,8 +302,7 @@ def measure_contradicts_name(ind, project, ctx):
     name = ind.name
     if m is None or not name:
         return None
-    key = compact(name)
-    if key.endswith("率") and m not in _PERMILLE and not key.endswith(_NOT_A_RATE):
+    if name.endswith("率") and m not in _PERMILLE and not name.endswith(_NOT_A_RATE):
         problem = f"是一个比率，度量单位却是“{m}”：比率应以%计量；若计的是数量，请把名称改为“……数”“……量”"
     elif ind.level2 in _MONEY_WRONG_LEVEL2 and is_money(m):
         problem = (f"是{ind.level2}，却以金额“{m}”计量：{ind.level2.removesuffix('指标')}不是用钱衡量的，"
@@ -526,6 +527,8 @@ def sentence_as_name(ind, project, ctx):
 
 # --- ST042 copied indicators --------------------------------------------------------------
 
+_name_key = lru_cache(maxsize=1 << 16)(compact)
+
 @rule(
     "ST042",
     "copied-indicators",
@@ -556,8 +559,7 @@ def copied_indicators(table, ctx):
         for i in real(p, ctx):
             if not i.name:
                 continue
-            t = num(i.target) if type(i.target) is float else i.target
-            key = (compact(i.name), i.comparator, t, i.measure, i.weight)
+            key = (_name_key(i.name), i.comparator, i.target, i.measure, i.weight)
             g = groups.setdefault(key, {})
             g.setdefault(p.index, i)
     copied = [(k, g) for k, g in groups.items() if len(g) >= min_n]
@@ -567,6 +569,7 @@ def copied_indicators(table, ctx):
     parts = []
     for (name, c, t, m, w), g in copied[:5]:
         first = min(g.values(), key=lambda i: i.row)
+        t = num(t) if type(t) is float else t
         value = f"{c if c in QUANTITATIVE else ''}{t if t is not None else ''}{m or ''}"
         parts.append(f"“{short(first.name, 20)} {value} 权重{num(w) if w is not None else '（空）'}”"
                      f"{len(g)}个项目（第{'、'.join(str(i.row) for i in sorted(g.values(), key=lambda i: i.row)[:4])}行"
@@ -579,11 +582,14 @@ def copied_indicators(table, ctx):
 # --- WT010 qualitative-heavy --------------------------------------------------------------
 
 GRADES = frozenset(g for scale in _SCALE_GRADES for g in scale) | {"较高", "很高", "优秀", "良好", "满意"}
+_GRADE_CHARS = frozenset("".join(GRADES))
 
 
 def bare_grade(target) -> bool:
     """A 定性 target that is only a grade (高, 优, 良好) or the whole scale: no standard to check."""
-    return isinstance(target, str) and len(target) <= 12 and (target.strip() in GRADES or lists_whole_scale(target))
+    if not isinstance(target, str) or len(target) > 12:
+        return False
+    return target in GRADES or (not _GRADE_CHARS.isdisjoint(target) and lists_whole_scale(target))
 
 
 @rule(
