@@ -311,3 +311,23 @@ def test_BG022_unit_cost_times_quantity():
     assert "只占预算数的12%" in f.message and "1.2万元" in f.message
     rows = variant({0: {"name": "流转土地", "target": 60, "measure": "亩"}}) + [_cost(1500, "补助标准", "元/亩")]
     assert "BG022" not in codes(check(rows))
+
+
+def test_nanyue_2018_rows_as_a_list():
+    # shared/data/real/hunan_hengyang-nanyue_2018_fupinjidi_target.tsv, budget 10 万元 (no weights there: 5 each)
+    rows = [ind(project="人大代表扶贫基地", budget=10, goal="为水濂村带来观光游客不少于6万人，村集体收入达6万元。",
+                name="贫困地区旅游基础设施建设工程", target=20, measure="平方米", weight=5),
+            ind(name="贫困地区旅游景点开发数量", target=4, measure="个", weight=5),
+            ind(name="流转土地", target=60, measure="亩", weight=5),
+            ind(level2="质量指标", name="*贫困地区旅游基础设施建设质量达标率100%", target=98, measure="%", weight=5),
+            ind(level2="成本指标", name="流转土地补助标准", comparator="≤", target=475, measure="元/亩", weight=5,
+                direction="反向指标"),
+            ind(level2="成本指标", name="景观建设成本", comparator="≤", target=2875, measure="元/个", weight=5,
+                direction="反向指标"),
+            ind(level2="成本指标", name="贫困地区旅游基础设施建设工程建设成本", comparator="≤", target=3000,
+                measure="元/平方米", weight=5, direction="反向指标")]
+    fs = check(rows)
+    assert "BG022" not in codes(fs)  # 475×60 + 2875×4 + 3000×20 元 = 10 万元, the budget exactly
+    assert one(fs, "VL036").cell == addr("name", 3)
+    rows[2][8] = 120  # twice the land: 12.85 万元
+    assert "超出2.85万元" in one(check(rows), "BG022").message
