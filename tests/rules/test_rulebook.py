@@ -1,11 +1,7 @@
-"""Issue 17 (rulebook): the changed rules and the review checks, as ordinary pytest tests, plus a
-small runner for their YAML cases (tests/rules/cases/<CODE>.yaml, format of PLAN.md) until the
-shared case runner of h/cases is merged — the lead drops whichever duplicates the other."""
-
-from pathlib import Path
+"""Issue 17 (rulebook): the changed rules and the review checks, as ordinary pytest tests (their
+YAML cases, tests/rules/cases/<CODE>.yaml, run in test_cases.py)."""
 
 import pytest
-import yaml
 
 from xlperf.api import check_path, sample_path
 from xlperf.core.blocks import build_table
@@ -15,51 +11,18 @@ from xlperf.core.rules.registry import DOC_SECTIONS, all_rules
 from xlperf.core.rules.taxonomy import misplacement
 
 from ..helpers import codes, grid_of
-from .util import KEYS, addr, check, ind, one, only, variant
+from .util import addr, check, ind, one, only, variant
 
-CASES = Path(__file__).parent / "cases"
-MINE = ("ST011", "TX002", "TX005", "TX006", "TX007", "WT003", "VL004", "VL010", "VL011", "VL012", "BG004",
-        "NM001", "TX020", "ST040", "ST041", "ST042", "VL030", "VL031", "VL032", "VL033", "VL034", "VL035",
-        "VL036", "WT010", "BG020", "BG021", "BG022")
 STAFF = [ind(project="工资性支出", budget=251.89, goal="严格执行相关政策，保障工资及时、足额发放或社保及时、足额缴纳",
              name="发放(缴纳)覆盖率", comparator="=", target=100, measure="%", weight=60),
          ind(level1="效益指标", level2="社会效益指标", name="足额保障率(参保率)", comparator="=", target=100,
              measure="%", weight=30)]
 
 
-# --- the YAML cases -------------------------------------------------------------------
-
-def _rows(case):
-    if "variant" in case:
-        return variant({int(k): v for k, v in (case["variant"] or {}).items()})
-    return [[r.get(k) for k in KEYS] for r in case["rows"]]
-
-
-def _cases():
-    for code in MINE:
-        data = yaml.safe_load((CASES / f"{code}.yaml").read_text(encoding="utf-8"))
-        assert data["rule"] == code
-        for c in data["cases"]:
-            yield pytest.param(code, c, id=f"{code}-{c['id']}")
-
-
-@pytest.mark.parametrize("code,case", list(_cases()))
-def test_rulebook_yaml_case(code, case):
-    fs = only(check(_rows(case), Config(**case.get("settings", {}))), code)
-    if case["kind"] == "pass":
-        assert fs == [], [f.message for f in fs]
-        return
-    expect = case["expect"]
-    assert len(fs) == len(expect), [(f.cell, f.message) for f in fs]
-    for f, e in zip(sorted(fs, key=lambda f: f.row or 0), expect):
-        assert f.cell == e["cell"] and f.severity == e["severity"], (f.cell, f.severity, f.message)
-        assert e.get("message_contains", "") in f.message, f.message
-
-
 def test_every_rule_has_a_basis_right_after_its_reason():
     assert DOC_SECTIONS == ("问题", "原因", "依据", "反例", "正例")
     for r in all_rules():
-        at = [r.doc.index(f"{s}：") for s in DOC_SECTIONS]
+        at = [r.doc.index(f"{s}：") for s in DOC_SECTIONS]  # 反例/正例: the doc cases, appended
         assert at == sorted(at), r.code
         basis = r.doc[at[2]:at[3]]
         assert "〔" in basis or "http" in basis or "实践" in basis or "未找到" in basis, r.code

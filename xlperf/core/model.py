@@ -71,7 +71,7 @@ OPTIONAL_FIELDS = {"waiver": "豁免"}
 class Fix(BaseModel):
     """A proposed change of one cell. Applied only by ``xlperf fix`` / 自动修正."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_serialization_defaults_required=True)
 
     sheet: str
     cell: str  # "H12"
@@ -89,6 +89,8 @@ class FundLine(BaseModel):
     (the label is kept). Amounts are in 万元; ``text`` keeps the cell when it was not a plain
     number (``854万(…)``)."""
 
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+
     label: str
     role: Optional[str] = None
     amount: Optional[float] = None
@@ -99,22 +101,37 @@ class FundLine(BaseModel):
 class Funds(BaseModel):
     """A form's funds block: the total (年度资金总额 / 资金总额) and its lines."""
 
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+
     total: Optional[float] = None
     total_cell: Optional[str] = None
     lines: list[FundLine] = Field(default_factory=list)
 
 
+FindingScope = Literal["cell", "table"]
+
+
 class Finding(BaseModel):
+    """One finding, as the JSON report carries it (docs/report.md): where (``sheet``, ``cell``,
+    ``row``; ``scope="table"`` when it is about the whole table and ``cell`` is the table's header
+    or title cell), the project where one applies, the message in Chinese and in English, and
+    ``source`` (the file) for findings that come from comparing two files."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+
     code: str
     slug: str
     severity: Severity
     sheet: str = ""
     cell: Optional[str] = None
     row: Optional[int] = None
+    scope: FindingScope = "cell"
     project: Optional[str] = None
     message: str
+    message_en: str = ""
     fix: Optional[Fix] = None
     waived: bool = False
+    source: Optional[str] = None
 
     def sort_key(self) -> tuple:
         return (SEVERITY_ORDER[self.severity], self.sheet, self.row or 0, self.cell or "", self.code)

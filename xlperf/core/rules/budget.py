@@ -15,7 +15,8 @@ MONEY_TOLERANCE = 0.005  # 万元: amounts are compared to the cent of 万元 (0
     "budget-invalid",
     "error",
     "project",
-    "{cell} 项目“{project}”的{problem}（budget missing, not a number or ≤ 0）",
+    "{cell} 项目“{project}”的{problem}",
+    message_en="budget missing, not a number or ≤ 0",
     title="预算数缺失、不是数字或不大于0",
 )
 def budget_invalid(project, ctx):
@@ -27,10 +28,6 @@ def budget_invalid(project, ctx):
 
     依据：财预〔2015〕88号审核要点“适当性”：资金与目标是否匹配（研究笔记所记，原文未逐字核对）。9张表都写明
     了资金数。
-
-    反例：预算数为空、写“待定”、写“0”。
-
-    正例：预算数 7.30（万元）。
     """
     if "budget" not in ctx.table.columns:
         return None
@@ -68,7 +65,8 @@ def _department_projects(table, dept, by_code, code_counts):
     "budget-total",
     "error",
     "table",
-    "{cell} {kind}“{name}”的预算数为{budget}万元，所属项目合计为{total}万元（相差{diff}万元）（total ≠ sum of projects）",
+    "{cell} {kind}“{name}”的预算数为{budget}万元，所属项目合计为{total}万元（相差{diff}万元）",
+    message_en="total ≠ sum of projects",
     title="部门或单位预算数不等于所属项目合计",
 )
 def budget_total(table, ctx):
@@ -81,10 +79,6 @@ def budget_total(table, ctx):
 
     依据：实践：遂宁部门行3,346.95等于22个项目合计；岳阳县854=400+295+159；宁德履职目标块的
     基本支出写成171.41，与资金总额不符。未找到正式文件。
-
-    反例：部门行3,346.95，22个项目合计3,340.95。
-
-    正例：部门行3,346.95，22个项目合计3,346.95。
     """
     hits = []
     pairs = []
@@ -125,7 +119,8 @@ def _is_cost(ind) -> bool:
     "cost-above-budget",
     "error",
     "indicator",
-    "{cell} 成本指标“{name}”为{amount}万元（{target}{measure}），超过项目预算数{budget}万元（cost above the project budget）",
+    "{cell} 成本指标“{name}”为{amount}万元（{target}{measure}），超过项目预算数{budget}万元",
+    message_en="cost above the project budget",
     title="成本指标金额超过项目预算数",
 )
 def cost_above_budget(ind, project, ctx):
@@ -139,10 +134,6 @@ def cost_above_budget(ind, project, ctx):
 
     依据：财预〔2021〕101号：绩效目标是“预期达到的产出和效果以及相应的成本控制要求”（http://www.kao110.com/html/63/ee/148155.html）
     。实践：乌海“年度预算总成本 3”等于资金总额3，遂宁“支出成本 ≤164万元”等于预算数164。
-
-    反例：预算数90万元，成本指标“项目总成本 ≤ 900 万元”。
-
-    正例：预算数90万元，成本指标“项目总成本 ≤ 90 万元”。
     """
     t = ind.target
     if type(t) is not float or not _is_cost(ind):
@@ -163,7 +154,8 @@ def cost_above_budget(ind, project, ctx):
     "cost-unit",
     "warning",
     "indicator",
-    "{cell} 成本指标“{name}”的度量单位“{measure}”既不是金额（元、万元等）也不是%（cost indicator not in money or %）",
+    "{cell} 成本指标“{name}”的度量单位“{measure}”既不是金额（元、万元等）也不是%",
+    message_en="cost indicator not in money or %",
     title="成本指标的单位既不是金额也不是%",
 )
 def cost_unit(ind, project, ctx):
@@ -180,10 +172,6 @@ def cost_unit(ind, project, ctx):
     依据：财预〔2021〕101号：成本指标分经济成本、社会成本、生态环境成本（研究笔记所记，原文未逐字核对），社会
     成本和生态环境成本描述对社会、生态的负面影响，常以实物量或定性表述。实践：9张表中经济成本都以金额或%计量（乌海
     万元、南岳和岳阳县元/亩、衡山和廊坊的%）。
-
-    反例：成本指标 | 经济成本指标 | 培训场次 | ≤ | 5 | 次
-
-    正例：成本指标 | 经济成本指标 | 培训成本 | ≤ | 10 | 万元
     """
     m = ind.measure
     if m is None or not _is_cost(ind) or is_money(m) or is_percent(m) or ind.is_placeholder:
@@ -198,7 +186,8 @@ def cost_unit(ind, project, ctx):
     "total-not-a-number",
     "error",
     "table",
-    "{cell} {kind}“{name}”的预算数“{value}”不是有效的金额（department/unit budget is not a number）",
+    "{cell} {kind}“{name}”的预算数“{value}”不是有效的金额",
+    message_en="department/unit budget is not a number",
     title="部门或单位的预算合计不是数字",
 )
 def total_not_a_number(table, ctx):
@@ -209,10 +198,6 @@ def total_not_a_number(table, ctx):
     核对（BG002 无从比较），也无法导入预算系统。
 
     依据：实践（推断）：合计须是数字才能核对。未找到正式文件。
-
-    反例：208-某部门 |（空）| 约十万
-
-    正例：208-某部门 |（空）| 3,346.95
     """
     hits = []
     for kind, items in (("部门", table.departments), ("单位", table.units)):

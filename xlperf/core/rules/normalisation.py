@@ -34,7 +34,8 @@ def _canonical(ind, field):
     "non-canonical-spelling",
     "warning",
     "indicator",
-    "{cell} {field}“{old}”应规范写作“{new}”（non-canonical spelling）",
+    "{cell} {field}“{old}”应规范写作“{new}”",
+    message_en="non-canonical spelling",
     title="指标性质、方向性或单位的写法不规范",
     fixable=True,
 )
@@ -50,10 +51,6 @@ def non_canonical_spelling(ind, project, ctx):
 
     依据：实践：“≥”“≤”和“正向指标”“反向指标”是四川系统的写法（遂宁样表）；9张表中南岳用ASCII“>=”
     ，乌海写“正向”“反向”。未找到正式文件。
-
-    反例：指标性质 >=，度量单位 百分比，指标方向性 正向
-
-    正例：指标性质 ≥，度量单位 %，指标方向性 正向指标
     """
     notes = ind.notes
     if "nm:comparator" not in notes and "nm:measure" not in notes and "nm:direction" not in notes:
@@ -96,7 +93,8 @@ def _number_hit(ctx, cell, row, field, raw):
     "number-as-text",
     "warning",
     "indicator",
-    "{cell} {field}“{old}”{how}，应改为数值{new}（number stored as text）",
+    "{cell} {field}“{old}”{how}，应改为数值{new}",
+    message_en="number stored as text",
     title="数字以文本、全角或带千位分隔符的形式保存",
     fixable=True,
 )
@@ -109,10 +107,6 @@ def number_as_text(ind, project, ctx):
     报错。xlperf 能读出其数值并继续校验；可自动修正为数值。
 
     依据：实践：遂宁样表从PDF取出的预算数带千位分隔符（3,346.95、2,227.25）。未找到正式文件。
-
-    反例：权重单元格内容为文本“20”；预算数为文本“3,346.95”；指标值为“９５”。
-
-    正例：权重为数值20；预算数为数值3346.95；指标值为数值95。
     """
     hits = None
     if ind is project.indicators[0] and "budget" in ctx.table.columns:
@@ -150,7 +144,8 @@ _SHORT_FIELDS = (
     "stray-whitespace",
     "info",
     "indicator",
-    "{cell} {field}“{old}”中有多余的空格或换行（␣为空格，⏎为换行），应为“{new}”（stray spaces or line breaks）",
+    "{cell} {field}“{old}”中有多余的空格或换行（␣为空格，⏎为换行），应为“{new}”",
+    message_en="stray spaces or line breaks",
     title="短字段中有多余的空格或换行",
     fixable=True,
 )
@@ -163,10 +158,6 @@ def stray_whitespace(ind, project, ctx):
     xlperf 读取时已忽略它们；可自动去掉多余的空白。
 
     依据：实践：工具自身的要求（看不见的空白使匹配失败）。未找到正式文件。
-
-    反例：度量单位为“% ”；指标方向性为“正向指标⏎”。
-
-    正例：度量单位为“%”；指标方向性为“正向指标”。
     """
     raw = ind.raw
     for v in raw.values():  # fast way out for clean rows (the hot path); fields are sorted out below

@@ -30,6 +30,7 @@ MONEY_TOLERANCE = 0.005  # 万元, as BG002/BG003
     "project",
     "{cell} 项目“{project}”按工资性支出、公用经费等运转类项目处理（{reason}）：按模板“不适用的指标不考核，"
     "其余指标得分按百分制折算”，以下情况不作警告：{what}",
+    message_en="staff-cost or running-cost project: inapplicable indicators not assessed",
     title="运转类项目：不适用的指标不考核",
 )
 def routine_project_relaxed(project, ctx):
@@ -47,11 +48,6 @@ def routine_project_relaxed(project, ctx):
     依据：模板说明：不适用的指标不考核，其余指标得分按百分制折算（http://biz.doczj.com/doc/174893555.html，
     研究笔记所记）。实践：9张表中青神“工资性支出”（四川 510000_0013zp 自评表）只有2个指标、没有满意度指标，
     权重为产出60、效益30。
-
-    反例：项目“工资性支出”只有“发放覆盖率 = 100 %”（产出60）和“足额保障率 = 100 %”（效益30），
-    以前会报TX005、TX006（缺质量、时效）、WT003、ST011共5条警告。
-
-    正例：同一项目现在只有本条提示，列出不考核的内容。
     """
     reason = routine_reason(project, ctx)
     if reason is None or not real(project, ctx):
@@ -119,6 +115,7 @@ def goal_clauses(goal: str) -> list[tuple[str, frozenset[str]]]:
     "project",
     "{cell} 项目“{project}”的年度目标与指标对不上：{detail}。审核时会问“这项目标用什么指标衡量”；"
     "请为这些目标设置指标，或把年度目标改写成指标能衡量的内容",
+    message_en="annual goal and indicators do not match",
     title="年度目标与三级指标不相关",
 )
 def goal_indicator_fit(project, ctx):
@@ -136,10 +133,6 @@ def goal_indicator_fit(project, ctx):
     依据：财预〔2015〕88号审核要点“相关性”：绩效目标与部门职能、规划是否相关，是否有对应的细化量化指标
     （研究笔记所记，原文未逐字核对）；研究笔记所记常见问题“年度目标与指标不相关”。比对方法是本工具的做法，
     没有正式文件规定。
-
-    反例：年度目标“开展法学课题研究和法治宣讲，宣传法学研究成果”，指标只有“印制会刊频率”“会员认可度”。
-
-    正例：同一目标，指标有“法学课题研究数量”“法治宣讲场次”“研究成果宣传报道篇数”。
     """
     goal = project.goal
     inds = real(project, ctx)
@@ -174,6 +167,7 @@ def goal_indicator_fit(project, ctx):
     "indicator",
     "{cell} 三级指标“{name}”（{value}）衡量的是投入的资金，不是产出：投入不能作为绩效目标。"
     "花多少钱写在成本指标中；{level2}应写用这笔钱做成了什么（完成多少、达到什么标准）",
+    message_en="input money used as an output indicator",
     title="以资金投入充当产出指标",
 )
 def input_as_output(ind, project, ctx):
@@ -188,10 +182,6 @@ def input_as_output(ind, project, ctx):
     依据：某地方填报说明片段：“财力、人力和物力等投入数量不能作为绩效目标”（http://m.dybbs8.com/excel/974350.html，
     文件名和发文单位不明）；研究笔记所记常见问题“投入资金xx万元作为数量指标”。实践：9张表中廊坊的数量指标
     “工程资金金额 43.2”，遂宁样表的数量指标“月均水电气费 ≤8000元/月”。
-
-    反例：产出指标 | 数量指标 | 月均水电气费 | ≤ | 8000 | 元/月
-
-    正例：成本指标 | 经济成本指标 | 月均水电气费 | ≤ | 8000 | 元/月；产出指标 | 质量指标 | 保证供应率 | = | 100 | %
     """
     if ind.comparator == "定性" or not money_as_output(ind):
         return None
@@ -222,6 +212,7 @@ _COST_SAVING_RE = re.compile(r"节约|节省|降低|下降|减少|压减|控制�
     "warning",
     "indicator",
     "{cell} 三级指标“{name}”含“{word}”，{meaning}，指标性质却是“{comparator}”：请检查是否应为“{should}”",
+    message_en="comparator contradicts what the name implies",
     title="指标性质与名称含义相反",
 )
 def comparator_contradicts_name(ind, project, ctx):
@@ -236,10 +227,6 @@ def comparator_contradicts_name(ind, project, ctx):
 
     依据：模板评分说明：正向指标即指标值为“≥*”、反向指标即“≤*”（http://biz.doczj.com/doc/174893555.html）。
     名称与方向的对应是实践：遂宁样表“管理平台建设时间 ≥ 1 年”；研究笔记所记公开测试数据“稳定运行率 ≤99%”。
-
-    反例：产出指标 | 时效指标 | 管理平台建设时间 | ≥ | 1 | 年；产出指标 | 质量指标 | 验收合格率 | ≤ | 95 | %
-
-    正例：产出指标 | 时效指标 | 管理平台建设时间 | ≤ | 10 | 个月；产出指标 | 质量指标 | 验收合格率 | ≥ | 95 | %
     """
     c = ind.comparator
     if c not in ("≥", ">", "≤", "<"):
@@ -276,6 +263,7 @@ _MONEY_WRONG_LEVEL2 = frozenset(("时效指标", "服务对象满意度指标", 
     "warning",
     "indicator",
     "{cell} 三级指标“{name}”{problem}",
+    message_en="unit of measure does not fit the name",
     title="度量单位与指标名称不符",
 )
 def measure_contradicts_name(ind, project, ctx):
@@ -291,10 +279,6 @@ def measure_contradicts_name(ind, project, ctx):
 
     依据：实践：遂宁样表“甲醛释放率 ≤ 0.1 立方米”；财预〔2015〕88号“细化量化”原则（研究笔记所记，
     原文未逐字核对）。没有找到规定单位与名称对应的正式文件。
-
-    反例：效益指标 | 生态效益指标 | 甲醛释放率 | ≤ | 0.1 | 立方米；产出指标 | 时效指标 | 按时支付 | ≤ | 5 | 万元
-
-    正例：效益指标 | 生态效益指标 | 甲醛释放量 | ≤ | 0.1 | 毫克/立方米；产出指标 | 时效指标 | 按时支付率 | = | 100 | %
     """
     if ind.comparator not in QUANTITATIVE:
         return None
@@ -325,6 +309,7 @@ _EASY_WHY = "财预〔2020〕10号对“设定明显偏低”的年初指标值�
     "indicator",
     "{cell} 三级指标“{name}”的目标“{comparator}1{measure}”做一次就算完成，审核时会被认为目标设定明显偏低"
     "（{why}）：请按工作计划写出实际要做的数量",
+    message_en="target too easy (at least once)",
     title="目标值过低（≥1次、≥1人）",
 )
 def target_too_easy(ind, project, ctx):
@@ -337,10 +322,6 @@ def target_too_easy(ind, project, ctx):
 
     依据：财预〔2020〕10号：年初指标值“设定明显偏低”的扣分；财预〔2015〕88号审核要点“适当性”
     （研究笔记所记，原文未逐字核对）。实践：遂宁样表有5条“≥1次”“≥1人”“≥1人/次”。
-
-    反例：产出指标 | 数量指标 | 集中法治宣讲活动 | ≥ | 1 | 次
-
-    正例：产出指标 | 数量指标 | 集中法治宣讲活动 | ≥ | 6 | 次
     """
     c = ind.comparator
     t = ind.target
@@ -361,6 +342,7 @@ def target_too_easy(ind, project, ctx):
     "project",
     "{cell} 项目“{project}”的{n}个百分比指标全部定为100%（{names}）：审核时会问这些目标有没有依据、"
     "是否只是照抄上限；请按以往实际水平设定，能达到100%的保留",
+    message_en="every percentage target of the project is 100%",
     title="项目的百分比指标全部是100%",
 )
 def every_rate_at_100(project, ctx):
@@ -373,10 +355,6 @@ def every_rate_at_100(project, ctx):
 
     依据：研究笔记所记常见问题“每个比率和满意度都定为100%”；财预〔2015〕88号审核要点“适当性”
     （研究笔记所记，原文未逐字核对）。实践：9张表中衡山自评表16个指标中13个为100%。
-
-    反例：验收合格率 =100%、按时交付率 =100%、政府采购率 =100%、满意度 =100%。
-
-    正例：验收合格率 =100%、按时交付率 ≥95%、满意度 ≥90%。
     """
     if routine_reason(project, ctx):
         return None
@@ -394,6 +372,7 @@ def every_rate_at_100(project, ctx):
     "table",
     "{cell} 本表全部{n}个项目的{level2}都定为“{target}”：不同项目的目标值完全相同，审核时会认为目标没有"
     "按项目测算，而是统一套用",
+    message_en="the same target on every project",
     title="全表每个项目的同类目标值相同",
 )
 def same_target_everywhere(table, ctx):
@@ -406,10 +385,6 @@ def same_target_everywhere(table, ctx):
 
     依据：研究笔记所记常见问题“所有目标与上年相同、统一套用”；财预〔2015〕88号审核要点“适当性”
     （研究笔记所记，原文未逐字核对）。实践：遂宁样表22个项目的满意度多为“≥80%”但不全相同，不报告。
-
-    反例：5个项目的“服务对象满意度指标”都是“≥80%”。
-
-    正例：按各项目以往调查结果分别定为≥85%、≥90%、≥95%。
     """
     projects = [p for p in table.projects if real(p, ctx)]
     if len(projects) < 3:
@@ -447,6 +422,7 @@ _NAME_NUMBER_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(%|％)")
     "indicator",
     "{cell} 三级指标“{name}”的名称里写了“{in_name}”，指标值却是“{value}”：两者不一致，评分时无法判断以哪个"
     "为准；名称只写衡量什么，目标值只写在指标值里",
+    message_en="the name's number contradicts the target",
     title="指标名称中的数值与指标值不一致",
 )
 def name_contradicts_value(ind, project, ctx):
@@ -459,10 +435,6 @@ def name_contradicts_value(ind, project, ctx):
 
     依据：实践：9张表中南岳的核心指标“*贫困地区旅游基础设施建设质量达标率100%”指标值为“>=98%”；
     遂宁样表“平均活跃度达80%”指标值为“=1月”。未找到正式文件。
-
-    反例：产出指标 | 质量指标 | 基础设施建设质量达标率100% | ≥ | 98 | %
-
-    正例：产出指标 | 质量指标 | 基础设施建设质量达标率 | ≥ | 98 | %
     """
     name = ind.name
     if not name or ("%" not in name and "％" not in name):
@@ -493,6 +465,7 @@ NAME_MAX = 40
     "indicator",
     "{cell} 三级指标名称有{n}个字，是一句话（含“{verb}”）：指标名称应是一个可计量的短语（如“培训人次”"
     "“验收合格率”），做法和目的写在年度目标中",
+    message_en="a sentence used as an indicator name",
     title="三级指标名称是一句话",
 )
 def sentence_as_name(ind, project, ctx):
@@ -506,11 +479,6 @@ def sentence_as_name(ind, project, ctx):
     依据：财预〔2015〕88号“细化量化”原则（研究笔记所记，原文未逐字核对）。实践：遂宁样表有多条
     40字以上的名称，如“完成公共安全视频图像信息交换共享总平台、互联网社会资源平台、应用支撑系统、
     市级网络安全系统建设”。40字的界限是本工具的取值。
-
-    反例：产出指标 | 时效指标 | 完成公共安全视频图像信息交换共享总平台、互联网社会资源平台、应用支撑系统、
-    市级网络安全系统建设 | = | 100 | %
-
-    正例：产出指标 | 时效指标 | 平台建设按期完成率 | = | 100 | %
     """
     name = ind.name
     if name is None or len(name) <= NAME_MAX:
@@ -536,6 +504,7 @@ _name_key = lru_cache(maxsize=1 << 16)(compact)
     "table",
     "{cell} 本表有{n}组指标在多个项目中一模一样（名称、指标值、权重都相同）：{detail}。审核时会看这些是否"
     "照抄的套话；确属通用指标可以保留",
+    message_en="identical indicator rows on several projects",
     title="多个项目的指标行完全相同",
 )
 def copied_indicators(table, ctx):
@@ -548,10 +517,6 @@ def copied_indicators(table, ctx):
 
     依据：研究笔记所记常见问题“指标重复、照抄”。实践：遂宁样表“群众满意度 ≥80% 权重10”出现在3个项目中。
     未找到正式文件。
-
-    反例：“群众满意度 | ≥ | 80 | % | 10”出现在3个项目中。
-
-    正例：各项目按自己的服务对象设置满意度指标，或确认是通用指标后保留。
     """
     min_n = ctx.config.copied_min_projects
     groups: dict = {}
@@ -599,6 +564,7 @@ def bare_grade(target) -> bool:
     "project",
     "{cell} 项目“{project}”的{level1}共{weight}分全部放在一个定性指标“{name}”（{target}）上：定性目标年底"
     "几乎总被评为达成，这{weight}分实际上不用考核；请拆成可计量的指标，或至少增加一个定量指标",
+    message_en="a level-1's whole points on one qualitative grade",
     title="一级指标的分值全部在一个定性指标上",
 )
 def qualitative_heavy(project, ctx):
@@ -614,11 +580,6 @@ def qualitative_heavy(project, ctx):
 
     依据：财预〔2015〕88号“细化量化”原则；财预〔2020〕10号定性指标分档计分（研究笔记所记，原文未逐字核对）。
     实践：遂宁样表22个项目中多数项目的效益指标30分全部在一个定性指标“高”或“高中低”上。
-
-    反例：效益指标 | 社会效益指标 | 社会治理能力 | 定性 | 高 | 30（该项目唯一的效益指标）
-
-    正例：效益指标 | 社会效益指标 | 社会治理能力 | 定性 | 高 | 15；效益指标 | 社会效益指标 |
-    矛盾纠纷化解率 | ≥ | 95 | % | 15
     """
     groups: dict = {}
     for i in real(project, ctx):
@@ -671,6 +632,7 @@ def follows_101(ctx) -> bool:
     "project",
     "{cell} 本表按财预〔2021〕101号的写法把成本指标列为一级指标（{n}个项目中{top}个），项目“{project}”却没有"
     "成本指标：请写明项目的成本控制要求（如“项目总成本 ≤ 预算数”）",
+    message_en="no cost indicator in a table that follows the 101号 layout",
     title="101号写法的表中项目没有成本指标",
 )
 def no_cost_indicator(project, ctx):
@@ -685,10 +647,6 @@ def no_cost_indicator(project, ctx):
     依据：财预〔2021〕101号：绩效目标是“预期达到的产出和效果以及相应的成本控制要求”
     （http://www.kao110.com/html/63/ee/148155.html）；成本指标分经济成本、社会成本、生态环境成本（研究笔记所记，
     原文未逐字核对）。实践：9张表都不是101号写法（遂宁只有1个项目把成本列为一级），不报告。
-
-    反例：3个项目中2个有“成本指标 | 经济成本指标 | 项目总成本 | ≤ | 10 | 万元”，第3个没有成本指标。
-
-    正例：第3个项目也写“成本指标 | 经济成本指标 | 项目总成本 | ≤ | 预算数 | 万元”。
     """
     inds = real(project, ctx)
     if not inds or routine_reason(project, ctx) or not follows_101(ctx):
@@ -713,6 +671,7 @@ _TOTAL_COST_RE = re.compile(r"总成本|成本总额|项目成本|支出成本|�
     "indicator",
     "{cell} 成本指标“{name}”为{amount}万元，项目预算数为{budget}万元，少了{diff}万元：总成本与预算数不一致时，"
     "审核时会问其余的钱用在哪里；请核对预算数或总成本",
+    message_en="total cost below the project budget",
     title="总成本低于项目预算数",
 )
 def total_cost_not_budget(ind, project, ctx):
@@ -726,10 +685,6 @@ def total_cost_not_budget(ind, project, ctx):
     依据：财预〔2021〕101号：绩效目标包括“相应的成本控制要求”（http://www.kao110.com/html/63/ee/148155.html）；
     财预〔2015〕88号审核要点“适当性”：资金与目标是否匹配（研究笔记所记）。实践：乌海“年度预算总成本 3”
     等于资金总额3；遂宁“支出成本 ≤164万元”等于预算数164；研究笔记记湘潭、池州、中江的总成本都等于预算数。
-
-    反例：预算数100万元，成本指标“项目总成本 ≤ 80 万元”。
-
-    正例：预算数100万元，成本指标“项目总成本 ≤ 100 万元”。
     """
     t = ind.target
     if type(t) is not float or not ind.name or not _is_cost(ind):
@@ -755,6 +710,7 @@ _PER_RE = re.compile(r"^(万元|元|千元|亿元|万)/(.+)$")
     "project",
     "{cell} 项目“{project}”的单价×数量合计{total}万元（{detail}），项目预算数为{budget}万元，{how}：请核对单价、"
     "数量或预算数",
+    message_en="unit cost × quantity far from the budget",
     title="单价×数量与项目预算数相差很大",
 )
 def unit_cost_times_quantity(project, ctx):
@@ -769,10 +725,6 @@ def unit_cost_times_quantity(project, ctx):
     依据：财预〔2015〕88号审核要点“适当性”：目标与资金是否匹配（研究笔记所记，原文未逐字核对）。
     实践：南岳“流转土地补助标准 ≤475元/亩 × 60亩 + 景观建设成本 ≤2875元/个 × 4个 + 建设工程成本
     ≤3000元/平方米 × 20平方米 = 10万元”，正好等于资金总额10万元。上下限（超过预算、不到一半）是本工具的取值。
-
-    反例：预算数10万元，成本指标“补助标准 ≤ 2000 元/亩”，数量指标“流转土地 ≥ 60 亩”（12万元）。
-
-    正例：预算数10万元，“补助标准 ≤ 1600 元/亩”×“流转土地 60 亩” = 9.6万元。
     """
     b = project.budget
     if b is None or b <= 0:

@@ -18,7 +18,8 @@ read_rule(
     "ST001",
     "header-not-found",
     "error",
-    "{cell} 未找到表头或必需的列：{missing}（header or required columns not found）",
+    "{cell} 未找到表头或必需的列：{missing}",
+    message_en="header or required columns not found",
     title="表头或必需列缺失",
     doc="""
     问题：工作表中找不到绩效目标表的表头，或表头缺少必需的列（如“三级指标”“权重”）。
@@ -28,11 +29,6 @@ read_rule(
 
     依据：实践：9张表都有一行表头写明一级/二级/三级指标和指标值，列名各不相同，只有遂宁样表是完整的12列。未找到
     规定列名的正式文件。
-
-    反例：表头写成“指标名称 | 目标”，或把表头删掉只留数据。
-
-    正例：单位名称 | 项目名称 | 预算数 | 年度目标 | 一级指标 | 二级指标 | 三级指标 |
-    指标性质 | 指标值 | 度量单位 | 权重 | 指标方向性
     """,
 )
 
@@ -40,7 +36,8 @@ read_rule(
     "ST007",
     "shifted-cells",
     "warning",
-    "{cell} 第{row}行的单元格错位：{detail}（shifted cells）",
+    "{cell} 第{row}行的单元格错位：{detail}",
+    message_en="shifted cells",
     title="单元格错位（已修复/已识别）",
     doc="""
     问题：一行中的值落在了错误的列里，例如权重落在“度量单位”列、方向落在“权重”列，
@@ -51,10 +48,6 @@ read_rule(
     并逐条报告；在Excel文件中则报告疑似放错列的值。
 
     依据：实践：遂宁样表从PDF复制，有33处单元格错位。未找到正式文件。
-
-    反例：维护社会稳定 | 定性 | 高中低 | 30 | 正向指标 |（空）
-
-    正例：维护社会稳定 | 定性 | 高 |（空）| 30 | 正向指标
     """,
 )
 
@@ -62,7 +55,8 @@ read_rule(
     "ST008",
     "page-break-rows",
     "info",
-    "{cell} 第{rows}行位于分页处、没有项目名称，已归入“{project}”，使两个项目的权重合计分别为{totals}（page-break rows attached）",
+    "{cell} 第{rows}行位于分页处、没有项目名称，已归入“{project}”，使两个项目的权重合计分别为{totals}",
+    message_en="page-break rows attached",
     title="分页处的行已归入相邻项目",
     doc="""
     问题：PDF中一页底部有几行没有项目名称，下一页又从一个新项目开始，无法直接判断
@@ -84,7 +78,8 @@ read_rule(
     "ST010",
     "unplaced-content",
     "warning",
-    "{cell} 的内容“{value}”不属于任何字段，未被读取（content outside the table's fields）",
+    "{cell} 的内容“{value}”不属于任何字段，未被读取",
+    message_en="content outside the table's fields",
     title="表格区域内无法归属的内容",
     doc="""
     问题：表格区域内有一个单元格不在任何已识别的列中，或所在行既不是项目、单位、部门，
@@ -94,10 +89,6 @@ read_rule(
     不会悄悄丢掉内容。这里报告的就是无法归属的内容，请确认是否需要。
 
     依据：实践：工具自身的原则（不悄悄丢掉任何内容）。未找到正式文件。
-
-    反例：在“指标方向性”右边的空白列里写了备注“待定”。
-
-    正例：备注写在“豁免”列旁的说明列，或删除。
     """,
 )
 
@@ -109,7 +100,8 @@ read_rule(
     "orphan-indicator",
     "error",
     "table",
-    "{cell} 第{row}行的指标“{name}”上方没有项目名称，不属于任何项目（indicator row outside any project）",
+    "{cell} 第{row}行的指标“{name}”上方没有项目名称，不属于任何项目",
+    message_en="indicator row outside any project",
     title="指标行不属于任何项目",
 )
 def orphan_indicator(table, ctx):
@@ -122,11 +114,6 @@ def orphan_indicator(table, ctx):
 
     依据：实践：工具自身的完整性要求（每个指标都要归入一个项目）；遂宁样表从PDF粘贴后，分页处有3处行没有项目名称
     。未找到正式文件。
-
-    反例：表头下第一行直接是“产出指标 | 数量指标 | 培训次数 | ≥ | 5 | 次 | 20”，
-    “项目名称”列为空。
-
-    正例：在该行（或其合并区域的第一行）填写项目名称、预算数和年度目标。
     """
     hits = []
     for ind in table.orphans:
@@ -142,7 +129,8 @@ def orphan_indicator(table, ctx):
     "conflicting-project-fields",
     "error",
     "project",
-    "{cell} 项目“{project}”的{field}前后不一致：{values}（conflicting project fields）",
+    "{cell} 项目“{project}”的{field}前后不一致：{values}",
+    message_en="conflicting project fields",
     title="同一项目内项目字段不一致",
 )
 def conflicting_project_fields(project, ctx):
@@ -154,10 +142,6 @@ def conflicting_project_fields(project, ctx):
     无法判断哪个值是对的，预算和权重的校验都会出错。
 
     依据：实践：遂宁样表的项目字段都是纵向合并单元格，每个项目只有一个值。未找到正式文件。
-
-    反例：项目“培训经费”第一行预算数10，第三行预算数又写了12。
-
-    正例：预算数10只写在项目第一行，并与项目的其余行合并为一个单元格。
     """
     hits = []
     for field, vals in project.seen.items():
@@ -177,7 +161,8 @@ def conflicting_project_fields(project, ctx):
     "placeholder-row",
     "warning",
     "indicator",
-    "{cell} 第{row}行只有“{level}”，没有三级指标、指标性质、指标值和权重，是空的模板行（placeholder row）",
+    "{cell} 第{row}行只有“{level}”，没有三级指标、指标性质、指标值和权重，是空的模板行",
+    message_en="placeholder row",
     title="空的模板行",
 )
 def placeholder_row(ind, project, ctx):
@@ -189,10 +174,6 @@ def placeholder_row(ind, project, ctx):
 
     依据：实践：空模板行见于9张表中的2张（廊坊“指标2”“……”行和空的生态效益指标行，宁德的成本指标行），研究笔
     记另记湘潭、中江、池州。未找到正式文件。
-
-    反例：产出指标 | 成本指标 |（空）|（空）|（空）|（空）|（空）
-
-    正例：删除该行；或补全为 产出指标 | 成本指标 | 培训成本 | ≤ | 10 | 万元 | 10 | 反向指标
     """
     if not ind.is_placeholder:
         return None
@@ -206,7 +187,8 @@ def placeholder_row(ind, project, ctx):
     "duplicate-indicator",
     "warning",
     "project",
-    "{cell} 三级指标“{name}”在项目“{project}”中重复出现（第{first}行已有）（duplicate indicator）",
+    "{cell} 三级指标“{name}”在项目“{project}”中重复出现（第{first}行已有）",
+    message_en="duplicate indicator",
     title="项目内三级指标重复",
 )
 def duplicate_indicator(project, ctx):
@@ -217,10 +199,6 @@ def duplicate_indicator(project, ctx):
     比较时忽略空格和全角/半角差别。
 
     依据：实践（推断）：同一指标重复会被计分两次；9张表中未见，属于推断的常见错误。未找到正式文件。
-
-    反例：项目中有两行“培训次数 ≥ 5 次”。
-
-    正例：合并为一行并调整权重，或把第二行改为另一项指标（如“培训人数”）。
     """
     first: dict[str, int] = {}
     hits = None
@@ -242,7 +220,8 @@ def duplicate_indicator(project, ctx):
     "annual-goal-weak",
     "warning",
     "project",
-    "{cell} 项目“{project}”的年度目标{problem}（annual goal missing, too short or equal to the project name）",
+    "{cell} 项目“{project}”的年度目标{problem}",
+    message_en="annual goal missing, too short or equal to the project name",
     title="年度目标缺失、过短或与项目名称相同",
 )
 def annual_goal_weak(project, ctx):
@@ -255,10 +234,6 @@ def annual_goal_weak(project, ctx):
 
     依据：财预〔2015〕88号审核要点“完整性”：绩效目标是否明确（研究笔记所记，原文未逐字核对）。实践：9张表中
     廊坊的年度总体目标只写了“43.2”。
-
-    反例：项目“政法宣传经费”，年度目标写“政法宣传经费”或“宣传”。
-
-    正例：“与市级主流媒体合作开展政法宣传，全年发布宣传稿件不少于30条，群众知晓率达到80%以上。”
     """
     if "goal" not in ctx.table.columns or not real(project, ctx):
         return None
@@ -282,7 +257,8 @@ def annual_goal_weak(project, ctx):
     "indicator-without-name",
     "error",
     "indicator",
-    "{cell} 第{row}行填了{what}，但没有三级指标名称（indicator values without a name）",
+    "{cell} 第{row}行填了{what}，但没有三级指标名称",
+    message_en="indicator values without a name",
     title="有指标值或权重但没有三级指标名称",
 )
 def indicator_without_name(ind, project, ctx):
@@ -293,10 +269,6 @@ def indicator_without_name(ind, project, ctx):
     漏了名称列，或名称被误放进了别的列。
 
     依据：实践：研究笔记记有宁乡表只有数字、没有指标名称；9张表中未见。未找到正式文件。
-
-    反例：产出指标 | 数量指标 |（空）| ≥ | 88 | 人 | 20
-
-    正例：产出指标 | 数量指标 | 培训人数 | ≥ | 88 | 人 | 20
     """
     if ind.name or ind.is_placeholder:
         return None
@@ -311,7 +283,8 @@ def indicator_without_name(ind, project, ctx):
     "too-few-indicators",
     "info",
     "project",
-    "{cell} 项目“{project}”只有{count}个三级指标，可能不足以说明数量、质量、时效和效益（too few indicators）",
+    "{cell} 项目“{project}”只有{count}个三级指标，可能不足以说明数量、质量、时效和效益",
+    message_en="only {count} indicators: probably not enough for quantity, quality, timeliness and outcome",
     title="项目的三级指标少于3个",
 )
 def too_few_indicators(project, ctx):
@@ -326,10 +299,6 @@ def too_few_indicators(project, ctx):
     依据：实践：某地方文件片段要求自设三级指标“总数不得少于3个”（http://m.dybbs8.com/excel/974350.html，
     文件名和发文单位不明）；未找到全国或四川的正式规定。9张表中青神“工资性支出”只有2个指标（60+30），所以工
     资性、公用经费等运转类项目不检查。
-
-    反例：项目只有“培训次数 ≥ 5 次”一个指标，权重90。
-
-    正例：至少包括数量、质量（或时效）、效益指标，如培训次数、培训合格率、干部业务能力提升。
     """
     n = len(real(project, ctx))
     if n == 0 or n >= 3 or routine_reason(project, ctx):
@@ -342,7 +311,8 @@ def too_few_indicators(project, ctx):
     "project-without-indicators",
     "error",
     "project",
-    "{cell} 项目“{project}”没有任何三级指标（project without indicators）",
+    "{cell} 项目“{project}”没有任何三级指标",
+    message_en="project without indicators",
     title="项目没有任何指标",
 )
 def project_without_indicators(project, ctx):
@@ -354,10 +324,6 @@ def project_without_indicators(project, ctx):
 
     依据：财预〔2015〕88号：绩效目标由绩效指标细化量化（研究笔记所记，原文未逐字核对）。9张表的每个项目都有指
     标。
-
-    反例：项目“办公设备购置”只有一行，一级到三级指标都为空。
-
-    正例：为该项目补充产出、效益、满意度指标，权重合计为90。
     """
     if real(project, ctx):
         return None
@@ -369,7 +335,8 @@ def project_without_indicators(project, ctx):
     "no-data-rows",
     "error",
     "table",
-    "{cell} 工作表“{sheet}”有表头，但表头下没有任何项目或指标行（header without data rows）",
+    "{cell} 工作表“{sheet}”有表头，但表头下没有任何项目或指标行",
+    message_en="header without data rows",
     title="只有表头、没有数据",
 )
 def no_data_rows(table, ctx):
@@ -380,11 +347,8 @@ def no_data_rows(table, ctx):
     或数据在表头上方。
 
     依据：实践：工具自身的要求。未找到正式文件。
-
-    反例：第3行是表头，第4行以下全部为空。
-
-    正例：在表头下填写每个项目及其指标；或用 --sheet 指定真正填写数据的工作表。
     """
     if table.projects or table.orphans or table.departments or table.units or table.header_row is None:
         return None
-    return Hit(cell=table.cell("project", table.header_row), row=table.header_row, params={"sheet": table.sheet})
+    return Hit(cell=table.cell("project", table.header_row), row=table.header_row, params={"sheet": table.sheet},
+               scope="table")

@@ -22,7 +22,8 @@ OUTPUT_KINDS = ("数量指标", "质量指标", "时效指标")
     "unknown-level1",
     "error",
     "indicator",
-    "{cell} 一级指标“{level1}”不是产出指标、效益指标、满意度指标或成本指标{hint}（unknown level-1 indicator）",
+    "{cell} 一级指标“{level1}”不是产出指标、效益指标、满意度指标或成本指标{hint}",
+    message_en="unknown level-1 indicator",
     title="一级指标名称不规范",
 )
 def unknown_level1(ind, project, ctx):
@@ -35,10 +36,6 @@ def unknown_level1(ind, project, ctx):
 
     依据：财预〔2015〕88号：一级指标为产出、效益、满意度指标；财预〔2021〕101号：另设成本指标为一级（研
     究笔记所记，原文未逐字核对）。9张表都用这几个一级指标。
-
-    反例：一级指标写“数量指标”“工作指标”或留空。
-
-    正例：产出指标 | 数量指标 | 培训次数
     """
     if ind.level1 in _LEVEL1 or "level1" not in ctx.table.columns:
         return None
@@ -55,7 +52,8 @@ def unknown_level1(ind, project, ctx):
     "level2-not-under-level1",
     "error",
     "indicator",
-    "{cell} 二级指标“{level2}”不属于一级指标“{level1}”{hint}（level-2 not allowed under its level-1）",
+    "{cell} 二级指标“{level2}”不属于一级指标“{level1}”{hint}",
+    message_en="level-2 not allowed under its level-1",
     title="二级指标与一级指标不匹配",
 )
 def level2_not_under_level1(ind, project, ctx):
@@ -72,10 +70,6 @@ def level2_not_under_level1(ind, project, ctx):
 
     依据：财预〔2015〕88号、财预〔2021〕101号的二级指标归属（研究笔记所记，原文未逐字核对）。实践：旧版
     湖南模板（湘潭2023，见研究笔记）把“社会公众或服务对象满意度”放在效益指标下，没有满意度一级指标。
-
-    反例：产出指标 | 社会效益指标 | 群众安全感
-
-    正例：效益指标 | 社会效益指标 | 群众安全感
     """
     l1 = ind.level1
     if l1 not in _LEVEL1:
@@ -89,6 +83,7 @@ def level2_not_under_level1(ind, project, ctx):
     cell = icell(ctx, ind, "level2")
     if l1 == "效益指标" and l2 == "服务对象满意度指标" and not _follows_current_taxonomy(ctx):
         return Hit(cell=cell, row=ind.row, severity="info", message=_OLD_TEMPLATE_SATISFACTION,
+                   message_en="satisfaction filed under 效益 by an older template: read as 满意度指标",
                    params={"level2": ind.raw.get("level2") or l2})
     parents = _PARENTS.get(l2) if l2 else None
     if parents:
@@ -119,7 +114,8 @@ def _follows_current_taxonomy(ctx) -> bool:
     "level-alias",
     "info",
     "indicator",
-    "{cell} {field}“{old}”已按规范名称“{new}”读取（alias normalised）",
+    "{cell} {field}“{old}”已按规范名称“{new}”读取",
+    message_en="alias normalised",
     title="指标级别名称按别名识别",
     fixable=True,
 )
@@ -132,10 +128,6 @@ def level_alias(ind, project, ctx):
     便于财政部门汇总。可自动修正为规范名称。
 
     依据：实践：别名见于遂宁样表（二级“满意度指标”）和研究笔记所记的佳县（环境效益指标）、中江和池州（“产出指标(50分)”）；龙图 pmkpi 系统也是去掉“指标”二字后比对名称。未找到正式文件。
-
-    反例：效益指标 | 环境效益指标；一级指标写“产出指标(50分)”。
-
-    正例：效益指标 | 生态效益指标；一级指标写“产出指标”。
     """
     notes = ind.notes
     if "alias:level1" not in notes and "alias:level2" not in notes:
@@ -172,7 +164,8 @@ def _levels(project, ctx) -> tuple[set, set, bool]:
     "missing-output-or-outcome",
     "error",
     "project",
-    "{cell} 项目“{project}”没有{level1}（project without output or outcome indicators）",
+    "{cell} 项目“{project}”没有{level1}",
+    message_en="project without output or outcome indicators",
     title="项目缺少产出指标或效益指标",
 )
 def missing_output_or_outcome(project, ctx):
@@ -185,10 +178,6 @@ def missing_output_or_outcome(project, ctx):
     依据：财预〔2020〕10号单位自评指标：产出数量、质量、时效、成本，以及经济效益、社会效益、生态效益、可持续影
     响、服务对象满意度等（约第十五条，研究笔记所记，原文未逐字核对）。9张表中未被截断的每个项目都既有产出也有效益指
     标。
-
-    反例：项目只有“产出指标 | 数量指标 | 培训次数”和“满意度指标 | 服务对象满意度指标 | 参训人员满意度”。
-
-    正例：再加一条“效益指标 | 社会效益指标 | 干部业务能力 | 定性 | 提升”。
     """
     if "level1" not in ctx.table.columns or not real(project, ctx):
         return None
@@ -203,7 +192,8 @@ def missing_output_or_outcome(project, ctx):
     "missing-satisfaction",
     "warning",
     "project",
-    "{cell} 项目“{project}”没有满意度指标（project without a satisfaction indicator）",
+    "{cell} 项目“{project}”没有满意度指标",
+    message_en="project without a satisfaction indicator",
     title="项目缺少满意度指标",
 )
 def missing_satisfaction(project, ctx):
@@ -218,10 +208,6 @@ def missing_satisfaction(project, ctx):
     依据：财预〔2015〕88号：满意度指标反映服务对象或项目受益人的认可程度（研究笔记所记，原文未逐字核对）。模板
     说明：不适用的指标不考核，其余指标按百分制折算（http://biz.doczj.com/doc/174893555.html）
     。9张表中7张有满意度指标；青神的“工资性支出”没有，乌海的表被截断。
-
-    反例：培训项目只有产出和效益指标。
-
-    正例：满意度指标 | 服务对象满意度指标 | 参训人员满意度 | ≥ | 90 | % | 10 | 正向指标
     """
     if routine_reason(project, ctx):
         return None  # TX020
@@ -243,7 +229,8 @@ def satisfaction_missing(project, ctx):
     "output-kind-missing",
     "warning",
     "project",
-    "{cell} 项目“{project}”的产出指标中没有{level2}（outputs lack quantity, quality or timeliness）",
+    "{cell} 项目“{project}”的产出指标中没有{level2}",
+    message_en="outputs lack quantity, quality or timeliness",
     title="产出指标缺少数量、质量或时效指标",
 )
 def output_kind_missing(project, ctx):
@@ -257,10 +244,6 @@ def output_kind_missing(project, ctx):
 
     依据：财预〔2015〕88号：产出指标包括数量、质量、时效、成本（研究笔记所记，原文未逐字核对）；未找到要求三类
     都有的正式规定。实践：9张表中青神“工资性支出”只有数量指标，遂宁样表有4个项目没有时效指标。
-
-    反例：产出指标只有“培训次数 ≥ 5 次”。
-
-    正例：再加“培训合格率 ≥ 95 %”（质量指标）和“培训完成时限 ≤ 12 月”（时效指标）。
     """
     if routine_reason(project, ctx):
         return None  # TX020
@@ -338,7 +321,8 @@ def misplacement(ind):
     "name-suggests-other-level",
     "warning",
     "indicator",
-    "{cell} 三级指标“{name}”{word}，却填在“{filed}”下，可能应归入{suggest}（name suggests another level）",
+    "{cell} 三级指标“{name}”{word}，却填在“{filed}”下，可能应归入{suggest}",
+    message_en="name suggests another level",
     title="三级指标名称与所在级别不符",
 )
 def name_suggests_other_level(ind, project, ctx):
@@ -357,12 +341,6 @@ def name_suggests_other_level(ind, project, ctx):
     质量与效益混淆、以满意度代替效益），湘潭（满意程度放在社会效益下）和池州（成本控制放在生态效益下）；遂宁样表有“
     月均水电气费”在数量指标下、“特殊人群走访服务 ≥80万次”在质量指标下、“询价控制成本”在经济效益指标下。未找
     到正式文件。
-
-    反例：效益指标 | 社会效益指标 | 市民对空气质量改善的满意程度；效益指标 | 经济效益指标 | 询价控制成本；
-    产出指标 | 质量指标 | 特殊人群走访服务 | ≥ | 80 | 万次
-
-    正例：满意度指标 | 服务对象满意度指标 | 市民对空气质量改善的满意程度；成本指标 | 经济成本指标 |
-    询价控制成本；产出指标 | 数量指标 | 特殊人群走访服务 | ≥ | 80 | 万次
     """
     got = misplacement(ind)
     if got is None:
@@ -381,7 +359,8 @@ def name_suggests_other_level(ind, project, ctx):
     "warning",
     "table",
     "{cell} 本表同时把成本指标作为一级指标（{n_top}行，如第{row_top}行）和产出指标下的二级指标"
-    "（{n_under}行，如第{row_under}行），请统一一种写法（cost indicators filed two ways）",
+    "（{n_under}行，如第{row_under}行），请统一一种写法",
+    message_en="cost indicators filed two ways",
     title="成本指标在同一张表中有两种归类",
 )
 def cost_filed_two_ways(table, ctx):
@@ -394,10 +373,6 @@ def cost_filed_two_ways(table, ctx):
 
     依据：财预〔2021〕101号把成本指标列为一级；财预〔2015〕88号、〔2020〕10号把成本放在产出下（研
     究笔记所记，原文未逐字核对）。9张表中7张把成本指标放在产出下，遂宁样表只有1个项目把它作为一级指标。
-
-    反例：项目A：成本指标 | 经济成本指标 | 培训成本；项目B：产出指标 | 成本指标 | 培训成本。
-
-    正例：全表统一写作“成本指标 | 经济成本指标 | 培训成本”（或统一写在产出指标下）。
     """
     top = under = None
     n_top = n_under = 0

@@ -38,7 +38,8 @@ _VAGUE_RE = re.compile("|".join(VAGUE_PHRASES))
     "comparator-invalid",
     "error",
     "indicator",
-    "{cell} 指标性质“{comparator}”{problem}（comparator missing or unknown）",
+    "{cell} 指标性质“{comparator}”{problem}",
+    message_en="comparator missing or unknown",
     title="指标性质为空或无法识别",
 )
 def comparator_invalid(ind, project, ctx):
@@ -50,10 +51,6 @@ def comparator_invalid(ind, project, ctx):
     定性指标按达成程度分档。无法识别的性质无法评分。
 
     依据：模板评分说明：正向指标（指标值为≥*）按“实际值/指标值”计分，反向指标（≤*）按“指标值/实际值”计分（http://biz.doczj.com/doc/174893555.html）。实践：四川样表的指标性质为 ≥ ≤ = 定性；9张表中南岳写ASCII“>=”“<=”。
-
-    反例：指标性质写“定量”，指标值写“80”；或写“约等于”“正向”。
-
-    正例：指标性质 ≥，指标值 80，度量单位 %。
     """
     c = ind.comparator
     if c in QUANTITATIVE or c == "定性":
@@ -75,7 +72,8 @@ def comparator_invalid(ind, project, ctx):
     "quantitative-target-not-number",
     "error",
     "indicator",
-    "{cell} 指标性质为“{comparator}”，但指标值“{target}”不是数字（quantitative target is not a number）",
+    "{cell} 指标性质为“{comparator}”，但指标值“{target}”不是数字",
+    message_en="quantitative target is not a number",
     title="定量指标的指标值不是数字",
 )
 def quantitative_target_not_number(ind, project, ctx):
@@ -87,10 +85,6 @@ def quantitative_target_not_number(ind, project, ctx):
 
     依据：模板评分说明：定量指标按“实际值/指标值×分值”计分（http://biz.doczj.com/doc/174893555.html）
     ，指标值必须是数字。
-
-    反例：指标性质 ≥，指标值“按时完成”或“80%以上”。
-
-    正例：指标性质 ≥，指标值 80，度量单位 %；或指标性质 定性，指标值“按时完成”。
     """
     t = ind.target
     if t is None or type(t) is float or ind.comparator not in QUANTITATIVE:
@@ -104,7 +98,8 @@ def quantitative_target_not_number(ind, project, ctx):
     "qualitative-target-is-number",
     "error",
     "indicator",
-    "{cell} 指标性质为“定性”，但指标值“{target}”是数字（qualitative indicator with a numeric target）",
+    "{cell} 指标性质为“定性”，但指标值“{target}”是数字",
+    message_en="qualitative indicator with a numeric target",
     title="定性指标的指标值是数字",
 )
 def qualitative_target_is_number(ind, project, ctx):
@@ -116,10 +111,6 @@ def qualitative_target_is_number(ind, project, ctx):
 
     依据：财预〔2020〕10号：定性指标按“达成/部分达成/未达成”分档计分（研究笔记所记，中江县注释印证）。数字
     目标写成定性属推断的填报错误。
-
-    反例：指标性质 定性，指标值 95，度量单位 %。
-
-    正例：指标性质 ≥，指标值 95，度量单位 %。
     """
     if ind.comparator != "定性":
         return None
@@ -142,7 +133,8 @@ def qualitative_target_is_number(ind, project, ctx):
     "qualitative-lists-scale",
     "error",
     "indicator",
-    "{cell} 定性指标值“{target}”列出了整个等级，应只填一个目标等级（qualitative target lists a whole scale）",
+    "{cell} 定性指标值“{target}”列出了整个等级，应只填一个目标等级",
+    message_en="qualitative target lists a whole scale",
     title="定性指标值列出了整个等级",
 )
 def qualitative_lists_scale(ind, project, ctx):
@@ -154,10 +146,6 @@ def qualitative_lists_scale(ind, project, ctx):
 
     依据：财预〔2020〕10号：定性指标按是否达成年度指标分档计分（研究笔记所记，原文未逐字核对），目标须是一个等
     级。实践：遂宁样表有24个定性指标值写“高中低”或“优良中低差”。
-
-    反例：维护社会稳定 | 定性 | 高中低
-
-    正例：维护社会稳定 | 定性 | 高
     """
     if ind.comparator != "定性":
         return None
@@ -172,7 +160,8 @@ def qualitative_lists_scale(ind, project, ctx):
     "quantitative-without-measure",
     "error",
     "indicator",
-    "{cell} 定量指标“{name}”（{comparator}{target}）没有度量单位（quantitative indicator without a unit）",
+    "{cell} 定量指标“{name}”（{comparator}{target}）没有度量单位",
+    message_en="quantitative indicator without a unit",
     title="定量指标缺少度量单位",
 )
 def quantitative_without_measure(ind, project, ctx):
@@ -184,10 +173,6 @@ def quantitative_without_measure(ind, project, ctx):
 
     依据：财预〔2015〕88号“细化量化”原则（研究笔记所记，原文未逐字核对）。实践：9张表中乌海“出差人数”没有
     计量单位；研究笔记记宁乡的表只有数字。
-
-    反例：培训人数 | ≥ | 88 |（空）
-
-    正例：培训人数 | ≥ | 88 | 人
     """
     if ind.measure is not None or ind.comparator not in QUANTITATIVE or "measure" not in ctx.table.columns:
         return None
@@ -201,7 +186,8 @@ def quantitative_without_measure(ind, project, ctx):
     "qualitative-with-measure",
     "warning",
     "indicator",
-    "{cell} 定性指标“{name}”填了度量单位“{measure}”（qualitative indicator with a unit）",
+    "{cell} 定性指标“{name}”填了度量单位“{measure}”",
+    message_en="qualitative indicator with a unit",
     title="定性指标填了度量单位",
     fixable=True,
 )
@@ -214,10 +200,6 @@ def qualitative_with_measure(ind, project, ctx):
     若指标确属定性，可自动清除单位；若本应是定量，请改指标性质和指标值。
 
     依据：实践：遂宁样表有15个定性指标的度量单位写“项”。未找到正式文件。
-
-    反例：干部业务能力 | 定性 | 提升 | %
-
-    正例：干部业务能力 | 定性 | 提升 |（空）
     """
     if ind.comparator != "定性" or ind.measure is None:
         return None
@@ -234,7 +216,8 @@ def qualitative_with_measure(ind, project, ctx):
     "direction-invalid",
     "error",
     "indicator",
-    "{cell} 指标方向性“{direction}”{problem}（direction missing or unknown）",
+    "{cell} 指标方向性“{direction}”{problem}",
+    message_en="direction missing or unknown",
     title="指标方向性为空或无法识别",
     fixable=True,
 )
@@ -248,10 +231,6 @@ def direction_invalid(ind, project, ctx):
 
     依据：模板评分说明：正向、反向决定计分公式（http://biz.doczj.com/doc/174893555.html）
     。实践：9张表中只有遂宁样表和乌海有方向列；遂宁“智慧政法”项目6行都没填方向。
-
-    反例：培训次数 | ≥ | 5 | 次 | 20 |（空）
-
-    正例：培训次数 | ≥ | 5 | 次 | 20 | 正向指标
     """
     d = ind.direction
     if d in DIRECTIONS or "direction" not in ctx.table.columns or ind.is_placeholder:
@@ -273,7 +252,8 @@ def direction_invalid(ind, project, ctx):
     "direction-contradicts-comparator",
     "error",
     "indicator",
-    "{cell} 指标“{name}”的指标性质为“{comparator}”，方向性却是“{direction}”，应为“{implied}”（direction contradicts the comparator）",
+    "{cell} 指标“{name}”的指标性质为“{comparator}”，方向性却是“{direction}”，应为“{implied}”",
+    message_en="direction contradicts the comparator",
     title="指标方向性与指标性质矛盾",
 )
 def direction_contradicts_comparator(ind, project, ctx):
@@ -286,10 +266,6 @@ def direction_contradicts_comparator(ind, project, ctx):
 
     依据：模板评分说明：“正向指标(即指标值为≥*)”“反向指标(即指标值≤*)”（http://biz.doczj.com/doc/174893555.html）
     。
-
-    反例：设施稳定运行率 | ≤ | 99 | % | 10 | 正向指标
-
-    正例：设施稳定运行率 | ≥ | 99 | % | 10 | 正向指标
     """
     d = ind.direction
     if d is None:
@@ -306,7 +282,8 @@ def direction_contradicts_comparator(ind, project, ctx):
     "reverse-with-equal-or-qualitative",
     "warning",
     "indicator",
-    "{cell} 指标“{name}”的指标性质为“{comparator}”，却标为反向指标（reverse direction with = or 定性）",
+    "{cell} 指标“{name}”的指标性质为“{comparator}”，却标为反向指标",
+    message_en="reverse direction with = or 定性",
     title="= 或定性指标标为反向指标",
 )
 def reverse_with_equal_or_qualitative(ind, project, ctx):
@@ -317,10 +294,6 @@ def reverse_with_equal_or_qualitative(ind, project, ctx):
     两者都很少是“越小越好”的反向指标，通常是从上一行复制时带下来的。确属反向时可豁免。
 
     依据：推断：由上述评分说明，=和定性都不是“越小越好”。实践：9张表中乌海5条成本指标都是“反向”配“=”。
-
-    反例：资金按时发放率 | = | 100 | % | 10 | 反向指标
-
-    正例：资金按时发放率 | = | 100 | % | 10 | 正向指标
     """
     if ind.direction != "反向指标" or ind.comparator not in ("=", "定性"):
         return None
@@ -378,7 +351,8 @@ def equal_fix(ctx, ind):
     "percent-out-of-range",
     "error",
     "indicator",
-    "{cell} 指标“{name}”的指标值为{comparator}{target}%，{problem}（percentage out of range）",
+    "{cell} 指标“{name}”的指标值为{comparator}{target}%，{problem}",
+    message_en="percentage out of range",
     title="百分比指标值超出0–100%或无法超过",
     fixable=True,
 )
@@ -395,11 +369,6 @@ def percent_out_of_range(ind, project, ctx):
 
     依据：实践：衡山“市民满意度调查 290%”、研究笔记所记鄂州“292%”（应为≥90%、≥92%）；岳阳县“完
     成及时率 ≥100%”、研究笔记所记池州“≥100百分比”。未找到正式文件。
-
-    反例：政府采购执行率 | ≥ | 100 | %；到位率 | ≥ | 292 | %
-
-    正例：政府采购执行率 | = | 100 | %；到位率 | ≥ | 92 | %；产值增长率 | ≥ | 120 | %；
-    任务完成率 | ≥ | 100 | %
     """
     if ind.measure != "%":
         return None
@@ -423,7 +392,8 @@ def percent_out_of_range(ind, project, ctx):
     "satisfaction-target",
     "warning",
     "indicator",
-    "{cell} 满意度指标“{name}”：{problems}（satisfaction indicator: unit, comparator or level）",
+    "{cell} 满意度指标“{name}”：{problems}",
+    message_en="satisfaction indicator: unit, comparator or level",
     title="满意度指标的单位、性质或目标值不合常规",
 )
 def satisfaction_target(ind, project, ctx):
@@ -438,11 +408,6 @@ def satisfaction_target(ind, project, ctx):
     依据：未找到满意度最低值的正式规定；财预〔2020〕10号要求对“设定明显偏低”的年初指标值扣分（研究笔记所记，
     原文未逐字核对）。实践：9张表中满意度目标为≥80%（遂宁）、≥90%（南岳4条、青山、遂宁）、≥95%（岳阳县
     、遂宁），廊坊为100。
-
-    反例：参训人员满意度 | 定性 | 满意；群众满意度 | ≥ | 60 | %；满意度 | ≤ | 90 | %；
-    学生满意度 | = | 100 | %
-
-    正例：参训人员满意度 | ≥ | 90 | % | 10 | 正向指标
     """
     name = ind.name
     if ind.level2 != "服务对象满意度指标" and (name is None or "满意" not in name):
@@ -498,7 +463,8 @@ _WHOLE_YEAR_MESSAGE = ("{cell} 时效指标“{name}”的目标为“{comparato
     "timeliness-unit",
     "warning",
     "indicator",
-    "{cell} 时效指标“{name}”的度量单位为“{measure}”，不是%、时间单位或日期（timeliness indicator unit）",
+    "{cell} 时效指标“{name}”的度量单位为“{measure}”，不是%、时间单位或日期",
+    message_en="timeliness indicator unit",
     title="时效指标的单位不是%、时间或日期",
 )
 def timeliness_unit(ind, project, ctx):
@@ -514,11 +480,6 @@ def timeliness_unit(ind, project, ctx):
 
     依据：实践：时效指标在9张表中写作%（南岳、青山、岳阳县、衡山、乌海）、时间单位（遂宁：天、月、年、小时）或日期
     （乌海、宁德）。未找到正式文件。
-
-    反例：时效指标 | 完成防控任务 | ≥ | 7 | 次；时效指标 | 印制会刊频率 | ≤ | 2 | 次/年；
-    时效指标 | 完成主题教育活动时限 | ≤ | 1 | 年
-
-    正例：时效指标 | 防控任务完成时限 | ≤ | 6 | 月；或 时效指标 | 按时完成率 | = | 100 | %
     """
     if ind.level2 != "时效指标":
         return None
@@ -527,11 +488,13 @@ def timeliness_unit(ind, project, ctx):
         return None
     params = {"name": ind.name, "measure": m}
     if is_frequency(m):
-        return Hit(cell=icell(ctx, ind, "measure"), row=ind.row, params=params, message=_FREQUENCY_MESSAGE)
+        return Hit(cell=icell(ctx, ind, "measure"), row=ind.row, params=params, message=_FREQUENCY_MESSAGE,
+                   message_en="a frequency (times per period) is not timeliness")
     if is_time_unit(m):
         if whole_year(ind):
             params.update(comparator=ind.comparator, target=num(ind.target))
-            return Hit(cell=icell(ctx, ind, "target"), row=ind.row, params=params, message=_WHOLE_YEAR_MESSAGE)
+            return Hit(cell=icell(ctx, ind, "target"), row=ind.row, params=params,
+                       message=_WHOLE_YEAR_MESSAGE, message_en="a timeliness target equal to the whole budget year")
         return None
     t = ind.raw.get("target")
     if isinstance(t, str) and _DATE_RE.search(t):
@@ -551,7 +514,8 @@ def _same_measure(a, b) -> bool:
     "value-cell-contradicts-column",
     "error",
     "indicator",
-    "{cell} 指标值“{target}”中的{what}“{embedded}”与“{column}”列的“{value}”不一致（value cell contradicts its column）",
+    "{cell} 指标值“{target}”中的{what}“{embedded}”与“{column}”列的“{value}”不一致",
+    message_en="value cell contradicts its column",
     title="指标值单元格中的符号或单位与所在列矛盾",
 )
 def value_cell_contradicts_column(ind, project, ctx):
@@ -563,10 +527,6 @@ def value_cell_contradicts_column(ind, project, ctx):
 
     依据：实践：9张表中南岳、岳阳县、宁德把符号和单位写在指标值单元格里（“>=98%”“≥100公里”）；与本列矛
     盾时无法判断，属推断。
-
-    反例：指标性质 ≤ | 指标值 ≥80% | 度量单位 %
-
-    正例：指标性质 ≥ | 指标值 80 | 度量单位 %
     """
     if "split:target" not in ind.notes:
         return None
@@ -591,7 +551,8 @@ def value_cell_contradicts_column(ind, project, ctx):
     "vague-qualitative-target",
     "info",
     "indicator",
-    "{cell} 定性指标值“{target}”中的“{phrase}”过于笼统，难以判断是否达成（vague qualitative target）",
+    "{cell} 定性指标值“{target}”中的“{phrase}”过于笼统，难以判断是否达成",
+    message_en="vague qualitative target",
     title="定性指标值过于笼统",
 )
 def vague_qualitative_target(ind, project, ctx):
@@ -603,10 +564,6 @@ def vague_qualitative_target(ind, project, ctx):
 
     依据：财预〔2015〕88号“细化量化”原则（研究笔记所记，原文未逐字核对）。实践：青山“持续改善”“巩固提高”
     。
-
-    反例：群众安全感 | 定性 | 有效提升
-
-    正例：群众安全感 | ≥ | 95 | %；或 制度执行情况 | 定性 | 严格执行相关制度规定
     """
     if ind.comparator != "定性":
         return None
@@ -624,7 +581,8 @@ def vague_qualitative_target(ind, project, ctx):
     "target-missing",
     "error",
     "indicator",
-    "{cell} 三级指标“{name}”没有指标值（target missing）",
+    "{cell} 三级指标“{name}”没有指标值",
+    message_en="target missing",
     title="指标值为空",
 )
 def target_missing(ind, project, ctx):
@@ -636,10 +594,6 @@ def target_missing(ind, project, ctx):
 
     依据：模板评分说明：按年度指标值计分（http://biz.doczj.com/doc/174893555.html）
     。实践：青山长期指标的指标值7行全空。
-
-    反例：培训次数 | ≥ |（空）| 次 | 20
-
-    正例：培训次数 | ≥ | 5 | 次 | 20
     """
     if ind.target is not None or ind.is_placeholder:
         return None

@@ -15,7 +15,8 @@ STANDARD_TOTALS = (90.0, 100.0)
     "weight-invalid",
     "error",
     "indicator",
-    "{cell} 三级指标“{name}”的{problem}（weight missing, not a number or ≤ 0）",
+    "{cell} 三级指标“{name}”的{problem}",
+    message_en="weight missing, not a number or ≤ 0",
     title="权重缺失、不是数字或不大于0",
 )
 def weight_invalid(ind, project, ctx):
@@ -27,10 +28,6 @@ def weight_invalid(ind, project, ctx):
 
     依据：财预〔2020〕10号：自评按各指标的权重计分（研究笔记所记，原文未逐字核对）。实践：9张表中有权重（分值
     ）列的4张（遂宁、青神、乌海、廊坊）每条指标都有权重。
-
-    反例：权重为空、写“二十”、写“0”或“-5”。
-
-    正例：权重写数字20（可以是小数，如7.5）。
     """
     w = ind.weight
     if w is not None and w > 0:
@@ -60,7 +57,8 @@ def _weight_cell(project, ctx):
     "weight-total",
     "error",
     "project",
-    "{cell} 项目“{project}”的权重合计为{total}，应为{expected}（相差{diff}）（weights do not add up）",
+    "{cell} 项目“{project}”的权重合计为{total}，应为{expected}（相差{diff}）",
+    message_en="weights do not add up",
     title="项目权重合计不等于期望值",
 )
 def weight_total_off(project, ctx):
@@ -76,10 +74,6 @@ def weight_total_off(project, ctx):
     依据：财预〔2020〕10号（约第十六条）：“原则上预算执行率和一级指标权重统一设置为：产出指标50%、效益指标30%、服务对象满意度指标10%，预算执行率10%”（研究笔记所记，原文未逐字核对）；中江县2022自评表注1同
     此。实践：青神60+30=90加预算执行10分合计100，乌海表头“权重分值90分”，遂宁样表22个项目中20个
     合计90。
-
-    反例：产出20+15+15，效益20，满意度10，合计80。
-
-    正例：产出20+15+15=50，效益30，满意度10，合计90。
     """
     if not real(project, ctx):
         return None
@@ -101,7 +95,8 @@ def _shares_text(values: dict[str, float]) -> str:
     "level1-shares",
     "warning",
     "project",
-    "{cell} 项目“{project}”的一级指标权重为{actual}，原则上应为{expected}{note}（level-1 shares differ）",
+    "{cell} 项目“{project}”的一级指标权重为{actual}，原则上应为{expected}{note}",
+    message_en="level-1 shares differ",
     title="一级指标权重分配不符合50/30/10",
 )
 def level1_shares(project, ctx):
@@ -120,10 +115,6 @@ def level1_shares(project, ctx):
     依据：财预〔2020〕10号（约第十六条）：一级指标权重原则上为产出50%、效益30%、满意度10%，“如有特殊
     情况，一级指标权重可做适当调整”（研究笔记所记，原文未逐字核对）。实践：乌海表头写明产出50、效益30、满意度10；
     青神“工资性支出”为60/30；研究笔记记中江实际为70/20。未找到成本指标作为一级时的分值规定。
-
-    反例：产出70、效益10、满意度10（合计90）；产出50 + 一级成本指标10、效益20、满意度10。
-
-    正例：产出50（数量20、质量15、时效15）、效益30、满意度10；或 产出40 + 成本指标10、效益30、满意度10。
     """
     if routine_reason(project, ctx):
         return None  # TX020
@@ -188,7 +179,8 @@ def shares_off(project, ctx):
     "mixed-totals",
     "info",
     "table",
-    "{cell} 本表各项目的权重合计不统一：{detail}，可能混用了不同的模板（projects use different totals）",
+    "{cell} 本表各项目的权重合计不统一：{detail}，可能混用了不同的模板",
+    message_en="projects use different totals",
     title="同一张表中项目权重合计有90也有100",
 )
 def mixed_totals(table, ctx):
@@ -200,10 +192,6 @@ def mixed_totals(table, ctx):
     本规则只提示现象，帮助判断该改项目还是改配置（expected_total）。
 
     依据：实践：9张表中乌海按90分、廊坊自评表按100分（含预算执行率10分）。未找到正式文件。
-
-    反例：项目A合计90，项目B合计100。
-
-    正例：全表项目合计都是90（或都是100，并在配置中设置 expected_total = 100）。
     """
     cfg = ctx.config
     standard = set(STANDARD_TOTALS) | {cfg.expected_total}
