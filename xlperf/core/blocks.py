@@ -459,6 +459,27 @@ def _indicator(sheet: str, srow: int, vals: dict[str, Any], l1_raw: Any, l2_raw:
     }, _INDICATOR_FIELDS)
 
 
+def read_values(comparator: Any, target: Any, measure: Any, direction: Any) -> tuple:
+    """Public: the list reader's reading of an indicator's four value cells (see
+    :func:`_read_values`), for the other layout readers."""
+    return _read_values(comparator, target, measure, direction)
+
+
+def read_indicator(sheet: str, row: int, values: dict[str, Any], level1: Any, level2: Any, *,
+                   target_cell: str, project_index: Optional[int] = None,
+                   waivers: frozenset[str] = frozenset(), origin: Optional[dict[str, str]] = None,
+                   notes: Optional[set[str]] = None) -> Indicator:
+    """Public: one Indicator from its raw cells, parsed exactly as the list reader parses a row
+    (combined cells ``≥95%``, ``>=20平方米``, ``≤30万元`` split; comparators, units, directions
+    normalised; level names through the taxonomy). ``values`` holds the raw cells of
+    name/comparator/target/measure/weight/direction (absent or None when empty); ``row`` is
+    the sheet row, ``target_cell`` the 指标值 cell's address (where a split-out comparator or
+    unit came from)."""
+    vals = {f: values.get(f) for f in IND_VALUE_FIELDS if f in values}
+    return _indicator(sheet, row, vals, level1, level2, set(notes or ()), lambda: target_cell,
+                      project_index, waivers, dict(origin or {}))
+
+
 _INDICATOR_FIELDS = set(Indicator.model_fields)
 _RECORD_FIELDS = set(Record.model_fields)
 _PROJECT_FIELDS = set(Project.model_fields)
