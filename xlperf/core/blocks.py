@@ -12,7 +12,7 @@ from typing import Any, Callable, Optional
 
 from .engine import read_finding
 from .grid import Grid, col_letter, is_blank
-from .layout import Layout, field_of_header, find_layout, is_banner_row, is_repeated_header
+from .layout import DETAIL_FIELDS, Layout, field_of_header, find_layout, is_banner_row, is_repeated_header
 from .model import FIELDS, Department, Finding, Indicator, Project, Record, Table, Unit, construct_all
 from .normalise import (
     _memo,
@@ -109,7 +109,24 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
     counts = [c is not None and wanted.index(c) == i for i, c in enumerate(wanted)]
     covered_rows = _covered_rows(grid, wanted)
     any_covered = any(covered_rows)
-    extra_cols = [c for c in range(grid.width) if c not in known_cols]
+    # 指标解释 / 绩效标准 columns: read into Indicator.details under their header as written.
+    header_cells = grid.rows[layout.header_row]
+    detail_cols = {cols[f]: clean_text(header_cells[cols[f]] if cols[f] < len(header_cells) else None) or FIELDS.get(f, f)
+                   for f in DETAIL_FIELDS if f in cols}
+    extra_cols = [c for c in range(grid.width) if c not in known_cols] + sorted(detail_cols)
+    # An extra column under a header nobody recognised: its cells are one ST015 (naming the
+    # header), not one ST010 each.
+    headed: dict[int, str] = {}
+    for c in extra_cols:
+        if c in detail_cols:
+            continue
+        for hr in sorted(layout.header_rows, reverse=True):
+            text = clean_text(grid.get(hr, c))
+            if text:
+                headed[c] = text
+                break
+    unknown_cells: dict[int, list[tuple[int, int]]] = {}
+    row_details: list[tuple[int, int, Any]] = []  # (row, col, value) of the row being read
     row0, col0 = grid.row0, grid.col0
     letters = [col_letter(c + col0) for c in range(grid.width)]
 
@@ -186,11 +203,20 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
         first_data = first_data if first_data is not None else srow
         last_data = srow
 
+        if row_details:  # detail cells of a row that gave no indicator
+            for rr, c, v in row_details:
+                unplaced(rr, c, v)
+            row_details = []
         for c in extra_cols:
             if c < n:
                 v = row[c]
                 if v is not None and (v.__class__ is not str or v.strip()):
-                    unplaced(r, c, v)
+                    if c in detail_cols:
+                        row_details.append((r, c, v))
+                    elif c in headed:
+                        unknown_cells.setdefault(c, []).append((r, c))
+                    else:
+                        unplaced(r, c, v)
 
         v_unit, v_proj, v_budget, v_goal, l1_own, l2_own, v_waiver, v_note = got[:8]
         ind_vals = got[8:]
@@ -339,12 +365,24 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
                          project.index if project is not None else None, waivers, level_origin)
         if v_note is not None:
             ind.raw["note"] = v_note
+        if row_details:
+            for _, c, v in row_details:
+                ind.details[detail_cols[c]] = v
+                ind.origin[detail_cols[c]] = addr(r, c)
+            row_details = []
         if project is None:
             table.orphans.append(ind)
         else:
             project.indicators.append(ind)
             last_row[project.index] = srow
 
+    for rr, c, v in row_details:
+        unplaced(rr, c, v)
+    if unknown_cells:
+        from .layouts.columns import unknown_header_finding
+
+        for c, where in unknown_cells.items():
+            findings.append(unknown_header_finding(grid, layout.header_row, c, headed[c], where))
     for idx, row_last in last_row.items():
         if row_last > projects[idx].row_last:
             projects[idx].row_last = row_last

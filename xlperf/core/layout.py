@@ -142,22 +142,36 @@ class Layout:
         return self.header_row is not None and not self.missing
 
 
-def _row_fields(row: list[Any]) -> dict[str, int]:
+def mapped_field(v: Any, headers: Optional[dict[str, str]]) -> Optional[str]:
+    """The field of a header cell: the configured ``[headers]`` mapping first (the header as
+    written, or its key), then the vocabulary."""
+    if headers and isinstance(v, str):
+        f = headers.get(clean_text(v) or "")
+        if f is None:
+            k = header_key(v)
+            f = headers.get(k) if k else None
+        if f is not None:
+            return f
+    return field_of_header(v)
+
+
+def _row_fields(row: list[Any], headers: Optional[dict[str, str]] = None) -> dict[str, int]:
     found: dict[str, int] = {}
     for c, v in enumerate(row):
-        f = field_of_header(v)
+        f = mapped_field(v, headers) if headers else field_of_header(v)
         if f and f not in found:
             found[f] = c
     return found
 
 
-def find_layout(grid: Grid) -> Layout:
+def find_layout(grid: Grid, headers: Optional[dict[str, str]] = None) -> Layout:
+    """The list's header row and columns; ``headers`` is ``Config.headers`` ([headers])."""
     best_row, best_fields = None, {}
     for r in range(min(HEADER_SCAN_ROWS, grid.height)):
-        fields = _row_fields(grid.rows[r])
+        fields = _row_fields(grid.rows[r], headers)
         # A two-row header: 绩效指标 merged over 一级/二级/三级 in the row below.
         if r > 0:
-            for f, c in _row_fields(grid.rows[r - 1]).items():
+            for f, c in _row_fields(grid.rows[r - 1], headers).items():
                 fields.setdefault(f, c)
         if len(fields) > len(best_fields):
             best_row, best_fields = r, fields
@@ -169,7 +183,7 @@ def find_layout(grid: Grid) -> Layout:
     layout.header_row = best_row
     layout.columns = best_fields
     layout.header_rows = {best_row}
-    if best_row > 0 and len(_row_fields(grid.rows[best_row - 1])) >= 2:
+    if best_row > 0 and len(_row_fields(grid.rows[best_row - 1], headers)) >= 2:
         layout.header_rows.add(best_row - 1)
     for c, v in enumerate(grid.rows[best_row]):
         if header_key(v) in IGNORED_HEADERS:

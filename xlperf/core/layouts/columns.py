@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
 from ..grid import Grid, is_blank
-from ..model import FIELDS
+from ..model import FIELDS, Finding
 from ..normalise import clean_text, normalise_comparator, normalise_direction
 
 SAMPLE_ROWS = 200  # the content test looks at the first rows only: a swap is a template's
@@ -91,3 +91,15 @@ def likely_field(header: Any) -> Optional[str]:
         if pattern.search(s):
             return f
     return None
+
+
+def unknown_header_finding(grid: Grid, header_row: int, c: int, header: str,
+                           where: list[tuple[int, int]]) -> Finding:
+    likely = likely_field(header)
+    cells = "、".join(grid.addr(r, cc) for r, cc in where[:3]) + ("……" if len(where) > 3 else "")
+    from ..engine import read_finding
+
+    return read_finding(
+        "ST015", sheet=grid.sheet, cell=grid.addr(header_row, c), row=grid.sheet_row(header_row),
+        header=header, likely=f"（可能是{FIELDS.get(likely, likely)}）" if likely else "",
+        count=len(where), cells=cells, field=likely or "note")

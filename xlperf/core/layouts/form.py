@@ -43,7 +43,7 @@ from ..model import FIELDS, Finding, FundLine, FundPart, Funds, Indicator, Proje
 from ..normalise import clean_text, compact
 from ..taxonomy import normalise_level1
 from . import Fit, register
-from .columns import content_swaps, likely_field
+from .columns import content_swaps, unknown_header_finding
 from .labels import (LabelText, covered_cells, label_text, level_points, merge_end, parse_amount,
                      stated_points, value_right)
 
@@ -845,16 +845,6 @@ def _strip_points(v: Any) -> Any:
 def _short(v: Any, n: int = 30) -> str:
     s = clean_text(v) or ""
     return s if len(s) <= n else s[: n - 1] + "…"
-
-
-def unknown_header_finding(grid: Grid, header_row: int, c: int, header: str,
-                           where: list[tuple[int, int]]) -> Finding:
-    likely = likely_field(header)
-    cells = "、".join(grid.addr(r, cc) for r, cc in where[:3]) + ("……" if len(where) > 3 else "")
-    return read_finding(
-        "ST015", sheet=grid.sheet, cell=grid.addr(header_row, c), row=grid.sheet_row(header_row),
-        header=header, likely=f"（可能是{FIELDS.get(likely, likely)}）" if likely else "",
-        count=len(where), cells=cells, field=likely or "note")
 
 
 _PROJECT_FIELDS = set(Project.model_fields)
