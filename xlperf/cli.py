@@ -41,6 +41,31 @@ class Format(str, Enum):
     json = "json"
 
 
+class LayoutName(str, Enum):
+    """--layout: read every sheet with this layout reader (core.layouts) instead of the best fit."""
+
+    list = "list"
+    form = "form"
+    department = "department"
+
+
+LAYOUT_HELP = "按指定版式读取：list 清单 / form 项目表单 / department 部门整体（默认自动识别并说明理由）"
+
+
+def _layout(value: Optional["LayoutName"]) -> Optional[str]:
+    return value.value if value is not None else None
+
+
+def _refuse_nothing(result, output: Path) -> Optional[int]:
+    """split/export that would write no record: exit 1 with the reason, never an empty file."""
+    why = result.nothing_read()
+    if why is None:
+        return None
+    err.print(f"[bold red]未写出 {_shown(output)}：[/]没有读到任何指标记录。{escape(why)}"
+              "（nothing to write: no indicator was read）", highlight=False)
+    return EXIT_ERRORS
+
+
 def _fail(message: str, code: int = EXIT_UNREADABLE) -> "typer.Exit":
     err.print(f"[bold red]错误：[/]{escape(message)}", highlight=False)
     return typer.Exit(code)
@@ -95,6 +120,7 @@ def check(
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="批量校验时的并行进程数（默认为CPU核数）"),
     summary: Optional[Path] = typer.Option(None, "--summary", help="批量校验时另存汇总工作簿 .xlsx"),
     show_all: bool = typer.Option(False, "--all", help="文字报告列出全部项目和问题（大表默认只列需处理的项目和问题汇总）"),
+    layout: Optional[LayoutName] = typer.Option(None, "--layout", help=LAYOUT_HELP),
 ) -> None:
     """校验绩效目标表：每个项目的权重合计、每条问题所在单元格和中文说明。多个文件或文件夹则批量校验。"""
 
@@ -103,10 +129,10 @@ def check(
 
         given = list(paths or [])
         if len(given) > 1 or (len(given) == 1 and given[0].is_dir()):
-            if mark is not None or sheet is not None:
+            if mark is not None or sheet is not None or layout is not None:
                 from .io.read import InputError
 
-                raise InputError("批量校验时不能使用 --mark 或 --sheet（--mark/--sheet work on one file only）")
+                raise InputError("批量校验时不能使用 --mark、--sheet 或 --layout（--mark/--sheet/--layout work on one file only）")
             # --config: one for all (read once, here); otherwise each file's own, as below.
             return _batch(given, resolve_config(None, config) if config is not None else None)
         src = _input_or_sample(given[0] if given else None)
@@ -119,7 +145,7 @@ def check(
 
             check_output(mark, src)
             check_output_kind(src, mark)
-        result = check_path(src, sheet=sheet, config=cfg, workers=CORES)
+        result = check_path(src, sheet=sheet, config=cfg, workers=CORES, layout=_layout(layout))
         if fmt is Format.json:
             # pydantic's own serializer: the same text as json.dumps(..., ensure_ascii=False, indent=2), 5× faster
             sys.stdout.write(result.report.model_dump_json(indent=2) + "\n")
@@ -175,6 +201,7 @@ def split(
     output: Path = typer.Option(..., "-o", "--output", help="输出 .xlsx / .csv / .json"),
     sheet: Optional[str] = typer.Option(None, "--sheet"),
     config: Optional[Path] = typer.Option(None, "--config"),
+    layout: Optional[LayoutName] = typer.Option(None, "--layout", help=LAYOUT_HELP),
 ) -> None:
     """拆分合并单元格：每个指标一行、每个字段填满的清洗记录。"""
 
@@ -188,7 +215,10 @@ def split(
         src = _input_or_sample(path)
         check_output(output, src)
         check_suffix(output)
-        result = check_path(src, sheet=sheet, config_path=config, workers=CORES)
+        result = check_path(src, sheet=sheet, config_path=config, workers=CORES, layout=_layout(layout))
+        refused = _refuse_nothing(result, output)
+        if refused is not None:
+            return refused
         recs = result.records()
         write_records(recs, output)
         err.print(f"已写出 {len(recs)} 条记录：{_shown(output)}（{len(recs)} records written）", highlight=False)
@@ -204,6 +234,7 @@ def export(
     sheet: Optional[str] = typer.Option(None, "--sheet"),
     config: Optional[Path] = typer.Option(None, "--config"),
     force: bool = typer.Option(False, "--force", help="存在错误时仍然导出"),
+    layout: Optional[LayoutName] = typer.Option(None, "--layout", help=LAYOUT_HELP),
 ) -> None:
     """导出报送用工作簿：规范格式、重新合并项目单元格、附清洗记录和权重合计。"""
 
@@ -217,7 +248,10 @@ def export(
         src = _input_or_sample(path)
         check_output(output, src)
         check_export_path(output)
-        result = check_path(src, sheet=sheet, config_path=config, workers=CORES)
+        result = check_path(src, sheet=sheet, config_path=config, workers=CORES, layout=_layout(layout))
+        refused = _refuse_nothing(result, output)
+        if refused is not None:
+            return refused
         if result.report.has_errors and not force:
             from .render import render_errors_brief
 

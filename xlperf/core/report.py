@@ -62,9 +62,23 @@ class Summary(BaseModel):
     layouts: dict[str, int] = Field(default_factory=dict)  # tables read per layout reader
 
 
+class TableSummary(BaseModel):
+    """One table read: where, by which layout reader and why (one line each in the text report)."""
+
+    sheet: str
+    layout: str
+    layout_reason: str = ""
+    title: Optional[str] = None
+    header_row: Optional[int] = None  # sheet row of the (indicator) header
+    first_row: Optional[int] = None  # the table's first sheet row (a form's first row)
+    projects: int = 0
+    indicators: int = 0
+
+
 class Report(BaseModel):
     source: str = ""  # the file, as it can be shown (a GBK file name decoded: core.filenames)
     sheets: list[str] = Field(default_factory=list)
+    tables: list[TableSummary] = Field(default_factory=list)
     projects: list[ProjectSummary] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     summary: Summary = Field(default_factory=Summary)
@@ -170,6 +184,10 @@ def build_report(tables: list[Table], findings: list[Finding], config: Config, s
             else:
                 off.append(p.label)
     report.projects = summaries
+    report.tables = [TableSummary(
+        sheet=t.sheet, layout=t.layout, layout_reason=t.layout_reason, title=t.title, header_row=t.header_row,
+        first_row=min((p.row_first for p in t.projects), default=t.header_row), projects=len(t.projects),
+        indicators=sum(1 for p in t.projects for i in p.indicators if not i.is_placeholder)) for t in tables]
     report.findings = sorted(findings, key=Finding.sort_key)
     counts = {"error": 0, "warning": 0, "info": 0}
     waived = 0
