@@ -169,10 +169,14 @@ def find_layout(grid: Grid, headers: Optional[dict[str, str]] = None) -> Layout:
     best_row, best_fields = None, {}
     for r in range(min(HEADER_SCAN_ROWS, grid.height)):
         fields = _row_fields(grid.rows[r], headers)
-        # A two-row header: 绩效指标 merged over 一级/二级/三级 in the row below.
+        # A two-row header: 绩效指标 merged over 一级/二级/三级 in the row below. The row above
+        # must itself look like header text (two fields at least): a form's 项目名称 label
+        # right above its indicator grid is not the list's 项目名称 column.
         if r > 0:
-            for f, c in _row_fields(grid.rows[r - 1], headers).items():
-                fields.setdefault(f, c)
+            above = _row_fields(grid.rows[r - 1], headers)
+            if len(above) >= 2:
+                for f, c in above.items():
+                    fields.setdefault(f, c)
         if len(fields) > len(best_fields):
             best_row, best_fields = r, fields
     layout = Layout(header_row=None)

@@ -38,13 +38,13 @@ from ..blocks import read_indicator, split_code_name
 from ..config import Config
 from ..engine import read_finding
 from ..grid import Grid, is_blank
-from ..layout import DUTY_LOOKUP, FUND_ROLES, HEADER_SCAN_ROWS, LABEL_LOOKUP, field_of_header, header_key
+from ..layout import DUTY_LOOKUP, FUND_ROLES, HEADER_SCAN_ROWS, LABEL_LOOKUP, field_of_header, mapped_field
 from ..model import FIELDS, Finding, FundLine, FundPart, Funds, Indicator, Project, Table, construct_all
 from ..normalise import clean_text, compact
 from ..taxonomy import normalise_level1
 from . import Fit, register
 from .columns import content_swaps, unknown_header_finding
-from .labels import (LabelText, covered_cells, label_text, level_points, merge_end, parse_amount,
+from .labels import (Covered, LabelText, covered_cells, label_text, level_points, merge_end, parse_amount,
                      stated_points, value_right)
 
 INDICATOR_FIELDS = ("level1", "level2", "name", "comparator", "target", "measure", "weight", "direction")
@@ -90,9 +90,9 @@ class GridHeader:
 def _header_fields(row: list[Any], headers: dict[str, str]) -> dict[int, str]:
     out: dict[int, str] = {}
     for c, v in enumerate(row):
-        if not isinstance(v, str):
+        if v.__class__ is not str:
             continue
-        f = headers.get(clean_text(v) or "") or headers.get(header_key(v) or "") or field_of_header(v)
+        f = mapped_field(v, headers) if headers else field_of_header(v)
         if f:
             out[c] = f
     return out
@@ -104,7 +104,8 @@ def is_header_row(row: list[Any], headers: dict[str, str]) -> bool:
     return len(set(_header_fields(row, headers).values())) >= 3
 
 
-def grid_header_at(grid: Grid, r: int, headers: dict[str, str]) -> Optional[GridHeader]:
+def grid_header_at(grid: Grid, r: int, headers: dict[str, str], covered: Optional[Covered] = None
+                   ) -> Optional[GridHeader]:
     """The indicator grid's header if row ``r`` is one: a level column and a name or value
     column among at least three indicator headers, and no 项目名称 column (that is a list)."""
     fields = _header_fields(grid.rows[r], headers)
@@ -114,14 +115,14 @@ def grid_header_at(grid: Grid, r: int, headers: dict[str, str]) -> Optional[Grid
     if "project" in fields.values():
         return None
     above = grid.rows[r - 1] if r > 0 else []
+    # 长期绩效指标 / 年度绩效指标 merged over their columns in the row above
+    covered = covered if covered is not None else covered_cells(grid, r)
     group_above: dict[int, str] = {}
-    for m in grid.merges:  # 长期绩效指标 / 年度绩效指标 merged over their columns in the row above
-        if m.r1 == r - 1 and m.r2 == r - 1:
-            text = clean_text(grid.get(m.r1, m.c1)) or ""
-            for c in range(m.c1, m.c2 + 1):
-                group_above[c] = text
     for c, v in enumerate(above):
-        if isinstance(v, str) and c not in group_above:
+        anchor = covered.get((r - 1, c))
+        if anchor is not None and anchor[0] == r - 1:
+            v = grid.get(*anchor)
+        if isinstance(v, str):
             group_above[c] = v
     gh = GridHeader(r, {r}, {})
     dup: list[tuple[int, str]] = []
@@ -159,9 +160,10 @@ def grid_header_at(grid: Grid, r: int, headers: dict[str, str]) -> Optional[Grid
     return gh
 
 
-def find_grid_header(grid: Grid, start: int, end: int, headers: dict[str, str]) -> Optional[GridHeader]:
+def find_grid_header(grid: Grid, start: int, end: int, headers: dict[str, str],
+                     covered: Optional[Covered] = None) -> Optional[GridHeader]:
     for r in range(start, min(end, grid.height)):
-        gh = grid_header_at(grid, r, headers)
+        gh = grid_header_at(grid, r, headers, covered)
         if gh is not None:
             return gh
     return None
@@ -185,7 +187,7 @@ class Signals:
 def signals(grid: Grid, upto: int = HEADER_SCAN_ROWS, headers: Optional[dict[str, str]] = None) -> Signals:
     """What the first rows of a sheet say about it (cheap: the fit of every sheet runs this)."""
     s = Signals()
-    covered = covered_cells(grid) if grid.merges else set()
+    covered = covered_cells(grid, upto)
     for r in range(min(upto, grid.height)):
         row = grid.rows[r]
         for c, v in enumerate(row):
@@ -211,7 +213,7 @@ def signals(grid: Grid, upto: int = HEADER_SCAN_ROWS, headers: Optional[dict[str
                 s.goal = True
             elif role == "duties":
                 s.duties = True
-        if s.grid is None and grid_header_at(grid, r, headers or {}) is not None:
+        if s.grid is None and grid_header_at(grid, r, headers or {}, covered) is not None:
             s.grid = r
     return s
 
@@ -260,7 +262,7 @@ class FormReader:
 # --- reading --------------------------------------------------------------------------------------------
 
 
-def _subject_rows(grid: Grid, covered: set[tuple[int, int]], roles: tuple[str, ...]) -> list[int]:
+def _subject_rows(grid: Grid, covered: Covered, roles: tuple[str, ...]) -> list[int]:
     """Rows holding a form's 项目名称 (or 部门名称) label with a value: each starts a form."""
     out = []
     for r, row in enumerate(grid.rows):
@@ -277,7 +279,7 @@ def _subject_rows(grid: Grid, covered: set[tuple[int, int]], roles: tuple[str, .
     return out
 
 
-def _is_title_row(grid: Grid, r: int, covered: set[tuple[int, int]]) -> bool:
+def _is_title_row(grid: Grid, r: int, covered: Covered) -> bool:
     """A blank row or a title row (``项目支出绩效目标表``, ``(2022年度)``) above a form's labels."""
     cells = [(c, v) for c, v in enumerate(grid.rows[r]) if not is_blank(v) and (r, c) not in covered]
     if not cells:
@@ -293,7 +295,7 @@ def label_key_of(v: Any) -> Optional[str]:
     return lt.key if lt else None
 
 
-def segments(grid: Grid, covered: set[tuple[int, int]], roles: tuple[str, ...]) -> list[tuple[int, int]]:
+def segments(grid: Grid, covered: Covered, roles: tuple[str, ...]) -> list[tuple[int, int]]:
     """The forms of a sheet as grid row ranges [start, end): one per subject label row, each
     starting at the title rows just above its label."""
     starts = _subject_rows(grid, covered, roles)
@@ -350,7 +352,7 @@ class FormParts:
 class _Reader:
     """Reads one form (rows [start, end) of a grid)."""
 
-    def __init__(self, grid: Grid, config: Config, start: int, end: int, covered: set[tuple[int, int]],
+    def __init__(self, grid: Grid, config: Config, start: int, end: int, covered: Covered,
                  money_unit: str, kind: str) -> None:
         self.grid, self.config, self.start, self.end = grid, config, start, end
         self.covered, self.money_unit, self.kind = covered, money_unit, kind
@@ -360,6 +362,7 @@ class _Reader:
         self.parts = FormParts()
         self.sheet = grid.sheet
         self.read_columns: dict[str, int] = {}
+        self._cells: dict[int, list[tuple[int, Any]]] = {}
         self.grid_stop = end
 
     # -- helpers
@@ -367,7 +370,13 @@ class _Reader:
         return self.grid.addr(r, c)
 
     def cells_of(self, r: int) -> list[tuple[int, Any]]:
-        return [(c, v) for c, v in enumerate(self.grid.rows[r]) if not is_blank(v) and (r, c) not in self.covered]
+        """The row's own non-empty cells (not under a merge), computed once per row."""
+        got = self._cells.get(r)
+        if got is None:
+            covered = self.covered
+            got = self._cells[r] = [(c, v) for c, v in enumerate(self.grid.rows[r])
+                                    if v is not None and (v.__class__ is not str or v.strip()) and (r, c) not in covered]
+        return got
 
     def claim(self, *pos: Optional[tuple[int, int]]) -> None:
         for p in pos:
@@ -687,7 +696,7 @@ class _Reader:
             if self._is_stop(r, cells, ind_cols, first_col):
                 stop = r
                 break
-            if grid_header_at(grid, r, self.headers) is not None:  # the header again (page break)
+            if grid_header_at(grid, r, self.headers, self.covered) is not None:  # the header again (page break)
                 self.claim(*((r, c) for c, _ in cells))
                 r += 1
                 continue
@@ -702,10 +711,10 @@ class _Reader:
                     return None, None, False
                 if c in own:
                     return own[c], (r, c), True
-                for m in grid.merges:
-                    if m.c1 <= c <= m.c2 and m.r1 <= r <= m.r2:
-                        v = grid.get(m.r1, m.c1)
-                        return (v, (m.r1, m.c1), False) if not is_blank(v) else (None, None, False)
+                anchor = self.covered.get((r, c))
+                if anchor is not None:
+                    v = grid.get(*anchor)
+                    return (v, anchor, False) if not is_blank(v) else (None, None, False)
                 return prev, prev_p, False
 
             l1, l1_pos, l1_own = level("level1", prev_l1, prev_pos[0])
@@ -862,7 +871,7 @@ def read_forms(grid: Grid, config: Config, kind: str = "form") -> list[Table]:
     headers = dict(getattr(config, "headers", None) or {})
     for start, end in segs:
         rd = _Reader(grid, config, start, end, covered, money_unit, kind)
-        gh = find_grid_header(grid, start, end, headers)
+        gh = find_grid_header(grid, start, end, headers, covered)
         rd.read_top(gh.row if gh is not None else end)
         indicators: list[Indicator] = []
         first = last = 0
