@@ -1,4 +1,4 @@
-"""Command line: ``xlperf check | split | export | fix | rules | import-text | build-workbook``.
+"""Command line: ``xlperf check | split | export | combine | fix | rules | import-text | build-workbook``.
 
 Exit codes: 0 no errors, 1 errors found (or refused because of them), 2 the input could not
 be read or an argument is wrong. Never a traceback for bad input (set XLPERF_DEBUG=1 to see one).
@@ -265,6 +265,65 @@ def export(
         write_export(result, output)
         err.print(f"已导出：{_shown(output)}（exported）", highlight=False)
         return EXIT_OK
+
+    raise typer.Exit(guarded(run))
+
+
+@app.command()
+def combine(
+    paths: List[Path] = typer.Argument(..., help="各项目的绩效目标表文件或文件夹（表单、清单、部门整体均可）"),
+    output: Path = typer.Option(..., "-o", "--output", help="汇总后的清单工作簿 .xlsx（如 部门汇总.xlsx）"),
+    config: Optional[Path] = typer.Option(None, "--config", help="规则配置 xlperf.toml（省略则每个文件按自己的配置）"),
+    layout: Optional[LayoutName] = typer.Option(None, "--layout", help=LAYOUT_HELP),
+) -> None:
+    """汇总：读取每个项目的绩效目标表（表单等），逐个校验，写成部门的清单版式（合并单元格、部门行及合计），另附来源清单。"""
+
+    def run() -> int:
+        from .api import check_path, resolve_config
+        from .batch import expand_paths
+        from .core.combine import FileTables, combine_tables
+        from .io.atomic import check_output
+        from .io.combine_xlsx import write_combined
+        from .io.export_xlsx import check_export_path
+        from .io.read import InputError
+
+        files = expand_paths(paths)
+        if not files:
+            raise InputError("没有找到可汇总的文件（.xlsx/.xlsm/.txt）（no files found）")
+        check_export_path(output)
+        check_output(output, *files)
+        cfg = resolve_config(None, config) if config is not None else None
+        read: list[FileTables] = []
+        unreadable: list[tuple[str, str]] = []
+        for f in files:
+            try:
+                result = check_path(f, config=cfg or resolve_config(f, None), workers=1, layout=_layout(layout))
+            except Exception as e:  # noqa: BLE001 - an unreadable file is listed, never stops the run
+                unreadable.append((readable(str(f)), str(e)))
+                continue
+            if not result.tables:
+                why = "；".join(x.message for x in result.findings if x.code == "ST001") or "未读到任何表格"
+                unreadable.append((readable(str(f)), why))
+                continue
+            read.append(FileTables(readable(str(f)), result.tables, result.report.projects))
+        combined = combine_tables(read)
+        combined.unreadable = unreadable
+        for f, why in unreadable:
+            err.print(f"[yellow]未读取[/] {escape(f)}：{escape(why)}", highlight=False)
+        if combined.duplicates:
+            for a, b in combined.duplicates:
+                err.print(f"[bold red]重复项目[/]“{escape(b.project or '')}”：{escape(a.where)} 与 {escape(b.where)}", highlight=False)
+            err.print("[bold red]同一项目出现了两次，未汇总。[/]请删除重复的表格后再汇总。（the same project twice: not combined）",
+                      highlight=False)
+            return EXIT_ERRORS
+        if not combined.records:
+            err.print(f"[bold red]未写出 {_shown(output)}：[/]没有读到任何指标记录（nothing to combine）", highlight=False)
+            return EXIT_ERRORS
+        write_combined(combined, output)
+        errors = sum(s.errors for s in combined.sources)
+        err.print(f"已汇总 {len(combined.sources)} 个项目、{len(combined.records)} 条指标（{len(read)} 个文件，"
+                  f"未读取 {len(unreadable)} 个，错误 {errors} 个）：{_shown(output)}（combined）", highlight=False)
+        return EXIT_ERRORS if unreadable else EXIT_OK
 
     raise typer.Exit(guarded(run))
 

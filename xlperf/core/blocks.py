@@ -8,6 +8,8 @@ first row of a project carries both the project and its first indicator).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from operator import attrgetter
 from typing import Any, Callable, Optional
 
 from .engine import read_finding
@@ -545,8 +547,15 @@ def _short(v: Any, n: int = 30) -> str:
 
 
 def _department_name(table: Table, p: Project, dept_by_code: dict) -> Optional[str]:
-    return dept_by_code.get(p.department_code) if p.department_code else (
-        table.departments[0].name if len(table.departments) == 1 else None)
+    """The project's department: by its code; else the only one; else (several department rows
+    without codes, e.g. a list written by ``xlperf combine``) the last department row above it."""
+    if p.department_code:
+        return dept_by_code.get(p.department_code)
+    depts = table.departments
+    if len(depts) <= 1:
+        return depts[0].name if depts else None
+    i = bisect_right(depts, p.row_first, key=attrgetter("row")) - 1
+    return depts[i].name if i >= 0 and depts[i].code is None else None
 
 
 def bare_projects(table: Table) -> list[Record]:
