@@ -9,11 +9,11 @@ the configuration crosses to each worker once, files go out in chunks of a few (
 first, so the last chunks are short and both cores finish together) and the parent only
 collects the summaries.
 
-Each file is judged as ``xlperf check FILE`` judges it (``api.resolve_config``): a configuration
-given with --config applies to every file; otherwise each file has its own — its 配置 sheet
-(over the ``xlperf.toml`` beside it), else that ``xlperf.toml``, else the defaults — resolved in
-the worker, after the workbook is read, so only a workbook that has a 配置 sheet is opened a
-second time. A file whose configuration is invalid is reported for that file
+Each file is judged as ``xlperf check FILE`` judges it (``core.config.PendingSettings``): a
+configuration given with --config applies to every file; otherwise each file has its own — its
+配置 sheet (over the ``xlperf.toml`` beside it), else that ``xlperf.toml``, else the defaults —
+resolved in the worker before the data is read, the 配置 rows from the reader's one open of the
+workbook. A file whose configuration is invalid is reported for that file
 (``readable=False``, the single check's message) and the others are checked.
 """
 
@@ -24,17 +24,47 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, Literal, Optional
 
 from pydantic import BaseModel, Field
+from typing_extensions import TypedDict
 
 from .core.config import Config
 from .core.filenames import readable
+from .core.report import CONTRACT, SCHEMA_VERSION, SCHEMA_VERSION_PATTERN
 
 BOOK_PATTERNS = ("*.xlsx", "*.xlsm", "*.txt")
 
 
+class WorstFinding(TypedDict):
+    """One of a file's first findings, in brief (errors first)."""
+
+    code: str
+    severity: Literal["error", "warning", "info"]
+    sheet: str
+    cell: Optional[str]
+    message: str
+
+
+class BatchSummary(TypedDict):
+    """The totals over every file. ``expected_totals``: each weight total the files were
+    checked against, sorted, each once."""
+
+    files: int
+    unreadable: int
+    files_with_errors: int
+    projects: int
+    indicators: int
+    errors: int
+    warnings: int
+    expected_totals: list[float]
+
+
 class FileResult(BaseModel):
+    """One file of a batch."""
+
+    model_config = CONTRACT
+
     file: str
     readable: bool = True
     error: Optional[str] = None  # why the file could not be read
@@ -46,16 +76,21 @@ class FileResult(BaseModel):
     infos: int = 0
     projects_weight_off: list[str] = Field(default_factory=list)
     expected_total: Optional[float] = None  # the weight total this file was checked against
-    worst: list[dict[str, Any]] = Field(default_factory=list)  # up to 5 findings, errors first
+    worst: list[WorstFinding] = Field(default_factory=list)  # up to 5 findings, errors first
 
 
 class BatchReport(BaseModel):
-    """``summary["expected_totals"]``: every weight total the files were checked against (sorted,
+    """The JSON of ``xlperf check FOLDER --format json`` (docs/report.md).
+
+    ``summary["expected_totals"]``: every weight total the files were checked against (sorted,
     each once): ``[90.0]`` when all files agree. Files may differ (their own 配置 sheets or
     xlperf.toml), so there is no single ``expected_total``; each file's is in ``files``."""
 
+    model_config = CONTRACT
+
+    schema_version: str = Field(SCHEMA_VERSION, pattern=SCHEMA_VERSION_PATTERN)
     files: list[FileResult] = Field(default_factory=list)
-    summary: dict[str, Any] = Field(default_factory=dict)
+    summary: BatchSummary = Field(default_factory=dict)  # type: ignore[assignment] - filled by run_batch
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -78,32 +113,25 @@ def check_one(path: str, config_data: Optional[dict[str, Any]] = None,
 def _check(path: str, config: Optional[Config], overrides: Optional[dict[str, Any]] = None) -> FileResult:
     """One file as ``xlperf check FILE`` sees it: ``config`` (--config) if given, else the file's
     own configuration; ``overrides`` (--expected-total) on top of either."""
-    from .api import check_grids, resolve_config
-    from .core.config import ConfigError
+    from .api import check_grids
+    from .core.config import ConfigError, PendingSettings
     from .core.gc_pause import paused_gc
     from .io.read import InputError, read_source
 
     p = Path(path)
     try:
         with paused_gc():
-            try:
-                src = read_source(p)
-            except InputError:
-                if config is None:
-                    # The single check resolves the configuration first: a broken xlperf.toml
-                    # beside the file is what it reports. (A refused workbook is not opened again.)
-                    resolve_config(p, None, sheet_names=())
-                raise
-            cfg = config if config is not None else resolve_config(p, None, sheet_names=src.sheet_names)
-            if overrides:
-                cfg = cfg.model_copy(update=overrides)
-            result = check_grids(src.grids, cfg, extra_findings=src.findings, source=str(p))
+            # The settings first (a broken xlperf.toml beside the file is what the single check
+            # reports), completed by the reader from its one open of the workbook (配置 sheet).
+            pending = PendingSettings(p, base=config, overrides=overrides)
+            src = read_source(p, settings=pending)
+            result = check_grids(src.grids, src.config, extra_findings=src.findings, source=str(p))
     except (InputError, ConfigError) as e:
         return FileResult(file=readable(path), readable=False, error=str(e))
     except Exception as e:  # noqa: BLE001 - one bad file must never stop the batch
         return FileResult(file=readable(path), readable=False, error=f"内部错误 {type(e).__name__}: {e}")
     s = result.report.summary
-    active = [f for f in result.findings if not f.waived]
+    active = [f for f in result.report.findings if not f.waived]  # as the single check's JSON has them
     worst = [
         {"code": f.code, "severity": f.severity, "sheet": f.sheet, "cell": f.cell, "message": f.message}
         for f in active[:5]

@@ -37,10 +37,11 @@ SHOWN_FINDINGS = 50
 SHOWN_NAMES = 10
 
 
-def render_report(report: Report, console: Console, max_findings: int = 0, *, everything: bool = False) -> None:
+def render_report(report: Report, console: Console, max_findings: int = 0, *, everything: bool = False,
+                  lang: str = "zh") -> None:
     """The report for a terminal. Short reports are printed whole; long ones list the projects
     that need attention, count the findings per rule and show the first errors — unless
-    ``everything`` is asked for (``--all``)."""
+    ``everything`` is asked for (``--all``). ``lang="en"``: each message's English after it."""
     s = report.summary
     console.print(f"[bold]xlperf 校验报告[/]  {escape(report.source)}", highlight=False)
     _table_lines(report, console, everything)
@@ -50,9 +51,9 @@ def render_report(report: Report, console: Console, max_findings: int = 0, *, ev
     if findings:
         console.print()
         if everything or max_findings or len(findings) <= FULL_FINDINGS:
-            _finding_list(findings, console, max_findings)
+            _finding_list(findings, console, max_findings, lang)
         else:
-            _finding_overview(findings, console)
+            _finding_overview(findings, console, lang)
     console.print()
     names = s.projects_weight_off
     if names:
@@ -127,22 +128,23 @@ def _project_table(report: Report, console: Console, everything: bool) -> None:
         console.print(note, highlight=False)
 
 
-def _finding_line(f: Finding) -> str:
+def _finding_line(f: Finding, lang: str = "zh") -> str:
     waived = "（已豁免）" if f.waived else ""
     where = f"{f.sheet}!{f.cell}" if f.cell else f.sheet
-    return f"[{_SEV_STYLE[f.severity]}]{SEVERITY_ZH[f.severity]}[/] {f.code} {where}{waived}  {escape(f.message)}"
+    text = f"{f.message}（{f.message_en}）" if lang == "en" and f.message_en else f.message
+    return f"[{_SEV_STYLE[f.severity]}]{SEVERITY_ZH[f.severity]}[/] {f.code} {where}{waived}  {escape(text)}"
 
 
-def _finding_list(findings: list[Finding], console: Console, max_findings: int) -> None:
+def _finding_list(findings: list[Finding], console: Console, max_findings: int, lang: str = "zh") -> None:
     shown = findings if not max_findings else findings[:max_findings]
     console.print("[bold]问题清单[/]（按级别；单元格地址可在Excel中定位）", highlight=False)
     for f in shown:
-        console.print(_finding_line(f), highlight=False)
+        console.print(_finding_line(f, lang), highlight=False)
     if len(findings) > len(shown):
         console.print(f"……另有 {len(findings) - len(shown)} 条，使用 --format json 查看全部", highlight=False)
 
 
-def _finding_overview(findings: list[Finding], console: Console) -> None:
+def _finding_overview(findings: list[Finding], console: Console, lang: str = "zh") -> None:
     """Counts per rule (with the first cells) and the first errors in full."""
     from .core.rules.registry import get_rule
 
@@ -165,7 +167,7 @@ def _finding_overview(findings: list[Finding], console: Console) -> None:
         console.print()
         console.print(f"[bold]前 {min(len(errors), SHOWN_FINDINGS)} 个错误[/]（共 {len(errors)} 个）", highlight=False)
         for f in errors[:SHOWN_FINDINGS]:
-            console.print(_finding_line(f), highlight=False)
+            console.print(_finding_line(f, lang), highlight=False)
     console.print("完整问题清单：--all，或 --format json；在 Excel 中定位：--mark 另存带标记的副本", highlight=False)
 
 

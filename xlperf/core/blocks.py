@@ -84,7 +84,7 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
         table.findings.append(
             read_finding("ST001", sheet=sheet, cell=where if layout.header_row is not None else None,
                          row=grid.sheet_row(layout.header_row) if layout.header_row is not None else None,
-                         missing=missing or "表头")
+                         scope="table", missing=missing or "表头")
         )
         return table
 

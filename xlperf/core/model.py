@@ -71,7 +71,7 @@ OPTIONAL_FIELDS = {"waiver": "豁免"}
 class Fix(BaseModel):
     """A proposed change of one cell. Applied only by ``xlperf fix`` / 自动修正."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_serialization_defaults_required=True)
 
     sheet: str
     cell: str  # "H12"
@@ -83,6 +83,8 @@ class Fix(BaseModel):
 class FundPart(BaseModel):
     """An amount listed inside a funds cell: ``854万(高标准农田建设400万元,…)`` -> 高标准农田建设, 400."""
 
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+
     label: str
     amount: float
 
@@ -93,8 +95,10 @@ class FundLine(BaseModel):
     ``role`` is what the line is, when the label says so: ``fiscal`` (财政拨款), ``other``
     (其他资金), ``carried_over`` (上年结转), ``special_account`` (财政专户管理资金),
     ``unit_funds`` (单位资金), ``project`` (项目支出), ``basic`` (基本支出), ``total`` (the total
-    of a parallel column, see ``group``); None when unknown (the label is kept). Amounts are in 万元; ``text`` keeps the cell when it was not a plain
-    number (``854万(…)``)."""
+    of a parallel column, see ``group``); None when unknown (the label is kept). Amounts are
+    in 万元; ``text`` keeps the cell when it was not a plain number (``854万(…)``)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
 
     label: str
     role: Optional[str] = None
@@ -114,6 +118,8 @@ class FundLine(BaseModel):
 class Funds(BaseModel):
     """A form's funds block: the total (年度资金总额 / 资金总额) and its lines."""
 
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+
     total: Optional[float] = None
     total_cell: Optional[str] = None
     lines: list[FundLine] = Field(default_factory=list)
@@ -121,17 +127,30 @@ class Funds(BaseModel):
     total_line: Optional[FundLine] = None
 
 
+FindingScope = Literal["cell", "table"]
+
+
 class Finding(BaseModel):
+    """One finding, as the JSON report carries it (docs/report.md): where (``sheet``, ``cell``,
+    ``row``; ``scope="table"`` when it is about the whole table and ``cell`` is the table's header
+    or title cell), the project where one applies, the message in Chinese and in English, and
+    ``source`` (the file) for findings that come from comparing two files."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+
     code: str
     slug: str
     severity: Severity
     sheet: str = ""
     cell: Optional[str] = None
     row: Optional[int] = None
+    scope: FindingScope = "cell"
     project: Optional[str] = None
     message: str
+    message_en: str = ""
     fix: Optional[Fix] = None
     waived: bool = False
+    source: Optional[str] = None
 
     def sort_key(self) -> tuple:
         return (SEVERITY_ORDER[self.severity], self.sheet, self.row or 0, self.cell or "", self.code)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from .config import Config
 from .filenames import readable
@@ -15,11 +15,21 @@ from .taxonomy import share_group
 LEVEL1_COLUMNS = ("产出指标", "效益指标", "满意度指标", "成本指标")
 STATUS_OK = "通过"
 
+# The JSON contract (docs/report.md, docs/report.schema.json): additions bump the minor
+# version; nothing is renamed or removed without a new major version.
+SCHEMA_VERSION = "1.1"  # 1.1: tables[] (the layout of each table read)
+SCHEMA_VERSION_PATTERN = r"^1\.\d+$"
+# Every model of the report: no field beyond the documented ones, and every field is written
+# (so the schema lists each as required in what we write).
+CONTRACT = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+
 
 class ProjectSummary(BaseModel):
     """One project's line of the weight summary (权重合计). ``budget_text`` is the 预算数 cell
     as the clerk wrote it (cleaned) when it is not a number (``一百``); ``budget`` is then None
     — the same pair as ``Record.budget`` / ``Record.budget_text``."""
+
+    model_config = CONTRACT
 
     sheet: str
     row: int
@@ -47,6 +57,10 @@ def text_budgets(projects: list[ProjectSummary]) -> int:
 
 
 class Summary(BaseModel):
+    """The totals of one file's check."""
+
+    model_config = CONTRACT
+
     files: int = 1
     tables: int = 0
     projects: int = 0
@@ -65,6 +79,8 @@ class Summary(BaseModel):
 class TableSummary(BaseModel):
     """One table read: where, by which layout reader and why (one line each in the text report)."""
 
+    model_config = CONTRACT
+
     sheet: str
     layout: str
     layout_reason: str = ""
@@ -76,6 +92,11 @@ class TableSummary(BaseModel):
 
 
 class Report(BaseModel):
+    """The JSON of ``xlperf check FILE --format json`` (docs/report.md)."""
+
+    model_config = CONTRACT
+
+    schema_version: str = Field(SCHEMA_VERSION, pattern=SCHEMA_VERSION_PATTERN)
     source: str = ""  # the file, as it can be shown (a GBK file name decoded: core.filenames)
     sheets: list[str] = Field(default_factory=list)
     tables: list[TableSummary] = Field(default_factory=list)
@@ -153,6 +174,32 @@ def summarise_project(p: Project, findings: list[Finding], config: Config,
 _SUMMARY_FIELDS = set(ProjectSummary.model_fields)
 
 
+def located(findings: list[Finding], tables: list[Table]) -> list[Finding]:
+    """Every finding with a cell and a row, as the JSON contract has them (docs/report.md): one
+    that names no cell (``cell`` None inside the engine: "no place") gets column A of its row,
+    else — being about the whole table — its table's header cell, or the title cell A1 when no
+    header was found, with ``scope="table"``. The engine's findings are left as they are."""
+    if all(f.cell is not None for f in findings):
+        return findings
+    from .grid import address
+
+    headers: dict[str, tuple[int, int]] = {}
+    for t in tables:
+        if t.header_row and t.sheet not in headers:
+            headers[t.sheet] = (t.header_row, min(t.columns.values(), default=1))
+    out = []
+    for f in findings:
+        if f.cell is None:
+            if f.row:
+                update = {"cell": address(f.row, 1)}
+            else:
+                row, col = headers.get(f.sheet, (1, 1))
+                update = {"cell": address(row, col), "row": row, "scope": "table"}
+            f = f.model_copy(update=update)
+        out.append(f)
+    return out
+
+
 def build_report(tables: list[Table], findings: list[Finding], config: Config, source: str = "") -> Report:
     # (sheet, row) -> (table, project): several Tables can share a sheet (stacked forms), and
     # each numbers its projects from 0, so a project is known by its table too.
@@ -188,7 +235,7 @@ def build_report(tables: list[Table], findings: list[Finding], config: Config, s
         sheet=t.sheet, layout=t.layout, layout_reason=t.layout_reason, title=t.title, header_row=t.header_row,
         first_row=min((p.row_first for p in t.projects), default=t.header_row), projects=len(t.projects),
         indicators=sum(1 for p in t.projects for i in p.indicators if not i.is_placeholder)) for t in tables]
-    report.findings = sorted(findings, key=Finding.sort_key)
+    report.findings = sorted(located(findings, tables), key=Finding.sort_key)
     counts = {"error": 0, "warning": 0, "info": 0}
     waived = 0
     for f in report.findings:

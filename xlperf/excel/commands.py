@@ -405,22 +405,23 @@ def mark_file(src: Path, out: Path, result: CheckResult) -> None:
     # 100,000 rows). Marking creates no cycles.
     with paused_gc():
         try:
-            port = PackagePort(_imported_package(src) if text else src)
+            port = PackagePort(_imported_package(src, result.config) if text else src)
             with port.pkg:
                 _write_marked(port, result, lambda t: port.sheet_shape(t.sheet, max(t.columns.values(), default=1)), out)
         except Unsupported:
             _mark_with_openpyxl(src, out, result, text)
 
 
-def _imported_package(src: Path) -> bytes:
-    """Pasted text as the workbook ``import-text`` would write, in memory."""
+def _imported_package(src: Path, config: Optional[Config] = None) -> bytes:
+    """Pasted text as the workbook ``import-text`` would write, in memory, imported with the
+    settings the check used (so the marks land on the rows the findings name)."""
     import io
 
     from ..io.layout_xlsx import build_import_workbook
     from ..io.read import read_text_import
 
     buf = io.BytesIO()
-    build_import_workbook(read_text_import(src)).save(buf)
+    build_import_workbook(read_text_import(src, config)).save(buf)
     return buf.getvalue()
 
 
@@ -431,7 +432,7 @@ def _mark_with_openpyxl(src: Path, out: Path, result: CheckResult, text: bool) -
         from ..io.layout_xlsx import build_import_workbook
         from ..io.read import read_text_import
 
-        port = OpenpyxlPort(build_import_workbook(read_text_import(src)), None)
+        port = OpenpyxlPort(build_import_workbook(read_text_import(src, result.config)), None)
     else:
         port = OpenpyxlPort.open(src)
     _write_marked(port, result, lambda t: port.read_sheet(t.sheet), out)
