@@ -188,3 +188,15 @@ def test_department_table_fits_department():
     assert (p.name, p.budget, p.unit_name, p.department) == ("某局", 10, "某局", "某局")
     assert [(d["project"], d["amount"]) for d in p.details["duties"]] == [("项目一", 4), ("基本支出", 6)]
     assert not t.findings
+
+
+def test_grid_block_label_repeated_at_a_page_break_keeps_reading():
+    rows = form_rows(grid_rows=[])
+    rows[-1] = ["绩效指标", "一级指标", "二级指标", "三级指标", "指标值"]
+    rows += [[None, "产出指标", "数量指标", "培训人次", "≥100人次"],
+             ["绩效指标", "效益指标", "社会效益指标", "能力提升", "提升"],  # printed again after a page break
+             [None, "满意度指标", "服务对象满意度指标", "满意度", "≥90%"]]
+    g = form_grid(rows, [Merge(7, 0, 8, 0), Merge(9, 0, 10, 0)])
+    (t,) = read_grid(g)
+    assert [i.level1 for i in t.projects[0].indicators] == ["产出指标", "效益指标", "满意度指标"]
+    assert not t.findings

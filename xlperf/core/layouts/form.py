@@ -693,6 +693,13 @@ class _Reader:
             if not cells:
                 r += 1
                 continue
+            if cells[0][0] < first_col and LABEL_LOOKUP.get(label_key_of(cells[0][1]) or "") == "grid":
+                # the grid's block label printed again at a page break (绩效指标 | 效益指标 | …)
+                self.claim((r, cells[0][0]))
+                cells = cells[1:]
+                if not cells:
+                    r += 1
+                    continue
             if self._is_stop(r, cells, ind_cols, first_col):
                 stop = r
                 break
