@@ -91,6 +91,12 @@ def check_table(table: Table, config: Optional[Config] = None, *, workers: int =
     config = config or Config()
     ctx = Context(table=table, config=config)
     enabled = [r for r in REGISTRY.values() if r.func is not None and config.enabled(r.code)]
+    # A rule that needs a field the table does not really have is not run; ST030 says so once.
+    present = ctx.cache["present_fields"] = table.present_fields()
+    skipped = [r for r in enabled if r.needs and not present.issuperset(r.needs)]
+    if skipped:
+        ctx.cache["skipped_rules"] = skipped
+        enabled = [r for r in enabled if r not in skipped]
     ind_rules = [r for r in enabled if r.scope == "indicator"]
     proj_rules = [r for r in enabled if r.scope == "project"]
     table_rules = [r for r in enabled if r.scope == "table"]

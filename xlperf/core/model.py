@@ -251,6 +251,33 @@ class Table(BaseModel):
         for p in self.projects:
             yield from p.indicators
 
+    def present_fields(self) -> frozenset[str]:
+        """The fields this table really has: a column for it (``columns``; a layout reader puts
+        every field its grid has there) holding at least one non-blank cell. A 权重 column that
+        is empty on every row counts as absent, like a missing one.
+
+        One pass per column at most, stopping at the first filled cell: a filled column costs a
+        row, an empty one a scan (~5 ms per 100k rows). The engine calls it once per check."""
+        present = set()
+        for f in self.columns:
+            if f == "unit":  # read into unit_code/unit_name and the Unit rows, not raw
+                if self.units or any(p.unit_name or p.unit_code for p in self.projects):
+                    present.add(f)
+            elif f in PROJECT_FIELDS:
+                if any(not _blank(p.raw.get(f)) for p in self.projects):
+                    present.add(f)
+            elif f in FIELDS:
+                if any(not _blank(i.raw.get(f)) for p in self.projects for i in p.indicators) or any(
+                        not _blank(i.raw.get(f)) for i in self.orphans):
+                    present.add(f)
+            else:
+                present.add(f)  # 豁免, 备注 …: no rule needs them empty or not
+        return frozenset(present)
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (v.__class__ is str and not v.strip())
+
 
 class Record(BaseModel):
     """One indicator as a clean, self-contained row: every field filled.

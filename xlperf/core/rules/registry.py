@@ -11,6 +11,9 @@ Scopes and signatures:
 * ``project``: ``f(project, ctx) -> Hit | list[Hit] | None``;
 * ``table``: ``f(table, ctx) -> Hit | list[Hit] | None``;
 * ``read``: raised while reading (layout, blocks, the text importer); no function.
+
+``needs=("weight",)`` names the fields a rule reads; a table without them (see
+``Table.present_fields``) skips the rule, and ST030 says once which checks did not run.
 """
 
 from __future__ import annotations
@@ -46,6 +49,10 @@ class Rule:
     doc: str
     fixable: bool = False
     title: str = ""  # one line in Chinese, for tables of rules
+    # Fields (model.FIELDS keys) the rule reads: when the table does not really have one of them
+    # (no such column, or the column is empty everywhere: Table.present_fields), the engine does
+    # not run the rule and says so once per table (ST030) instead of once per row.
+    needs: tuple[str, ...] = ()
 
     @property
     def family(self) -> str:
@@ -83,13 +90,14 @@ def rule(
     *,
     title: str,
     fixable: bool = False,
+    needs: tuple[str, ...] = (),
 ):
     """Register a rule. Used as a decorator, or called with ``func=None`` via :func:`read_rule`."""
     if not CODE_RE.match(code):
         raise ValueError(f"bad rule code {code!r}")
 
     def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
-        _register(Rule(code, slug, severity, scope, message, fn, _doc(fn), fixable, title))
+        _register(Rule(code, slug, severity, scope, message, fn, _doc(fn), fixable, title, tuple(needs)))
         return fn
 
     return deco

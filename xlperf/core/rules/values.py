@@ -40,6 +40,7 @@ _VAGUE_RE = re.compile("|".join(VAGUE_PHRASES))
     "indicator",
     "{cell} 指标性质“{comparator}”{problem}（comparator missing or unknown）",
     title="指标性质为空或无法识别",
+    needs=("comparator",),
 )
 def comparator_invalid(ind, project, ctx):
     """
@@ -220,6 +221,7 @@ def qualitative_with_measure(ind, project, ctx):
     "indicator",
     "{cell} 指标方向性“{direction}”{problem}（direction missing or unknown）",
     title="指标方向性为空或无法识别",
+    needs=("direction",),
     fixable=True,
 )
 def direction_invalid(ind, project, ctx):

@@ -18,6 +18,7 @@ STANDARD_TOTALS = (90.0, 100.0)
     "indicator",
     "{cell} 三级指标“{name}”的{problem}（weight missing, not a number or ≤ 0）",
     title="权重缺失、不是数字或不大于0",
+    needs=("weight",),
 )
 def weight_invalid(ind, project, ctx):
     """
@@ -60,6 +61,7 @@ def _weight_cell(project, ctx):
     "project",
     "{cell} 项目“{project}”的权重合计为{total}，应为{expected}（相差{diff}）（weights do not add up）",
     title="项目权重合计不等于期望值",
+    needs=("weight",),
 )
 def weight_total_off(project, ctx):
     """
@@ -97,6 +99,7 @@ def _shares_text(values: dict[str, float]) -> str:
     "project",
     "{cell} 项目“{project}”的一级指标权重为{actual}，原则上应为{expected}（level-1 shares differ）",
     title="一级指标权重分配不符合50/30/10",
+    needs=("weight",),
 )
 def level1_shares(project, ctx):
     """
@@ -137,6 +140,7 @@ def level1_shares(project, ctx):
     "table",
     "{cell} 本表各项目的权重合计不统一：{detail}，可能混用了不同的模板（projects use different totals）",
     title="同一张表中项目权重合计有90也有100",
+    needs=("weight",),
 )
 def mixed_totals(table, ctx):
     """

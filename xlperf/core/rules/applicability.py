@@ -1,0 +1,65 @@
+"""Which checks a table's columns allow: the one note that says what was *not* checked (ST030).
+
+Rules declare the fields they read (``@rule(..., needs=("weight",))``); the engine asks the
+table once which fields it really has (``Table.present_fields``: a column with at least one
+filled cell) and does not run a rule whose fields are missing. Instead of a finding on every
+row (``WT001 权重为空`` × 100), the reviewer gets one line per table naming the checks that did
+not run and why.
+"""
+
+from __future__ import annotations
+
+from ..grid import address, col_letter
+from .registry import Hit, rule
+
+# How a missing field is named to the clerk (a form's 分值 column is read as 权重).
+FIELD_LABEL = {"weight": "权重（分值）", "direction": "指标方向性", "comparator": "指标性质",
+               "measure": "度量单位", "target": "指标值", "budget": "预算数", "goal": "年度目标"}
+
+
+def _label(field: str) -> str:
+    from ..model import FIELDS
+
+    return FIELD_LABEL.get(field) or FIELDS.get(field, field)
+
+
+@rule(
+    "ST030",
+    "checks-not-run",
+    "info",
+    "table",
+    "{cell} 有检查未执行：{detail}（checks skipped: the table lacks the columns they need）",
+    title="本表缺少某些列，相应的检查未执行",
+)
+def checks_not_run(table, ctx):
+    """
+    问题：表中没有某条规则需要的列（如没有“权重”或“分值”列），或该列在所有行都为空，
+    相应的检查没有执行。每张表只提示一次，列出未执行的检查。
+
+    原因：财政部的项目支出绩效目标表、许多省份的清单都没有权重列或指标方向性列；按“每行为空”
+    逐行报错，会在每条指标上都报同一个问题，掩盖真正的错误。一列全部为空与没有该列相同。
+    提示让审核人知道哪些方面没有被检查，必要时人工核对。
+
+    反例：一张只有 一级指标 | 二级指标 | 三级指标 | 指标值 的目标表，每条指标都报“权重为空”。
+
+    正例：同一张表只提示一次：“本表没有权重（分值）列，未检查：权重缺失（WT001）、项目权重合计（WT002）……”。
+    """
+    skipped = ctx.cache.get("skipped_rules")
+    if not skipped:
+        return None
+    present = ctx.cache.get("present_fields", frozenset())
+    by_field: dict[str, list] = {}
+    for r in sorted(skipped, key=lambda r: r.code):
+        missing = next(f for f in r.needs if f not in present)
+        by_field.setdefault(missing, []).append(r)
+    parts = []
+    cell = None
+    for f, rules in by_field.items():
+        checks = "、".join(f"{r.title}（{r.code}）" for r in rules)
+        col = table.columns.get(f)
+        if col is not None and table.header_row:
+            cell = cell or address(table.header_row, col)
+            parts.append(f"本表{_label(f)}列（{col_letter(col)}列）在所有行都为空，按没有该列处理，未检查：{checks}")
+        else:
+            parts.append(f"本表没有{_label(f)}列，未检查：{checks}")
+    return Hit(cell=cell, params={"detail": "；".join(parts)})
