@@ -236,6 +236,24 @@ def split_value(v: Any) -> Optional[SplitValue]:
     return SplitValue(cmp, float(m.group("num").replace(",", "")), measure, cmp_raw, unit_raw)
 
 
+_HAS_DIGIT_RE = re.compile(r"\d")
+IMPLIED_NOTE = "implied:comparator"
+
+
+def implied_comparator(target: Any) -> Optional[str]:
+    """The comparator a value says when the table has no 指标性质 (or it is empty everywhere):
+    a number — also a split ``100%`` / ``20座`` (the caller passes the number) — reads as ``=``;
+    text with no digit (``持续改善``, ``高中低``) as ``定性``; None otherwise (``2019年12月前``:
+    a text holding a number is not guessed at). ``target`` is the parsed 指标值."""
+    if target is None or isinstance(target, bool):
+        return None
+    if isinstance(target, (int, float)):
+        return "="
+    if isinstance(target, str) and target.strip() and not _HAS_DIGIT_RE.search(target):
+        return "定性"
+    return None
+
+
 # --- qualitative grades ------------------------------------------------------
 
 # Scales clerks paste whole instead of choosing one grade.

@@ -7,6 +7,7 @@ import re
 from ..normalise import _SCALE_GRADES  # noqa: PLC2701 - the grades lists_whole_scale knows
 from ..normalise import (
     DIRECTIONS,
+    IMPLIED_NOTE,
     QUANTITATIVE_ONLY,
     direction_for,
     is_time_unit,
@@ -302,6 +303,8 @@ def reverse_with_equal_or_qualitative(ind, project, ctx):
     """
     if ind.direction != "反向指标" or ind.comparator not in ("=", "定性"):
         return None
+    if IMPLIED_NOTE in ind.notes:
+        return None  # the table has no 指标性质: "=" was read from a bare number (VL016)
     return Hit(cell=icell(ctx, ind, "direction"), row=ind.row,
                params={"name": ind.name, "comparator": ind.comparator})
 
