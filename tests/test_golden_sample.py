@@ -87,3 +87,13 @@ def test_every_text_cell_accounted_for(result):
     names = {r.name for r in result.records()}
     assert "全天网络不间断时长" in names and "月均水电气费" in names
     assert len(result.records()) == sum(len(p.indicators) for p in result.tables[0].projects)
+
+
+def test_TX010_level_name_as_indicator_name_in_gongdu(result):
+    """Issue 16 §2 on purpose: 工读学校管理专项 names an indicator “质量指标” (its level-2), the one
+    finding the new layout checks add to the sample."""
+    (f,) = codes_for(result, "工读学校管理专项", "TX010")
+    assert f.cell == "G92" and "质量指标" in f.message
+    new = {"ST030", "VL016", "VL017", "VL018", "TX009", "TX011", "WT005", "WT006",
+           "BG006", "BG007", "BG008", "BG009", "BG010", "BG011"}
+    assert not [g for g in result.findings if g.code in new]

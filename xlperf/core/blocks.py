@@ -15,7 +15,10 @@ from .grid import Grid, col_letter, is_blank
 from .layout import Layout, field_of_header, find_layout, is_banner_row, is_repeated_header
 from .model import FIELDS, Department, Finding, Indicator, Project, Record, Table, Unit, construct_all
 from .normalise import (
+    CORE_FLAG,
+    CORE_MARKS as _CORE_MARKS,
     IMPLIED_NOTE,
+    strip_core_mark,
     _memo,
     implied_comparator,
     QUANTITATIVE_ONLY,
@@ -278,7 +281,7 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
                 "unit_name": unit.name if unit is not None else None,
                 "department_code": department.code if department is not None else None,
                 "indicators": [], "raw": p_raw, "seen": p_seen, "cells": p_cells, "waivers": frozenset(),
-                "department": None, "funds": None, "goal_long": None, "details": {},
+                "department": None, "funds": None, "goal_long": None, "details": {}, "duties": [],
             }, _PROJECT_FIELDS)
             if unit is not None:
                 unit.project_indices.append(project.index)
@@ -464,13 +467,18 @@ def _indicator(sheet: str, srow: int, vals: dict[str, Any], l1_raw: Any, l2_raw:
         if wn.value is not None and wn.kind != "number":
             notes.add("nm:weight")
 
+    name = clean_text(vals.get("name"))
+    if name is not None and (name[0] in _CORE_MARKS or name[-1] in _CORE_MARKS):
+        name, core = strip_core_mark(name)
+        if core:
+            notes.add(CORE_FLAG)  # *名称 / ★名称: a core indicator, the mark is not part of the name
     return construct_all(Indicator, {
         "sheet": sheet,
         "row": srow,
         "project_index": project_index,
         "level1": lv1.value,
         "level2": lv2.value,
-        "name": clean_text(vals.get("name")),
+        "name": name,
         "comparator": comparator,
         "target": target,
         "measure": measure,

@@ -94,14 +94,41 @@ class FundLine(BaseModel):
     amount: Optional[float] = None
     cell: Optional[str] = None
     text: Optional[str] = None
+    # The amount column's header when the block has several (年初预算数 / 全年预算数 / 全年执行数,
+    # 当年资金总额 beside 资金总额); None for the block's only (first) column.
+    column: Optional[str] = None
+
+
+class DutyLine(BaseModel):
+    """One line of a department table's 年度履职目标 block: 部门职能 / 年度目标任务 / 支出项目名称 /
+    预算金额. ``label`` is the 支出项目名称 as written; ``role`` ``project`` or ``basic`` (基本支出)
+    when known; ``amount`` in 万元; ``text`` the amount cell when it was not a plain number."""
+
+    label: str
+    role: Optional[str] = None
+    amount: Optional[float] = None
+    cell: Optional[str] = None
+    text: Optional[str] = None
+    duty: Optional[str] = None  # 部门职能
+    task: Optional[str] = None  # 年度目标任务
 
 
 class Funds(BaseModel):
-    """A form's funds block: the total (年度资金总额 / 资金总额) and its lines."""
+    """A form's funds block: the total (年度资金总额 / 资金总额) and its lines.
+
+    ``totals`` holds the total of every further amount column by its header (``FundLine.column``);
+    ``total_text`` the total's cell when it was not a plain number (``854万(…)``). ``costs`` is the
+    cost breakdown (成本构成 / 金额) where the form has one, ``cost_total`` its 合计."""
 
     total: Optional[float] = None
     total_cell: Optional[str] = None
+    total_text: Optional[str] = None
     lines: list[FundLine] = Field(default_factory=list)
+    totals: dict[str, float] = Field(default_factory=dict)
+    total_cells: dict[str, str] = Field(default_factory=dict)
+    costs: list[FundLine] = Field(default_factory=list)
+    cost_total: Optional[float] = None
+    cost_total_cell: Optional[str] = None
 
 
 class Finding(BaseModel):
@@ -183,6 +210,8 @@ class Project(BaseModel):
     funds: Optional[Funds] = None
     goal_long: Optional[str] = None
     details: dict[str, Any] = Field(default_factory=dict)
+    # A department table's 年度履职目标 lines (empty elsewhere).
+    duties: list[DutyLine] = Field(default_factory=list)
 
     def unplaced_waivers(self) -> frozenset[str]:
         """The project's 豁免 codes that are not on a real indicator's row (on its project row
@@ -237,6 +266,12 @@ class Table(BaseModel):
     # Which layout reader read the table (core.layouts) and why, as the clerk is told.
     layout: str = "list"
     layout_reason: str = ""
+    # Points the table states on its labels (normalise.parse_stated_points), by what they are
+    # for: "绩效指标" (the indicators' total: 绩效指标(90分), 年度绩效目标(90分)), "预算执行"
+    # (预算执行情况(10分)), "合计" (a 合计 row's 100), and level-1 names (产出指标(50分)); the
+    # cell of each under the same key. A reader fills them; WT005/WT006 read them.
+    stated_points: dict[str, float] = Field(default_factory=dict)
+    stated_points_cells: dict[str, str] = Field(default_factory=dict)
 
     def cell(self, field: str, row: int) -> Optional[str]:
         from .grid import address
@@ -250,6 +285,16 @@ class Table(BaseModel):
     def indicators(self):
         for p in self.projects:
             yield from p.indicators
+
+    def stated_total(self) -> Optional[float]:
+        """The indicators' total the table states (``stated_points``): 绩效指标(90分) / 年度绩效目标(90分),
+        else a 合计 less the 预算执行情况 points (合计 100, 预算执行情况(10分) -> 90), else None."""
+        sp = self.stated_points
+        if "绩效指标" in sp:
+            return sp["绩效指标"]
+        if "合计" in sp:
+            return sp["合计"] - sp.get("预算执行", 0.0)
+        return None
 
     def present_fields(self) -> frozenset[str]:
         """The fields this table really has: a column for it (``columns``; a layout reader puts

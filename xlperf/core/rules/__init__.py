@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-FAMILY_MODULES = ("structure", "taxonomy", "weights", "values", "budget", "normalisation", "applicability", "layoutfit", "funds")
+FAMILY_MODULES = ("structure", "taxonomy", "weights", "values", "budget", "normalisation", "applicability", "layoutfit", "funds", "points")
 _loaded = False
 
 

@@ -77,3 +77,15 @@ def weight_total(project: Project, ctx: Context) -> float:
     if got is None:
         got = cache[project.index] = weight_breakdown(project, ctx.config)[1]
     return got
+
+
+def row_of(cell: Optional[str]) -> Optional[int]:
+    """The sheet row of an address (``C12`` -> 12), for hits placed by cell (funds, stated points)."""
+    if not cell:
+        return None
+    from ..grid import parse_address
+
+    try:
+        return parse_address(cell)[0]
+    except ValueError:
+        return None

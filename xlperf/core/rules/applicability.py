@@ -45,8 +45,8 @@ def checks_not_run(table, ctx):
     正例：同一张表只提示一次：“本表没有权重（分值）列，未检查：权重缺失（WT001）、项目权重合计（WT002）……”。
     """
     skipped = ctx.cache.get("skipped_rules")
-    if not skipped:
-        return None
+    if not skipped or next(table.indicators(), None) is None:
+        return None  # a table without any indicator row (ST013) has no column to judge
     present = ctx.cache.get("present_fields", frozenset())
     by_field: dict[str, list] = {}
     for r in sorted(skipped, key=lambda r: r.code):

@@ -1,3 +1,282 @@
-"""BG: the funds of forms and department tables — blocks that add up, amounts written as text."""
+"""BG: the funds of forms and department tables — blocks that add up, amounts written as text.
+
+A form's funds block is ``Project.funds`` (``model.Funds``: the total, its 其中 lines per amount
+column, an optional cost breakdown); a department table's 年度履职目标 lines are
+``Project.duties``. Amounts are 万元, compared to the cent (0.01 万元). Cells written as text
+(``854万(高标准农田建设400万元,…)``) are read with ``normalise.parse_amount_text``.
+"""
 
 from __future__ import annotations
+
+from typing import Optional
+
+from ..model import Funds
+from ..normalise import parse_amount_text
+from .budget import MONEY_TOLERANCE
+from ._common import num, row_of, short
+from .registry import Hit, rule
+
+
+def _at(cell: Optional[str], **kw) -> Hit:
+    return Hit(cell=cell, row=row_of(cell), **kw)
+
+
+def _m(x: float) -> str:
+    """An amount for a message: 854, 60.8, 232.21 (never 232.20999999)."""
+    return f"{num(round(x, 2))}"
+
+
+def _off(a: float, b: float) -> bool:
+    return abs(a - b) > MONEY_TOLERANCE
+
+
+def _columns(funds: Funds) -> list[tuple[Optional[str], Optional[float], Optional[str], list]]:
+    """(column header or None, its total, the total's cell, its lines) for every amount column."""
+    by: dict[Optional[str], list] = {}
+    for line in funds.lines:
+        by.setdefault(line.column, []).append(line)
+    out = [(None, funds.total, funds.total_cell, by.pop(None, []))]
+    for col, lines in by.items():
+        out.append((col, funds.totals.get(col), funds.total_cells.get(col), lines))
+    return out
+
+
+@rule(
+    "BG006",
+    "funds-lines-sum",
+    "error",
+    "project",
+    "{cell} 项目“{project}”的{column}资金总额为{total}万元，其中各项（{lines}）合计{sum}万元（相差{diff}万元）（funds lines do not add up）",
+    title="资金总额不等于其中各项之和",
+)
+def funds_lines_sum(project, ctx):
+    """
+    问题：表中项目资金（或部门年度预算安排）的“年度资金总额”不等于其下“其中”各项（财政拨款、
+    其他资金、上年结转等）之和，按0.01万元比较；有几列金额（年初预算数、全年预算数、全年执行数）
+    时逐列核对。空白的项按0计。
+
+    原因：资金总额是其中各项的合计，不一致说明漏填、多填或抄错了一项；据此审核的资金与目标
+    是否匹配、成本指标是否超出资金，都会因此出错。
+
+    反例：年度资金总额 120 | 其中：财政拨款 100 | 其他资金 10
+
+    正例：年度资金总额 120 | 其中：财政拨款 110 | 其他资金 10
+    """
+    funds = project.funds
+    if funds is None or not funds.lines:
+        return None
+    hits = []
+    for col, total, cell, lines in _columns(funds):
+        amounts = [ln for ln in lines if ln.amount is not None]
+        if total is None or not amounts:
+            continue
+        s = sum(ln.amount for ln in amounts)
+        if not _off(s, total):
+            continue
+        hits.append(_at(cell or amounts[0].cell, params={
+            "column": f"“{col}”列的" if col else "", "total": _m(total),
+            "lines": "、".join(f"{short(ln.label, 16)}{_m(ln.amount)}" for ln in amounts),
+            "sum": _m(s), "diff": f"{num(round(s - total, 2)):+}"}))
+    return hits or None
+
+
+@rule(
+    "BG007",
+    "cost-breakdown-sum",
+    "error",
+    "project",
+    "{cell} 项目“{project}”的成本构成合计为{total}万元，各项（{lines}）之和为{sum}万元（相差{diff}万元）（cost breakdown does not add up）",
+    title="成本构成合计不等于各项之和",
+)
+def cost_breakdown_sum(project, ctx):
+    """
+    问题：表中的成本构成（成本测算）明细的“合计”不等于各项金额之和（按0.01万元比较）。
+
+    原因：成本测算是预算数的依据，合计与明细不一致，说明明细漏项、重复或合计抄错，
+    成本指标和预算数也就无从核对。
+
+    反例：设备购置 30 | 安装调试 10 | 合计 50
+
+    正例：设备购置 30 | 安装调试 10 | 合计 40
+    """
+    funds = project.funds
+    if funds is None or funds.cost_total is None:
+        return None
+    amounts = [ln for ln in funds.costs if ln.amount is not None]
+    if not amounts:
+        return None
+    s = sum(ln.amount for ln in amounts)
+    if not _off(s, funds.cost_total):
+        return None
+    return _at(funds.cost_total_cell or amounts[0].cell, params={
+        "total": _m(funds.cost_total), "lines": "、".join(f"{short(ln.label, 16)}{_m(ln.amount)}" for ln in amounts),
+        "sum": _m(s), "diff": f"{num(round(s - funds.cost_total, 2)):+}"})
+
+
+def _text_cells(project):
+    """(label, cell, text, amount read by the reader) of every money cell written as text: the
+    funds block (total, lines, cost breakdown) and a department's 年度履职目标 lines."""
+    funds = project.funds
+    if funds is not None:
+        if funds.total_text:
+            yield "资金总额", funds.total_cell, funds.total_text, funds.total
+        for ln in (*funds.lines, *funds.costs):
+            if ln.text:
+                yield ln.label, ln.cell, ln.text, ln.amount
+    for d in project.duties:
+        if d.text:
+            yield d.label, d.cell, d.text, d.amount
+
+
+@rule(
+    "BG008",
+    "listed-amounts-sum",
+    "error",
+    "project",
+    "{cell} “{label}”写明{amount}万元，括号内列出的各项（{parts}）合计{sum}万元（相差{diff}万元）（amounts listed in the cell do not add up）",
+    title="资金单元格内列出的各项金额之和不等于该金额",
+)
+def listed_amounts_sum(project, ctx):
+    """
+    问题：资金单元格中在金额后用括号列出了明细，如“854万(高标准农田建设400万元,示范建设295万元,
+    畅通工程159万元)”，明细之和不等于前面的金额（按0.01万元比较）。
+
+    原因：单元格内的明细是资金的来源或用途分解，与总额不一致说明其中一项写错或漏写。
+    按单元格自己的单位换算（元÷10000）。
+
+    反例：854万(高标准农田建设400万元,示范建设295万元,畅通工程150万元)
+
+    正例：854万(高标准农田建设400万元,示范建设295万元,畅通工程159万元)
+    """
+    hits = []
+    for label, cell, text, amount in _text_cells(project):
+        got = parse_amount_text(text)
+        if not got.parts:
+            continue
+        amount = got.amount if got.amount is not None else amount
+        if amount is None:
+            continue
+        s = sum(v for _, v in got.parts)
+        if not _off(s, amount):
+            continue
+        hits.append(_at(cell, params={
+            "label": short(label, 16), "amount": _m(amount), "sum": _m(s), "diff": f"{num(round(s - amount, 2)):+}",
+            "parts": "、".join(f"{short(k, 12)}{_m(v)}" for k, v in got.parts)}))
+    return hits or None
+
+
+@rule(
+    "BG009",
+    "amount-repeated",
+    "warning",
+    "project",
+    "{cell} “{label}”的金额“{text}”把同一个数写了两次，按{amount}万元读取（the same amount written twice）",
+    title="资金单元格中同一金额重复书写",
+)
+def amount_repeated(project, ctx):
+    """
+    问题：资金单元格中同一个金额连写了两次，如“854万854万(…)”。按一个金额（854万元）读取，
+    并提示改正。
+
+    原因：多半是复制粘贴时重复了一次。按原样读成“854854万”或读不出金额，都会使资金总额、
+    其中各项的核对出错。
+
+    反例：其中：财政拨款 | 854万854万(高标准农田建设400万元,…)
+
+    正例：其中：财政拨款 | 854万(高标准农田建设400万元,…)
+    """
+    hits = []
+    for label, cell, text, _ in _text_cells(project):
+        got = parse_amount_text(text)
+        if got.repeated and got.amount is not None:
+            hits.append(_at(cell, params={"label": short(label, 16), "text": short(text, 20), "amount": _m(got.amount)}))
+    return hits or None
+
+
+def _duty_role(d) -> str:
+    if d.role:
+        return d.role
+    return "basic" if "基本支出" in d.label else "project"
+
+
+ROLE_ZH = {"project": "项目支出", "basic": "基本支出"}
+
+
+@rule(
+    "BG010",
+    "duty-lines-sum",
+    "error",
+    "project",
+    "{cell} 年度履职目标中{what}为{got}万元，年度预算安排中为{want}万元；{detail}（duty lines do not add up to the funds they break down）",
+    title="年度履职目标各项金额与年度预算安排不一致",
+)
+def duty_lines_sum(project, ctx):
+    """
+    问题：部门整体支出绩效目标表的“年度履职目标”中，各支出项目的预算金额之和与“年度预算安排”
+    不一致：项目支出各行之和应等于项目支出，基本支出各行之和应等于基本支出，全部之和应等于
+    资金总额（按0.01万元比较）。
+
+    原因：年度履职目标按部门职能分解年度预算，分解之和必须等于预算本身；常见错误是把资金总额
+    抄到了“基本支出”一行，使分解合计大于预算。
+
+    反例：资金总额171.41（项目支出60.8、基本支出110.61）；履职目标：项目49.8、项目11、
+    基本支出171.41，合计232.21。
+
+    正例：履职目标：项目49.8、项目11、基本支出110.61，合计171.41。
+    """
+    duties = [d for d in project.duties if d.amount is not None]
+    funds = project.funds
+    if not duties or funds is None:
+        return None
+    by_role: dict[str, list] = {}
+    for d in duties:
+        by_role.setdefault(_duty_role(d), []).append(d)
+    lines = {ln.role: ln.amount for ln in funds.lines if ln.role in ROLE_ZH and ln.amount is not None and ln.column is None}
+    total = sum(d.amount for d in duties)
+    total_text = (f"履职目标合计{_m(total)}万元，资金总额{_m(funds.total)}万元"
+                  if funds.total is not None else f"履职目标合计{_m(total)}万元")
+    hits = []
+    for role, ds in by_role.items():
+        want = lines.get(role)
+        got = sum(d.amount for d in ds)
+        if want is None or not _off(got, want):
+            continue
+        hits.append(_at(ds[0].cell, params={"what": ROLE_ZH[role] if role in ROLE_ZH else role,
+                                                 "got": _m(got), "want": _m(want), "detail": total_text}))
+    if not hits and funds.total is not None and _off(total, funds.total):
+        hits.append(_at(duties[0].cell, params={"what": "各项合计", "got": _m(total), "want": _m(funds.total),
+                                                     "detail": "请核对各支出项目的预算金额"}))
+    return hits or None
+
+
+@rule(
+    "BG011",
+    "amount-as-text",
+    "info",
+    "project",
+    "{cell} 资金“{label}”的金额写成了文字“{text}”，{how}（amount written as text）",
+    title="资金金额写成文字（已识别或无法识别）",
+)
+def amount_as_text(project, ctx):
+    """
+    问题：资金块（年度资金总额、财政拨款等）中的金额不是数值，而是文字，如“10000万元”“120万”
+    “854万(…)”。能读出金额的，按万元读取并提示（金额不会丢失）；读不出的（如“约十万”）作为警告。
+
+    原因：金额写成文字后，Excel 无法求和，汇总和导入预算系统时会丢失或出错；带单位的写法
+    还可能与表头的“(万元)”不一致。建议只写数字，单位写在表头。
+
+    反例：年度资金总额 | 10000万元
+
+    正例：年度资金总额(万元) | 10000
+    """
+    hits = []
+    for label, cell, text, amount in _text_cells(project):
+        got = parse_amount_text(text)
+        value = amount if amount is not None else got.amount
+        if value is None:
+            hits.append(_at(cell, severity="warning", params={
+                "label": short(label, 16), "text": short(text, 24), "how": "无法读取为金额，请改为数字（万元）"}))
+        else:
+            hits.append(_at(cell, params={"label": short(label, 16), "text": short(text, 24),
+                                               "how": f"已按{_m(value)}万元读取，建议只填数字"}))
+    return hits or None
