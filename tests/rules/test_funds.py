@@ -50,11 +50,14 @@ def test_BG006_funds_lines_add_up():
 
 
 def test_BG006_per_column():
-    funds = Funds(total=43.2, total_cell="C5", totals={"全年执行数": 37.24}, total_cells={"全年执行数": "E5"}, lines=[
+    """A parallel amount column (全年执行数 beside 全年预算数): its total is a line with role "total"
+    and its group, as the form reader writes it."""
+    funds = Funds(total=43.2, total_cell="C5", lines=[
         FundLine(label="其中：当年财政拨款", role="fiscal", amount=43.2, cell="C6"),
-        FundLine(label="其中：当年财政拨款", role="fiscal", amount=37.0, cell="E6", column="全年执行数")])
+        FundLine(label="其中：当年财政拨款", role="fiscal", amount=37.0, cell="E6", group="全年执行数"),
+        FundLine(label="全年执行数", role="total", amount=37.24, cell="E5", group="全年执行数")])
     (f,) = only(check(funds)[1], "BG006")
-    assert f.cell == "E5" and "“全年执行数”列" in f.message
+    assert f.cell == "E5" and f.row == 5 and "“全年执行数”列" in f.message
     funds.lines[1].amount = 37.24
     assert not only(check(funds)[1], "BG006")
 
@@ -69,21 +72,22 @@ def test_BG007_cost_breakdown_total():
 
 
 def test_BG008_listed_amounts_add_up():
-    good = Funds(total=854, total_cell="C5", total_text=YUEYANG)
+    good = Funds(total=854, total_cell="C5", total_line=FundLine(label="年度资金总额", amount=854, cell="C5", text=YUEYANG))
     assert not only(check(good, budget=854)[1], "BG008")
-    bad = Funds(total=854, total_cell="C5", total_text=YUEYANG.replace("159", "150"))
+    bad = Funds(total=854, total_cell="C5",
+                total_line=FundLine(label="年度资金总额", amount=854, cell="C5", text=YUEYANG.replace("159", "150")))
     (f,) = only(check(bad, budget=854)[1], "BG008")
     assert f.cell == "C5" and "845" in f.message and "-9" in f.message
 
 
 def test_BG009_repeated_amount_is_one_amount_with_a_note():
-    funds = Funds(total=854, total_cell="C5", total_text=YUEYANG,
+    funds = Funds(total=854, total_cell="C5", total_line=FundLine(label="年度资金总额", amount=854, cell="C5", text=YUEYANG),
                   lines=[FundLine(label="其中：财政拨款", role="fiscal", amount=854, cell="C6", text="854万854万" + YUEYANG[4:])])
     fs = check(funds, budget=854)[1]
     (f,) = only(fs, "BG009")
     assert f.cell == "C6" and "854万元" in f.message and f.severity == "warning"
     assert not only(fs, "BG006") and not only(fs, "BG008")
-    assert not only(check(Funds(total=854, total_text=YUEYANG), budget=854)[1], "BG009")
+    assert not only(check(Funds(total=854, total_line=FundLine(label="年度资金总额", text=YUEYANG)), budget=854)[1], "BG009")
 
 
 NINGDE_FUNDS = Funds(total=171.41, total_cell="C4", lines=[FundLine(label="项目支出", role="project", amount=60.8, cell="C5"),
@@ -110,7 +114,7 @@ def test_BG010_total_only_when_no_roles_to_compare():
 
 
 def test_BG011_amount_written_as_text():
-    funds = Funds(total=10000, total_cell="C5", total_text="10000万元",
+    funds = Funds(total=10000, total_cell="C5", total_line=FundLine(label="资金总额", amount=10000, cell="C5", text="10000万元"),
                   lines=[FundLine(label="其中：财政拨款", role="fiscal", amount=None, cell="C6", text="约一万万")])
     fs = sorted(only(check(funds, budget=10000)[1], "BG011"), key=lambda f: f.cell)
     assert [(f.cell, f.severity) for f in fs] == [("C5", "info"), ("C6", "warning")]
@@ -125,3 +129,21 @@ def test_BG003_cost_against_form_funds():
     assert "90万元" in f.message
     t, fs = check(Funds(total=900, total_cell="C5"), rows=rows)
     assert not only(fs, "BG003")
+
+
+def test_BG010_reads_the_department_readers_duty_dicts():
+    """The department reader (h/forms) keeps the 年度履职目标 lines as dicts in details["duties"]."""
+    duties = [{"function": "组织、指导", "task": "保障", "project": "地情、市志编纂与年鉴出版经费", "amount": 49.8,
+               "amount_text": None, "row": 12, "cells": {"amount": "E12"}},
+              {"project": "地情、市志编纂与年鉴出版经费", "amount": 11, "cells": {"amount": "E13"}},
+              {"project": "基本支出", "amount": 171.41, "cells": {"amount": "E14"}}]
+    t = table_of(good_project(budget=171.41))
+    t.projects[0].funds = NINGDE_FUNDS
+    t.projects[0].details = {"duties": duties}
+    (f,) = only(check_table(t, Config()), "BG010")
+    assert f.cell == "E14" and "232.21" in f.message
+
+
+def test_funds_rules_silent_without_a_funds_block():
+    fs = check(None)[1]
+    assert not [f for f in fs if f.code.startswith("BG0") and f.code >= "BG006"] and not only(fs, "ST030")

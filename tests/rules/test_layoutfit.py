@@ -147,3 +147,8 @@ def test_WT006_stated_total_replaces_the_configured_one():
     t.stated_points = {"合计": 100.0, "预算执行": 10.0}
     fs = check_table(t, Config())
     assert len(only(fs, "WT002")) == 1 and not only(fs, "WT006")  # 100 - 10 = 90 = configured
+
+
+def test_TX010_not_on_common_real_names():
+    for name in ("服务对象满意度", "社会效益", "群众满意度"):
+        assert not only(findings_of(variant({4: {"name": name}})), "TX010"), name

@@ -94,9 +94,10 @@ class FundLine(BaseModel):
     amount: Optional[float] = None
     cell: Optional[str] = None
     text: Optional[str] = None
-    # The amount column's header when the block has several (年初预算数 / 全年预算数 / 全年执行数,
-    # 当年资金总额 beside 资金总额); None for the block's only (first) column.
-    column: Optional[str] = None
+    # The column heading of a parallel amount column (当年资金总额 beside 资金总额, 全年执行数 beside
+    # 全年预算数): the lines under it carry it, and so does its own total (role "total"); None = the
+    # lines under ``Funds.total``. Same name and meaning as on the forms branch (h/forms).
+    group: Optional[str] = None
 
 
 class DutyLine(BaseModel):
@@ -116,16 +117,15 @@ class DutyLine(BaseModel):
 class Funds(BaseModel):
     """A form's funds block: the total (年度资金总额 / 资金总额) and its lines.
 
-    ``totals`` holds the total of every further amount column by its header (``FundLine.column``);
-    ``total_text`` the total's cell when it was not a plain number (``854万(…)``). ``costs`` is the
-    cost breakdown (成本构成 / 金额) where the form has one, ``cost_total`` its 合计."""
+    ``total_line`` is the total's own line (its label and, when it was not a plain number, its
+    ``text``: ``854万(…)``); a parallel column's total is a line of ``lines`` with role ``total``
+    and its ``group``. ``costs`` is the cost breakdown (成本构成 / 金额) where the form has one,
+    ``cost_total`` its 合计."""
 
     total: Optional[float] = None
     total_cell: Optional[str] = None
-    total_text: Optional[str] = None
     lines: list[FundLine] = Field(default_factory=list)
-    totals: dict[str, float] = Field(default_factory=dict)
-    total_cells: dict[str, str] = Field(default_factory=dict)
+    total_line: Optional[FundLine] = None
     costs: list[FundLine] = Field(default_factory=list)
     cost_total: Optional[float] = None
     cost_total_cell: Optional[str] = None
@@ -286,10 +286,28 @@ class Table(BaseModel):
         for p in self.projects:
             yield from p.indicators
 
+    def points_stated(self) -> dict[str, tuple[float, float, Optional[str]]]:
+        """Every point the table states, by ``normalise.points_key``: (low, high, cell). From
+        ``stated_points`` and, for a one-project table (a form), the form reader's
+        ``Project.details["stated_points"]`` ({label: {"points" | "low"/"high", "cell"}})."""
+        from .normalise import points_key
+
+        out: dict[str, tuple[float, float, Optional[str]]] = {}
+        for k, v in self.stated_points.items():
+            out[points_key(k)] = (v, v, self.stated_points_cells.get(k))
+        if len(self.projects) == 1:
+            for k, v in (self.projects[0].details.get("stated_points") or {}).items():
+                if not isinstance(v, dict):
+                    continue
+                lo, hi = v.get("low", v.get("points")), v.get("high", v.get("points"))
+                if isinstance(lo, (int, float)) and isinstance(hi, (int, float)):
+                    out.setdefault(points_key(k), (float(lo), float(hi), v.get("cell")))
+        return out
+
     def stated_total(self) -> Optional[float]:
-        """The indicators' total the table states (``stated_points``): 绩效指标(90分) / 年度绩效目标(90分),
+        """The indicators' total the table states (``points_stated``): 绩效指标(90分) / 年度绩效目标(90分),
         else a 合计 less the 预算执行情况 points (合计 100, 预算执行情况(10分) -> 90), else None."""
-        sp = self.stated_points
+        sp = {k: hi for k, (lo, hi, _) in self.points_stated().items()}
         if "绩效指标" in sp:
             return sp["绩效指标"]
         if "合计" in sp:
@@ -317,6 +335,11 @@ class Table(BaseModel):
                     present.add(f)
             else:
                 present.add(f)  # 豁免, 备注 …: no rule needs them empty or not
+        # blocks some layouts have (not columns): rules that need them skip silently elsewhere
+        if any(p.funds is not None for p in self.projects):
+            present.add("funds")
+        if any(p.duties or (p.details and p.details.get("duties")) for p in self.projects):
+            present.add("duties")
         return frozenset(present)
 
 

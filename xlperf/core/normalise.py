@@ -415,6 +415,23 @@ def parse_stated_points(v: Any) -> Optional[StatedPoints]:
     return StatedPoints(name or s[: m.start()], min(a, b), max(a, b), parts)
 
 
+_POINTS_KEYS = {"绩效指标": "绩效指标", "年度绩效目标": "绩效指标", "绩效目标": "绩效指标", "年度绩效指标": "绩效指标",
+                "预算执行情况": "预算执行", "预算执行": "预算执行", "预算执行率": "预算执行", "合计": "合计", "总分": "合计"}
+
+
+def points_key(name: str) -> str:
+    """What a label's stated points are for, as ``Table.stated_points`` keys them: ``绩效指标`` (the
+    indicators' total: 绩效指标 / 年度绩效目标), ``预算执行`` (预算执行情况), ``合计`` (合计 / 总分),
+    else the level-1's canonical name (产出 -> 产出指标), else the name as written."""
+    key = compact(name)
+    if key in _POINTS_KEYS:
+        return _POINTS_KEYS[key]
+    from .taxonomy import normalise_level1
+
+    lv = normalise_level1(key)
+    return lv.value if lv.known and lv.value else key
+
+
 # --- core-indicator marks: *名称, ★名称 ----------------------------------------------------------
 
 CORE_MARKS = "*＊★☆"

@@ -10,6 +10,7 @@ not run and why.
 from __future__ import annotations
 
 from ..grid import address, col_letter
+from ..model import FIELDS
 from .registry import Hit, rule
 
 # How a missing field is named to the clerk (a form's 分值 column is read as 权重).
@@ -18,8 +19,6 @@ FIELD_LABEL = {"weight": "权重（分值）", "direction": "指标方向性", "
 
 
 def _label(field: str) -> str:
-    from ..model import FIELDS
-
     return FIELD_LABEL.get(field) or FIELDS.get(field, field)
 
 
@@ -51,7 +50,10 @@ def checks_not_run(table, ctx):
     by_field: dict[str, list] = {}
     for r in sorted(skipped, key=lambda r: r.code):
         missing = next(f for f in r.needs if f not in present)
-        by_field.setdefault(missing, []).append(r)
+        if missing in FIELDS:  # a block (funds, duties) the layout does not have is not news
+            by_field.setdefault(missing, []).append(r)
+    if not by_field:
+        return None
     parts = []
     cell = None
     for f, rules in by_field.items():

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..model import Funds
+from ..model import DutyLine, FundLine, Funds
 from ..normalise import parse_amount_text
 from .budget import MONEY_TOLERANCE
 from ._common import num, row_of, short
@@ -31,13 +31,19 @@ def _off(a: float, b: float) -> bool:
 
 
 def _columns(funds: Funds) -> list[tuple[Optional[str], Optional[float], Optional[str], list]]:
-    """(column header or None, its total, the total's cell, its lines) for every amount column."""
+    """(group or None, its total, the total's cell, its lines) for every amount column: the block's
+    total over the lines without a group, and each parallel column's ``total`` line over its own."""
     by: dict[Optional[str], list] = {}
+    totals: dict[str, FundLine] = {}
     for line in funds.lines:
-        by.setdefault(line.column, []).append(line)
+        if line.role == "total" and line.group is not None:
+            totals.setdefault(line.group, line)
+        elif line.role != "total":
+            by.setdefault(line.group, []).append(line)
     out = [(None, funds.total, funds.total_cell, by.pop(None, []))]
-    for col, lines in by.items():
-        out.append((col, funds.totals.get(col), funds.total_cells.get(col), lines))
+    for group, lines in by.items():
+        t = totals.get(group)
+        out.append((group, t.amount if t else None, t.cell if t else None, lines))
     return out
 
 
@@ -48,6 +54,7 @@ def _columns(funds: Funds) -> list[tuple[Optional[str], Optional[float], Optiona
     "project",
     "{cell} 项目“{project}”的{column}资金总额为{total}万元，其中各项（{lines}）合计{sum}万元（相差{diff}万元）（funds lines do not add up）",
     title="资金总额不等于其中各项之和",
+    needs=("funds",),
 )
 def funds_lines_sum(project, ctx):
     """
@@ -87,6 +94,7 @@ def funds_lines_sum(project, ctx):
     "project",
     "{cell} 项目“{project}”的成本构成合计为{total}万元，各项（{lines}）之和为{sum}万元（相差{diff}万元）（cost breakdown does not add up）",
     title="成本构成合计不等于各项之和",
+    needs=("funds",),
 )
 def cost_breakdown_sum(project, ctx):
     """
@@ -118,12 +126,13 @@ def _text_cells(project):
     funds block (total, lines, cost breakdown) and a department's 年度履职目标 lines."""
     funds = project.funds
     if funds is not None:
-        if funds.total_text:
-            yield "资金总额", funds.total_cell, funds.total_text, funds.total
+        t = funds.total_line
+        if t is not None and t.text:
+            yield t.label or "资金总额", t.cell or funds.total_cell, t.text, funds.total
         for ln in (*funds.lines, *funds.costs):
             if ln.text:
                 yield ln.label, ln.cell, ln.text, ln.amount
-    for d in project.duties:
+    for d in duty_lines(project):
         if d.text:
             yield d.label, d.cell, d.text, d.amount
 
@@ -135,6 +144,7 @@ def _text_cells(project):
     "project",
     "{cell} “{label}”写明{amount}万元，括号内列出的各项（{parts}）合计{sum}万元（相差{diff}万元）（amounts listed in the cell do not add up）",
     title="资金单元格内列出的各项金额之和不等于该金额",
+    needs=("funds",),
 )
 def listed_amounts_sum(project, ctx):
     """
@@ -172,6 +182,7 @@ def listed_amounts_sum(project, ctx):
     "project",
     "{cell} “{label}”的金额“{text}”把同一个数写了两次，按{amount}万元读取（the same amount written twice）",
     title="资金单元格中同一金额重复书写",
+    needs=("funds",),
 )
 def amount_repeated(project, ctx):
     """
@@ -193,6 +204,25 @@ def amount_repeated(project, ctx):
     return hits or None
 
 
+def duty_lines(project) -> list[DutyLine]:
+    """A department table's 年度履职目标 lines: ``Project.duties``, or the department reader's
+    ``details["duties"]`` dicts (function, task, project, amount, amount_text, cells) as DutyLines."""
+    if project.duties:
+        return project.duties
+    raw = project.details.get("duties") if project.details else None
+    if not raw:
+        return []
+    out = []
+    for d in raw:
+        if not isinstance(d, dict):
+            continue
+        cells = d.get("cells") or {}
+        amount = d.get("amount")
+        out.append(DutyLine(label=str(d.get("project") or ""), amount=amount if isinstance(amount, (int, float)) else None,
+                            cell=cells.get("amount"), text=d.get("amount_text"), duty=d.get("function"), task=d.get("task")))
+    return out
+
+
 def _duty_role(d) -> str:
     if d.role:
         return d.role
@@ -209,6 +239,7 @@ ROLE_ZH = {"project": "项目支出", "basic": "基本支出"}
     "project",
     "{cell} 年度履职目标中{what}为{got}万元，年度预算安排中为{want}万元；{detail}（duty lines do not add up to the funds they break down）",
     title="年度履职目标各项金额与年度预算安排不一致",
+    needs=("duties",),
 )
 def duty_lines_sum(project, ctx):
     """
@@ -224,14 +255,14 @@ def duty_lines_sum(project, ctx):
 
     正例：履职目标：项目49.8、项目11、基本支出110.61，合计171.41。
     """
-    duties = [d for d in project.duties if d.amount is not None]
+    duties = [d for d in duty_lines(project) if d.amount is not None]
     funds = project.funds
     if not duties or funds is None:
         return None
     by_role: dict[str, list] = {}
     for d in duties:
         by_role.setdefault(_duty_role(d), []).append(d)
-    lines = {ln.role: ln.amount for ln in funds.lines if ln.role in ROLE_ZH and ln.amount is not None and ln.column is None}
+    lines = {ln.role: ln.amount for ln in funds.lines if ln.role in ROLE_ZH and ln.amount is not None and ln.group is None}
     total = sum(d.amount for d in duties)
     total_text = (f"履职目标合计{_m(total)}万元，资金总额{_m(funds.total)}万元"
                   if funds.total is not None else f"履职目标合计{_m(total)}万元")
@@ -256,6 +287,7 @@ def duty_lines_sum(project, ctx):
     "project",
     "{cell} 资金“{label}”的金额写成了文字“{text}”，{how}（amount written as text）",
     title="资金金额写成文字（已识别或无法识别）",
+    needs=("funds",),
 )
 def amount_as_text(project, ctx):
     """

@@ -10,7 +10,7 @@ import re
 from datetime import date as _date, datetime as _datetime, timedelta as _timedelta
 from typing import Any, Optional
 
-from ..normalise import IMPLIED_NOTE, parse_number
+from ..normalise import IMPLIED_NOTE, _memo, parse_number
 from ..taxonomy import LEVEL1, is_level1_text, is_level2_text
 from ._common import icell, num, real, short
 from .registry import Hit, rule
@@ -110,20 +110,23 @@ def date_where_number(ind, project, ctx):
 
     正例：项目财政资金到位时间 | ≤ | 12 | 月；或 定性 | 2021年12月31日前
     """
-    raw = ind.raw
-    t_raw = raw.get("target")
-    m_raw = raw.get("measure")
     t = ind.target
+    raw = ind.raw
+    m_raw = raw.get("measure")
+    odd_measure = m_raw is not None and (m_raw.__class__ is not str or m_raw[:1] in _DIGITS)
+    if not odd_measure and (t.__class__ is float and t < SERIAL_MIN or t.__class__ is not float and t.__class__ is not str):
+        return None  # the hot path: an ordinary number with an ordinary unit
+    t_raw = raw.get("target")
     what = []
     cell_field = "target"
-    if _is_date(t_raw):
+    if t.__class__ is str and _is_date(t_raw):
         what.append(f"指标值是日期（{t_raw:%Y-%m-%d}）")
     elif t.__class__ is float and t >= SERIAL_MIN:
         d = serial_date(t)
         if d and (m_raw is not None and _serial_of(m_raw) or ind.level2 == "时效指标" or m_raw is None
                   or _TIME_NAME_RE.search(ind.name or "")):
             what.append(f"指标值{num(t)}是Excel日期序列号（{d}）")
-    if m_raw is not None and m_raw.__class__ is not str or (m_raw.__class__ is str and m_raw[:1].isdigit()):
+    if odd_measure:
         if _is_date(m_raw):
             what.append(f"度量单位是日期（{m_raw:%Y-%m-%d}）")
         else:
@@ -140,6 +143,7 @@ def date_where_number(ind, project, ctx):
 
 
 _TIME_NAME_RE = re.compile(r"时间|日期|时限|完成")
+_DIGITS = frozenset("0123456789")
 
 
 # --- template leftovers --------------------------------------------------------------------
@@ -148,6 +152,7 @@ _PLACEHOLDER_RE = re.compile(r"^指标\s*\d+|^[…．.。·、\s]+$|\*\*|＊＊|
 _PH_CHARS = frozenset("*＊Xx×…．.。·Ｘ")
 
 
+@_memo
 def placeholder_in(text: Optional[str]) -> Optional[str]:
     """The template leftover in a name or value (``指标1``, ``……``, ``**``, ``XX``), or None."""
     if not text or (not text.startswith("指标") and _PH_CHARS.isdisjoint(text)):
@@ -177,7 +182,7 @@ def template_placeholder(ind, project, ctx):
     正例：工程完工率 | 100 | %；受益建档立卡贫困人口数 | ≥29人
     """
     name = ind.name
-    found = placeholder_in(name)
+    found = placeholder_in(name)  # memoised: names repeat across projects
     if found is not None:
         return Hit(cell=icell(ctx, ind, "name"), row=ind.row,
                    params={"field": "三级指标", "text": short(name), "found": found})
@@ -201,7 +206,7 @@ def template_placeholder(ind, project, ctx):
 def level_name_as_name(ind, project, ctx):
     """
     问题：三级指标（具体指标）的名称就是一级或二级指标的名称，如“质量指标”“社会效益指标”
-    “满意度指标”。
+    “满意度指标”（以“指标”结尾的级别名称；“服务对象满意度”这样的具体指标不算）。
 
     原因：三级指标要说明“衡量什么”，如“验收合格率”；写成级别名称，多半是模板行未填写，
     或把二级指标抄进了三级指标列，指标无法评价。
@@ -211,7 +216,8 @@ def level_name_as_name(ind, project, ctx):
     正例：产出指标 | 质量指标 | 验收合格率 | ≥ | 95 | %
     """
     name = ind.name
-    if not name or len(name) > 12 or not name.endswith(("指标", "效益", "满意度", "数量", "质量", "时效", "成本", "影响")):
+    # only the level names as such (…指标): “服务对象满意度”, “社会效益” are common real names
+    if not name or len(name) > 12 or not name.endswith("指标"):
         return None
     if not (is_level1_text(name) or is_level2_text(name)):
         return None

@@ -28,9 +28,13 @@ def _level_points(project, ctx) -> dict[str, tuple[float, float, str, str]]:
     """level-1 -> (low, high, label as written, cell) of the points stated for it."""
     table = ctx.table
     out: dict[str, tuple[float, float, str, str]] = {}
-    for name, pts in table.stated_points.items():
+    stated = ctx.cache.get("points_stated")
+    if stated is None:
+        stated = ctx.cache["points_stated"] = table.points_stated()
+    for name, (low, high, cell) in stated.items():
         if name in _LEVEL1:
-            out[name] = (pts, pts, f"{name}({num(pts)}分)", table.stated_points_cells.get(name))
+            shown = num(high) if low == high else f"{num(low)}-{num(high)}"
+            out[name] = (low, high, f"{name}({shown}分)", cell)
     for ind in real(project, ctx):
         raw = ind.raw.get("level1")
         if raw.__class__ is not str or "分" not in raw:
@@ -110,10 +114,10 @@ def stated_total(table, ctx):
     stated = table.stated_total()
     if stated is None or configured is None or abs(stated - configured) <= ctx.config.tolerance:
         return None
-    sp = table.stated_points
+    sp = table.points_stated()
     if "绩效指标" in sp:
-        how, cell = f"绩效指标共{num(stated)}分", table.stated_points_cells.get("绩效指标")
+        how, cell = f"绩效指标共{num(stated)}分", sp["绩效指标"][2]
     else:
-        how = f"合计{num(sp['合计'])}分" + (f"、预算执行情况{num(sp['预算执行'])}分" if "预算执行" in sp else "")
-        cell = table.stated_points_cells.get("合计")
+        how = f"合计{num(sp['合计'][1])}分" + (f"、预算执行情况{num(sp['预算执行'][1])}分" if "预算执行" in sp else "")
+        cell = sp["合计"][2]
     return Hit(cell=cell, row=_row_of(cell), params={"how": how, "stated": num(stated), "configured": num(configured)})

@@ -51,7 +51,8 @@ class Rule:
     title: str = ""  # one line in Chinese, for tables of rules
     # Fields (model.FIELDS keys) the rule reads: when the table does not really have one of them
     # (no such column, or the column is empty everywhere: Table.present_fields), the engine does
-    # not run the rule and says so once per table (ST030) instead of once per row.
+    # not run the rule and says so once per table (ST030) instead of once per row. "funds" and
+    # "duties" (blocks of forms and department tables) skip the rule without a note.
     needs: tuple[str, ...] = ()
 
     @property
