@@ -16,7 +16,8 @@ def check(funds=None, duties=(), rows=None, budget=10.0):
     t = table_of(rows or good_project(budget=budget))
     p = t.projects[0]
     p.funds = funds
-    p.duties = list(duties)
+    if duties:
+        p.details = {"duties": list(duties)}
     return t, check_table(t, Config())
 
 

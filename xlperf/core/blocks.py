@@ -281,7 +281,7 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
                 "unit_name": unit.name if unit is not None else None,
                 "department_code": department.code if department is not None else None,
                 "indicators": [], "raw": p_raw, "seen": p_seen, "cells": p_cells, "waivers": frozenset(),
-                "department": None, "funds": None, "goal_long": None, "details": {}, "duties": [],
+                "department": None, "funds": None, "goal_long": None, "details": {},
             }, _PROJECT_FIELDS)
             if unit is not None:
                 unit.project_indices.append(project.index)

@@ -103,7 +103,10 @@ class FundLine(BaseModel):
 class DutyLine(BaseModel):
     """One line of a department table's 年度履职目标 block: 部门职能 / 年度目标任务 / 支出项目名称 /
     预算金额. ``label`` is the 支出项目名称 as written; ``role`` ``project`` or ``basic`` (基本支出)
-    when known; ``amount`` in 万元; ``text`` the amount cell when it was not a plain number."""
+    when known; ``amount`` in 万元; ``text`` the amount cell when it was not a plain number.
+
+    The department reader keeps the lines in ``Project.details["duties"]`` (dicts: function, task,
+    project, amount, amount_text, cells; or DutyLines); ``rules.funds.duty_lines`` reads either."""
 
     label: str
     role: Optional[str] = None
@@ -210,8 +213,6 @@ class Project(BaseModel):
     funds: Optional[Funds] = None
     goal_long: Optional[str] = None
     details: dict[str, Any] = Field(default_factory=dict)
-    # A department table's 年度履职目标 lines (empty elsewhere).
-    duties: list[DutyLine] = Field(default_factory=list)
 
     def unplaced_waivers(self) -> frozenset[str]:
         """The project's 豁免 codes that are not on a real indicator's row (on its project row
@@ -338,7 +339,7 @@ class Table(BaseModel):
         # blocks some layouts have (not columns): rules that need them skip silently elsewhere
         if any(p.funds is not None for p in self.projects):
             present.add("funds")
-        if any(p.duties or (p.details and p.details.get("duties")) for p in self.projects):
+        if any(p.details and p.details.get("duties") for p in self.projects):
             present.add("duties")
         return frozenset(present)
 

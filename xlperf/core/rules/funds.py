@@ -2,7 +2,7 @@
 
 A form's funds block is ``Project.funds`` (``model.Funds``: the total, its 其中 lines per amount
 column, an optional cost breakdown); a department table's 年度履职目标 lines are
-``Project.duties``. Amounts are 万元, compared to the cent (0.01 万元). Cells written as text
+``Project.details["duties"]``. Amounts are 万元, compared to the cent (0.01 万元). Cells written as text
 (``854万(高标准农田建设400万元,…)``) are read with ``normalise.parse_amount_text``.
 """
 
@@ -205,15 +205,16 @@ def amount_repeated(project, ctx):
 
 
 def duty_lines(project) -> list[DutyLine]:
-    """A department table's 年度履职目标 lines: ``Project.duties``, or the department reader's
-    ``details["duties"]`` dicts (function, task, project, amount, amount_text, cells) as DutyLines."""
-    if project.duties:
-        return project.duties
+    """A department table's 年度履职目标 lines from ``Project.details["duties"]``: DutyLines, or the
+    department reader's dicts (function, task, project, amount, amount_text, cells) read as DutyLines."""
     raw = project.details.get("duties") if project.details else None
     if not raw:
         return []
     out = []
     for d in raw:
+        if isinstance(d, DutyLine):
+            out.append(d)
+            continue
         if not isinstance(d, dict):
             continue
         cells = d.get("cells") or {}
