@@ -148,3 +148,11 @@ def test_BG010_reads_the_department_readers_duty_dicts():
 def test_funds_rules_silent_without_a_funds_block():
     fs = check(None)[1]
     assert not [f for f in fs if f.code.startswith("BG0") and f.code >= "BG006"] and not only(fs, "ST030")
+
+
+def test_BG011_one_note_per_project_and_not_applicable_marks():
+    funds = Funds(total=10000, total_cell="C6", total_line=FundLine(label="资金总额", amount=10000, cell="C6", text="10000万元"),
+                  lines=[FundLine(label="其中:财政拨款", role="fiscal", amount=10000, cell="C7", text="10000万元"),
+                         FundLine(label="其他资金", role="other", cell="C8", text="/")])
+    (f,) = only(check(funds, budget=10000)[1], "BG011")
+    assert f.cell == "C6" and f.severity == "info" and "2个金额（C6、C7）" in f.message

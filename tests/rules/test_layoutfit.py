@@ -152,3 +152,13 @@ def test_WT006_stated_total_replaces_the_configured_one():
 def test_TX010_not_on_common_real_names():
     for name in ("服务对象满意度", "社会效益", "群众满意度"):
         assert not only(findings_of(variant({4: {"name": name}})), "TX010"), name
+
+
+def test_TX009_empty_template_row_reported_once():
+    from .util import blank_row
+    rows = good_project() + [blank_row(level1="产出指标", level2="数量指标", name="指标2"),
+                             blank_row(level1="产出指标", level2="数量指标", name="……")]
+    fs = findings_of(rows)
+    tx = only(fs, "TX009")
+    assert len(tx) == 2 and all("模板留下的空行" in f.message for f in tx)
+    assert not [f for f in fs if f.code in ("WT001", "VL015") and f.row in {f.row for f in tx}]

@@ -89,3 +89,15 @@ def row_of(cell: Optional[str]) -> Optional[int]:
         return parse_address(cell)[0]
     except ValueError:
         return None
+
+
+_TEMPLATE_NAME_RE = __import__("re").compile(r"^(指标\s*\d+|[…．.。·、\s]+)$")
+
+
+def is_template_row(ind: Indicator) -> bool:
+    """An empty template row left in the table: the name is only the template's number or dots
+    (``指标2``, ``……``) and there is no target or weight. TX009 reports it once; the per-row
+    checks of a missing weight or target leave it alone."""
+    name = ind.name
+    return (name is not None and ind.target is None and ind.weight is None
+            and _TEMPLATE_NAME_RE.match(name) is not None)

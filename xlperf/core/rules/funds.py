@@ -230,6 +230,7 @@ def _duty_role(d) -> str:
     return "basic" if "基本支出" in d.label else "project"
 
 
+NOT_APPLICABLE = frozenset(("/", "／", "—", "-", "--", "——", "无", "不适用"))
 ROLE_ZH = {"project": "项目支出", "basic": "基本支出"}
 
 
@@ -293,7 +294,8 @@ def duty_lines_sum(project, ctx):
 def amount_as_text(project, ctx):
     """
     问题：资金块（年度资金总额、财政拨款等）中的金额不是数值，而是文字，如“10000万元”“120万”
-    “854万(…)”。能读出金额的，按万元读取并提示（金额不会丢失）；读不出的（如“约十万”）作为警告。
+    “854万(…)”。能读出金额的，按万元读取，每个项目提示一次（列出各单元格，金额不会丢失）；
+    读不出的（如“约十万”）逐个作为警告；“/”“—”“无”表示不适用，不报告。
 
     原因：金额写成文字后，Excel 无法求和，汇总和导入预算系统时会丢失或出错；带单位的写法
     还可能与表头的“(万元)”不一致。建议只写数字，单位写在表头。
@@ -303,13 +305,20 @@ def amount_as_text(project, ctx):
     正例：年度资金总额(万元) | 10000
     """
     hits = []
+    read: list = []
     for label, cell, text, amount in _text_cells(project):
+        if text.strip() in NOT_APPLICABLE:
+            continue  # “/”, “—”, “无”: the line does not apply
         got = parse_amount_text(text)
         value = amount if amount is not None else got.amount
         if value is None:
             hits.append(_at(cell, severity="warning", params={
                 "label": short(label, 16), "text": short(text, 24), "how": "无法读取为金额，请改为数字（万元）"}))
         else:
-            hits.append(_at(cell, params={"label": short(label, 16), "text": short(text, 24),
-                                               "how": f"已按{_m(value)}万元读取，建议只填数字"}))
+            read.append((label, cell, text, value))
+    if read:  # the readable ones: one note for the block
+        label, cell, text, value = read[0]
+        more = f"等{len(read)}个金额（{'、'.join(c for _, c, _, _ in read if c)}）" if len(read) > 1 else ""
+        hits.append(_at(cell, params={"label": short(label, 16), "text": short(text, 24),
+                                      "how": f"已按{_m(value)}万元读取{more and '；' + more + '均写成文字'}，建议只填数字"}))
     return hits or None

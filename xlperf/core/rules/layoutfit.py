@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 from ..normalise import IMPLIED_NOTE, _memo, parse_number
 from ..taxonomy import LEVEL1, is_level1_text, is_level2_text
-from ._common import icell, num, real, short
+from ._common import icell, is_template_row, num, real, short
 from .registry import Hit, rule
 
 _LEVEL1 = frozenset(LEVEL1)
@@ -175,7 +175,8 @@ def template_placeholder(ind, project, ctx):
     星号“**”（如“≥**人”“(≥**%)”）、“XX”。
 
     原因：财政部和各地的参考模板用这些符号提示“在此填写”。留在表中，说明指标没有按项目
-    实际填写，或空的模板行没有删除；这样的指标无法评价，公开后也不规范。
+    实际填写，或空的模板行没有删除；这样的指标无法评价，公开后也不规范。只有编号、没有指标值和
+    权重的模板空行只报这一条（不再报权重为空、指标值为空）。
 
     反例：指标1工程完工率 | 100；指标2 |（空）；受益人口数≥**人 | ≥29人
 
@@ -184,8 +185,11 @@ def template_placeholder(ind, project, ctx):
     name = ind.name
     found = placeholder_in(name)  # memoised: names repeat across projects
     if found is not None:
-        return Hit(cell=icell(ctx, ind, "name"), row=ind.row,
-                   params={"field": "三级指标", "text": short(name), "found": found})
+        params = {"field": "三级指标", "text": short(name), "found": found}
+        if is_template_row(ind):
+            return Hit(cell=icell(ctx, ind, "name"), row=ind.row, params=params,
+                       message="{cell} “{text}”是模板留下的空行（没有指标值和权重），请填写实际的指标或删除该行（empty template row left in）")
+        return Hit(cell=icell(ctx, ind, "name"), row=ind.row, params=params)
     t = ind.target
     if t.__class__ is str:
         found = placeholder_in(t)

@@ -16,7 +16,7 @@ from ..normalise import (
     nfkc,
     split_value,
 )
-from ._common import QUANTITATIVE, icell, fix, num, short
+from ._common import QUANTITATIVE, icell, fix, is_template_row, num, short
 from .registry import Hit, rule
 
 _DIGIT_RE = re.compile(r"\d")
@@ -540,6 +540,6 @@ def target_missing(ind, project, ctx):
 
     正例：培训次数 | ≥ | 5 | 次 | 20
     """
-    if ind.target is not None or ind.is_placeholder:
-        return None
+    if ind.target is not None or ind.is_placeholder or is_template_row(ind):
+        return None  # an empty template row (指标2, ……) is TX009's
     return Hit(cell=icell(ctx, ind, "target"), row=ind.row, params={"name": ind.name})

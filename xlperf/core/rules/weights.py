@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..report import share_breakdown
 from ..taxonomy import LEVEL1
-from ._common import icell, num, pcell, real, short, signed, weight_total
+from ._common import icell, is_template_row, num, pcell, real, short, signed, weight_total
 from .registry import Hit, rule
 
 _LEVEL1 = frozenset(LEVEL1)
@@ -34,8 +34,8 @@ def weight_invalid(ind, project, ctx):
     w = ind.weight
     if w is not None and w > 0:
         return None
-    if ind.is_placeholder:
-        return None
+    if ind.is_placeholder or is_template_row(ind):
+        return None  # an empty template row (指标2, ……) is TX009's
     raw = ind.raw.get("weight")
     if w is not None:
         problem = f"权重为{num(w)}，必须大于0"
