@@ -254,8 +254,10 @@ def same_value_everywhere(project, ctx):
     if len(inds) < DUMMY_MIN_ROWS:
         return None
     first = inds[0]
+    if first.target is None or inds[1].target != first.target:
+        return None  # the usual case, decided on two rows
     key = (first.comparator, first.target, first.measure)
-    if first.target is None or any((i.comparator, i.target, i.measure) != key for i in inds[1:]):
+    if any((i.comparator, i.target, i.measure) != key for i in inds[1:]):
         return None
     return Hit(cell=icell(ctx, first, "target"), row=first.row,
                params={"n": len(inds), "value": short(first.raw.get("target"))})

@@ -24,6 +24,17 @@ def _level_of(raw) -> str | None:
     return lv if lv in _LEVEL1 else None
 
 
+def _any_points(ctx) -> bool:
+    """Does the table state any level points (its own, or in a 一级指标 cell)? Once per check."""
+    got = ctx.cache.get("any_level_points")
+    if got is None:
+        table = ctx.table
+        got = any(k in _LEVEL1 for k in table.points_stated()) or any(
+            (raw := i.raw.get("level1")).__class__ is str and "分" in raw for i in table.indicators())
+        ctx.cache["any_level_points"] = got
+    return got
+
+
 def _level_points(project, ctx) -> dict[str, tuple[float, float, str, str]]:
     """level-1 -> (low, high, label as written, cell) of the points stated for it."""
     table = ctx.table
@@ -70,6 +81,8 @@ def stated_level_points(project, ctx):
 
     正例：产出指标(50分)下：10 + 10 + 10 + 10 + 10 = 50
     """
+    if not _any_points(ctx):
+        return None
     stated = _level_points(project, ctx)
     if not stated:
         return None
