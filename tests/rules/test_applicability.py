@@ -55,7 +55,7 @@ def test_table_without_weight_column():
     fs = check_table(t, Config())
     assert codes(fs, "WT001") == [] and codes(fs, "WT002") == []
     (n,) = [f for f in fs if f.code == "ST030"]
-    assert "本表没有权重（分值）列" in n.message and n.cell is None
+    assert "本表没有权重（分值）列" in n.message and n.cell == "A3" and n.row == 3
 
 
 def test_disabled_rule_is_not_listed_and_note_can_be_ignored():

@@ -64,4 +64,6 @@ def checks_not_run(table, ctx):
             parts.append(f"本表{_label(f)}列（{col_letter(col)}列）在所有行都为空，按没有该列处理，未检查：{checks}")
         else:
             parts.append(f"本表没有{_label(f)}列，未检查：{checks}")
-    return Hit(cell=cell, params={"detail": "；".join(parts)})
+    if cell is None and table.header_row and table.columns:  # no such column: the header row
+        cell = address(table.header_row, min(table.columns.values()))
+    return Hit(cell=cell, row=table.header_row if cell else None, params={"detail": "；".join(parts)})
