@@ -28,8 +28,10 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 # Piped output (CI logs, redirects) gets a width that keeps the project table on one line per project.
-out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 160)
+# COLUMNS, when set, wins (an 80-column terminal: tests and docs render at that width).
+_PIPED = int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else 160
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else _PIPED)
+err = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else _PIPED)
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 # One file: a large table's rules may use a second core (a forked process; POSIX only).
@@ -152,7 +154,8 @@ def check(
         else:
             from .render import render_report
 
-            render_report(result.report, out, everything=show_all, lang=lang.value)
+            render_report(result.report, out, everything=show_all, lang=lang.value,
+                          shares=result.config.shares, command_path=str(src))
         if mark is not None:
             from .excel.commands import mark_file
 
