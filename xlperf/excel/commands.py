@@ -444,12 +444,46 @@ def _write_marked(port: Any, result: CheckResult, sheet_of: Callable[[Table], An
     for table in result.tables:
         data = sheet_of(table)
         if data is not None:
-            plans.append(plan_marks(data, table, result.findings))
+            plans.append((plan_marks(data, table, result.findings), table))
     results = results_rows(result.findings)
-    for plan in plans:
+    for plan, _ in plans:
         write_marks(port, plan)
-    port.replace_sheet(RESULTS_SHEET, results, widths=RESULT_WIDTHS)
+    for plan, table in plans:
+        lay_out_marked(port, plan, table)
+    port.replace_sheet(RESULTS_SHEET, results, widths=RESULT_WIDTHS, layout=results_layout(results))
     port.save(out)
+
+
+# The 校验说明 column of a marked copy: this wide (characters), its text wrapped.
+NOTES_WIDTH = 40
+
+
+def lay_out_marked(port: Any, plan: MarkPlan, table: Table) -> None:
+    """How the marked table prints: 校验说明 wraps at NOTES_WIDTH and its rows grow; where the
+    clerk has no print set-up, A4 landscape with the table's own columns on one page wide
+    (a page break before 校验说明), the header row repeated on every page."""
+    from ..io.sheet_layout import PrintSetup, text_height
+
+    notes_row, notes_col = parse_address(plan.notes_at)
+    heights = {notes_row + i: text_height(row[0], NOTES_WIDTH) for i, row in enumerate(plan.notes)
+               if row and row[0] and text_height(row[0], NOTES_WIDTH) > 16}
+    last_col = notes_col - 1
+    header = table.header_row or notes_row
+    setup = PrintSetup(landscape=True, break_after=last_col, title_rows=(header, header))
+    port.lay_out_table(plan.sheet, notes_col, NOTES_WIDTH, heights, setup, last_col)
+
+
+def results_layout(rows: list[list[Any]]):
+    """校验结果: rows coloured by 级别, the header frozen and filtered, long text wrapped in rows
+    tall enough, one page wide (A4 landscape), the header repeated on every page."""
+    from ..io.sheet_layout import PrintSetup, SheetLayout, fitted_heights
+
+    n = len(rows)
+    wrap = {4, 5}  # 项目, 说明
+    return SheetLayout(widths=dict(RESULT_WIDTHS), wrap_cols=wrap, heights=fitted_heights(rows, RESULT_WIDTHS, wrap),
+                       freeze_rows=1, auto_filter=f"A1:F{max(n, 1)}", header_row=1, severity_col="A",
+                       severity_rows=(2, max(n, 2)), last_col=6,
+                       print=PrintSetup(landscape=True, fit_width=1, fit_height=0, title_rows=(1, 1)))
 
 
 def fix_file(path: Path, out: Path, sheet: Optional[str] = None, config_path: Optional[Path] = None) -> int:
