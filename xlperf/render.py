@@ -363,14 +363,22 @@ def render_errors_brief(report: Report, console: Console, limit: int = 10) -> No
 
 
 def render_batch(report, console: Console) -> None:
+    from rich.cells import cell_len
+
     t = RichTable(title="批量校验汇总", header_style="bold")
-    for col, just in (("文件", "left"), ("项目", "right"), ("指标", "right"), ("错误", "right"), ("警告", "right"), ("说明", "left")):
-        t.add_column(col, justify=just, overflow="fold")
+    # file names are not cut: the column is as wide as the longest (up to 40), 说明 takes the rest
+    longest = max((cell_len(r.file) for r in report.files), default=4)
+    t.add_column("文件", overflow="fold", min_width=min(40, longest))
+    for col in ("项目", "指标", "错误", "警告"):
+        t.add_column(col, justify="right")
+    t.add_column("说明（每类最严重的问题）", overflow="fold")
     for r in report.files:
         if not r.readable:
             t.add_row(escape(r.file), "—", "—", "—", "—", escape(r.error or ""), style="red")
             continue
-        note = ("权重不符：" + "、".join(r.projects_weight_off[:3]) + ("……" if len(r.projects_weight_off) > 3 else "")) if r.projects_weight_off else ""
+        note = ("权重不符：" + "、".join(r.projects_weight_off[:3]) + ("……" if len(r.projects_weight_off) > 3 else "")
+                + "；") if r.projects_weight_off else ""
+        note += "、".join(f"{SEVERITY_ZH[f['severity']]} {f['code']} {f['cell'] or f['sheet']}" for f in r.worst)
         t.add_row(escape(r.file), str(r.projects), str(r.indicators), str(r.errors), str(r.warnings), escape(note),
                   style="yellow" if r.errors else None)
     console.print(t)

@@ -192,7 +192,7 @@ class OpenpyxlPort(CountingPort):
                 cell.alignment = wrap
         for r, h in heights.items():
             dim = ws.row_dimensions[r]
-            if dim.customHeight and (dim.height or 0) < h:
+            if (dim.height or 0) < h:  # raised, never lowered
                 dim.height = h
         area = ws.print_area
         if area and "," not in area:  # one that ends left of 校验说明 takes it in

@@ -114,12 +114,12 @@ def apply_openpyxl(ws: Any, layout: SheetLayout) -> None:
 
     for col, w in layout.widths.items():
         ws.column_dimensions[col].width = w
-    if layout.wrap_cols:
-        wrap = Alignment(wrap_text=True, vertical="top")
+    if layout.wrap_cols:  # every cell top-aligned, so a row reads across; the long ones wrapped
+        wrap, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
         for row in ws.iter_rows(min_row=1, max_row=ws.max_row):
             for cell in row:
-                if cell.column in layout.wrap_cols and cell.value is not None:
-                    cell.alignment = wrap
+                if cell.value is not None:
+                    cell.alignment = wrap if cell.column in layout.wrap_cols else top
     for r, h in layout.heights.items():
         ws.row_dimensions[r].height = h
     if layout.header_row:
@@ -498,8 +498,10 @@ def _rows(piece: bytes, note_cell: re.Pattern[bytes], xf: int, heights: dict[int
         r = int(m.group(1))
         need = heights.get(r)
         attrs = m.group(2)
-        if need is None or b"customHeight" not in attrs:
-            return m.group(0)  # no height of its own: Excel and LibreOffice fit the row themselves
+        if need is None:
+            return m.group(0)
+        # Raised, never lowered; a row without a height of its own gets one too (LibreOffice
+        # does not fit the height of a row of a file to its wrapped text).
         ht = re.search(rb'\sht="([\d.]+)"', attrs)
         if ht and float(ht.group(1)) >= need:
             return m.group(0)
