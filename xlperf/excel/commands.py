@@ -145,7 +145,7 @@ def validate(port: WorkbookPort) -> CheckResult:
     cell = first_error(findings, ld.sheet, ld.table)
     summary = summary_text(ld.result.report, ld.sheet)
     write_marks(port, plan)
-    port.replace_sheet(RESULTS_SHEET, results, widths=RESULT_WIDTHS)
+    port.replace_sheet(RESULTS_SHEET, results, widths=RESULT_WIDTHS, layout=results_layout(results))
     if cell:
         port.select(ld.sheet, cell)
     port.message(summary, title="校验结果")
@@ -328,10 +328,25 @@ def rules_rows() -> list[list[Any]]:
     return rows
 
 
+RULES_WIDTHS = {"A": 8, "B": 6, "C": 30, "D": 10, "E": 90}
+
+
+def rules_layout(rows: list[list[Any]]):
+    """规则说明: the long texts wrapped in rows tall enough for them (in Excel and LibreOffice
+    alike: the heights are written), the header frozen, one page wide."""
+    from ..io.sheet_layout import PrintSetup, SheetLayout, fitted_heights
+
+    wrap = {3, 5}
+    return SheetLayout(widths=dict(RULES_WIDTHS), wrap_cols=wrap, heights=fitted_heights(rows, RULES_WIDTHS, wrap),
+                       freeze_rows=1, auto_filter=f"A1:E{len(rows)}", header_row=1,
+                       print=PrintSetup(landscape=True, fit_width=1, fit_height=0, title_rows=(1, 1)))
+
+
 def show_rules(port: WorkbookPort) -> None:
     info = port.book_info()
     if RULES_SHEET not in info.sheet_names:  # the workbook ships one; rebuild it if deleted
-        port.replace_sheet(RULES_SHEET, rules_rows(), widths={"A": 8, "B": 6, "C": 30, "D": 10, "E": 90})
+        rows = rules_rows()
+        port.replace_sheet(RULES_SHEET, rows, widths=RULES_WIDTHS, layout=rules_layout(rows))
     port.select(RULES_SHEET, "A1")
 
 
