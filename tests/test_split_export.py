@@ -969,3 +969,26 @@ def test_cli_split_csv_of_a_workbook_holding_a_lone_surrogate(table_file, tmp_pa
     assert "文件可能已损坏" in r.stderr
     assert not (tmp_path / "broken.csv").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_forced_export_says_it_still_has_errors(tmp_path):
+    """Issue 14: a --force export carries a line under its title and document properties."""
+    from .test_cli import write_xlsx
+
+    rows = good_project("项目A")
+    rows[1][10] = 5
+    src = write_xlsx(tmp_path / "bad.xlsx", rows)
+    out = tmp_path / "报送.xlsx"
+    r = run("export", src, "-o", out, "--force")
+    assert r.returncode == 0 and "仍有 1 个错误" in r.stderr, r.stderr
+    wb = openpyxl.load_workbook(out)
+    ws = wb.worksheets[0]
+    assert [c.value for c in ws[2]][3].startswith("注意：本表仍有 1 个错误，是强制导出的（--force）")
+    assert "仍有 1 个错误" in wb.properties.description and wb.properties.contentStatus == "仍有错误（强制导出）"
+    # read back, the note is no field: the same one error
+    again = run("check", out, "--format", "json")
+    assert json.loads(again.stdout)["summary"]["errors"] == 1
+    clean = tmp_path / "clean.xlsx"
+    assert run("export", write_xlsx(tmp_path / "ok.xlsx", good_project("项目B")), "-o", clean).returncode == 0
+    wb = openpyxl.load_workbook(clean)
+    assert not wb.properties.description and "注意" not in str([c.value for c in wb.worksheets[0][2]])

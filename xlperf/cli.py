@@ -270,7 +270,9 @@ def export(
             )
             return EXIT_ERRORS
         write_export(result, output)
-        err.print(f"已导出：{_shown(output)}（exported）", highlight=False)
+        left = result.report.summary.errors
+        still = f"；仍有 {left} 个错误，已在表头下和文档属性中注明" if left else ""
+        err.print(f"已导出：{_shown(output)}{still}（exported）", highlight=False)
         return EXIT_OK
 
     raise typer.Exit(guarded(run))
