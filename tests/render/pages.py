@@ -66,3 +66,51 @@ def pages_wide(pdf: Path, first: str, last: str) -> tuple[int, int]:
     down = sum(1 for t in texts if first in t)
     assert down, "the header is on no page"
     return down, -(-len(texts) // down)
+
+
+def words(pdf: Path, page: int) -> list[tuple[float, float, float, float, str]]:
+    """(xMin, yMin, xMax, yMax, text) of every word on a page, in points."""
+    import html
+    import subprocess
+
+    out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return [(float(a), float(b), float(c), float(d), html.unescape(t)) for a, b, c, d, t in re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', out)]
+
+
+def gray_page(pdf: Path, page: int, out: Path) -> tuple[int, int, bytes]:
+    """A page as 8-bit grey pixels at 72 dpi (one pixel a point): (width, height, pixels)."""
+    import subprocess
+
+    stem = out.with_suffix("")
+    subprocess.run(["pdftoppm", "-gray", "-r", "72", "-f", str(page), "-l", str(page), "-singlefile", str(pdf),
+                    str(stem)], check=True, timeout=120)
+    data = stem.with_suffix(".pgm").read_bytes()
+    m = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", data)
+    assert m, data[:20]
+    w, h = int(m.group(1)), int(m.group(2))
+    return w, h, data[m.end():m.end() + w * h]
+
+
+def filled_span(img: tuple[int, int, bytes], y: int, x_from: int, x_to: int, lo: int = 200, hi: int = 235) -> tuple[int, int]:
+    """The run of fill-grey pixels on row ``y`` around [x_from, x_to] (a header cell's extent)."""
+    w, _, px = img
+    row = px[y * w:(y + 1) * w]
+    a, b = x_from, x_to
+    while a > 0 and lo <= row[a - 1] <= hi:
+        a -= 1
+    while b < w - 1 and lo <= row[b + 1] <= hi:
+        b += 1
+    return a, b
+
+
+def dark_right_of(img: tuple[int, int, bytes], x: int, y0: int, y1: int, level: int = 128) -> int:
+    """Dark pixels right of column ``x`` between rows ``y0`` and ``y1``."""
+    w, h, px = img
+    return sum(1 for y in range(max(0, y0), min(h, y1)) for v in px[y * w + x + 1:(y + 1) * w] if v < level)
+
+
+def dark_between(img: tuple[int, int, bytes], x0: int, x1: int, y0: int, y1: int, level: int = 128) -> int:
+    w, h, px = img
+    return sum(1 for y in range(max(0, y0), min(h, y1)) for v in px[y * w + x0:y * w + x1] if v < level)

@@ -187,9 +187,14 @@ class OpenpyxlPort(CountingPort):
         letter = col_letter(notes_col)
         ws.column_dimensions[letter].width = notes_width
         wrap = Alignment(wrap_text=True, vertical="top")
+        header = setup.title_rows[0] if setup is not None and setup.title_rows else None
         for (cell,) in ws.iter_rows(min_col=notes_col, max_col=notes_col):
             if cell.value is not None:
                 cell.alignment = wrap
+                if cell.row == header:
+                    from openpyxl.styles import Font, PatternFill
+
+                    cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor=sl.HEADER_FILL)
         for r, h in heights.items():
             dim = ws.row_dimensions[r]
             if (dim.height or 0) < h:  # raised, never lowered

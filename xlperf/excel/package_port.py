@@ -72,7 +72,8 @@ class PackagePort(CountingPort):
             scale = sheet_layout.scale_for(sheet_layout.column_widths(sx.data, last_col), sheet_layout.margins_in(sx.data))
             setup = PrintSetup(landscape=setup.landscape, scale=scale, break_after=setup.break_after,
                                title_rows=setup.title_rows)
-        sheet_layout.lay_out_package_sheet(self.pkg, sheet, notes_col, notes_width, heights, setup)
+        header = setup.title_rows[0] if setup is not None and setup.title_rows else None
+        sheet_layout.lay_out_package_sheet(self.pkg, sheet, notes_col, notes_width, heights, setup, header)
 
     @counted
     def apply_marks_format(self, sheet: str, area: str, mark_sheet: str) -> None:

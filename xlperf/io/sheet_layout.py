@@ -418,7 +418,7 @@ def column_widths(sheet_xml: bytes, n: int) -> list[float]:
 
 
 def lay_out_package_sheet(pkg: Any, sheet: str, notes_col: int, notes_width: float, heights: dict[int, float],
-                          setup: Optional[PrintSetup]) -> None:
+                          setup: Optional[PrintSetup], header_row: Optional[int] = None) -> None:
     """The clerk's sheet in a marked copy: the 校验说明 column wraps at ``notes_width`` and the
     rows of long notes grow (``heights``, only ever raised); ``setup`` is applied only when
     the clerk has no print set-up of their own. Installed on the sheet's writer: the sheet is
@@ -432,8 +432,10 @@ def lay_out_package_sheet(pkg: Any, sheet: str, notes_col: int, notes_width: flo
     if setup is not None and clerk_has_print_setup(sx.data, names, _sheet_index(pkg, sheet)):
         setup = None
     wrap_xf = add_xf(pkg, wrap=True)
+    head_xf = add_xf(pkg, bold=True, fill=HEADER_FILL, wrap=True, vertical="center") if header_row else wrap_xf
     letter = col_letter(notes_col).encode()
     note_cell = re.compile(rb'<c r="' + letter + rb'(\d+)"(?![^>]*\ss=)')
+    xfs = {header_row: head_xf} if header_row else {}
     raw = sx.pieces
 
     def pieces() -> Iterator[bytes]:
@@ -443,7 +445,7 @@ def lay_out_package_sheet(pkg: Any, sheet: str, notes_col: int, notes_width: flo
         prev: Optional[bytes] = None
         for piece in it:
             if prev is not None:
-                yield _rows(prev, note_cell, wrap_xf, heights)
+                yield _rows(prev, note_cell, wrap_xf, heights, xfs)
             prev = piece
         if prev is not None:  # the tail: after </sheetData>
             yield _tail(prev, setup)
@@ -489,8 +491,9 @@ def _head(head: bytes, col: int, width: float, setup: Optional[PrintSetup]) -> b
     return head
 
 
-def _rows(piece: bytes, note_cell: re.Pattern[bytes], xf: int, heights: dict[int, float]) -> bytes:
-    piece = note_cell.sub(lambda m: m.group(0) + b' s="%d"' % xf, piece)
+def _rows(piece: bytes, note_cell: re.Pattern[bytes], xf: int, heights: dict[int, float],
+          xfs: dict[int, int]) -> bytes:
+    piece = note_cell.sub(lambda m: m.group(0) + b' s="%d"' % xfs.get(int(m.group(1)), xf), piece)
     if not heights:
         return piece
 
