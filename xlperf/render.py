@@ -357,7 +357,7 @@ def _finding_overview(findings: list[Finding], console: Console, lang: str = "zh
 def render_errors_brief(report: Report, console: Console, limit: int = 10) -> None:
     errors = [f for f in report.findings if f.severity == "error" and not f.waived]
     for f in errors[:limit]:
-        console.print(f"[red]错误[/] {f.code} {f.cell or ''}  {escape(f.message)}", highlight=False)
+        console.print(_finding_line(f), highlight=False)
     if len(errors) > limit:
         console.print(f"……共 {len(errors)} 个错误", highlight=False)
 
