@@ -122,3 +122,9 @@ def test_cost_counted_into_outputs_is_shown_that_way(default):
     row = next(line for line in default.splitlines() if re.match(r"^\s*86 ", line))
     assert row.split()[4] == "60"
     assert "第86行 产出 50 + 成本 10 = 60" in default
+
+
+def test_collapsed_errors_say_what_each_cell_becomes(default):
+    line = next(line for line in default.splitlines() if line.startswith("错误 VL007 ×8："))
+    assert line.startswith("错误 VL007 ×8：指标方向性未填写（绩效目标表!L65、L70、L86–L91）")
+    assert "L70、L86–L87 应为“正向指标”；L91 应为“反向指标”，可用 xlperf fix 一键修正" in line

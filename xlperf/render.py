@@ -249,7 +249,7 @@ def _group_line(code: str, fs: list[Finding], lang: str) -> str:
     sev = fs[0].severity
     texts = {message_text(f) for f in fs}
     r = get_rule(code)
-    text = texts.pop() if len(texts) == 1 else r.title
+    text = texts.pop() if len(texts) == 1 else (_common_clause(texts) or r.title)
     ens = {f.message_en for f in fs}
     en = ens.pop() if len(ens) == 1 else r.message_en
     ordered = sorted(fs, key=lambda f: (f.sheet, _col_key(f.cell), f.row or 0))
@@ -261,10 +261,42 @@ def _group_line(code: str, fs: list[Finding], lang: str) -> str:
     one_sheet = len({f.sheet for f in fs}) == 1
     where = (f"{fs[0].sheet}!" if one_sheet and fs[0].sheet else "") + "、".join(cells) + more
     n_fix = sum(1 for f in fs if f.fix is not None)
-    how = ("，可用 xlperf fix 一键修正" if n_fix == len(fs)
-           else f"，其中 {n_fix} 处可用 xlperf fix 一键修正" if n_fix else "")
+    news = {_fix_value(f.fix.new) for f in fs if f.fix is not None}
+    if n_fix and len(news) > 1 or (n_fix and n_fix < len(fs) and sev == "error"):
+        # what each cell becomes: 应为“正向指标”：L70、L86–L87；应为“反向指标”：L91 (xlperf fix)
+        by_new: dict[str, list[Finding]] = {}
+        for f in ordered:
+            if f.fix is not None:
+                by_new.setdefault(_fix_value(f.fix.new), []).append(f)
+        parts = [f"{'、'.join(cell_ranges(g))} 应为{v}" for v, g in by_new.items()]
+        how = "；" + "；".join(parts) + "，可用 xlperf fix 一键修正"
+        if n_fix < len(fs):
+            how += "；其余请按指标含义填写"
+    else:
+        how = ("，可用 xlperf fix 一键修正" if n_fix == len(fs)
+               else f"，其中 {n_fix} 处可用 xlperf fix 一键修正" if n_fix else "")
     return (f"[{_SEV_STYLE[sev]}]{SEVERITY_ZH[sev]}[/] {code} ×{len(fs)}：{escape(text)}"
             f"（{escape(where)}）{how}{_gloss(en, lang)}")
+
+
+def _common_clause(texts: set[str]) -> str:
+    """What the messages share up to a clause break (``指标方向性未填写``), or ""."""
+    import os.path
+
+    prefix = os.path.commonprefix(sorted(texts))
+    if all(len(t) > len(prefix) and t[len(prefix)] in "；，" for t in texts):
+        cut = len(prefix)
+    else:
+        cut = max(prefix.rfind("；"), prefix.rfind("，"))
+    return prefix[:cut] if cut >= 4 else ""
+
+
+def _fix_value(v: object) -> str:
+    if v is None:
+        return "空"
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return f"“{v}”"
 
 
 def _col_key(cell: Optional[str]) -> tuple[int, str]:
