@@ -287,7 +287,7 @@ def _group_line(code: str, fs: list[Finding], lang: str) -> str:
     ens = {f.message_en for f in fs}
     en = ens.pop() if len(ens) == 1 else r.message_en
     ordered = sorted(fs, key=lambda f: (f.sheet, _col_key(f.cell), f.row or 0))
-    cells = cell_ranges(ordered)
+    cells = list(dict.fromkeys(cell_ranges(ordered)))  # a cell with several findings once
     more = ""
     if sev != "error" and len(cells) > SHOWN_CELLS:
         more = f"等 {len(fs)} 处"
@@ -354,7 +354,7 @@ def _finding_groups(findings: list[Finding], console: Console, lang: str, source
         else:
             lines.extend(((SEVERITY_ORDER[sev], 1, f.sort_key()), _finding_line(f, lang)) for f in fs)
     if repairs:
-        log = ("（xlperf import-text 另存的工作簿中有“导入记录”）" if source.lower().endswith(".txt")
+        log = ("（xlperf import-text 另存的工作簿中有“导入记录”）" if _pasted_text(source)
                else f"，见“{IMPORT_LOG}”工作表")
         lines.append(((SEVERITY_ORDER["info"], 2, ()),
                       f"[cyan]提示[/] {IMPORT_REPAIR} 导入时修复了 {len(repairs)} 处错位{log}；逐条列出：--all"))
@@ -372,7 +372,7 @@ def _next_steps(report: Report, console: Console, path: str) -> None:
     fixable = sum(1 for f in live if f.fix is not None)
     shown = _quote(path)
     stem = Path(path).stem
-    is_text = Path(path).suffix.lower() == ".txt"
+    is_text = _pasted_text(path)
     steps: list[str] = []
     if is_text:
         steps.append(f"xlperf import-text {shown} -o {_quote(stem + '.xlsx')}   导入为工作簿，再校验、修正")
@@ -387,6 +387,11 @@ def _next_steps(report: Report, console: Console, path: str) -> None:
     console.print("[bold]下一步[/]：", highlight=False)
     for i, step in enumerate(steps, 1):
         console.print(f"  {i}. {escape(step)}", highlight=False)
+
+
+def _pasted_text(path: str) -> bool:
+    """Text pasted from a PDF (read by the text importer), not a workbook."""
+    return Path(path).suffix.lower() in (".txt", ".tsv")
 
 
 def _quote(path: str) -> str:
