@@ -437,12 +437,12 @@ def render_batch(report, console: Console) -> None:
     from rich.cells import cell_len
 
     t = RichTable(title="批量校验汇总", header_style="bold")
-    # file names are not cut: the column is as wide as the longest (up to 40), 说明 takes the rest
+    # file names are not cut: the column is as wide as the longest (up to 30, then folded), the rest for 主要问题
     longest = max((cell_len(r.file) for r in report.files), default=4)
-    t.add_column("文件", overflow="fold", min_width=min(40, longest))
+    t.add_column("文件", overflow="fold", min_width=min(30, longest))
     for col in ("项目", "指标", "错误", "警告"):
         t.add_column(col, justify="right")
-    t.add_column("说明（每类最严重的问题）", overflow="fold")
+    t.add_column("主要问题", overflow="fold", min_width=14)  # the worst of each rule family
     for r in report.files:
         if not r.readable:
             t.add_row(escape(r.file), "—", "—", "—", "—", escape(r.error or ""), style="red")
