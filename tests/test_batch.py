@@ -12,6 +12,8 @@ import pytest
 
 import xlperf.batch as batch
 from xlperf.api import sample_path
+from xlperf.batch import worst_findings
+from xlperf.core.model import Finding
 from xlperf.core.config import Config
 
 
@@ -106,7 +108,8 @@ def single(path: Path, *args) -> dict:
     return {"tables": s["tables"], "projects": s["projects"], "indicators": s["indicators"],
             "errors": s["errors"], "warnings": s["warnings"], "infos": s["infos"],
             "projects_weight_off": s["projects_weight_off"], "expected_total": s["expected_total"],
-            "worst": [{k: f[k] for k in ("code", "severity", "sheet", "cell", "message")} for f in active[:5]]}
+            "worst": [{k: getattr(f, k) for k in ("code", "severity", "sheet", "cell", "message")}
+                      for f in worst_findings([Finding.model_validate(f) for f in active])]}
 
 
 def batched(*args) -> tuple[int, dict[str, dict]]:

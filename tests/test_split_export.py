@@ -875,8 +875,8 @@ def test_check_json_report_keeps_a_non_number_budget_as_budget_text(text_budget_
 def test_check_text_report_shows_a_non_number_budget_as_written(text_budget_file):
     r = run("check", text_budget_file)
     assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
-    table = [line.split("│") for line in r.stdout.splitlines() if line.startswith("│")]  # the project rows
-    assert [(cells[2].strip(), cells[3].strip()) for cells in table] == [
+    table = [line.split() for line in r.stdout.split("问题清单")[0].splitlines() if re.match(r"^\s*\d+ ", line)]
+    assert [(cells[1], cells[2]) for cells in table] == [
         ("项目A", "一百"), ("项目B", "约100万"), ("项目C", "20.00"), ("项目X", "一百"), ("项目X", "二百")]
     # the closing line's budget adds the numbers only, and says so
     assert "预算 20.00 万元（4 个项目的预算数不是数字，未计入）" in r.stdout.replace("\n", ""), r.stdout
@@ -969,3 +969,26 @@ def test_cli_split_csv_of_a_workbook_holding_a_lone_surrogate(table_file, tmp_pa
     assert "文件可能已损坏" in r.stderr
     assert not (tmp_path / "broken.csv").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_forced_export_says_it_still_has_errors(tmp_path):
+    """Issue 14: a --force export carries a line under its title and document properties."""
+    from .test_cli import write_xlsx
+
+    rows = good_project("项目A")
+    rows[1][10] = 5
+    src = write_xlsx(tmp_path / "bad.xlsx", rows)
+    out = tmp_path / "报送.xlsx"
+    r = run("export", src, "-o", out, "--force")
+    assert r.returncode == 0 and "仍有 1 个错误" in r.stderr, r.stderr
+    wb = openpyxl.load_workbook(out)
+    ws = wb.worksheets[0]
+    assert [c.value for c in ws[2]][3].startswith("注意：本表仍有 1 个错误，是强制导出的（--force）")
+    assert "仍有 1 个错误" in wb.properties.description and wb.properties.contentStatus == "仍有错误（强制导出）"
+    # read back, the note is no field: the same one error
+    again = run("check", out, "--format", "json")
+    assert json.loads(again.stdout)["summary"]["errors"] == 1
+    clean = tmp_path / "clean.xlsx"
+    assert run("export", write_xlsx(tmp_path / "ok.xlsx", good_project("项目B")), "-o", clean).returncode == 0
+    wb = openpyxl.load_workbook(clean)
+    assert not wb.properties.description and "注意" not in str([c.value for c in wb.worksheets[0][2]])

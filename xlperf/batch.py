@@ -148,12 +148,27 @@ def _check(path: str, config: Optional[Config], overrides: Optional[dict[str, An
     active = [f for f in result.report.findings if not f.waived]  # as the single check's JSON has them
     worst = [
         {"code": f.code, "severity": f.severity, "sheet": f.sheet, "cell": f.cell, "message": f.message}
-        for f in active[:5]
+        for f in worst_findings(active)
     ]
     return FileResult(file=readable(path), tables=s.tables, projects=s.projects, indicators=s.indicators, errors=s.errors,
                       warnings=s.warnings, infos=s.infos, projects_weight_off=s.projects_weight_off,
                       expected_total=s.expected_total, worst=worst,
                       against=readable(str(against)) if against is not None and against is not NO_PAIR else None)
+
+
+WORST = 5
+
+
+def worst_findings(findings: list, n: int = WORST) -> list:
+    """Up to ``n`` findings, errors first: the first (worst) of each rule family before a
+    second of any, so a file's weight errors do not hide its other kinds of problem."""
+    first: dict[str, int] = {}
+    for i, f in enumerate(findings):
+        first.setdefault(f.code[:2], i)
+    picked = sorted(first.values(), key=lambda i: (findings[i].sort_key(), i))[:n]
+    rest = [i for i in range(len(findings)) if i not in set(picked)]
+    return [findings[i] for i in sorted(picked + rest[:max(0, n - len(picked))],
+                                        key=lambda i: (findings[i].sort_key(), i))]
 
 
 def _load_engine() -> None:
@@ -263,12 +278,33 @@ def _run_pool(paths: list[Path], config: Optional[Config], overrides: Optional[d
     return [r for r in slots if r is not None]
 
 
-def write_batch_workbook(report: BatchReport, out: Path) -> None:
-    """A summary workbook: one row per file, and the worst findings."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+def worst_text(r: "FileResult") -> str:
+    """A file's worst findings in one cell: ``错误 WT002 K36：…；警告 VL004 I13：…``."""
+    from .core.model import SEVERITY_ZH
 
+    parts = []
+    for f in r.worst:
+        cell, message = f["cell"], f["message"]
+        text = message[len(cell) + 1:] if cell and message.startswith(cell + " ") else message
+        parts.append(f"{SEVERITY_ZH[f['severity']]} {f['code']} {cell or f['sheet']}：{text}")
+    return "；".join(parts)
+
+
+SUMMARY_HEADER = ["文件", "可读取", "表数", "项目数", "指标数", "错误", "警告", "提示", "期望权重合计",
+                  "权重合计不符的项目", "主要问题（每类最严重的）", "无法读取的原因"]
+SUMMARY_WIDTHS = {"A": 34, "B": 7, "C": 6, "D": 7, "E": 7, "F": 6, "G": 6, "H": 6, "I": 8, "J": 22, "K": 56, "L": 22}
+ISSUES_HEADER = ["文件", "级别", "代码", "工作表", "单元格", "说明"]
+ISSUES_WIDTHS = {"A": 30, "B": 6, "C": 7, "D": 12, "E": 8, "F": 70}
+
+
+def write_batch_workbook(report: BatchReport, out: Path) -> None:
+    """A summary workbook: one row per file (its worst finding of every family), and the worst
+    findings one per row (主要问题); both print one page wide, file names wrapped, not cut."""
+    from openpyxl import Workbook
+
+    from .core.model import SEVERITY_ZH
     from .io.atomic import atomic_path
+    from .io.sheet_layout import PrintSetup, SheetLayout, apply_openpyxl, fitted_heights
 
     def inert(ws) -> None:
         # openpyxl turns any str starting with "=" into a formula: force such cells back to text.
@@ -277,25 +313,34 @@ def write_batch_workbook(report: BatchReport, out: Path) -> None:
                 if isinstance(c.value, str) and c.value.startswith("="):
                     c.data_type = "s"
 
+    def laid_out(ws, rows, widths, wrap, severity_col=None) -> None:
+        n = len(rows)
+        last = len(rows[0])
+        apply_openpyxl(ws, SheetLayout(
+            widths=widths, wrap_cols=wrap, heights=fitted_heights(rows, widths, wrap), freeze_rows=1,
+            auto_filter=f"A1:{chr(64 + last)}{max(n, 1)}", header_row=1, severity_col=severity_col,
+            severity_rows=(2, max(n, 2)), last_col=last,
+            print=PrintSetup(landscape=True, fit_width=1, fit_height=0, title_rows=(1, 1))))
+
     wb = Workbook()
     ws = wb.active
     ws.title = "批量校验汇总"
-    ws.append(["文件", "可读取", "表数", "项目数", "指标数", "错误", "警告", "提示", "期望权重合计", "权重合计不符的项目",
-               "无法读取的原因"])
+    rows = [SUMMARY_HEADER]
     for r in report.files:
-        ws.append([r.file, "是" if r.readable else "否", r.tables, r.projects, r.indicators, r.errors,
-                   r.warnings, r.infos, r.expected_total, "、".join(r.projects_weight_off), r.error or ""])
-    for c in ws[1]:
-        c.font = Font(bold=True)
-    ws.freeze_panes = "A2"
-    ws.column_dimensions["A"].width = 50
-    ws.column_dimensions["J"].width = 40
+        rows.append([r.file, "是" if r.readable else "否", r.tables, r.projects, r.indicators, r.errors,
+                     r.warnings, r.infos, r.expected_total, "、".join(r.projects_weight_off), worst_text(r),
+                     r.error or ""])
+    for row in rows:
+        ws.append(row)
+    laid_out(ws, rows, SUMMARY_WIDTHS, {1, 10, 11, 12})
     ws2 = wb.create_sheet("主要问题")
-    ws2.append(["文件", "级别", "代码", "工作表", "单元格", "说明"])
+    rows2 = [ISSUES_HEADER]
     for r in report.files:
         for f in r.worst:
-            ws2.append([r.file, f["severity"], f["code"], f["sheet"], f["cell"], f["message"]])
-    ws2.freeze_panes = "A2"
+            rows2.append([r.file, SEVERITY_ZH[f["severity"]], f["code"], f["sheet"], f["cell"], f["message"]])
+    for row in rows2:
+        ws2.append(row)
+    laid_out(ws2, rows2, ISSUES_WIDTHS, {1, 6}, severity_col="B")
     inert(ws)
     inert(ws2)
     with atomic_path(out) as tmp:

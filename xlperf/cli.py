@@ -19,21 +19,35 @@ from rich.console import Console
 from rich.markup import escape
 
 from . import __version__
+from .cli_help import ChineseCommand, ChineseGroup
 from .core.filenames import readable
 
 app = typer.Typer(
+    cls=ChineseGroup,
     add_completion=False,
     no_args_is_help=False,
     help="xlperf：部门预算项目绩效目标申报表 校验、拆分与导出（validate, split and export performance-target tables）",
     rich_markup_mode=None,
 )
 # Piped output (CI logs, redirects) gets a width that keeps the project table on one line per project.
-out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 160)
+# COLUMNS, when set, wins (an 80-column terminal: tests and docs render at that width).
+_PIPED = int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else 160
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else _PIPED)
+err = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else _PIPED)
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 # One file: a large table's rules may use a second core (a forked process; POSIX only).
 CORES = min(os.cpu_count() or 1, 2)
+
+
+# \b: click keeps the lines of the paragraph as written (no rewrapping).
+CHECK_EPILOG = """\b
+退出码（exit codes）：
+  0  没有错误（no errors）
+  1  发现错误（errors found）
+  2  文件无法读取或参数有误（unreadable input or bad argument）
+  3  内部错误，请反馈（internal error）
+  130 已中断（interrupted）"""
 
 
 class Format(str, Enum):
@@ -132,7 +146,7 @@ def _input_or_sample(path: Optional[Path]) -> Path:
     return p
 
 
-@app.command()
+@app.command(cls=ChineseCommand, epilog=CHECK_EPILOG)
 def check(
     paths: Optional[List[Path]] = typer.Argument(None, help="要校验的 .xlsx/.xlsm/.txt 文件或文件夹（可多个）；省略则校验内置示例"),
     sheet: Optional[str] = typer.Option(None, "--sheet", help="只校验这个工作表"),
@@ -143,7 +157,7 @@ def check(
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="批量校验时的并行进程数（默认为CPU核数）"),
     summary: Optional[Path] = typer.Option(None, "--summary", help="批量校验时另存汇总工作簿 .xlsx"),
     show_all: bool = typer.Option(False, "--all", help="文字报告列出全部项目和问题（大表默认只列需处理的项目和问题汇总）"),
-    layout: Optional[LayoutName] = typer.Option(None, "--layout", help=LAYOUT_HELP),
+    layout: Optional[LayoutName] = typer.Option(None, "--layout", help=LAYOUT_HELP, metavar="版式"),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="zh：中文说明；en：每条问题的中文说明后附英文（English after each message）"),
     against: Optional[Path] = typer.Option(None, "--against", help="自评表对照批复的绩效目标表（文件或文件夹）：目标值、权重是否改过，指标是否增删；批量时两个文件夹按文件名配对"),
 ) -> None:
@@ -187,7 +201,8 @@ def check(
         else:
             from .render import render_report
 
-            render_report(result.report, out, everything=show_all, lang=lang.value)
+            render_report(result.report, out, everything=show_all, lang=lang.value,
+                          shares=result.config.shares, command_path=readable(str(src)))
         if mark is not None:
             from .excel.commands import mark_file
 
@@ -243,13 +258,13 @@ def check(
     raise typer.Exit(guarded(run))
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def split(
     path: Optional[Path] = typer.Argument(None, help="输入文件；省略则使用内置示例"),
-    output: Path = typer.Option(..., "-o", "--output", help="输出 .xlsx / .csv / .json"),
-    sheet: Optional[str] = typer.Option(None, "--sheet"),
-    config: Optional[Path] = typer.Option(None, "--config"),
-    layout: Optional[LayoutName] = typer.Option(None, "--layout", help=LAYOUT_HELP),
+    output: Path = typer.Option(..., "-o", "--output", help="输出 .xlsx / .csv / .json（output file）"),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="只处理这个工作表（one sheet only）"),
+    config: Optional[Path] = typer.Option(None, "--config", help="规则配置 xlperf.toml（rule settings）"),
+    layout: Optional[LayoutName] = typer.Option(None, "--layout", help=LAYOUT_HELP, metavar="版式"),
 ) -> None:
     """拆分合并单元格：每个指标一行、每个字段填满的清洗记录。"""
 
@@ -275,14 +290,14 @@ def split(
     raise typer.Exit(guarded(run))
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def export(
     path: Optional[Path] = typer.Argument(None, help="输入文件；省略则使用内置示例"),
-    output: Path = typer.Option(..., "-o", "--output", help="报送用 .xlsx"),
-    sheet: Optional[str] = typer.Option(None, "--sheet"),
-    config: Optional[Path] = typer.Option(None, "--config"),
-    force: bool = typer.Option(False, "--force", help="存在错误时仍然导出"),
-    layout: Optional[LayoutName] = typer.Option(None, "--layout", help=LAYOUT_HELP),
+    output: Path = typer.Option(..., "-o", "--output", help="报送用 .xlsx（workbook to submit）"),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="只导出这个工作表（one sheet only）"),
+    config: Optional[Path] = typer.Option(None, "--config", help="规则配置 xlperf.toml（rule settings）"),
+    force: bool = typer.Option(False, "--force", help="存在错误时仍然导出，工作簿上注明仍有错误（export despite errors）"),
+    layout: Optional[LayoutName] = typer.Option(None, "--layout", help=LAYOUT_HELP, metavar="版式"),
 ) -> None:
     """导出报送用工作簿：规范格式、重新合并项目单元格、附清洗记录和权重合计。"""
 
@@ -311,18 +326,20 @@ def export(
             )
             return EXIT_ERRORS
         write_export(result, output)
-        err.print(f"已导出：{_shown(output)}（exported）", highlight=False)
+        left = result.report.summary.errors
+        still = f"；仍有 {left} 个错误，已在表头下和文档属性中注明" if left else ""
+        err.print(f"已导出：{_shown(output)}{still}（exported）", highlight=False)
         return EXIT_OK
 
     raise typer.Exit(guarded(run))
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def combine(
     paths: List[Path] = typer.Argument(..., help="各项目的绩效目标表文件或文件夹（表单、清单、部门整体均可）"),
     output: Path = typer.Option(..., "-o", "--output", help="汇总后的清单工作簿 .xlsx（如 部门汇总.xlsx）"),
     config: Optional[Path] = typer.Option(None, "--config", help="规则配置 xlperf.toml（省略则每个文件按自己的配置）"),
-    layout: Optional[LayoutName] = typer.Option(None, "--layout", help=LAYOUT_HELP),
+    layout: Optional[LayoutName] = typer.Option(None, "--layout", help=LAYOUT_HELP, metavar="版式"),
 ) -> None:
     """汇总：读取每个项目的绩效目标表（表单等），逐个校验，写成部门的清单版式（合并单元格、部门行及合计），另附来源清单。"""
 
@@ -379,12 +396,12 @@ def combine(
     raise typer.Exit(guarded(run))
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def fix(
-    path: Path = typer.Argument(..., help="输入 .xlsx/.xlsm"),
-    output: Path = typer.Option(..., "-o", "--output", help="修正后的副本"),
-    sheet: Optional[str] = typer.Option(None, "--sheet"),
-    config: Optional[Path] = typer.Option(None, "--config"),
+    path: Path = typer.Argument(..., help="输入 .xlsx/.xlsm（input workbook）"),
+    output: Path = typer.Option(..., "-o", "--output", help="修正后的副本（fixed copy）"),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="只修正这个工作表（one sheet only）"),
+    config: Optional[Path] = typer.Option(None, "--config", help="规则配置 xlperf.toml（rule settings）"),
 ) -> None:
     """自动修正安全的问题（全角符号、文本数字、方向缺失等），写到新文件；再运行一次不会再改。"""
 
@@ -400,8 +417,8 @@ def fix(
     raise typer.Exit(guarded(run))
 
 
-@app.command()
-def rules(fmt: Format = typer.Option(Format.text, "--format")) -> None:
+@app.command(cls=ChineseCommand)
+def rules(fmt: Format = typer.Option(Format.text, "--format", help="text：列表；json：机器可读（list or JSON）")) -> None:
     """列出全部校验规则（代码、级别、说明）。"""
 
     def run() -> int:
@@ -422,9 +439,11 @@ def rules(fmt: Format = typer.Option(Format.text, "--format")) -> None:
     raise typer.Exit(guarded(run))
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def schema() -> None:
-    """输出校验报告 JSON 的结构说明（JSON Schema，与 docs/report.schema.json 相同）。"""
+    """输出校验报告 JSON 的结构说明（JSON Schema）。
+
+    与 docs/report.schema.json 相同（the schema of the JSON report）。"""
 
     def run() -> int:
         from .schema import schema_text
@@ -435,7 +454,7 @@ def schema() -> None:
     raise typer.Exit(guarded(run))
 
 
-@app.command("import-text")
+@app.command("import-text", cls=ChineseCommand)
 def import_text_cmd(
     path: Path = typer.Argument(..., help="从PDF复制出的制表符分隔文本"),
     output: Path = typer.Option(..., "-o", "--output", help="输出 .xlsx"),
@@ -461,9 +480,9 @@ def import_text_cmd(
     raise typer.Exit(guarded(run))
 
 
-@app.command("build-workbook")
+@app.command("build-workbook", cls=ChineseCommand)
 def build_workbook_cmd(
-    output: Path = typer.Option(Path("workbook/PerfTemplate.xlsm"), "-o", "--output"),
+    output: Path = typer.Option(Path("workbook/PerfTemplate.xlsm"), "-o", "--output", help="输出 .xlsm（output workbook）"),
 ) -> None:
     """生成 PerfTemplate.xlsm（功能区、VBA、示例、规则说明、配置）。"""
 
@@ -477,7 +496,7 @@ def build_workbook_cmd(
     raise typer.Exit(guarded(run))
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def doctor(
     template: Optional[Path] = typer.Argument(None, help="要检查的 PerfTemplate.xlsm（默认：当前文件夹中的）"),
     fmt: Format = typer.Option(Format.text, "--format"),
@@ -507,7 +526,7 @@ def version_callback(value: bool) -> None:
 @app.callback(invoke_without_command=True)
 def _root(
     ctx: typer.Context,
-    version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True, help="显示版本"),
+    version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True, help="显示版本（show the version）"),
 ) -> None:
     if ctx.invoked_subcommand is None:
         out.print(ctx.get_help())
@@ -520,10 +539,13 @@ def main(argv: Optional[List[str]] = None) -> None:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        app(args=argv, prog_name="xlperf", standalone_mode=True)
+        from .cli_help import run
+
+        code = run(app, argv, "xlperf")
     finally:
         if was_enabled:
             gc.enable()
+    sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -742,7 +742,8 @@ class _Importer:
                 else:
                     details.extend(f"{HEADERS[f]}“{_short(t)}”由{r.colname(c)}移回“{HEADERS[f]}”列" for f, c, t in run)
             if details:
-                self.add("ST007", (r.line,), cell=first_cell, row=srow, project=project,
+                # a repair already made: nothing left for the clerk to do (提示, like ST008)
+                self.add("ST007", (r.line,), cell=first_cell, row=srow, project=project, severity="info",
                          detail="；".join(details) + f"（源文本第{r.line}行）")
             for c, t in r.unplaced:
                 self.add("ST010", (r.line,), cell=address(srow, c + 1) if srow else None, row=srow,

@@ -150,7 +150,7 @@ def validate(port: WorkbookPort) -> CheckResult:
     cell = first_error(findings, ld.sheet, ld.table)
     summary = summary_text(ld.result.report, ld.sheet)
     write_all_marks(port, plans)
-    port.replace_sheet(RESULTS_SHEET, results, widths=RESULT_WIDTHS)
+    port.replace_sheet(RESULTS_SHEET, results, widths=RESULT_WIDTHS, layout=results_layout(results))
     if cell:
         port.select(ld.sheet, cell)
     port.message(summary, title="校验结果")
@@ -338,10 +338,25 @@ def rules_rows() -> list[list[Any]]:
     return rows
 
 
+RULES_WIDTHS = {"A": 8, "B": 6, "C": 30, "D": 10, "E": 90}
+
+
+def rules_layout(rows: list[list[Any]]):
+    """规则说明: the long texts wrapped in rows tall enough for them (in Excel and LibreOffice
+    alike: the heights are written), the header frozen, one page wide."""
+    from ..io.sheet_layout import PrintSetup, SheetLayout, fitted_heights
+
+    wrap = {3, 5}
+    return SheetLayout(widths=dict(RULES_WIDTHS), wrap_cols=wrap, heights=fitted_heights(rows, RULES_WIDTHS, wrap),
+                       freeze_rows=1, auto_filter=f"A1:E{len(rows)}", header_row=1,
+                       print=PrintSetup(landscape=True, fit_width=1, fit_height=0, title_rows=(1, 1)))
+
+
 def show_rules(port: WorkbookPort) -> None:
     info = port.book_info()
     if RULES_SHEET not in info.sheet_names:  # the workbook ships one; rebuild it if deleted
-        port.replace_sheet(RULES_SHEET, rules_rows(), widths={"A": 8, "B": 6, "C": 30, "D": 10, "E": 90})
+        rows = rules_rows()
+        port.replace_sheet(RULES_SHEET, rows, widths=RULES_WIDTHS, layout=rules_layout(rows))
     port.select(RULES_SHEET, "A1")
 
 
@@ -473,11 +488,52 @@ def _write_marked(port: Any, result: CheckResult, sheet_of: Callable[[Table], An
         assert table is not None
         data = sheet_of(table)
         if data is not None:
-            plans.append(plan_marks(data, table, result.findings))
+            plans.append((plan_marks(data, table, result.findings), table))
     results = results_rows(result.findings)
-    write_all_marks(port, plans)
-    port.replace_sheet(RESULTS_SHEET, results, widths=RESULT_WIDTHS)
+    write_all_marks(port, [p for p, _ in plans])
+    first_table = {}
+    for p, t in plans:
+        first_table.setdefault(p.sheet, t)
+    for plan in merged_plans([p for p, _ in plans]):  # once per sheet, after every write
+        lay_out_marked(port, plan, first_table[plan.sheet])
+    port.replace_sheet(RESULTS_SHEET, results, widths=RESULT_WIDTHS, layout=results_layout(results))
     port.save(out)
+
+
+# The 校验说明 column of a marked copy: this wide (characters), its text wrapped.
+NOTES_WIDTH = 40
+
+
+def lay_out_marked(port: Any, plan: MarkPlan, table: Table) -> None:
+    """How the marked table prints: 校验说明 wraps at NOTES_WIDTH and its rows grow; where the
+    clerk has no print set-up, A4 landscape with the table's own columns on one page wide
+    (a page break before 校验说明), the header row repeated on every page."""
+    from ..io.sheet_layout import PrintSetup, text_height
+
+    notes_row, notes_col = parse_address(plan.notes_at)
+    heights: dict[int, float] = {}
+    for at, notes in [(plan.notes_at, plan.notes), *plan.more_notes]:  # every table's block on the sheet
+        top, _ = parse_address(at)
+        for i, row in enumerate(notes):
+            if row and row[0] and text_height(row[0], NOTES_WIDTH) > 16:
+                heights[top + i] = max(heights.get(top + i, 0.0), text_height(row[0], NOTES_WIDTH))
+    last_col = notes_col - 1
+    header = table.header_row or notes_row
+    setup = PrintSetup(landscape=True, break_after=last_col, title_rows=(header, header))
+    port.lay_out_table(plan.sheet, notes_col, NOTES_WIDTH, heights, setup, last_col)
+
+
+def results_layout(rows: list[list[Any]]):
+    """校验结果: rows coloured by 级别, the header frozen and filtered, long text wrapped in rows
+    tall enough, one page wide (A4 landscape), the header repeated on every page."""
+    from ..io.sheet_layout import PrintSetup, SheetLayout, fitted_heights
+
+    n = len(rows)
+    wrap = {4, 5}  # 项目, 说明
+    return SheetLayout(widths=dict(RESULT_WIDTHS), wrap_cols=wrap, heights=fitted_heights(rows, RESULT_WIDTHS, wrap),
+                       freeze_rows=1, auto_filter=f"A1:F{max(n, 1)}", header_row=1, severity_col="A",
+                       severity_rows=(2, max(n, 2)), last_col=6,
+                       print=PrintSetup(landscape=True, fit_width=1, fit_height=0, title_rows=(1, 1)))
 
 
 def merged_plans(plans: list[MarkPlan]) -> list[MarkPlan]:

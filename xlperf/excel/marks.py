@@ -16,7 +16,7 @@ from .port import NOTES_HEADER, Formula, SheetData, quote_sheet
 CODE_OF = {"error": "E", "warning": "W", "info": "I"}
 RANK = {"E": 3, "W": 2, "I": 1, "": 0, None: 0}
 RESULT_HEADER = ["级别", "代码", "单元格", "项目", "说明", "已豁免"]
-RESULT_WIDTHS = {"A": 7, "B": 8, "C": 9, "D": 30, "E": 80, "F": 7}
+RESULT_WIDTHS = {"A": 6, "B": 7, "C": 14, "D": 26, "E": 64, "F": 7}
 MAX_NAMES = 10
 
 

@@ -7,6 +7,7 @@ showed. Saves atomically; an .xlsm keeps its VBA project and its ribbon.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections import deque
 from pathlib import Path
@@ -110,7 +111,7 @@ class OpenpyxlPort(CountingPort):
 
     @counted
     def replace_sheet(self, name: str, rows: Block, *, top_left: str = "A1", visibility: Visibility = "visible",
-                      widths: Optional[dict[str, float]] = None) -> None:
+                      widths: Optional[dict[str, float]] = None, layout: Optional[Any] = None) -> None:
         # Build the whole new sheet first, then swap it in: an exception half-way leaves the
         # old sheet as it was.
         wb = self.wb
@@ -121,6 +122,10 @@ class OpenpyxlPort(CountingPort):
         _write(new, top_left, rows)
         for col, width in (widths or {}).items():
             new.column_dimensions[col].width = width
+        if layout is not None:
+            from ..io.sheet_layout import apply_openpyxl
+
+            apply_openpyxl(new, layout)
         new.sheet_state = visibility
         if old is not None:
             wb.remove(old)
@@ -169,6 +174,41 @@ class OpenpyxlPort(CountingPort):
         sel.sqref = cell
 
     # --- files -----------------------------------------------------------------
+
+    def lay_out_table(self, sheet: str, notes_col: int, notes_width: float, heights: dict[int, float],
+                      setup: Any, last_col: int) -> None:
+        """The marked table's 校验说明 column and, where the clerk has none, its print set-up."""
+        from openpyxl.styles import Alignment
+
+        from ..core.grid import col_letter
+        from ..io import sheet_layout as sl
+
+        ws = self.wb[sheet]
+        letter = col_letter(notes_col)
+        ws.column_dimensions[letter].width = notes_width
+        wrap = Alignment(wrap_text=True, vertical="top")
+        header = setup.title_rows[0] if setup is not None and setup.title_rows else None
+        for (cell,) in ws.iter_rows(min_col=notes_col, max_col=notes_col):
+            if cell.value is not None:
+                cell.alignment = wrap
+                if cell.row == header:
+                    from openpyxl.styles import Font, PatternFill
+
+                    cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor=sl.HEADER_FILL)
+        for r, h in heights.items():
+            dim = ws.row_dimensions[r]
+            if (dim.height or 0) < h:  # raised, never lowered
+                dim.height = h
+        area = ws.print_area
+        if area and "," not in area:  # one that ends left of 校验说明 takes it in
+            m = re.match(r"^(.*!\$?[A-Z]+\$?\d+:\$?)([A-Z]+)(\$?\d+)$", area)
+            if m and m.group(2) == col_letter(notes_col - 1):
+                ws.print_area = (m.group(1) + letter + m.group(3)).split("!")[-1].replace("$", "")
+        if setup is not None and not sl.has_print_setup_openpyxl(ws):
+            widths = [ws.column_dimensions[col_letter(c)].width or 8.43 for c in range(1, last_col + 1)]
+            scale = setup.scale or sl.scale_for(widths)
+            sl.apply_openpyxl(ws, sl.SheetLayout(print=sl.PrintSetup(
+                landscape=setup.landscape, scale=scale, break_after=setup.break_after, title_rows=setup.title_rows)))
 
     def save(self, out: Path) -> None:
         """Write atomically. For .xlsm the VBA project is kept (keep_vba) and the ribbon

@@ -13,6 +13,8 @@ from typing import Any, Optional, Union
 
 from ..core.grid import parse_address
 from ..io import mark_package as mp
+from ..io import sheet_layout
+from ..io.sheet_layout import PrintSetup, SheetLayout
 from .port import MARK_SHEET, MARK_STYLES, Block, CountingPort, Formula, Visibility, counted, quote_sheet
 
 
@@ -52,9 +54,26 @@ class PackagePort(CountingPort):
 
     @counted
     def replace_sheet(self, name: str, rows: Block, *, top_left: str = "A1", visibility: Visibility = "visible",
-                      widths: Optional[dict[str, float]] = None) -> None:
+                      widths: Optional[dict[str, float]] = None, layout: Optional[SheetLayout] = None) -> None:
+        if layout is not None and top_left == "A1":
+            self.pkg.replace_sheet(name, sheet_layout.new_sheet_pieces(self.pkg, rows, layout, False, _value), visibility)
+            sheet_layout.package_names(self.pkg, name, layout)
+            return
         self.pkg.replace_sheet(name, lambda selected: mp.new_sheet_xml(rows, top_left, widths, selected, _value),
                                visibility)
+
+    def lay_out_table(self, sheet: str, notes_col: int, notes_width: float, heights: dict[int, float],
+                      setup: Optional[PrintSetup], last_col: int) -> None:
+        """The marked table's 校验说明 column and, where the clerk has none, its print set-up."""
+        sx = self.pkg.worksheet(sheet)
+        if sx is None:
+            return
+        if setup is not None and setup.scale is None and setup.break_after:
+            scale = sheet_layout.scale_for(sheet_layout.column_widths(sx.data, last_col), sheet_layout.margins_in(sx.data))
+            setup = PrintSetup(landscape=setup.landscape, scale=scale, break_after=setup.break_after,
+                               title_rows=setup.title_rows)
+        header = setup.title_rows[0] if setup is not None and setup.title_rows else None
+        sheet_layout.lay_out_package_sheet(self.pkg, sheet, notes_col, notes_width, heights, setup, header)
 
     @counted
     def apply_marks_format(self, sheet: str, area: str, mark_sheet: str) -> None:

@@ -88,8 +88,9 @@ class WorkbookPort(Protocol):
         """Write a rectangular 2-D block at ``top_left``; None empties a cell."""
 
     def replace_sheet(self, name: str, rows: Block, *, top_left: str = "A1", visibility: Visibility = "visible",
-                      widths: Optional[dict[str, float]] = None) -> None:
-        """Create the sheet if missing, clear its contents, write ``rows`` at ``top_left``, set visibility."""
+                      widths: Optional[dict[str, float]] = None, layout: Any = None) -> None:
+        """Create the sheet if missing, clear its contents, write ``rows`` at ``top_left``, set visibility.
+        ``layout`` (:class:`xlperf.io.sheet_layout.SheetLayout`): how it looks and prints."""
 
     def apply_marks_format(self, sheet: str, area: str, mark_sheet: str) -> None:
         """Colour ``area`` from the mark sheet (same addresses) by conditional formatting; replaces

@@ -130,7 +130,10 @@ class XlwingsPort(CountingPort):
 
     @counted
     def replace_sheet(self, name: str, rows: Block, *, top_left: str = "A1", visibility: Visibility = "visible",
-                      widths: Optional[dict[str, float]] = None) -> None:
+                      widths: Optional[dict[str, float]] = None, layout: Any = None) -> None:
+        # ``layout`` (io.sheet_layout: wrap, colours, print set-up) is applied to files only; live
+        # Excel gets the ``widths`` every caller passes with it (the calls the manifest allows).
+        del layout
         # Cleared and rewritten, never deleted: conditional formats that read a mark sheet
         # would turn into #REF! if it were deleted. The block is complete before the write.
         block = _prepare(rows) if rows else None

@@ -54,6 +54,18 @@ def check_export_path(out: Path) -> None:
         raise OutputError(f"不支持的导出格式“{shown}”，报送工作簿只能保存为 .xlsx：{out}（export writes .xlsx only）")
 
 
+FORCED_NOTE_COL = 3  # 年度目标, the widest column
+
+
+def forced_note(result: "CheckResult") -> Optional[str]:
+    """The line an export with errors (``--force``) carries under its title and in its
+    document properties; None when the table has no errors."""
+    n = result.report.summary.errors
+    if not n:
+        return None
+    return f"注意：本表仍有 {n} 个错误，是强制导出的（--force），报送前请修正（exported with {n} errors）"
+
+
 def _title(result: "CheckResult") -> str:
     for t in result.tables:
         if t.title:
@@ -105,8 +117,14 @@ def write_export(result: "CheckResult", out: Path) -> None:
         else:
             records = result.records()
             grids = [layout_grid(records, title=title, money_unit="万元", tables=tables)]
+        note = forced_note(result)
+        if note:
+            for grid in grids:  # under the title, beside 金额单位 (read back, it is no field)
+                if len(grid.rows) > 1 and len(grid.rows[1]) > FORCED_NOTE_COL and grid.rows[1][FORCED_NOTE_COL] is None:
+                    grid.rows[1][FORCED_NOTE_COL] = note
         with atomic_path(out) as tmp:
-            with XlsxBook(tmp, title=title, creator="xlperf") as book:
+            with XlsxBook(tmp, title=title, creator="xlperf", description=note,
+                          status="仍有错误（强制导出）" if note else None) as book:
                 for grid in grids:
                     book.add(layout_sheet(book, grid))
                 book.add(records_sheet(book, records))

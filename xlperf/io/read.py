@@ -1173,6 +1173,7 @@ def _import_log(wb: Any, grids: list[Grid]) -> list[Finding]:
         # 说明 is "Chinese（English）": the English goes back into message_en
         gloss = _GLOSS.search(msg)
         en = {"message_en": "{en}", "en": gloss.group(1)} if gloss else {}
+        level = "提示" if code == "ST007" else level  # a repair the importer made (older logs say 警告)
         f = read_finding(code, sheet=table_sheet, cell=cell or None, row=row, severity=sev.get(level), message="{text}",
                          text=msg[: gloss.start()] if gloss else msg, **en)
         out.append(f)

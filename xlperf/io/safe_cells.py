@@ -29,6 +29,12 @@ from typing import Any, Iterable
 # Characters a spreadsheet treats as the start of a formula when it parses a typed/CSV value.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_NEUTRALISER = "'"
+# A sign on its own is data, not a formula: the 指标性质 "=" (a comparator), a "-" placeholder.
+# A formula needs something after its sign: LibreOffice's CSV import with formula evaluation on
+# reads each of these as the text itself, while "==", "= 1" or "=1+1" are formulas
+# (tests/test_csv_lone_sign.py). So they are written bare, without the apostrophe that Excel
+# would show ('=); every longer text beginning with a sign keeps it.
+LONE_SIGNS = frozenset({"=", "+", "-", "@"})
 
 # Characters XML 1.0 (and so xlsx) cannot hold: control characters (openpyxl raises on them),
 # lone surrogates (a file cannot even be encoded with them) and the non-characters U+FFFE/FFFF.
@@ -55,7 +61,7 @@ def csv_value(v: Any) -> str:
             return ""
         return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
     s = str(v)
-    if s.startswith(FORMULA_TRIGGERS):
+    if s.startswith(FORMULA_TRIGGERS) and s not in LONE_SIGNS:
         return CSV_NEUTRALISER + s
     return s
 

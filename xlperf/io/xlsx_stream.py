@@ -239,10 +239,13 @@ class XlsxBook:
     """
 
     def __init__(self, path: Union[str, Path], *, title: Optional[str] = None, creator: str = "xlperf",
-                 compresslevel: int = COMPRESSLEVEL) -> None:
+                 compresslevel: int = COMPRESSLEVEL, description: Optional[str] = None,
+                 status: Optional[str] = None) -> None:
         self.path = Path(path)
         self.title = title
         self.creator = creator
+        self.description = description  # docProps: 备注 (dc:description)
+        self.status = status  # docProps: 状态 (cp:contentStatus)
         self._zip = zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel)
         self._sheets: list[Sheet] = []
         self._strings: dict[str, int] = {}
@@ -518,6 +521,8 @@ class XlsxBook:
             'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
             'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
             f"<dc:creator>{_esc(self.creator)}</dc:creator>{title}"
+            + (f"<dc:description>{_esc(self.description)}</dc:description>" if self.description else "")
+            + (f"<cp:contentStatus>{_esc(self.status)}</cp:contentStatus>" if self.status else "") +
             f'<dcterms:created xsi:type="dcterms:W3CDTF">{now}</dcterms:created>'
             f'<dcterms:modified xsi:type="dcterms:W3CDTF">{now}</dcterms:modified>'
             "</cp:coreProperties>"

@@ -205,8 +205,15 @@ def _write_rules(ws: Worksheet) -> None:
     ws.row_dimensions[1].height = 32
     ws.cell(row=1, column=1).alignment = Alignment(vertical="center", wrap_text=True)
     ws.append(list(RULE_HEADERS))
-    for row in rule_rows():
+    rows = rule_rows()
+    for row in rows:
         ws.append(row)
+    # Written heights that fit the wrapped text (LibreOffice does not fit them on opening).
+    from ..io.sheet_layout import fitted_heights
+
+    widths = {get_column_letter(c): w for c, w in enumerate(_RULE_WIDTHS, start=1)}
+    for r, h in fitted_heights(rows, widths, range(1, len(RULE_HEADERS) + 1), first_row=3).items():
+        ws.row_dimensions[r].height = h
     for c, width in enumerate(_RULE_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
     for cell in ws[2]:

@@ -34,7 +34,11 @@ class ListReader:
             return Fit(self.name, 0.1, f"第{row}行像清单的表头（{_fields(layout)}），但缺少{missing}")
         # 0.6 for a usable header, up to 1.0 with every column of the standard list.
         score = min(1.0, 0.6 + 0.4 * len(layout.columns) / len(FIELDS))
-        return Fit(self.name, round(score, 3), f"第{row}行为清单表头（{_fields(layout)}），每行一个指标")
+        # The columns are named only when some of the standard ones are not there: a full
+        # header needs no list (the reason is printed on one line of the report).
+        lacking = [FIELDS[f] for f in FIELDS if f not in layout.columns]
+        cols = f"{len(layout.columns)}列" + (f"，没有{'、'.join(lacking)}" if lacking else "")
+        return Fit(self.name, round(score, 3), f"第{row}行为清单表头（{cols}），每行一个指标")
 
     def read(self, grid: Grid, config: Config) -> list[Table]:
         layout = find_layout(grid, config.headers or None)

@@ -38,7 +38,7 @@ def budget_invalid(project, ctx):
     if b is not None:
         problem = f"预算数为{num(b)}万元，必须大于0"
     elif raw is None or raw == "":
-        problem = "预算数为空"
+        problem = "预算数未填写"
     else:
         problem = f"预算数“{short(raw)}”不是数字"
     return Hit(cell=pcell(ctx, project, "budget"), row=project.row_first, params={"problem": problem})

@@ -213,12 +213,33 @@ def render(code: str, params: dict[str, Any], template: Optional[str] = None) ->
 
 
 def render_rule(r: Rule, params: dict[str, Any], template: Optional[str] = None) -> str:
+    template = _unfilled(template or r.message, params)
     values = {"cell": "", "project": ""}
     values.update({k: _show(v) for k, v in params.items()})
     try:
-        return (template or r.message).format(**values)
+        return _said(template.format(**values))
     except (KeyError, IndexError) as e:  # a template bug must not hide the finding
         return f"{r.title}（{r.code}，消息模板缺少 {e}）"
+
+
+# A quoted value that is None (an empty cell) is not quoted as “（空）”: the clerk reads
+# 未填写. ``“{x}”为空`` becomes ``未填写``, any other ``“{x}”`` ``（未填写）``.
+_UNFILLED = "\x00"
+
+
+def _unfilled(template: str, params: dict[str, Any]) -> str:
+    if "“{" not in template:
+        return template
+    for k, v in params.items():
+        if v is None and f"“{{{k}}}”" in template:
+            template = template.replace(f"“{{{k}}}”", _UNFILLED)
+    return template
+
+
+def _said(text: str) -> str:
+    if _UNFILLED not in text:
+        return text
+    return text.replace(_UNFILLED + "为空", "未填写").replace(_UNFILLED, "（未填写）")
 
 
 def render_rule_en(r: Rule, params: dict[str, Any], template: Optional[str] = None) -> str:
@@ -235,8 +256,11 @@ def render_rule_en(r: Rule, params: dict[str, Any], template: Optional[str] = No
 
 
 def _show(v: Any) -> Any:
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
+    """A value as the clerk wrote it: 95.0 as 95, 0.1 + 0.2 as 0.3 (never 0.30000000000000004)."""
+    if isinstance(v, float):
+        if v.is_integer() and abs(v) < 1e15:
+            return int(v)
+        return format(v, ".12g") if v == v and abs(v) != float("inf") else v
     if v is None:
-        return "（空）"
+        return "（未填写）"
     return v

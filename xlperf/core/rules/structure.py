@@ -240,7 +240,7 @@ def annual_goal_weak(project, ctx):
     goal = project.goal
     min_len = ctx.config.goal_min_length
     if not goal:
-        problem = "为空"
+        problem = "未填写"
     else:
         key = _key(goal)
         if project.name and key == _key(project.name):

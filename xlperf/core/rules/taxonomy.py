@@ -196,7 +196,7 @@ def missing_output_or_outcome(project, ctx):
     "missing-satisfaction",
     "warning",
     "project",
-    "{cell} 项目“{project}”没有满意度指标",
+    "{cell} 项目“{project}”没有满意度指标，应补充一条（如服务对象满意度≥90%）",
     message_en="project without a satisfaction indicator",
     title="项目缺少满意度指标",
 )
@@ -233,7 +233,7 @@ def satisfaction_missing(project, ctx):
     "output-kind-missing",
     "warning",
     "project",
-    "{cell} 项目“{project}”的产出指标中没有{level2}",
+    "{cell} 项目“{project}”的产出指标中没有{level2}，应补充",
     message_en="outputs lack quantity, quality or timeliness",
     title="产出指标缺少数量、质量或时效指标",
 )

@@ -188,7 +188,7 @@ def quantitative_without_measure(ind, project, ctx):
     "qualitative-with-measure",
     "warning",
     "indicator",
-    "{cell} 定性指标“{name}”填了度量单位“{measure}”",
+    "{cell} 定性指标“{name}”填了度量单位“{measure}”，定性指标不填度量单位，应删除",
     message_en="qualitative indicator with a unit",
     title="定性指标填了度量单位",
     fixable=True,
@@ -468,7 +468,7 @@ _WHOLE_YEAR_MESSAGE = ("{cell} 时效指标“{name}”的目标为“{comparato
     "timeliness-unit",
     "warning",
     "indicator",
-    "{cell} 时效指标“{name}”的度量单位为“{measure}”，不是%、时间单位或日期",
+    "{cell} 时效指标“{name}”的度量单位为“{measure}”，应为%、时间单位（天、月、年）或日期",
     message_en="timeliness indicator unit",
     title="时效指标的单位不是%、时间或日期",
 )

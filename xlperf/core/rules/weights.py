@@ -39,7 +39,7 @@ def weight_invalid(ind, project, ctx):
     if w is not None:
         problem = f"权重为{num(w)}，必须大于0"
     elif raw is None or raw == "":
-        problem = "权重为空"
+        problem = "权重未填写"
     else:
         problem = f"权重“{short(raw)}”不是数字"
     return Hit(cell=icell(ctx, ind, "weight"), row=ind.row, params={"name": ind.name, "problem": problem})
