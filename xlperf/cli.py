@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from . import __version__
-from .core.filenames import readable
+from .core.filenames import readable, visible_controls
 
 app = typer.Typer(
     add_completion=False,
@@ -42,13 +42,13 @@ class Format(str, Enum):
 
 
 def _fail(message: str, code: int = EXIT_UNREADABLE) -> "typer.Exit":
-    err.print(f"[bold red]错误：[/]{escape(message)}", highlight=False)
+    err.print(f"[bold red]错误：[/]{escape(visible_controls(message))}", highlight=False)
     return typer.Exit(code)
 
 
 def _shown(path: Path) -> str:
     """A path for a message: GBK bytes shown as characters, ``[`` not read as rich markup."""
-    return escape(readable(str(path)))
+    return escape(visible_controls(readable(str(path))))
 
 
 def guarded(fn: Callable[[], int]) -> int:
@@ -92,7 +92,7 @@ def check(
     fmt: Format = typer.Option(Format.text, "--format", help="text：中文摘要；json：机器可读"),
     mark: Optional[Path] = typer.Option(None, "--mark", help="另存一份带标记的副本（原文件不变）"),
     expected_total: Optional[float] = typer.Option(None, "--expected-total", help="期望权重合计（默认90，可设100）"),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="批量校验时的并行进程数（默认为CPU核数）"),
+    jobs: Optional[str] = typer.Option(None, "--jobs", "-j", help="批量校验时的并行进程数：1 到 CPU核数×4，或 auto（默认，按CPU核数）"),
     summary: Optional[Path] = typer.Option(None, "--summary", help="批量校验时另存汇总工作簿 .xlsx"),
     show_all: bool = typer.Option(False, "--all", help="文字报告列出全部项目和问题（大表默认只列需处理的项目和问题汇总）"),
 ) -> None:
@@ -102,6 +102,10 @@ def check(
         from .api import check_path, resolve_config
 
         given = list(paths or [])
+        if jobs is not None:
+            from .batch import parse_jobs
+
+            parse_jobs(jobs)  # a wrong --jobs is refused even for one file (where it has no effect)
         if len(given) > 1 or (len(given) == 1 and given[0].is_dir()):
             if mark is not None or sheet is not None:
                 from .io.read import InputError

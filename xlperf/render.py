@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as _markup_escape
 from rich.table import Table as RichTable
+
+from .core.filenames import readable, visible_controls
 
 from .core.model import SEVERITY_ORDER, SEVERITY_ZH, Finding
 from .core.report import LEVEL1_COLUMNS, STATUS_OK, Report, text_budgets
+
+
+
+def escape(text: str) -> str:
+    """Any text from the workbook or a file name, for printing: never read as rich markup (a sheet
+    named ``表[/b]``), bidi/control characters shown as ``<U+202E>``, undecodable bytes readable."""
+    return _markup_escape(visible_controls(readable(str(text))))
+
 
 _SEV_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _SHORT = {"产出指标": "产出", "效益指标": "效益", "满意度指标": "满意度", "成本指标": "成本", "其他": "其他"}
@@ -111,8 +121,8 @@ def _project_table(report: Report, console: Console, everything: bool) -> None:
 
 def _finding_line(f: Finding) -> str:
     waived = "（已豁免）" if f.waived else ""
-    where = f"{f.sheet}!{f.cell}" if f.cell else f.sheet
-    return f"[{_SEV_STYLE[f.severity]}]{SEVERITY_ZH[f.severity]}[/] {f.code} {where}{waived}  {escape(f.message)}"
+    where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or "")
+    return f"[{_SEV_STYLE[f.severity]}]{SEVERITY_ZH[f.severity]}[/] {f.code} {escape(where)}{waived}  {escape(f.message)}"
 
 
 def _finding_list(findings: list[Finding], console: Console, max_findings: int) -> None:
@@ -139,8 +149,8 @@ def _finding_overview(findings: list[Finding], console: Console) -> None:
     for code in order:
         fs = by_code[code]
         sev = fs[0].severity
-        cells = "、".join(f.cell or f.sheet for f in fs[:3]) + ("……" if len(fs) > 3 else "")
-        t.add_row(f"[{_SEV_STYLE[sev]}]{SEVERITY_ZH[sev]}[/]", code, get_rule(code).title, f"{len(fs):,}", cells)
+        cells = escape("、".join(f.cell or f.sheet or "" for f in fs[:3]) + ("……" if len(fs) > 3 else ""))
+        t.add_row(f"[{_SEV_STYLE[sev]}]{SEVERITY_ZH[sev]}[/]", code, escape(get_rule(code).title), f"{len(fs):,}", cells)
     console.print(t)
     errors = [f for f in findings if f.severity == "error" and not f.waived]
     if errors:
@@ -154,7 +164,7 @@ def _finding_overview(findings: list[Finding], console: Console) -> None:
 def render_errors_brief(report: Report, console: Console, limit: int = 10) -> None:
     errors = [f for f in report.findings if f.severity == "error" and not f.waived]
     for f in errors[:limit]:
-        console.print(f"[red]错误[/] {f.code} {f.cell or ''}  {escape(f.message)}", highlight=False)
+        console.print(f"[red]错误[/] {f.code} {escape(f.cell or '')}  {escape(f.message)}", highlight=False)
     if len(errors) > limit:
         console.print(f"……共 {len(errors)} 个错误", highlight=False)
 
