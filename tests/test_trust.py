@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from xlperf.core.normalise import MAX_NUMBER, parse_number
 from xlperf.core.rules._common import num, signed
 
-from .helpers import good_project
-from .robustness.make_corpus import SHEET, rewrite_zip, write_table
+from .helpers import HEADER, TITLE_ROWS, good_project
+from .robustness.make_corpus import SHEET, patch_sheet, rewrite_zip, write_table
 
 
 def run(*args):
@@ -155,3 +157,161 @@ def test_jobs_api_refuses_the_same():
     for bad in (0, -3, "x", True):
         with pytest.raises(InputError):
             parse_jobs(bad)
+
+
+# --- §3 no cell lost: own sheets by marker or header row, not by name ------------------------
+
+OWN_NAMES = ["校验结果", "权重合计", "清洗记录", "规则说明", "导入记录", "示例说明", "配置"]
+
+
+def _clerk_sheets(names):
+    def edit(wb, ws):
+        for i, nm in enumerate(names):
+            o = wb.create_sheet(nm)
+            for r in TITLE_ROWS + [HEADER] + [list(x) for x in good_project(f"项目{i + 2}")]:
+                o.append(r)
+    return edit
+
+
+def test_a_clerks_table_on_a_sheet_with_our_name_is_checked(tmp_path):
+    src = write_table(tmp_path / "own.xlsx", [list(r) for r in good_project("项目1")], edit=_clerk_sheets(OWN_NAMES))
+    r = run("check", src, "--format", "json")
+    report = json.loads(r.stdout)
+    assert len(report["projects"]) == 1 + len(OWN_NAMES), r.stdout[:2000]
+
+
+def test_mark_never_replaces_the_clerks_sheet_and_knows_its_own(tmp_path):
+    src = write_table(tmp_path / "own.xlsx", [list(r) for r in good_project("项目1")], edit=_clerk_sheets(["校验结果"]))
+    out1, out2 = tmp_path / "m1.xlsx", tmp_path / "m2.xlsx"
+    assert run("check", src, "--mark", out1).returncode == 0
+    wb = openpyxl.load_workbook(out1)
+    assert wb["校验结果"]["B4"].value == "项目2"  # the clerk's table is still there
+    assert wb["校验结果(2)"]["A1"].value == "级别"  # ours beside it, carrying the marker
+    assert "_xlperf_sheet" in wb["校验结果(2)"].defined_names
+    # marking the marked copy: the same two sheets (ours replaced, theirs kept), the same projects
+    assert run("check", out1, "--mark", out2).returncode == 0
+    wb2 = openpyxl.load_workbook(out2)
+    assert [n for n in wb2.sheetnames if not n.startswith("_")] == ["绩效目标表", "校验结果", "校验结果(2)"]
+    assert len(json.loads(run("check", out2, "--format", "json").stdout)["projects"]) == 2
+
+
+def test_sheets_of_earlier_versions_are_known_by_their_header_row(tmp_path):
+    from xlperf.excel.commands import rules_rows
+    from xlperf.excel.marks import RESULT_HEADER
+    from xlperf.io.layout_xlsx import IMPORT_LOG_HEADERS
+    from xlperf.io.own_sheets import is_own_header
+    from xlperf.io.records_out import HEADERS
+    from xlperf.excel.fixes import UNDO_HEADER
+    from xlperf.xlsm.config_sheet import CONFIG_HEADER
+
+    for header in (RESULT_HEADER, HEADERS, IMPORT_LOG_HEADERS, rules_rows()[0], UNDO_HEADER, CONFIG_HEADER,
+                   ["单位", "项目", "预算数(万元)", "指标数", "产出指标", "合计", "期望", "状态"],
+                   ["单位", "项目", "预算数(万元)", "指标数", "产出指标", "合计", "期望", "状态", "位置"]):
+        assert is_own_header(list(header) + [None]), header
+    assert not is_own_header(HEADER)
+
+    def edit(wb, ws):  # an old 清洗记录 without any marker: never read as a table
+        o = wb.create_sheet("清洗记录")
+        o.append(HEADERS)
+        o.append(["绩效目标表", 4, None, None, None, "项目X", 10, "目标", "产出指标", "数量指标", "x", "≥", 1, "次", 5,
+                  "正向指标"])
+    src = write_table(tmp_path / "old.xlsx", [list(r) for r in good_project("项目1")], edit=edit)
+    r = run("check", src, "--format", "json")
+    assert [p["name"] for p in json.loads(r.stdout)["projects"]] == ["项目1"]
+
+
+def test_our_notes_go_beside_the_clerks_own_notes_column(tmp_path):
+    rows = [list(r) for r in good_project("项目A")]
+    rows[1][10] = 5
+
+    def edit(wb, ws):
+        ws.cell(3, 13, "校验说明")
+        ws.cell(4, 13, "已与财务科核对")
+    src = write_table(tmp_path / "n.xlsx", rows, edit=edit)
+    out1, out2 = tmp_path / "m1.xlsx", tmp_path / "m2.xlsx"
+    run("check", src, "--mark", out1)
+    ws = openpyxl.load_workbook(out1)[SHEET]
+    assert ws["M4"].value == "已与财务科核对"
+    assert ws["N3"].value == "校验说明" and ws["N4"].value.startswith("错误 WT002")
+    run("check", out1, "--mark", out2)  # again: our column is ours, reused, not a third one
+    ws = openpyxl.load_workbook(out2)[SHEET]
+    assert ws["M4"].value == "已与财务科核对" and ws["N4"].value.startswith("错误 WT002") and ws["O3"].value is None
+
+
+def _with_merges(path: Path, rows, refs) -> Path:
+    write_table(path, rows, merges=False)
+    xml = ('<mergeCells count="%d">' % len(refs) + "".join(f'<mergeCell ref="{r}"/>' for r in refs)
+           + "</mergeCells>").encode()
+    patch_sheet(path, lambda d: d.replace(b"</sheetData>", b"</sheetData>" + xml))
+    return path
+
+
+def test_ST014_content_hidden_under_a_merge_is_reported(tmp_path):
+    rows = two_projects()
+    rows[2][2] = 5.0  # C6, under C4:C8
+    rows[3][3] = "隐藏的目标"  # D7, under D4:D8
+    rows[1][1] = "项目A"  # B5 equal to the top-left B4: nothing lost, not reported
+    src = _with_merges(tmp_path / "h.xlsx", rows, ["B4:B8", "C4:C8", "D4:D8"])
+    r = run("check", src, "--format", "json")
+    got = {(f["cell"], f["code"]) for f in json.loads(r.stdout)["findings"] if f["code"] == "ST014"}
+    assert got == {("C6", "ST014"), ("D7", "ST014")}
+    msgs = [f["message"] for f in json.loads(r.stdout)["findings"] if f["code"] == "ST014"]
+    assert any("“5”" in m and "C4:C8" in m for m in msgs) and any("隐藏的目标" in m for m in msgs)
+
+
+def test_ST015_overlapping_merges_are_reported_and_the_later_ignored(tmp_path):
+    src = _with_merges(tmp_path / "o.xlsx", two_projects(), ["B4:B8", "B9:B13", "B6:B12", "A1:XFD1048576"])
+    r = run("check", src, "--format", "json")
+    rep = json.loads(r.stdout)
+    assert [p["name"] for p in rep["projects"]] == ["项目A", "项目B"]
+    assert sorted(f["cell"] for f in rep["findings"] if f["code"] == "ST015") == ["A1:XFD1048576", "B6:B12"]
+
+
+def test_overlap_detection_is_bounded():
+    import time
+
+    from xlperf.core.grid import Merge
+    from xlperf.core.merges import without_overlaps
+
+    merges = [Merge(r * 5, c, r * 5 + 4, c) for r in range(20_000) for c in (1, 2, 3)]
+    merges.append(Merge(0, 0, 100_000, 11))
+    t = time.perf_counter()
+    kept, dropped = without_overlaps(merges)
+    assert len(kept) == 60_000 and len(dropped) == 1 and time.perf_counter() - t < 5
+
+
+def _longest_cell(path: Path) -> int:
+    wb = openpyxl.load_workbook(path, read_only=True)
+    return max((len(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row
+                if isinstance(v, str)), default=0)
+
+
+def test_ST016_cells_over_32767_are_cut_with_a_finding_on_every_path(tmp_path):
+    rows = two_projects()
+    rows[0][3] = "LONGCELL"
+    rows[1][6] = "指" * 32_767  # exactly the limit: kept, no finding
+    src = write_table(tmp_path / "long.xlsx", rows)
+    # openpyxl cuts what it writes at 32,767: a million characters put in by hand (varied, or
+    # the reader refuses the part as a zip bomb)
+    rnd = random.Random(13)
+    long = "".join(chr(rnd.randrange(0x4E00, 0x9FA5)) for _ in range(1_000_000))
+    patch_sheet(src, lambda d: d.replace(b"LONGCELL", long.encode()))
+    rows[0][3] = long
+    r = run("check", src, "--format", "json")
+    st = [f for f in json.loads(r.stdout)["findings"] if f["code"] == "ST016"]
+    assert [f["cell"] for f in st] == ["D4"] and "1,000,000" in st[0]["message"]
+    for cmd, out in (("export", "e.xlsx"), ("split", "s.xlsx")):
+        args = [cmd, src, "-o", tmp_path / out] + (["--force"] if cmd == "export" else [])
+        assert run(*args).returncode == 0
+        assert _longest_cell(tmp_path / out) == 32_767
+    text = tmp_path / "long.txt"
+    text.write_text("\t".join(HEADER) + "\n" + "\t".join("" if v is None else str(v) for v in rows[0]) + "\n"
+                    + "\n".join("\t".join("" if v is None else str(v) for v in r) for r in rows[1:5]) + "\n",
+                    encoding="utf-8")
+    r = run("import-text", text, "-o", tmp_path / "i.xlsx")
+    assert r.returncode == 0 and "修复与说明" in r.stderr
+    assert _longest_cell(tmp_path / "i.xlsx") <= 32_767
+    r = run("check", tmp_path / "i.xlsx", "--format", "json")
+    assert "ST016" in {f["code"] for f in json.loads(r.stdout)["findings"]}
+    r = run("check", text, "--format", "json")
+    assert "ST016" in {f["code"] for f in json.loads(r.stdout)["findings"]}

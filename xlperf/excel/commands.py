@@ -57,7 +57,37 @@ EXPORT_SUFFIX = "_报送.xlsx"
 
 
 def is_own_sheet(name: str) -> bool:
-    return name in OWN_SHEETS or name.startswith("_")
+    """Only xlperf's helper sheets by name; the others are told by content (see :func:`own_sheet`)."""
+    from ..io.own_sheets import is_helper_name
+
+    return is_helper_name(name)
+
+
+def own_sheet(port: WorkbookPort, name: str) -> bool:
+    """Sheet ``name`` is absent, empty or written by xlperf (its marker or its header row)."""
+    probe = getattr(port, "own_sheet", None)
+    if probe is not None:
+        return probe(name)
+    from ..io.own_sheets import is_helper_name, is_own_header
+
+    if is_helper_name(name) or name not in port.book_info().sheet_names:
+        return True
+    data = port.read_sheet(name, merges=False)
+    if data is None:
+        return False
+    first = next((r for r in data.values if any(v is not None and str(v).strip() for v in r)), None)
+    return first is None or is_own_header(first)
+
+
+def sheet_to_write(port: WorkbookPort, wanted: str) -> str:
+    """``wanted`` (校验结果, 权重合计 …) unless the clerk has a sheet of that name with their own
+    content: then ``校验结果(2)``, ``校验结果(3)`` … — never the clerk's sheet."""
+    if own_sheet(port, wanted):
+        return wanted
+    n = 2
+    while not own_sheet(port, f"{wanted}({n})"):
+        n += 1
+    return f"{wanted}({n})"
 
 
 @dataclass
@@ -88,7 +118,7 @@ def load(port: WorkbookPort, *, formulas: bool = False, sheet: Optional[str] = N
     """Book info, the table sheet (one read), the settings, and the engine's verdict."""
     info = port.book_info()
     sheet = sheet or info.active_sheet
-    if is_own_sheet(sheet):
+    if is_own_sheet(sheet) or (sheet in OWN_SHEETS and own_sheet(port, sheet) and sheet in info.sheet_names):
         raise UserError(f"当前工作表“{sheet}”是 xlperf 生成的工作表。请先切换到要校验的绩效目标表（如“绩效目标表”或“示例”），再点击按钮。")
     data = port.read_sheet(sheet, formulas=formulas)
     if data is None:
@@ -144,8 +174,9 @@ def validate(port: WorkbookPort) -> CheckResult:
     results = results_rows(findings)
     cell = first_error(findings, ld.sheet, ld.table)
     summary = summary_text(ld.result.report, ld.sheet)
+    target = sheet_to_write(port, RESULTS_SHEET)
     write_marks(port, plan)
-    port.replace_sheet(RESULTS_SHEET, results, widths=RESULT_WIDTHS)
+    port.replace_sheet(target, results, widths=RESULT_WIDTHS)
     if cell:
         port.select(ld.sheet, cell)
     port.message(summary, title="校验结果")
@@ -185,13 +216,14 @@ def weight_totals(port: WorkbookPort) -> CheckResult:
         where = link(p.sheet, address(p.row, ld.table.columns.get("project", 1)), f"第{p.row}行") if p else None
         out.append(list(row) + [where])
     widths = {"A": 30, "B": 36, "C": 12}
-    port.replace_sheet(WEIGHTS_SHEET, out, widths=widths)
-    port.select(WEIGHTS_SHEET, "A1")
+    target = sheet_to_write(port, WEIGHTS_SHEET)
+    port.replace_sheet(target, out, widths=widths)
+    port.select(target, "A1")
     s = report.summary
     off = len(s.projects_weight_off)
     tail = f"其中{off}个项目的权重合计不等于{_num(s.expected_total)}（状态列标为“权重合计不符”）。" if off else \
         f"全部项目的权重合计均为{_num(s.expected_total)}。"
-    port.message(f"已写出“{WEIGHTS_SHEET}”工作表：{s.projects}个项目。{tail}", title="权重合计")
+    port.message(f"已写出“{target}”工作表：{s.projects}个项目。{tail}", title="权重合计")
     return ld.result
 
 
@@ -201,9 +233,10 @@ def split_records(port: WorkbookPort) -> int:
     ld = load(port)
     records = ld.result.records()
     rows = [list(HEADERS)] + [record_values(r) for r in records]
-    port.replace_sheet(RECORDS_SHEET, rows, widths={"F": 32, "H": 40, "K": 30})
-    port.select(RECORDS_SHEET, "A1")
-    port.message(f"已把“{ld.sheet}”拆分为 {len(records)} 条记录，写在“{RECORDS_SHEET}”工作表（原表未改动）。",
+    target = sheet_to_write(port, RECORDS_SHEET)
+    port.replace_sheet(target, rows, widths={"F": 32, "H": 40, "K": 30})
+    port.select(target, "A1")
+    port.message(f"已把“{ld.sheet}”拆分为 {len(records)} 条记录，写在“{target}”工作表（原表未改动）。",
                  title="拆分为记录")
     return len(records)
 
@@ -445,9 +478,10 @@ def _write_marked(port: Any, result: CheckResult, sheet_of: Callable[[Table], An
         if data is not None:
             plans.append(plan_marks(data, table, result.findings))
     results = results_rows(result.findings)
+    target = sheet_to_write(port, RESULTS_SHEET)
     for plan in plans:
         write_marks(port, plan)
-    port.replace_sheet(RESULTS_SHEET, results, widths=RESULT_WIDTHS)
+    port.replace_sheet(target, results, widths=RESULT_WIDTHS)
     port.save(out)
 
 

@@ -622,6 +622,11 @@ class SheetShape:
     def row_values(self, row: int) -> list[Any]:
         return self.sx.row_values(row)[:self.width] if 1 <= row <= self.height else []
 
+    def column_values(self, col: int, first: int) -> Iterator[Any]:
+        """The values held in one column from row ``first`` down (blank cells left out)."""
+        for _, _, xml in self.sx.cells_in_columns([col], first, self.height):
+            yield _value(xml, self.sx.sst)
+
     def last_used_col(self, at_least: int) -> int:
         for c in sorted((c for c in self._above if at_least < c <= self.width), reverse=True):
             for r, _, xml in self.sx.cells_in_columns([c], 1, self.height):
@@ -960,6 +965,55 @@ class Package:
         selected = self._active_index() == self.sheets.index(entry)
         self._new[part] = lambda: pieces(selected)
         self._set_override(part, WORKSHEET_CT)
+        self._mark_own(self.sheets.index(entry), name)
+
+    # --- xlperf's own sheets (see io/own_sheets.py) ------------------------------------------
+
+    def marked(self) -> set[str]:
+        """The sheets that carry xlperf's marker (a hidden sheet-scoped defined name)."""
+        from .own_sheets import marked_sheets
+
+        idx = marked_sheets(self._xml(self.workbook_part))
+        return {s.name for i, s in enumerate(self.sheets) if i in idx}
+
+    def _mark_own(self, index: int, name: str) -> None:
+        from .own_sheets import MARKER, marker_xml
+
+        root = self._edit(self.workbook_part)
+        names = root.find(f"{{{MAIN_NS}}}definedNames")
+        if names is None:
+            names = etree.Element(f"{{{MAIN_NS}}}definedNames")
+            # CT_Workbook: definedNames comes right after sheets, functionGroups, externalReferences
+            anchor = None
+            for tag in ("externalReferences", "functionGroups", "sheets"):
+                anchor = root.find(f"{{{MAIN_NS}}}{tag}")
+                if anchor is not None:
+                    break
+            if anchor is None:
+                raise Unsupported("workbook without <sheets>")
+            anchor.addnext(names)
+        for el in names.iterfind(f"{{{MAIN_NS}}}definedName"):
+            if el.get("name") == MARKER and el.get("localSheetId") == str(index):
+                return
+        el = etree.fromstring(marker_xml(index, name).replace(b"<definedName ", f'<definedName xmlns="{MAIN_NS}" '.encode(), 1))
+        names.append(el)
+
+    def is_own(self, name: str) -> bool:
+        """Written by xlperf (marker, helper name, or an own header row), or empty: replacing it loses nothing."""
+        from .own_sheets import is_helper_name, is_own_header
+
+        if name in self.marked() or is_helper_name(name):
+            return True
+        entry = self._entry(name)
+        if entry is None:
+            return True
+        sx = self.worksheet(name)
+        if sx is None:
+            return False  # a chart sheet, or one written in a way we do not read: the clerk's
+        if not sx.row_nums or sx.last_cell_row() == 0:
+            return not any(True for _ in sx.real_cells())
+        first = next((r for r in sx.row_nums if any(_real(v) for v in sx.row_values(r))), None)
+        return first is None or is_own_header(sx.row_values(first))
 
     def _active_index(self) -> int:
         view = self._xml(self.workbook_part).find(f"{{{MAIN_NS}}}bookViews/{{{MAIN_NS}}}workbookView")

@@ -43,9 +43,13 @@ from typing import Any, Iterable, Iterator, Optional
 
 from ..core.filenames import ReadableMessage
 from ..core.grid import Grid, Merge, col_number
+from ..core.merges import clip_long_cells, merge_findings
 from ..core.model import Finding
+from . import own_sheets
 
-# Sheets xlperf writes itself; never read as tables.
+# The names of the sheets xlperf writes. A name alone no longer makes a sheet "ours" (a clerk's
+# table may be on a sheet called 校验结果): see own_sheets for what does. Kept for the export,
+# which does not reuse these names for its layout sheets.
 OWN_SHEETS = {"校验结果", "权重合计", "清洗记录", "规则说明", "配置", "xlwings.conf", "_xlwings.conf", "导入记录", "示例说明"}
 IMPORT_LOG_SHEET = "导入记录"
 TEXT_SUFFIXES = {".txt", ".tsv"}
@@ -109,6 +113,12 @@ def read_text_import(path: Path):
         raise InputError(f"找不到文件：{path}（file not found）")
     result = import_text(_decode(path))
     result.grid.source = str(path)
+    g = result.grid
+    long = clip_long_cells(g.sheet, g.rows, row0=g.row0 - 1, col0=g.col0 - 1)
+    if long:
+        if len(result.finding_lines) == len(result.findings):
+            result.finding_lines.extend(() for _ in long)
+        result.findings.extend(long)
     return result
 
 
@@ -324,6 +334,7 @@ class BookScan:
     sheets: dict[str, SheetScan] = field(default_factory=dict)  # sheet name -> scan
     states: dict[str, str] = field(default_factory=dict)  # sheet name -> visible/hidden/veryHidden
     parts: dict[str, SheetScan] = field(default_factory=dict)  # every worksheet part scanned
+    marked: set[str] = field(default_factory=set)  # sheets carrying xlperf's own marker (own_sheets)
 
     def sheet(self, name: str) -> Optional[SheetScan]:
         return self.sheets.get(name)
@@ -456,10 +467,15 @@ def _book_structure(path: Path, zf: zipfile.ZipFile, scan: BookScan) -> tuple[di
         raise _damaged(path, what, en)
     targets = {rid: t for rid, typ, t in _rels(path, zf, wb_part)}
     workbook: dict[str, str] = {}
+    marked = own_sheets.marked_sheets(root)
+    index = -1
     for el in root.iter():
         if el.tag.rsplit("}", 1)[-1] != "sheet":
             continue
+        index += 1
         name = el.get("name") or ""
+        if index in marked:
+            scan.marked.add(name)
         scan.states[name] = el.get("state") or "visible"
         rid = next((v for k, v in el.attrib.items() if k.startswith("{") and k.endswith("}id")), None)
         if rid in targets:
@@ -916,18 +932,28 @@ def _read_book(path: Path, only_sheet: Optional[str]) -> Source:
         raise InputError(f"工作簿中没有名为“{only_sheet}”的工作表；现有：{'、'.join(names)}（sheet not found）")
     grids: list[Grid] = []
     findings: list[Finding] = []
+    own_log = False
     for name in names:
-        if only_sheet is not None and name != only_sheet:
-            continue
-        if name == IMPORT_LOG_SHEET:
-            continue
-        if only_sheet is None and (name in OWN_SHEETS or name.startswith("_")):
+        wanted = only_sheet is None or name == only_sheet
+        if not wanted and name != IMPORT_LOG_SHEET:
             continue
         if "WorkSheet" not in kinds.get(name, "WorkSheet"):
             continue  # a chart or dialog sheet holds no cells
         info = scan.sheet(name) or scan.worst()
         try:
-            grid, far = _read_sheet(path, wb, name, info)
+            # Loaded once, here: its first row tells an own sheet, then _read_sheet reads it.
+            sh = wb.get_sheet_by_name(name) if info.dense_cells <= MAX_DENSE_CELLS else None
+        except BaseException as e:  # noqa: BLE001
+            if _fatal(e):
+                raise
+            raise InputError(f"无法读取工作表“{name}”（文件可能已损坏）：{e}（cannot read sheet）") from None
+        own = _is_own(sh, name, scan)
+        if own and name == IMPORT_LOG_SHEET:
+            own_log = True  # the import's log: its notes are reported on the table's cells
+        if not wanted or (own and only_sheet is None):
+            continue  # a sheet named with --sheet is read whoever wrote it
+        try:
+            grid, far = _read_sheet(path, sh, name, info)
         except InputError:
             raise
         except BaseException as e:  # noqa: BLE001
@@ -937,7 +963,7 @@ def _read_book(path: Path, only_sheet: Optional[str]) -> Source:
         grids.append(grid)
         findings.extend(far)
     log_scan = scan.sheet(IMPORT_LOG_SHEET) or scan.worst()
-    if IMPORT_LOG_SHEET in names and log_scan.dense_cells <= MAX_DENSE_CELLS:
+    if own_log and log_scan.dense_cells <= MAX_DENSE_CELLS:
         try:
             findings.extend(_import_log(wb, grids))
         except BaseException as e:  # noqa: BLE001
@@ -948,11 +974,27 @@ def _read_book(path: Path, only_sheet: Optional[str]) -> Source:
     return Source(path, grids, findings, names, states)
 
 
-def _read_sheet(path: Path, wb: Any, name: str, info: SheetScan) -> tuple[Grid, list[Finding]]:
+def _is_own(sh: Any, name: str, scan: BookScan) -> bool:
+    """A sheet xlperf wrote (its marker, a helper sheet's name, or the exact header row of one
+    of xlperf's sheets in its first row); never read as a table. See :mod:`own_sheets`.
+    ``sh``: the loaded calamine sheet, None for one too large to load (never one of ours)."""
+    if name in scan.marked or own_sheets.is_helper_name(name):
+        return True
+    if sh is None:
+        return False
+    try:
+        first = next(iter(sh.iter_rows()), None)
+    except BaseException as e:  # noqa: BLE001 - read again (and reported) by _read_sheet
+        if _fatal(e):
+            raise
+        return False
+    return own_sheets.is_own_header(first)
+
+
+def _read_sheet(path: Path, sh: Any, name: str, info: SheetScan) -> tuple[Grid, list[Finding]]:
     far: list[tuple[int, int, Any]] = []
     ranges: Iterable[tuple[int, int, int, int]]
-    if info.dense_cells <= MAX_DENSE_CELLS:
-        sh = wb.get_sheet_by_name(name)
+    if sh is not None:
         rows = [_clean_row(r) for r in sh.to_python(skip_empty_area=False)]
         ranges = [(a[0], a[1], b[0], b[1]) for a, b in (sh.merged_cell_ranges or [])]
         for (r, c), text in info.errors.items():
@@ -963,14 +1005,32 @@ def _read_sheet(path: Path, wb: Any, name: str, info: SheetScan) -> tuple[Grid, 
         rows, far = _sparse_rows(path, name, info)
         ranges = [(m.r1, m.c1, m.r2, m.c2) for m in map(_merge_of, info.merges) if m is not None]
     height = len(rows)
-    width = max(map(len, rows), default=0)
-    # A merge past the last cell covers nothing we hold: clipped, in the one pass that makes
-    # the Merges (a real table has one per project column, 74k at 100k rows).
-    last_r, last_c = height - 1, width - 1
-    merges = [Merge(r1, c1, r2 if r2 < last_r else last_r, c2 if c2 < last_c else last_c)
-              for r1, c1, r2, c2 in ranges if r1 < height and c1 < width]
+    # Clipped to the cells held (a merge past the last cell covers nothing we hold); overlapping
+    # merges (the later one is dropped) and values hidden under a merge are findings.
+    merges, merge_notes = merge_findings(name, rows, [Merge(r1, c1, r2, c2) for r1, c1, r2, c2 in ranges])
+    merge_notes += clip_long_cells(name, rows, true_lengths=lambda cells: _true_lengths(path, name, cells))
     hidden = frozenset(r - 1 for r in info.hidden_rows if r - 1 < height)
-    return Grid(name, rows, merges, source=str(path), hidden_rows=hidden), _far_findings(name, far)
+    return Grid(name, rows, merges, source=str(path), hidden_rows=hidden), _far_findings(name, far) + merge_notes
+
+
+def _true_lengths(path: Path, name: str, cells: list[tuple[int, int]]) -> dict[tuple[int, int], int]:
+    """The real length of texts calamine handed over at exactly 32,767 characters (it cuts
+    longer ones silently): read again, for those cells only, by openpyxl in read-only mode."""
+    import openpyxl
+
+    want = {(r + 1, c + 1) for r, c in cells}
+    rows = {r for r, _ in want}
+    out: dict[tuple[int, int], int] = {}
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        for row in wb[name].iter_rows(min_row=min(rows), max_row=max(rows)):
+            for cell in row:
+                key = (getattr(cell, "row", 0), getattr(cell, "column", 0))
+                if key in want and isinstance(cell.value, str):
+                    out[(key[0] - 1, key[1] - 1)] = len(cell.value)
+    finally:
+        wb.close()
+    return out
 
 
 def _put(rows: list[list[Any]], r: int, c: int, v: Any, *, overwrite: bool) -> None:
