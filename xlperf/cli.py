@@ -249,12 +249,13 @@ def fix(
     """自动修正安全的问题（全角符号、文本数字、方向缺失等），写到新文件；再运行一次不会再改。"""
 
     def run() -> int:
-        from .excel.commands import fix_file
+        from .excel.commands import fix_book, fix_summary
         from .io.atomic import check_output
 
         check_output(output, path)
-        changed = fix_file(path, output, sheet=sheet, config_path=config)
-        err.print(f"已修正 {changed} 个单元格：{_shown(output)}（{changed} cells fixed）", highlight=False)
+        outcome = fix_book(path, output, sheet=sheet, config_path=config)
+        for line in fix_summary(outcome, _shown(output)):
+            err.print(line, highlight=False)
         return EXIT_OK
 
     raise typer.Exit(guarded(run))

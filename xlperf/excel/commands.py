@@ -485,32 +485,109 @@ def _write_marked(port: Any, result: CheckResult, sheet_of: Callable[[Table], An
     port.save(out)
 
 
+@dataclass
+class FixOutcome:
+    """What ``xlperf fix`` did: the cells changed, and what it left for the clerk."""
+
+    changes: list[Change]
+    formula_cells: list[str]  # "Sheet!H19": the fix would have written a formula cell
+    held: list[str]  # "Sheet!H19 (VL008)": not applied, another finding on the row concerns it
+
+    @property
+    def changed(self) -> int:
+        return len(self.changes)
+
+
 def fix_file(path: Path, out: Path, sheet: Optional[str] = None, config_path: Optional[Path] = None) -> int:
     """``xlperf fix``: apply the safe fixes to every table sheet (or ``sheet``), save a copy.
 
     Returns the number of cells changed; running it on its own output changes nothing.
     """
-    from ..io.read import InputError
-    from .openpyxl_port import OpenpyxlPort
+    return fix_book(path, out, sheet, config_path).changed
+
+
+def fix_book(path: Path, out: Path, sheet: Optional[str] = None, config_path: Optional[Path] = None) -> FixOutcome:
+    """``fix`` edits the package the way ``--mark`` does (:mod:`xlperf.io.mark_package`): the
+    table is read like ``check`` reads it (bounded memory, the same guards), the fixes are
+    planned in memory, and only the fixed cells' XML is rewritten. Every other byte of the
+    workbook is copied as it was: other parts (VBA, images, charts, styles, comments, defined
+    names, the calculation chain) as stored, other rows of the sheet as they were, formulas
+    with their cached values. A formula cell is never written."""
+    from ..io import mark_package as mp
+    from ..io.atomic import atomic_path
+    from ..io.read import InputError, read_source
 
     path, out = Path(path), Path(out)
     check_output_kind(path, out)
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise InputError(f"自动修正只能处理 .xlsx/.xlsm 工作簿：{path}（fix needs a workbook）")
-    port = OpenpyxlPort.open(path)
-    info = port.book_info()
-    if sheet is not None and sheet not in info.sheet_names:
-        raise InputError(f"工作簿中没有名为“{sheet}”的工作表；现有：{'、'.join(info.sheet_names)}（sheet not found）")
-    config = load_config(config_path) if config_path is not None else read_config(port, info)
-    total = 0
-    for name in [sheet] if sheet else [n for n in info.sheet_names if not is_own_sheet(n)]:
-        data = port.read_sheet(name, formulas=True)
-        if data is None:
-            continue
-        plan = plan_fixes(data, config, source=str(path))
-        if plan.result is None or not plan.result.tables:
-            continue
-        write_changes(port, name, {(c.row, c.col): c.new for c in plan.changes}, data)
-        total += len(plan.changes)
-    port.save(out)
-    return total
+    source = read_source(path, sheet)  # every guard of check: refuses what it cannot read safely
+    try:
+        pkg = mp.Package(path)
+    except mp.Unsupported as e:
+        raise InputError(_cannot_splice(path, e)) from None
+    with pkg:
+        config = load_config(config_path) if config_path is not None else _book_config(pkg, path)
+        outcome = FixOutcome([], [], [])
+        edits: list[tuple[Any, dict[tuple[int, int], Any]]] = []
+        try:
+            for grid in source.grids:
+                sx = pkg.worksheet(grid.sheet)
+                if sx is None:
+                    continue
+                formulas = {(r - 1, c - 1): "=" for r, c in sx.formula_cells()}
+                data = SheetData(grid.sheet, grid.rows, list(grid.merges), formulas)
+                plan = plan_fixes(data, config, source=str(path))
+                if plan.result is None or not plan.result.tables:
+                    continue
+                outcome.changes += plan.changes
+                outcome.formula_cells += [f"{grid.sheet}!{c}" for c in plan.formula_cells]
+                outcome.held += [f"{grid.sheet}!{c}" for c in getattr(plan, "held", [])]
+                edits.append((sx, {(c.row, c.col): _cell_value(c.new) for c in plan.changes}))
+            for sx, cells in edits:
+                sx.set_cells(cells)
+            with atomic_path(out) as tmp:
+                pkg.save(tmp, keep_calc_chain=True)
+        except mp.Unsupported as e:
+            raise InputError(_cannot_splice(path, e)) from None
+    return outcome
+
+
+def fix_summary(outcome: FixOutcome, shown_out: str, limit: int = 10) -> list[str]:
+    """The lines ``xlperf fix`` prints: what changed, and what it left for the clerk and why."""
+    from rich.markup import escape
+
+    from ..core.filenames import visible_controls
+
+    def names(cells: list[str]) -> str:
+        more = f" 等{len(cells)}处" if len(cells) > limit else ""
+        return escape(visible_controls("、".join(cells[:limit]))) + more
+
+    n = outcome.changed
+    lines = [f"已修正 {n} 个单元格：{shown_out}（{n} cells fixed）"]
+    if outcome.held:
+        lines.append(f"留给您处理 {len(outcome.held)} 处（同一行还有相关的问题，自动修正可能掩盖它）：{names(outcome.held)}"
+                     f"（{len(outcome.held)} fixes held back: another finding on the row concerns the same field）")
+    if outcome.formula_cells:
+        lines.append(f"含公式的单元格未修改 {len(outcome.formula_cells)} 处：{names(outcome.formula_cells)}"
+                     f"（formula cells are never changed）")
+    return lines
+
+
+def _cell_value(v: Any) -> Any:
+    # A fix writes a value, never a formula: text (even "=1+1") is written as text by cells_xml.
+    return v
+
+
+def _cannot_splice(path: Path, e: Exception) -> str:
+    return (f"这个工作簿的写法无法在不改动其他内容的情况下修改（{e}），未做任何修改。"
+            f"请在Excel或WPS中打开并另存为 .xlsx 后再试：{path}（cannot edit this workbook safely; nothing written）")
+
+
+def _book_config(pkg: Any, path: Path) -> Config:
+    """The settings as the ribbon reads them: xlperf.toml beside the book, then its 配置 sheet."""
+    rows = None
+    sx = pkg.worksheet(CONFIG_SHEET) if CONFIG_SHEET in pkg.sheet_names else None
+    if sx is not None:
+        rows = [sx.row_values(r) for r in sx.row_nums]
+    return build_config(path, rows)

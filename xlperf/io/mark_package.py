@@ -360,6 +360,23 @@ class SheetXml:
                 out[c - 1] = _value(xml, self.sst)
         return out
 
+    def formula_cells(self) -> set[tuple[int, int]]:
+        """(row, col), 1-based, of every cell holding a formula (``<f>``, shared or not): found
+        from each ``<f`` back to its cell, so a sheet without formulas costs one search."""
+        d, out = self.data, set()
+        pos, end = self.sd_start, self.sd_end
+        while True:
+            i = d.find(b"<f", pos, end)
+            if i < 0:
+                return out
+            pos = i + 2
+            if d[pos:pos + 1] not in (b">", b" ", b"/"):
+                continue  # another tag starting with f (none in a cell; be sure)
+            j = d.rfind(b'<c r="', self.sd_start, i)
+            m = _CELL_START.match(d, j) if j >= 0 else None
+            if m is not None:
+                out.add((int(m.group(2)), _col(m.group(1))))
+
     def cells_in_columns(self, cols: Iterable[int], first: int = 1, last: int = 2**31) -> Iterator[tuple[int, int, bytes]]:
         """(row, col, xml) of every cell in the given columns, rows first..last."""
         letters = b"|".join(col_letter(c).encode() for c in sorted(set(cols)))
@@ -1037,9 +1054,12 @@ class Package:
 
     # --- writing ----------------------------------------------------------------------------------
 
-    def save(self, out: Path) -> None:
-        """Write the edited package to ``out`` (a temporary file: the caller renames it)."""
-        if self._dirty or self._new or any(sx.edits or sx.cond for sx in self._sheet_xml.values()):
+    def save(self, out: Path, *, keep_calc_chain: bool = False) -> None:
+        """Write the edited package to ``out`` (a temporary file: the caller renames it).
+        ``keep_calc_chain``: only values of non-formula cells changed (``fix``), so the chain
+        still lists exactly the formula cells: kept, like every other part."""
+        if not keep_calc_chain and (self._dirty or self._new or
+                                    any(sx.edits or sx.cond for sx in self._sheet_xml.values())):
             self._drop_calc_chain()
         with open(out, "wb") as fh:
             zw = _ZipWriter(fh)
