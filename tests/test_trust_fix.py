@@ -178,3 +178,84 @@ def test_fix_on_a_whole_sheet_merge_is_bounded(tmp_path):
     assert (tmp_path / "o.xlsx").is_file()
     assert cells(parts(tmp_path / "o.xlsx")["xl/worksheets/sheet1.xml"])["H5"] != \
         cells(parts(src)["xl/worksheets/sheet1.xml"])["H5"]  # the fix was made
+
+
+# --- §2 a fix never hides an error ------------------------------------------------------------
+
+
+def _rows(change):
+    rows = [list(r) for r in good_project("项目A") + good_project("项目B")]
+    change(rows)
+    return rows
+
+
+def _set(**cells):
+    """rows[i][col] = v for keys like r1c7 (data row index, 0-based column)."""
+    def change(rows):
+        for k, v in cells.items():
+            i, c = k[1:].split("c")
+            rows[int(i)][int(c)] = v
+    return change
+
+
+FIXABLE = {
+    "NM001": _set(r1c7=">=", r2c9="百分比"),
+    "NM002": _set(r1c10="15", r2c8="９５"),
+    "NM003": _set(r1c9="% ", r2c11="反向指标\n"),
+    "TX003": _set(r3c5="社会效益"),
+    "VL006": _set(r3c9="%"),
+    "VL007": _set(r0c11=None, r7c11=None),
+    "VL010": _set(r1c8=100),
+}
+
+
+def test_every_fixable_rule_declares_what_its_fix_reads():
+    from xlperf.core.rules import all_rules
+    from xlperf.excel.fixes import FIX_DEPENDS
+
+    assert {r.code for r in all_rules() if r.fixable} == set(FIX_DEPENDS) == set(FIXABLE)
+
+
+def _errors(path: Path) -> set[tuple[str, str]]:
+    rep = json.loads(run("check", path, "--format", "json").stdout)
+    return {(f["code"], f["cell"]) for f in rep["findings"] if f["severity"] == "error" and not f["waived"]}
+
+
+def _codes(path: Path) -> list[str]:
+    return [f["code"] for f in json.loads(run("check", path, "--format", "json").stdout)["findings"]]
+
+
+@pytest.mark.parametrize("code", sorted(FIXABLE))
+def test_fix_adds_no_error_and_a_second_fix_changes_no_byte(tmp_path, code):
+    src = write_table(tmp_path / "x.xlsx", _rows(FIXABLE[code]))
+    assert code in _codes(src)
+    once, twice = tmp_path / "once.xlsx", tmp_path / "twice.xlsx"
+    r = run("fix", src, "-o", once)
+    assert r.returncode == 0 and "已修正 0 个" not in r.stderr, r.stderr
+    assert code not in _codes(once)
+    assert _errors(once) <= _errors(src)
+    r = run("fix", once, "-o", twice)
+    assert "已修正 0 个单元格" in r.stderr
+    assert parts(twice) == parts(once)
+
+
+def test_a_fix_that_would_hide_an_error_is_left_for_the_clerk(tmp_path):
+    # ≥100% with 反向指标: VL008 (error, the direction) — VL010's "=" would turn it into the warning VL009
+    src = write_table(tmp_path / "x.xlsx", _rows(_set(r1c8=100, r1c11="反向指标")))
+    assert {"VL008", "VL010"} <= set(_codes(src))
+    r = run("fix", src, "-o", tmp_path / "o.xlsx")
+    assert "已修正 0 个单元格" in r.stderr and "留给您处理 1 处" in r.stderr and "H5（VL008）" in r.stderr, r.stderr
+    assert _errors(tmp_path / "o.xlsx") == _errors(src)
+    assert parts(tmp_path / "o.xlsx")["xl/worksheets/sheet1.xml"] == parts(src)["xl/worksheets/sheet1.xml"]
+
+
+@pytest.mark.parametrize("text", ["＝1+1", " =1+1", "\t=1+1", " +SUM(A1)", "＠A1", " -1+1"])
+def test_inert_text_never_becomes_formula_text(tmp_path, text):
+    src = write_table(tmp_path / "x.xlsx", _rows(_set(r0c9=text, r1c7=text, r2c11=text, r3c5=text)))
+    r = run("fix", src, "-o", tmp_path / "o.xlsx")
+    assert r.returncode == 0, r.stderr
+    wb = openpyxl.load_workbook(tmp_path / "o.xlsx")
+    for cell in ("J4", "H5", "L6", "F7"):
+        v = wb[SHEET][cell].value
+        assert not (isinstance(v, str) and v.startswith(("=", "+", "-", "@")) and not text.startswith(v[0])), (cell, v)
+    assert b"<f>" not in parts(tmp_path / "o.xlsx")["xl/worksheets/sheet1.xml"]

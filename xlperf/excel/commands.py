@@ -277,6 +277,9 @@ def autofix(port: WorkbookPort) -> int:
     plan = plan_fixes(ld.data, ld.config, source=str(ld.info.path or ld.info.name), first=ld.result)
     skipped = f"\n有 {len(plan.formula_cells)} 个含公式的单元格未修改：{'、'.join(plan.formula_cells[:10])}。" \
         if plan.formula_cells else ""
+    if plan.held:
+        skipped += (f"\n有 {len(plan.held)} 处留给您处理（自动修正会掩盖同一行的其他问题，或会使文字变成公式的样子）："
+                    f"{'、'.join(plan.held[:10])}。")
     if not plan.changes:
         port.message("没有可以自动修正的问题。" + skipped, title="自动修正")
         return 0
@@ -566,8 +569,8 @@ def fix_summary(outcome: FixOutcome, shown_out: str, limit: int = 10) -> list[st
     n = outcome.changed
     lines = [f"已修正 {n} 个单元格：{shown_out}（{n} cells fixed）"]
     if outcome.held:
-        lines.append(f"留给您处理 {len(outcome.held)} 处（同一行还有相关的问题，自动修正可能掩盖它）：{names(outcome.held)}"
-                     f"（{len(outcome.held)} fixes held back: another finding on the row concerns the same field）")
+        lines.append(f"留给您处理 {len(outcome.held)} 处（自动修正会掩盖同一行的其他问题，或会使文字变成公式的样子）：{names(outcome.held)}"
+                     f"（{len(outcome.held)} fixes held back: they would hide another finding on the row, or make text look like a formula）")
     if outcome.formula_cells:
         lines.append(f"含公式的单元格未修改 {len(outcome.formula_cells)} 处：{names(outcome.formula_cells)}"
                      f"（formula cells are never changed）")
