@@ -315,3 +315,92 @@ def test_ST016_cells_over_32767_are_cut_with_a_finding_on_every_path(tmp_path):
     assert "ST016" in {f["code"] for f in json.loads(r.stdout)["findings"]}
     r = run("check", text, "--format", "json")
     assert "ST016" in {f["code"] for f in json.loads(r.stdout)["findings"]}
+
+
+# --- §5 encodings: decided first, then scanned -------------------------------------------------
+
+BOMB = '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+
+
+def _encoded(src: Path, dst: Path, codec: str, bom: bytes = b"", decl: str | None = None, bomb: bool = False,
+             part: str = "xl/worksheets/sheet1.xml") -> Path:
+    def change(name: str, data: bytes) -> bytes:
+        if name != part:
+            return data
+        text = data.decode("utf-8")
+        if text.startswith("<?xml"):
+            text = text.split("?>", 1)[1].lstrip()
+        if bomb:
+            text = BOMB + text
+        if decl:
+            text = f'<?xml version="1.0" encoding="{decl}" standalone="yes"?>\n' + text
+        return bom + text.encode(codec)
+    rewrite_zip(src, dst, change)
+    return dst
+
+
+@pytest.mark.parametrize("codec,bom,decl", [("utf-16-le", b"\xff\xfe", None), ("utf-16-be", b"\xfe\xff", "UTF-16"),
+                                            ("utf-16-le", b"", "UTF-16"), ("utf-8", b"\xef\xbb\xbf", "UTF-8")])
+def test_utf8_and_utf16_parts_are_read(tmp_path, codec, bom, decl):
+    rows = two_projects()
+    rows[1][10] = 5
+    src = write_table(tmp_path / "a.xlsx", rows)
+    for part in ("xl/worksheets/sheet1.xml", "xl/workbook.xml"):
+        book = _encoded(src, tmp_path / "b.xlsx", codec, bom, decl, part=part)
+        r = run("check", book, "--format", "json")
+        assert r.returncode == 1, r.stderr
+        assert [f["cell"] for f in json.loads(r.stdout)["findings"] if f["code"] == "WT002"] == ["K4"]
+        assert run("export", book, "-o", tmp_path / "e.xlsx", "--force").returncode == 0
+        assert run("check", book, "--mark", tmp_path / "m.xlsx").returncode == 1
+        (tmp_path / "b.xlsx").unlink()
+
+
+@pytest.mark.parametrize("codec,bom,decl", [("utf-16-le", b"", "UTF-16"), ("utf-16-le", b"\xff\xfe", None),
+                                            ("utf-16-be", b"\xfe\xff", "UTF-16")])
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/workbook.xml", "xl/styles.xml"])
+def test_a_dtd_in_utf16_is_refused_by_every_command(tmp_path, codec, bom, decl, part):
+    src = write_table(tmp_path / "a.xlsx", two_projects())
+    book = _encoded(src, tmp_path / "bomb.xlsx", codec, bom, decl, bomb=True, part=part)
+    out = tmp_path / "out"
+    out.mkdir()
+    for args in (["check", book], ["check", book, "--mark", out / "m.xlsx"], ["export", book, "-o", out / "e.xlsx", "--force"],
+                 ["split", book, "-o", out / "s.csv"], ["fix", book, "-o", out / "f.xlsx"]):
+        r = run(*args)
+        assert r.returncode == 2 and "DTD" in r.stderr and "Traceback" not in r.stderr, (args, r.stderr)
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("codec,bom,decl,says", [("utf-16-le", b"", None, "UTF-16 without a byte-order mark"),
+                                                 ("latin-1", b"", "ISO-8859-1", "ISO-8859-1"),
+                                                 ("gb18030", b"", "GBK", "GBK"),
+                                                 ("utf-8", b"", "UTF-16", "UTF-16 declared, 8-bit content"),
+                                                 ("utf-32", b"", None, "UTF-32")])
+def test_other_part_encodings_are_refused(tmp_path, codec, bom, decl, says):
+    src = write_table(tmp_path / "a.xlsx", two_projects())
+    book = _encoded(src, tmp_path / "b.xlsx", codec, bom, decl)
+    r = run("check", book)
+    assert r.returncode == 2 and says in r.stderr and "Traceback" not in r.stderr, r.stderr
+
+
+SAMPLE_TEXT = Path(__file__).resolve().parents[1] / "xlperf" / "data" / "sample_2023.txt"
+
+
+@pytest.mark.parametrize("prefix,codec,label", [(b"\xff\xfe", "utf-16-le", "UTF-16 LE（带BOM）"),
+                                                (b"\xfe\xff", "utf-16-be", "UTF-16 BE（带BOM）"),
+                                                (b"\xef\xbb\xbf", "utf-8", "UTF-8（带BOM）"),
+                                                (b"", "gb18030", "GB18030（GBK）"), (b"", "utf-8", "UTF-8")])
+def test_text_files_in_every_common_encoding_are_read_and_named(tmp_path, prefix, codec, label):
+    text = SAMPLE_TEXT.read_text(encoding="utf-8")
+    src = tmp_path / "t.txt"
+    src.write_bytes(prefix + text.encode(codec))
+    r = run("import-text", src, "-o", tmp_path / "t.xlsx")
+    assert r.returncode == 0 and f"文本编码：{label}" in r.stderr, r.stderr
+    r = run("check", src, "--format", "json")
+    assert len(json.loads(r.stdout)["projects"]) == 22
+
+
+def test_utf16_text_without_bom_is_refused_with_a_hint(tmp_path):
+    src = tmp_path / "t.txt"
+    src.write_bytes(SAMPLE_TEXT.read_text(encoding="utf-8").encode("utf-16-le"))
+    r = run("check", src)
+    assert r.returncode == 2 and "没有BOM的UTF-16" in r.stderr

@@ -298,7 +298,8 @@ def import_text_cmd(
         check_output(output, path)
         result = read_text_import(path)
         write_import_workbook(output, result)
-        err.print(f"已导入：{_shown(output)}，修复与说明 {len(result.findings)} 条（见“导入记录”工作表）", highlight=False)
+        enc = f"；文本编码：{result.encoding}" if result.encoding else ""
+        err.print(f"已导入：{_shown(output)}，修复与说明 {len(result.findings)} 条（见“导入记录”工作表）{enc}", highlight=False)
         return EXIT_OK
 
     raise typer.Exit(guarded(run))

@@ -77,7 +77,9 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fals
 
 
 def _parse(data: bytes, name: str) -> Any:
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")):
+        raise Unsupported(f"{name}: UTF-16")  # a DTD in it would not be these bytes: not parsed here
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data or b"<!doctype" in data.lower()[:4096]:
         raise Unsupported(f"{name}: DTD")
     try:
         return etree.fromstring(data, _PARSER)
