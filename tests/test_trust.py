@@ -404,3 +404,20 @@ def test_utf16_text_without_bom_is_refused_with_a_hint(tmp_path):
     src.write_bytes(SAMPLE_TEXT.read_text(encoding="utf-8").encode("utf-16-le"))
     r = run("check", src)
     assert r.returncode == 2 and "没有BOM的UTF-16" in r.stderr
+
+
+def test_every_sheet_xlperf_writes_carries_the_marker(tmp_path):
+    from xlperf.io.own_sheets import MARKER
+
+    src = write_table(tmp_path / "a.xlsx", two_projects())
+    text = tmp_path / "t.txt"
+    text.write_text(SAMPLE_TEXT.read_text(encoding="utf-8"), encoding="utf-8")
+    outs = {"export": (["export", src, "-o", tmp_path / "e.xlsx"], {"清洗记录", "权重合计"}),
+            "split": (["split", src, "-o", tmp_path / "s.xlsx"], {"清洗记录"}),
+            "mark": (["check", src, "--mark", tmp_path / "m.xlsx"], {"校验结果"}),
+            "import": (["import-text", text, "-o", tmp_path / "i.xlsx"], {"导入记录"})}
+    for args, own in outs.values():
+        assert run(*args).returncode == 0
+        wb = openpyxl.load_workbook(args[-1])
+        marked = {ws.title for ws in wb.worksheets if MARKER in ws.defined_names}
+        assert own <= marked and SHEET not in marked, (args[0], marked)

@@ -91,6 +91,7 @@ class Sheet:
     fit_width: bool = False  # landscape A4, one page wide
     centered: bool = False
     margins: tuple[float, ...] = _DEFAULT_MARGINS
+    own: bool = False  # written by xlperf and never a table: carries the marker of io/own_sheets.py
 
 
 _HEX_ESCAPE_RE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
@@ -500,6 +501,10 @@ class XlsxBook:
             if s.autofilter:
                 names.append(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
                              f"{_esc(q)}!{_absolute(s.autofilter)}</definedName>")
+            if s.own:
+                from .own_sheets import marker_xml
+
+                names.append(marker_xml(i, s.name).decode("utf-8"))
         return "".join([
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">',
             "<workbookPr/>",
