@@ -170,9 +170,17 @@ def test_fix_on_a_whole_sheet_merge_is_bounded(tmp_path):
                                                  b'<mergeCell ref="N1:XFD1048576"/></mergeCells>')
                 if n == "xl/worksheets/sheet1.xml" else d)
     t = time.perf_counter()
+    def limit() -> None:  # a regression must fail here, not take the machine's memory (22 GB before)
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
     p = subprocess.Popen([sys.executable, "-m", "xlperf.cli", "fix", str(src), "-o", str(tmp_path / "o.xlsx")],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _, _, usage = os.wait4(p.pid, 0)
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=limit)
+    try:
+        _, status, usage = os.wait4(p.pid, 0)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    assert status == 0
     seconds = time.perf_counter() - t
     assert seconds < 20 and usage.ru_maxrss < 400 * 1024, (seconds, usage.ru_maxrss)
     assert (tmp_path / "o.xlsx").is_file()
