@@ -421,3 +421,18 @@ def test_every_sheet_xlperf_writes_carries_the_marker(tmp_path):
         wb = openpyxl.load_workbook(args[-1])
         marked = {ws.title for ws in wb.worksheets if MARKER in ws.defined_names}
         assert own <= marked and SHEET not in marked, (args[0], marked)
+
+
+def test_no_writer_writes_a_cell_over_32767_characters(tmp_path):
+    """Whatever a caller hands them (the API, the Excel side): export, records, --mark."""
+    from xlperf.io import mark_package as mp
+    from xlperf.io.safe_cells import xlsx_value
+    from xlperf.io.xlsx_stream import Sheet, XlsxBook
+
+    long = "长" * 40_000
+    assert len(xlsx_value(long)) == 32_767
+    assert mp.cells_xml([("A1", long, None)]).count("长".encode()) == 32_767
+    out = tmp_path / "s.xlsx"
+    with XlsxBook(out, title="t") as book:
+        book.add(Sheet(name="S", rows=[book.row(1, [(1, long, 0)])], dimension="A1"))
+    assert _longest_cell(out) == 32_767

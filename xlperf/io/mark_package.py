@@ -34,7 +34,7 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator, Optional, Sequen
 from lxml import etree
 
 from ..core.grid import col_letter, col_number, parse_address
-from .safe_cells import xlsx_text, xlsx_value
+from .safe_cells import MAX_CELL_CHARS, xlsx_text, xlsx_value
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 DOC_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -174,6 +174,8 @@ def cells_xml(cells: Iterable[tuple[str, Value, Optional[bytes]]]) -> bytes:
     for ref, v, style in cells:
         s = f' s="{style.decode()}"' if style else ""
         if type(v) is str:  # most cells: kept to a few C-level string operations
+            if len(v) > MAX_CELL_CHARS:
+                v = v[:MAX_CELL_CHARS]  # Excel's limit: never written longer
             if "_x" in v:
                 v = _ESCAPE_X.sub(r"_x005F_\1", v)
             out.append(f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">'

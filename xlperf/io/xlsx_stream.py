@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence, Union
 
 from ..core.grid import col_letter
-from .safe_cells import ILLEGAL_XML_RE, xlsx_text
+from .safe_cells import ILLEGAL_XML_RE, cell_text, xlsx_text
 from .xlsx_theme import THEME_XML
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -285,7 +285,7 @@ class XlsxBook:
             return f'"{sattr}/>'
         t = v.__class__
         if t is str:
-            s = xlsx_text(v)
+            s = cell_text(v)
             if not s:
                 return f'"{sattr}/>'
             return f'"{sattr} t="s"><v>{self._string(s)}</v></c>'
