@@ -560,12 +560,111 @@ def batch_dir(n_files: int = 500, seed: int = 2023, force: bool = False) -> Path
     return d
 
 
+# --- forms (the Ministry of Finance 项目支出绩效目标表: one project per form) ----------------------
+
+FORM_WIDTH = 8  # 一级 | 二级 | 三级 | 指标性质 | 指标值 | 度量单位 | 分值 | 指标方向
+FORM_HEADERS = ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "分值", "指标方向"]
+
+
+def build_form(rng: random.Random, m: Manifest, first_row: int) -> tuple[list[list[Any]], list[str]]:
+    """One filled form starting at sheet row ``first_row``: title, label–value block, funds block,
+    年度目标 and the indicator grid (一级指标 merged over its rows), as clerks receive it."""
+    (dept_tpl, unit_names), place = rng.choice([(b, p) for p in PLACES for b in BUREAUS])
+    dept = dept_tpl.format(p=place)
+    subject = rng.choice(SUBJECTS)
+    name = f"{subject}{rng.choice(KINDS)}"
+    fiscal = round(rng.uniform(2, 500), 2)
+    other = round(rng.choice((0.0, 0.0, rng.uniform(1, 50))), 2)
+    total = round(fiscal + other, 2)
+    k = rng.randint(4, 8)
+    inds = _indicators(rng, k, total)
+    for ind in inds:
+        if rng.random() < ERROR_RATE:
+            _inject(rng, ind, m)
+    pad = [None] * (FORM_WIDTH - 4)
+    rows: list[list[Any]] = [
+        ["项目支出绩效目标表"] + [None] * (FORM_WIDTH - 1),
+        ["（2023年度）"] + [None] * (FORM_WIDTH - 1),
+        ["项目名称", name, None, None] + pad,
+        ["主管部门", dept, None, None, "实施单位", f"{dept}{rng.choice(unit_names)}", None, None],
+        ["项目资金（万元）", "年度资金总额", total, None] + pad,
+        [None, "其中：财政拨款", fiscal, None] + pad,
+        [None, "其他资金", other, None] + pad,
+        ["年度目标", rng.choice(GOAL_TEMPLATES).format(s=subject), None, None] + pad,
+        list(FORM_HEADERS),
+    ]
+    r = first_row
+    merges = [f"A{r}:H{r}", f"A{r + 1}:H{r + 1}", f"B{r + 2}:H{r + 2}", f"A{r + 4}:A{r + 6}", f"B{r + 7}:H{r + 7}"]
+    grid_first = r + len(rows)
+    for j, (l1, l2, nm, cmp_, value, measure, w, direction) in enumerate(inds):
+        rows.append([l1 if j == 0 or inds[j - 1][0] != l1 else None, l2, nm, cmp_, value, measure, w, direction])
+    j = 0
+    while j < len(inds):  # 一级指标 merged over consecutive rows of one level
+        e = j
+        while e + 1 < len(inds) and inds[e + 1][0] == inds[j][0]:
+            e += 1
+        if e > j:
+            merges.append(f"A{grid_first + j}:A{grid_first + e}")
+        j = e + 1
+    m.projects += 1
+    m.rows += len(inds)
+    return rows, merges
+
+
+def build_forms(n_forms: int, seed: int = 2023) -> tuple[list[list[Any]], list[str], Manifest]:
+    """``n_forms`` forms stacked on one sheet, one blank row between them."""
+    rng = random.Random(f"forms:{seed}:{n_forms}:{GEN_VERSION}")
+    m = Manifest(seed=seed)
+    cells: list[list[Any]] = []
+    merges: list[str] = []
+    for _ in range(n_forms):
+        rows, ms = build_form(rng, m, len(cells) + 1)
+        cells.extend(rows)
+        cells.append([None] * FORM_WIDTH)
+        merges.extend(ms)
+    m.merges = len(merges)
+    m.sheet_rows = len(cells)
+    return cells, merges, m
+
+
+def forms_workbook(n_forms: int = 1000, seed: int = 2023, force: bool = False) -> Path:
+    """The cached workbook of ``n_forms`` stacked forms."""
+    path = OUT / f"forms_{n_forms}_s{seed}_v{GEN_VERSION}.xlsx"
+    if force or not path.exists() or not path.with_suffix(".json").exists():
+        t0 = time.perf_counter()
+        cells, merges, m = build_forms(n_forms, seed)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")
+        write_excel_like(cells, merges, tmp, sheet="项目绩效目标表")
+        os.replace(tmp, path)
+        m.seconds, m.bytes = round(time.perf_counter() - t0, 3), path.stat().st_size
+        path.with_suffix(".json").write_text(json.dumps(m.__dict__, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+def forms_dir(n_files: int = 500, seed: int = 2023, force: bool = False) -> Path:
+    """``n_files`` workbooks of one form each (what a department collects before combining)."""
+    d = OUT / f"forms_dir{n_files}_s{seed}_v{GEN_VERSION}"
+    done = d / "_done"
+    if done.exists() and not force:
+        return d
+    d.mkdir(parents=True, exist_ok=True)
+    for f in d.glob("*.xlsx"):
+        f.unlink()
+    for i in range(n_files):
+        cells, merges, _ = build_forms(1, seed * 1000 + i)
+        write_excel_like(cells, merges, d / f"form_{i:03d}.xlsx", sheet="项目绩效目标表")
+    done.write_text(str(n_files))
+    return d
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rows", type=int, action="append", help="indicator rows (repeatable); default 1k, 10k, 100k")
     ap.add_argument("--seed", type=int, default=2023)
     ap.add_argument("--force", action="store_true", help="regenerate even if cached")
     ap.add_argument("--batch", type=int, default=500, help="sample-sized files for the batch test (0: none)")
+    ap.add_argument("--forms", type=int, default=0, help="also the stacked-forms workbook of N forms and a folder of N one-form files")
     ap.add_argument("--writer", choices=sorted(WRITERS), default="excel",
                     help="excel: like Excel writes (shared strings, UTF-8); openpyxl: write-only mode, for comparison")
     a = ap.parse_args(argv)
@@ -578,6 +677,12 @@ def main(argv: Optional[list[str]] = None) -> int:
         t0 = time.perf_counter()
         d = batch_dir(a.batch, a.seed, a.force)
         print(f"{d.relative_to(OUT.parent.parent)}  {a.batch} files ({time.perf_counter() - t0:.1f} s)")
+    if a.forms:
+        p = forms_workbook(a.forms, a.seed, a.force)
+        man = manifest(p)
+        print(f"{p.relative_to(OUT.parent.parent)}  forms={man['projects']} rows={man['rows']} bytes={man['bytes']:,}")
+        d = forms_dir(a.forms, a.seed, a.force)
+        print(f"{d.relative_to(OUT.parent.parent)}  {a.forms} one-form files")
     return 0
 
 

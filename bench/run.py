@@ -427,6 +427,53 @@ def batch(runs: int, n_files: int, log: Callable[[str], None]) -> dict[str, Any]
     return res
 
 
+# --- forms -----------------------------------------------------------------------------------------
+
+
+def _supports(sub: str, flag: str = "") -> bool:
+    r = subprocess.run([XLPERF, sub, "--help"], capture_output=True, text=True)
+    return r.returncode == 0 and flag in (r.stdout + r.stderr)
+
+
+def forms(runs: int, n_forms: int, log: Callable[[str], None]) -> dict[str, Any]:
+    """The MoF form layout: one workbook of ``n_forms`` stacked forms (check), and a folder of
+    ``n_forms // 2`` one-form files (batch check, combine). Growth: the same at a tenth of the size."""
+    res: dict[str, Any] = {"forms": n_forms}
+    scratch = Path(tempfile.mkdtemp(prefix="xlperf_forms_", dir=OUT))
+    sizes = (max(1, n_forms // 10), n_forms)
+    for n in sizes:
+        book, folder = generate.forms_workbook(n), generate.forms_dir(max(1, n // 2))
+        man = generate.manifest(book)
+        cmds = {
+            "floor": [PY, "-c", FLOOR_CODE, str(book)],
+            "check": [XLPERF, "check", str(book), "--format", "json"],
+            "batch": [XLPERF, "check", str(folder), "--format", "json"],
+        }
+        if _supports("combine"):
+            cmds["combine"] = [XLPERF, "combine", str(folder), "-o", str(scratch / f"combined_{n}.xlsx")]
+        for name, argv in cmds.items():
+            m = Measure(f"forms_{name}", n)
+            with open(scratch / f"{name}_{n}.json", "wb") as so:
+                m.warmup = run_once(argv, stdout=so)
+            if name == "check":
+                try:
+                    got = json.loads((scratch / f"check_{n}.json").read_text(encoding="utf-8"))["summary"]
+                    res[f"check_{n}_summary"] = {k: got.get(k) for k in ("tables", "projects", "indicators", "errors", "warnings")}
+                    if got.get("projects") != man["projects"] or got.get("indicators") != man["rows"]:
+                        m.note = f"read {got.get('projects')} projects / {got.get('indicators')} indicators, expected {man['projects']} / {man['rows']}"
+                except Exception as e:  # noqa: BLE001 - reported, not raised: the other figures still count
+                    m.note = f"no JSON ({type(e).__name__}; rc {m.warmup.rc})"
+            m.runs = [run_once(argv) for _ in range(runs)]
+            res[f"{name}_{n}"] = m.summary()
+            log(f"  forms {name} ({n} forms): {m.median:.2f} s (cpu {m.cpu:.2f} s, rss {m.rss_mb:.0f} MB){'  ' + m.note if m.note else ''}")
+    for name in ("check", "batch", "combine"):
+        a, b = res.get(f"{name}_{sizes[0]}"), res.get(f"{name}_{sizes[1]}")
+        if a and b and a["median_s"]:
+            res[f"{name}_growth"] = b["median_s"] / a["median_s"]
+    shutil.rmtree(scratch, ignore_errors=True)
+    return res
+
+
 # --- machine and report ---------------------------------------------------------------------------
 
 
@@ -557,6 +604,16 @@ def report_md(res: dict[str, Any]) -> str:
         if st and st["peak_rss_mb"]:
             extra = f" (above the {st['peak_rss_mb']:.0f} MB start-up: {(m['peak_rss_mb'] - st['peak_rss_mb']) / fb:.1f}×)"
         L.append(f"| check peak RSS at {big // 1000}k ≤ 10 × file ({fb:.1f} MiB) | {m['peak_rss_mb']:.0f} MB = {r:.1f}×{extra} | {verdict(r, 10)} |")
+    fm = res.get("forms")
+    if fm:
+        n, small = fm["forms"], max(1, fm["forms"] // 10)
+        L.append(f"\n| forms (check: stacked on one sheet; batch/combine: a folder of half as many files) | {small} forms: s | {n} forms: s | growth ({n // small}× the forms) |")
+        L.append("|---|---:|---:|---:|")
+        for name in ("floor", "check", "batch", "combine"):
+            a, b = fm.get(f"{name}_{small}"), fm.get(f"{name}_{n}")
+            if a and b:
+                L.append(f"| {name} | {fmt(a['median_s'])} | {fmt(b['median_s'])} | {fmt(fm.get(f'{name}_growth'))}× |")
+        L.append("")
     b = res.get("batch", {})
     if b and not b.get("skipped"):
         L.append(f"| batch {b['files']} files: {b['cores']} cores ≥ 1.8 × 1 core throughput | {fmt(b['speedup'])}× | {verdict(b['speedup'], 1.8, False)} |")
@@ -592,12 +649,13 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--quick", action="store_true", help="1k/10k only, 3 runs, no batch, port calls at 50/5,000")
     ap.add_argument("--runs", type=int, help="timed runs per command (default 5, quick 3)")
     ap.add_argument("--sizes", type=int, nargs="+", help="indicator rows (default 1000 10000 100000)")
-    ap.add_argument("--skip", nargs="*", default=[], choices=["commands", "ports", "udf", "batch"])
+    ap.add_argument("--skip", nargs="*", default=[], choices=["commands", "ports", "udf", "batch", "forms"])
     ap.add_argument("--batch-files", type=int, default=500)
+    ap.add_argument("--forms", type=int, default=1000, help="stacked forms in one workbook / one-form files in a folder")
     a = ap.parse_args(argv)
     runs = a.runs or (3 if a.quick else 5)
     sizes = tuple(a.sizes or ((1_000, 10_000) if a.quick else generate.SIZES))
-    skip = set(a.skip) | ({"batch"} if a.quick else set())
+    skip = set(a.skip) | ({"batch", "forms"} if a.quick else set())
     port_sizes = (50, 5_000) if a.quick else (50, 5_000, 50_000)
     tag = "_quick" if a.quick else ""
     OUT.mkdir(parents=True, exist_ok=True)
@@ -638,6 +696,10 @@ def main(argv: Optional[list[str]] = None) -> int:
     if "batch" not in skip:
         log(f"== batch: {a.batch_files} sample-sized workbooks")
         res["batch"] = batch(runs, a.batch_files, log)
+    if "forms" not in skip:
+        log(f"== forms: {a.forms} stacked forms in one workbook, {a.forms} one-form files")
+        res["forms"] = forms(runs, a.forms, log)
+        _save(res, tag)
     res["total_s"] = time.perf_counter() - t_start
     _save(res, tag)
     md = report_md(res)

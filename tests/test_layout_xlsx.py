@@ -107,7 +107,7 @@ def test_write_import_workbook(tmp_path: Path, sample_result):
     assert len(log) - 1 == len(sample_result.findings) == 36
     first = log[1]
     f = sample_result.findings[0]
-    assert first == [f.code, "警告", f.cell, 35, f.message]
+    assert first == [f.code, "警告", f.cell, 35, f"{f.message}（{f.message_en}）"]  # the sheet keeps the English
     st008 = [r for r in log[1:] if r[0] == "ST008"]
     assert [(r[1], r[3]) for r in st008] == [("提示", 58), ("提示", 85), ("提示", 117)]
 

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Optional
 
-from .core.blocks import build_table, records
-from .core.config import Config, find_config, load_config
+from .core.blocks import records
+from .core.config import CONFIG_SHEET, Config, PendingSettings
 from .core.engine import check_table, read_finding
 from .core.gc_pause import paused_gc
 from .core.grid import Grid
-from .core.layout import find_layout
+from .core.layouts import read_grid
 from .core.model import Finding, Record, Table
 from .core.report import Report, build_report
 
@@ -35,17 +35,21 @@ class CheckResult:
         return out
 
 
-def tables_from_grids(grids: list[Grid], only_sheet: Optional[str] = None) -> tuple[list[Table], list[Finding]]:
-    """Every grid that holds a table becomes a Table; if none does, say so (ST001)."""
+def tables_from_grids(grids: list[Grid], only_sheet: Optional[str] = None, *,
+                      config: Optional[Config] = None, layout: Optional[str] = None,
+                      ) -> tuple[list[Table], list[Finding]]:
+    """Every grid that holds a table becomes one or more Tables (a sheet of stacked forms gives
+    one per form), read by the layout reader that fits it best (or ``layout``); if none does,
+    say so (ST001)."""
     tables: list[Table] = []
     failed: list[Table] = []
     for g in grids:
-        layout = find_layout(g)
-        t = build_table(g, layout)
-        if layout.ok:
-            tables.append(t)
-        elif layout.header_row is not None or only_sheet is not None or len(grids) == 1:
-            failed.append(t)
+        for t in read_grid(g, config, layout):
+            st001 = [f for f in t.findings if f.code == "ST001"]
+            if not st001:
+                tables.append(t)
+            elif any(f.cell for f in st001) or only_sheet is not None or len(grids) == 1:
+                failed.append(t)  # a header-like row was seen, or this sheet was asked for
     findings: list[Finding] = []
     if not tables:
         if failed:
@@ -65,16 +69,18 @@ def check_grids(
     source: str = "",
     only_sheet: Optional[str] = None,
     workers: int = 1,
+    layout: Optional[str] = None,
 ) -> CheckResult:
-    """``workers=2``: a large table's rules run on two cores (see ``check_table``)."""
+    """``workers=2``: a large table's rules run on two cores (see ``check_table``);
+    ``layout``: read every sheet with that layout reader instead of the best-fitting one."""
     with paused_gc():
-        return _check_grids(grids, config, extra_findings, source, only_sheet, workers)
+        return _check_grids(grids, config, extra_findings, source, only_sheet, workers, layout)
 
 
 def _check_grids(grids: list[Grid], config: Optional[Config], extra_findings: Optional[list[Finding]],
-                 source: str, only_sheet: Optional[str], workers: int) -> CheckResult:
+                 source: str, only_sheet: Optional[str], workers: int, layout: Optional[str]) -> CheckResult:
     config = config or Config()
-    tables, structural = tables_from_grids(grids, only_sheet)
+    tables, structural = tables_from_grids(grids, only_sheet, config=config, layout=layout)
     findings: list[Finding] = list(structural)
     for f in extra_findings or []:
         if config.enabled(f.code):
@@ -86,25 +92,14 @@ def _check_grids(grids: list[Grid], config: Optional[Config], extra_findings: Op
     return CheckResult(tables, findings, report, config, source, list(extra_findings or []))
 
 
-def resolve_config(path: Optional[Path], config_path: Optional[Path], *,
-                   sheet_names: Optional[Sequence[str]] = None) -> Config:
-    """--config wins; otherwise the workbook's own 配置 sheet over ``xlperf.toml`` beside it,
-    exactly as the ribbon buttons read them, so a file is judged the same everywhere.
-
-    ``sheet_names``: the workbook's sheets, when the caller has read the workbook already (the
-    batch does): then it is opened a second time only if it has a 配置 sheet."""
-    if config_path is not None:
-        return load_config(config_path)
-    if path is None:
-        return Config()
-    path = Path(path)
-    rows = None if sheet_names is not None and CONFIG_SHEET not in sheet_names else _config_sheet_rows(path)
-    if rows:
-        from .excel.settings import build_config
-
-        return build_config(path, rows)
-    found = find_config(path)
-    return load_config(found) if found is not None else Config()
+def resolve_config(path: Optional[Path], config_path: Optional[Path] = None, *,
+                   overrides: Optional[dict] = None) -> Config:
+    """The settings ``path`` is judged with, for a caller that does not read the file itself
+    (benchmarks, a batch's one --config): :class:`core.config.PendingSettings` with the
+    workbook's 配置 rows. ``check_path`` does the same in the reader's one open of the file."""
+    pending = PendingSettings(path, config_path=config_path, overrides=overrides)
+    rows = _config_sheet_rows(Path(path)) if path is not None and pending.needs_sheet else None
+    return pending.resolve(rows)
 
 
 def _config_sheet_rows(path: Path) -> Optional[list[list]]:
@@ -121,18 +116,21 @@ def _config_sheet_rows(path: Path) -> Optional[list[list]]:
         return None
 
 
-CONFIG_SHEET = "配置"
-
-
 def check_path(path: Path, *, sheet: Optional[str] = None, config: Optional[Config] = None,
-               config_path: Optional[Path] = None, workers: int = 1) -> CheckResult:
+               config_path: Optional[Path] = None, overrides: Optional[dict] = None,
+               settings: Optional[PendingSettings] = None, workers: int = 1, layout: Optional[str] = None) -> CheckResult:
+    """Check one file. Its settings are resolved before the data is read (flags ``overrides`` >
+    ``config`` / ``config_path`` > its 配置 sheet > the ``xlperf.toml`` beside it > defaults), and
+    the text importer, the layout readers, every rule and every writer get them
+    (``CheckResult.config``). ``settings``: the same, begun by the caller (the command line, to
+    refuse bad ones first)."""
     from .io.read import read_source
 
     with paused_gc():
-        src = read_source(Path(path), sheet)
-        cfg = config or resolve_config(Path(path), config_path)
-        return check_grids(src.grids, cfg, extra_findings=src.findings, source=str(path), only_sheet=sheet,
-                           workers=workers)
+        pending = settings or PendingSettings(Path(path), config_path=config_path, base=config, overrides=overrides)
+        src = read_source(Path(path), sheet, settings=pending)
+        return check_grids(src.grids, src.config, extra_findings=src.findings, source=str(path), only_sheet=sheet,
+                           workers=workers, layout=layout)
 
 
 def sample_path() -> Path:

@@ -9,11 +9,11 @@ the configuration crosses to each worker once, files go out in chunks of a few (
 first, so the last chunks are short and both cores finish together) and the parent only
 collects the summaries.
 
-Each file is judged as ``xlperf check FILE`` judges it (``api.resolve_config``): a configuration
-given with --config applies to every file; otherwise each file has its own — its 配置 sheet
-(over the ``xlperf.toml`` beside it), else that ``xlperf.toml``, else the defaults — resolved in
-the worker, after the workbook is read, so only a workbook that has a 配置 sheet is opened a
-second time. A file whose configuration is invalid is reported for that file
+Each file is judged as ``xlperf check FILE`` judges it (``core.config.PendingSettings``): a
+configuration given with --config applies to every file; otherwise each file has its own — its
+配置 sheet (over the ``xlperf.toml`` beside it), else that ``xlperf.toml``, else the defaults —
+resolved in the worker before the data is read, the 配置 rows from the reader's one open of the
+workbook. A file whose configuration is invalid is reported for that file
 (``readable=False``, the single check's message) and the others are checked.
 """
 
@@ -24,17 +24,47 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, Literal, Optional
 
 from pydantic import BaseModel, Field
+from typing_extensions import TypedDict
 
 from .core.config import Config
 from .core.filenames import readable
+from .core.report import CONTRACT, SCHEMA_VERSION, SCHEMA_VERSION_PATTERN
 
 BOOK_PATTERNS = ("*.xlsx", "*.xlsm", "*.txt")
 
 
+class WorstFinding(TypedDict):
+    """One of a file's first findings, in brief (errors first)."""
+
+    code: str
+    severity: Literal["error", "warning", "info"]
+    sheet: str
+    cell: Optional[str]
+    message: str
+
+
+class BatchSummary(TypedDict):
+    """The totals over every file. ``expected_totals``: each weight total the files were
+    checked against, sorted, each once."""
+
+    files: int
+    unreadable: int
+    files_with_errors: int
+    projects: int
+    indicators: int
+    errors: int
+    warnings: int
+    expected_totals: list[float]
+
+
 class FileResult(BaseModel):
+    """One file of a batch."""
+
+    model_config = CONTRACT
+
     file: str
     readable: bool = True
     error: Optional[str] = None  # why the file could not be read
@@ -46,16 +76,22 @@ class FileResult(BaseModel):
     infos: int = 0
     projects_weight_off: list[str] = Field(default_factory=list)
     expected_total: Optional[float] = None  # the weight total this file was checked against
-    worst: list[dict[str, Any]] = Field(default_factory=list)  # up to 5 findings, errors first
+    against: Optional[str] = None  # --against: the target file it was held against
+    worst: list[WorstFinding] = Field(default_factory=list)  # up to 5 findings, errors first
 
 
 class BatchReport(BaseModel):
-    """``summary["expected_totals"]``: every weight total the files were checked against (sorted,
+    """The JSON of ``xlperf check FOLDER --format json`` (docs/report.md).
+
+    ``summary["expected_totals"]``: every weight total the files were checked against (sorted,
     each once): ``[90.0]`` when all files agree. Files may differ (their own 配置 sheets or
     xlperf.toml), so there is no single ``expected_total``; each file's is in ``files``."""
 
+    model_config = CONTRACT
+
+    schema_version: str = Field(SCHEMA_VERSION, pattern=SCHEMA_VERSION_PATTERN)
     files: list[FileResult] = Field(default_factory=list)
-    summary: dict[str, Any] = Field(default_factory=dict)
+    summary: BatchSummary = Field(default_factory=dict)  # type: ignore[assignment] - filled by run_batch
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -75,42 +111,49 @@ def check_one(path: str, config_data: Optional[dict[str, Any]] = None,
     return _check(path, None if config_data is None else Config.model_validate(config_data), overrides)
 
 
-def _check(path: str, config: Optional[Config], overrides: Optional[dict[str, Any]] = None) -> FileResult:
+NO_PAIR = object()  # --against in batch mode: this file has no target file (SE058)
+
+
+def _check(path: str, config: Optional[Config], overrides: Optional[dict[str, Any]] = None,
+           against: Any = None) -> FileResult:
     """One file as ``xlperf check FILE`` sees it: ``config`` (--config) if given, else the file's
-    own configuration; ``overrides`` (--expected-total) on top of either."""
-    from .api import check_grids, resolve_config
-    from .core.config import ConfigError
+    own configuration; ``overrides`` (--expected-total) on top of either. ``against``: the
+    target file to hold it against (--against), ``NO_PAIR`` when the target folder had none."""
+    from .api import check_grids
+    from .core.config import ConfigError, PendingSettings
     from .core.gc_pause import paused_gc
     from .io.read import InputError, read_source
 
     p = Path(path)
     try:
         with paused_gc():
-            try:
-                src = read_source(p)
-            except InputError:
-                if config is None:
-                    # The single check resolves the configuration first: a broken xlperf.toml
-                    # beside the file is what it reports. (A refused workbook is not opened again.)
-                    resolve_config(p, None, sheet_names=())
-                raise
-            cfg = config if config is not None else resolve_config(p, None, sheet_names=src.sheet_names)
-            if overrides:
-                cfg = cfg.model_copy(update=overrides)
-            result = check_grids(src.grids, cfg, extra_findings=src.findings, source=str(p))
+            # The settings first (a broken xlperf.toml beside the file is what the single check
+            # reports), completed by the reader from its one open of the workbook (配置 sheet).
+            pending = PendingSettings(p, base=config, overrides=overrides)
+            src = read_source(p, settings=pending)
+            result = check_grids(src.grids, src.config, extra_findings=src.findings, source=str(p))
+            if against is NO_PAIR:
+                from .against import no_target
+
+                result = no_target(result)
+            elif against is not None:
+                from .against import with_against
+
+                result = with_against(result, Path(against), src.config)
     except (InputError, ConfigError) as e:
         return FileResult(file=readable(path), readable=False, error=str(e))
     except Exception as e:  # noqa: BLE001 - one bad file must never stop the batch
         return FileResult(file=readable(path), readable=False, error=f"内部错误 {type(e).__name__}: {e}")
     s = result.report.summary
-    active = [f for f in result.findings if not f.waived]
+    active = [f for f in result.report.findings if not f.waived]  # as the single check's JSON has them
     worst = [
         {"code": f.code, "severity": f.severity, "sheet": f.sheet, "cell": f.cell, "message": f.message}
         for f in active[:5]
     ]
     return FileResult(file=readable(path), tables=s.tables, projects=s.projects, indicators=s.indicators, errors=s.errors,
                       warnings=s.warnings, infos=s.infos, projects_weight_off=s.projects_weight_off,
-                      expected_total=s.expected_total, worst=worst)
+                      expected_total=s.expected_total, worst=worst,
+                      against=readable(str(against)) if against is not None and against is not NO_PAIR else None)
 
 
 def _load_engine() -> None:
@@ -124,10 +167,13 @@ def _load_engine() -> None:
 
 _worker_config: Optional[Config] = None  # None: each file's own
 _worker_overrides: Optional[dict[str, Any]] = None
+_worker_against: Optional[dict[str, Optional[str]]] = None
 
 
-def _init_worker(config_data: Optional[dict[str, Any]], overrides: Optional[dict[str, Any]] = None) -> None:
-    global _worker_config, _worker_overrides
+def _init_worker(config_data: Optional[dict[str, Any]], overrides: Optional[dict[str, Any]] = None,
+                 against: Optional[dict[str, Optional[str]]] = None) -> None:
+    global _worker_config, _worker_overrides, _worker_against
+    _worker_against = against
     _load_engine()  # already loaded when forked from a parent that loaded it: no cost
     _worker_config = None if config_data is None else Config.model_validate(config_data)
     _worker_overrides = overrides
@@ -137,8 +183,15 @@ def _init_worker(config_data: Optional[dict[str, Any]], overrides: Optional[dict
     gc.enable()
 
 
+def _against(path: str, against: Optional[dict[str, Optional[str]]]) -> Any:
+    if against is None:
+        return None
+    t = against.get(path)
+    return NO_PAIR if t is None else t
+
+
 def _check_in_worker(path: str) -> FileResult:
-    return _check(path, _worker_config, _worker_overrides)
+    return _check(path, _worker_config, _worker_overrides, _against(path, _worker_against))
 
 
 def _chunksize(n_files: int, jobs: int) -> int:
@@ -179,20 +232,22 @@ def parse_jobs(value: Any) -> int:
 
 def run_batch(paths: list[Path], config: Optional[Config] = None, jobs: Optional[int] = None,
               on_done: Optional[Callable[[FileResult], None]] = None, *,
-              overrides: Optional[dict[str, Any]] = None) -> BatchReport:
+              overrides: Optional[dict[str, Any]] = None,
+              against: Optional[dict[str, Optional[str]]] = None) -> BatchReport:
     """``config``: one configuration for every file (--config); None: each file's own, as the
     single check resolves it. ``overrides``: Config fields set on top of either
-    (``{"expected_total": 100}`` for --expected-total)."""
+    (``{"expected_total": 100}`` for --expected-total). ``against``: --against, each file (as
+    str) -> its target file, None for a file without one."""
     jobs = parse_jobs(jobs)
     results: list[FileResult] = []
     if jobs == 1 or len(paths) == 1:
         for p in paths:
-            r = _check(str(p), config, overrides)
+            r = _check(str(p), config, overrides, _against(str(p), against))
             results.append(r)
             if on_done:
                 on_done(r)
     else:
-        results = _run_pool(paths, config, overrides, min(jobs, len(paths)), on_done)
+        results = _run_pool(paths, config, overrides, min(jobs, len(paths)), on_done, against)
     report = BatchReport(files=results)
     report.summary = {
         "files": len(results),
@@ -208,7 +263,8 @@ def run_batch(paths: list[Path], config: Optional[Config] = None, jobs: Optional
 
 
 def _run_pool(paths: list[Path], config: Optional[Config], overrides: Optional[dict[str, Any]], jobs: int,
-              on_done: Optional[Callable[[FileResult], None]]) -> list[FileResult]:
+              on_done: Optional[Callable[[FileResult], None]],
+              against: Optional[dict[str, Optional[str]]] = None) -> list[FileResult]:
     ctx = multiprocessing.get_context()
     if ctx.get_start_method() == "fork":
         _load_engine()  # once here, inherited by every worker instead of imported by each
@@ -217,7 +273,7 @@ def _run_pool(paths: list[Path], config: Optional[Config], overrides: Optional[d
     slots: list[Optional[FileResult]] = [None] * len(paths)
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
-                                 initargs=(None if config is None else config.model_dump(), overrides)) as pool:
+                                 initargs=(None if config is None else config.model_dump(), overrides, against)) as pool:
             done = pool.map(_check_in_worker, [str(paths[i]) for i in order],
                             chunksize=_chunksize(len(paths), jobs))
             for i, r in zip(order, done):

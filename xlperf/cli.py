@@ -1,4 +1,4 @@
-"""Command line: ``xlperf check | split | export | fix | rules | import-text | build-workbook``.
+"""Command line: ``xlperf check | split | export | fix | rules | schema | import-text | build-workbook | doctor``.
 
 Exit codes: 0 no errors, 1 errors found (or refused because of them), 2 the input could not
 be read or an argument is wrong. Never a traceback for bad input (set XLPERF_DEBUG=1 to see one).
@@ -39,6 +39,29 @@ CORES = min(os.cpu_count() or 1, 2)
 class Format(str, Enum):
     text = "text"
     json = "json"
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+# A copy of every JSON report the command line writes goes into this folder when it is set
+# (the test suite validates each against docs/report.schema.json).
+JSON_COPY_ENV = "XLPERF_JSON_COPY_DIR"
+
+
+def write_json(report) -> None:
+    """A report (single file or batch) as JSON on stdout: the contract of docs/report.md."""
+    # pydantic's own serializer: the same text as json.dumps(..., ensure_ascii=False, indent=2), 5× faster
+    text = report.model_dump_json(indent=2) + "\n"
+    sys.stdout.write(text)
+    copy_dir = os.environ.get(JSON_COPY_ENV)
+    if copy_dir:
+        import tempfile
+
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".json", dir=copy_dir, delete=False) as fh:
+            fh.write(text)
 
 
 def _fail(message: str, code: int = EXIT_UNREADABLE) -> "typer.Exit":
@@ -95,46 +118,60 @@ def check(
     jobs: Optional[str] = typer.Option(None, "--jobs", "-j", help="批量校验时的并行进程数：1 到 CPU核数×4，或 auto（默认，按CPU核数）"),
     summary: Optional[Path] = typer.Option(None, "--summary", help="批量校验时另存汇总工作簿 .xlsx"),
     show_all: bool = typer.Option(False, "--all", help="文字报告列出全部项目和问题（大表默认只列需处理的项目和问题汇总）"),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="zh：中文说明；en：每条问题的中文说明后附英文（English after each message）"),
+    against: Optional[Path] = typer.Option(None, "--against", help="自评表对照批复的绩效目标表（文件或文件夹）：目标值、权重是否改过，指标是否增删；批量时两个文件夹按文件名配对"),
 ) -> None:
     """校验绩效目标表：每个项目的权重合计、每条问题所在单元格和中文说明。多个文件或文件夹则批量校验。"""
 
     def run() -> int:
-        from .api import check_path, resolve_config
+        from .api import check_path
+        from .core.config import PendingSettings, load_config
 
         given = list(paths or [])
         if jobs is not None:
             from .batch import parse_jobs
 
             parse_jobs(jobs)  # a wrong --jobs is refused even for one file (where it has no effect)
+        overrides = None if expected_total is None else {"expected_total": expected_total}
         if len(given) > 1 or (len(given) == 1 and given[0].is_dir()):
             if mark is not None or sheet is not None:
                 from .io.read import InputError
 
                 raise InputError("批量校验时不能使用 --mark 或 --sheet（--mark/--sheet work on one file only）")
+            PendingSettings(overrides=overrides)  # a bad --expected-total is refused once, here
             # --config: one for all (read once, here); otherwise each file's own, as below.
-            return _batch(given, resolve_config(None, config) if config is not None else None)
+            return _batch(given, load_config(config) if config is not None else None)
+        if against is not None and not against.exists():
+            from .io.read import InputError
+
+            raise InputError(f"找不到目标表：{against}（--against: file not found）")
         src = _input_or_sample(given[0] if given else None)
-        cfg = resolve_config(src, config)
-        if expected_total is not None:
-            cfg = cfg.model_copy(update={"expected_total": expected_total})
+        # The settings before anything is read or written: --config or the xlperf.toml beside
+        # the file now, the workbook's 配置 sheet in the reader's one open of it.
+        pending = PendingSettings(src, config_path=config, overrides=overrides)
         if mark is not None:
             from .excel.commands import check_output_kind
             from .io.atomic import check_output
 
             check_output(mark, src)
             check_output_kind(src, mark)
-        result = check_path(src, sheet=sheet, config=cfg, workers=CORES)
+        result = check_path(src, sheet=sheet, settings=pending, workers=CORES)
+        if against is not None:
+            from .against import with_against
+
+            result = with_against(result, against, result.config)
         if fmt is Format.json:
-            # pydantic's own serializer: the same text as json.dumps(..., ensure_ascii=False, indent=2), 5× faster
-            sys.stdout.write(result.report.model_dump_json(indent=2) + "\n")
+            write_json(result.report)
         else:
             from .render import render_report
 
-            render_report(result.report, out, everything=show_all)
+            render_report(result.report, out, everything=show_all, lang=lang.value)
         if mark is not None:
             from .excel.commands import mark_file
 
-            mark_file(src, mark, result)
+            from .against import for_marking
+
+            mark_file(src, mark, for_marking(result))
             err.print(f"已写出带标记的副本：{_shown(mark)}（marked copy written）", highlight=False)
         return EXIT_ERRORS if result.report.has_errors else EXIT_OK
 
@@ -147,6 +184,16 @@ def check(
         files = expand_paths(given)
         if not files:
             raise InputError("没有找到可校验的文件（.xlsx/.xlsm/.txt）（no files found）")
+        pairs = None
+        if against is not None:
+            if not against.exists():
+                raise InputError(f"找不到目标表：{against}（--against: file not found）")
+            if against.is_dir():
+                from .against import pair_folders
+
+                pairs = pair_folders(files, expand_paths([against]))
+            else:
+                pairs = {str(f): str(against) for f in files}
         if summary is not None:
             from .io.atomic import check_output
 
@@ -155,9 +202,10 @@ def check(
                       TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as prog:
             task = prog.add_task("校验中", total=len(files))
             report = run_batch(files, cfg, jobs, on_done=lambda r: prog.advance(task),
-                               overrides=None if expected_total is None else {"expected_total": expected_total})
+                               overrides=None if expected_total is None else {"expected_total": expected_total},
+                               against=pairs)
         if fmt is Format.json:
-            sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+            write_json(report)
         else:
             from .render import render_batch
 
@@ -272,7 +320,7 @@ def rules(fmt: Format = typer.Option(Format.text, "--format")) -> None:
         rs = all_rules()
         if fmt is Format.json:
             data = [{"code": r.code, "slug": r.slug, "severity": r.severity, "title": r.title,
-                     "fixable": r.fixable, "message": r.message} for r in rs]
+                     "fixable": r.fixable, "message": r.message, "message_en": r.message_en} for r in rs]
             sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         else:
             for r in rs:
@@ -283,20 +331,38 @@ def rules(fmt: Format = typer.Option(Format.text, "--format")) -> None:
     raise typer.Exit(guarded(run))
 
 
+@app.command()
+def schema() -> None:
+    """输出校验报告 JSON 的结构说明（JSON Schema，与 docs/report.schema.json 相同）。"""
+
+    def run() -> int:
+        from .schema import schema_text
+
+        sys.stdout.write(schema_text())
+        return EXIT_OK
+
+    raise typer.Exit(guarded(run))
+
+
 @app.command("import-text")
 def import_text_cmd(
     path: Path = typer.Argument(..., help="从PDF复制出的制表符分隔文本"),
     output: Path = typer.Option(..., "-o", "--output", help="输出 .xlsx"),
+    config: Optional[Path] = typer.Option(None, "--config", help="规则配置 xlperf.toml（默认：文本旁的 xlperf.toml）"),
+    expected_total: Optional[float] = typer.Option(None, "--expected-total", help="期望权重合计（分页处的行按它归入项目）"),
 ) -> None:
     """把从PDF复制的文本导入为规范格式的工作簿（修复错位、合并项目单元格），并报告每处修复。"""
 
     def run() -> int:
+        from .core.config import PendingSettings
         from .io.atomic import check_output
         from .io.layout_xlsx import write_import_workbook
         from .io.read import read_text_import
 
+        overrides = None if expected_total is None else {"expected_total": expected_total}
+        settings = PendingSettings(path, config_path=config, overrides=overrides).resolve()
         check_output(output, path)
-        result = read_text_import(path)
+        result = read_text_import(path, settings)
         write_import_workbook(output, result)
         enc = f"；文本编码：{result.encoding}" if result.encoding else ""
         err.print(f"已导入：{_shown(output)}，修复与说明 {len(result.findings)} 条（见“导入记录”工作表）{enc}", highlight=False)
@@ -319,6 +385,27 @@ def build_workbook_cmd(
         return EXIT_OK
 
     raise typer.Exit(guarded(run))
+
+
+@app.command()
+def doctor(
+    template: Optional[Path] = typer.Argument(None, help="要检查的 PerfTemplate.xlsm（默认：当前文件夹中的）"),
+    fmt: Format = typer.Option(Format.text, "--format"),
+) -> None:
+    """检查本机能否使用 PerfTemplate.xlsm：Python、xlwings、pywin32、Excel 位数、策略与模板（退出代码 0 正常，1 需处理，2 无法检查）。"""
+    from .doctor import as_json, exit_code, render, run_checks
+
+    try:
+        items = run_checks(template)
+    except Exception as e:  # noqa: BLE001 - doctor must say something useful, never a traceback
+        if os.environ.get("XLPERF_DEBUG"):
+            raise
+        raise _fail(f"检查时发生内部错误：{type(e).__name__}: {e}（set XLPERF_DEBUG=1 for details）")
+    if fmt == Format.json:
+        out.print_json(json.dumps(as_json(items), ensure_ascii=False))
+    else:
+        out.print(escape(render(items)), highlight=False)
+    raise typer.Exit(exit_code(items))
 
 
 def version_callback(value: bool) -> None:

@@ -9,7 +9,7 @@ from rich.table import Table as RichTable
 from .core.filenames import readable, visible_controls
 
 from .core.model import SEVERITY_ORDER, SEVERITY_ZH, Finding
-from .core.report import LEVEL1_COLUMNS, STATUS_OK, Report, text_budgets
+from .core.report import LEVEL1_COLUMNS, SELF_EVALUATION, STATUS_OK, Report, text_budgets
 
 
 
@@ -47,10 +47,11 @@ SHOWN_FINDINGS = 50
 SHOWN_NAMES = 10
 
 
-def render_report(report: Report, console: Console, max_findings: int = 0, *, everything: bool = False) -> None:
+def render_report(report: Report, console: Console, max_findings: int = 0, *, everything: bool = False,
+                  lang: str = "zh") -> None:
     """The report for a terminal. Short reports are printed whole; long ones list the projects
     that need attention, count the findings per rule and show the first errors — unless
-    ``everything`` is asked for (``--all``)."""
+    ``everything`` is asked for (``--all``). ``lang="en"``: each message's English after it."""
     s = report.summary
     console.print(f"[bold]xlperf 校验报告[/]  {escape(report.source)}", highlight=False)
     if report.projects:
@@ -59,9 +60,9 @@ def render_report(report: Report, console: Console, max_findings: int = 0, *, ev
     if findings:
         console.print()
         if everything or max_findings or len(findings) <= FULL_FINDINGS:
-            _finding_list(findings, console, max_findings)
+            _finding_list(findings, console, max_findings, lang)
         else:
-            _finding_overview(findings, console)
+            _finding_overview(findings, console, lang)
     console.print()
     names = s.projects_weight_off
     if names:
@@ -97,6 +98,14 @@ def _project_table(report: Report, console: Console, everything: bool) -> None:
     if not shown:
         console.print(f"[green]{note}[/]", highlight=False)
         return
+    evaluations = [p for p in shown if p.layout == SELF_EVALUATION]
+    if evaluations:
+        _self_evaluation_table(evaluations, console)
+        shown = [p for p in shown if p.layout != SELF_EVALUATION]
+        if not shown:
+            if note:
+                console.print(note, highlight=False)
+            return
     t = RichTable(title=title, show_lines=False, header_style="bold")
     t.add_column("行", justify="right")
     t.add_column("项目名称", overflow="fold", max_width=34)
@@ -119,22 +128,48 @@ def _project_table(report: Report, console: Console, everything: bool) -> None:
         console.print(note, highlight=False)
 
 
-def _finding_line(f: Finding) -> str:
+def _of(score: float | None, points: float | None) -> str:
+    if points is None:
+        return "—" if score is None else _num(score)
+    return f"{'—' if score is None else _num(score)}/{_num(points)}"
+
+
+def _self_evaluation_table(projects, console: Console) -> None:
+    """Self-evaluations: the year's budget, 执行率, the budget line's score of its points, the
+    indicators' points, the total score of its points (— when not filled in)."""
+    t = RichTable(title="自评得分（预算执行＋绩效指标）", show_lines=False, header_style="bold")
+    for col, just in (("行", "right"), ("项目名称", "left"), ("预算数(万元)", "right"), ("执行率", "right"),
+                      ("预算执行得分", "right"), ("指标数", "right"), ("指标分值", "right"), ("总分", "right"), ("状态", "left")):
+        t.add_column(col, justify=just, overflow="fold", max_width=34 if col == "项目名称" else None)
+    for p in projects:
+        rate = "—" if p.execution_rate is None else f"{p.execution_rate:.1f}%"
+        style = "red" if not p.weight_ok else ("yellow" if p.errors else None)
+        t.add_row(str(p.row), escape(p.name) if p.name else "（无名称）", _budget(p.budget, p.budget_text), rate,
+                  _of(p.budget_score, p.budget_points), str(p.indicator_count),
+                  f"{_num(p.weight_total)}/{_num(p.expected)}" if p.points_total is not None else "—",
+                  _of(p.score_total, p.points_total) if p.points_total is not None else "—", p.status, style=style)
+    console.print(t)
+
+
+def _finding_line(f: Finding, lang: str = "zh") -> str:
     waived = "（已豁免）" if f.waived else ""
     where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or "")
-    return f"[{_SEV_STYLE[f.severity]}]{SEVERITY_ZH[f.severity]}[/] {f.code} {escape(where)}{waived}  {escape(f.message)}"
+    if f.source == "target":
+        where = f"目标表 {where}"
+    text = f"{f.message}（{f.message_en}）" if lang == "en" and f.message_en else f.message
+    return f"[{_SEV_STYLE[f.severity]}]{SEVERITY_ZH[f.severity]}[/] {f.code} {escape(where)}{waived}  {escape(text)}"
 
 
-def _finding_list(findings: list[Finding], console: Console, max_findings: int) -> None:
+def _finding_list(findings: list[Finding], console: Console, max_findings: int, lang: str = "zh") -> None:
     shown = findings if not max_findings else findings[:max_findings]
     console.print("[bold]问题清单[/]（按级别；单元格地址可在Excel中定位）", highlight=False)
     for f in shown:
-        console.print(_finding_line(f), highlight=False)
+        console.print(_finding_line(f, lang), highlight=False)
     if len(findings) > len(shown):
         console.print(f"……另有 {len(findings) - len(shown)} 条，使用 --format json 查看全部", highlight=False)
 
 
-def _finding_overview(findings: list[Finding], console: Console) -> None:
+def _finding_overview(findings: list[Finding], console: Console, lang: str = "zh") -> None:
     """Counts per rule (with the first cells) and the first errors in full."""
     from .core.rules.registry import get_rule
 
@@ -157,7 +192,7 @@ def _finding_overview(findings: list[Finding], console: Console) -> None:
         console.print()
         console.print(f"[bold]前 {min(len(errors), SHOWN_FINDINGS)} 个错误[/]（共 {len(errors)} 个）", highlight=False)
         for f in errors[:SHOWN_FINDINGS]:
-            console.print(_finding_line(f), highlight=False)
+            console.print(_finding_line(f, lang), highlight=False)
     console.print("完整问题清单：--all，或 --format json；在 Excel 中定位：--mark 另存带标记的副本", highlight=False)
 
 

@@ -1,4 +1,9 @@
-"""Configuration (select/ignore/severity/expected total) and 豁免 waivers across the rulebook."""
+"""Configuration (select/ignore/severity/expected total) and 豁免 waivers across the rulebook.
+
+Not cases: these check the engine's configuration and waivers over several rules at once (a
+waived finding, a finding of one code ignored while another stays), which a case (one rule's
+findings on one table) cannot express. Per-rule settings are in the cases (``settings:``).
+"""
 
 from xlperf.core.config import Config
 

@@ -1,7 +1,10 @@
-"""The rulebook as a whole: codes, messages, docs, tests per rule, fixes that settle in one run."""
+"""The rulebook as a whole: codes, messages, docs, fixes that settle in one run.
+
+Not cases: these check every rule at once (the registry, one messy table fixed in one run),
+which a case (one rule's findings on one table) cannot express.
+"""
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -11,9 +14,9 @@ from xlperf.core.rules import all_rules
 from xlperf.core.rules.registry import CODE_RE, DOC_SECTIONS, FAMILIES
 
 from ..helpers import DATA_ROW0, findings_of
+from .case_runner import load_cases, standard_rows
 from .util import apply_fixes, blank_row, good_project, grid_without, ind, variant
 
-TESTS = Path(__file__).resolve().parents[1]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 RULES = all_rules()
 
@@ -30,34 +33,26 @@ def test_every_code_matches_its_family_and_is_unique():
 def test_rule_has_chinese_message_title_and_doc_sections(r):
     assert CJK.search(r.message) and "{cell}" in r.message, r.code
     assert r.title and CJK.search(r.title) and "\n" not in r.title
-    for section in DOC_SECTIONS:
+    for section in DOC_SECTIONS:  # 反例/正例 from the doc cases (or, without cases, the docstring)
         assert re.search(rf"^{section}[：:]\s*\S", r.doc, re.M), (r.code, section)
     assert r.severity in ("error", "warning", "info") and r.scope in ("indicator", "project", "table", "read")
     assert (r.func is None) == (r.scope == "read")
 
 
-def _test_sources() -> str:
-    return "\n".join(p.read_text(encoding="utf-8") for p in TESTS.rglob("test_*.py")
-                     if p.resolve() != Path(__file__).resolve())
-
-
-@pytest.mark.parametrize("r", RULES, ids=lambda r: r.code)
-def test_rule_has_a_test_named_by_its_code(r):
-    assert re.search(rf"def test_\w*{r.code}\w*\(", _test_sources()), f"no test_…{r.code}… under tests/"
+# Every rule has passing and failing cases (tests/rules/cases/, test_cases.py); the rules
+# exempt from cases keep a test named by their code (test_cases.test_exempt_rules_are_still_tested_by_code).
 
 
 # --- fixes -------------------------------------------------------------------------------
 
-# One table per fixable rule on which that rule proposes at least one fix.
+# One table per fixable rule on which that rule proposes at least one fix: the rules' fix cases
+# (tests/rules/cases/, each checked for its fixed result and a second run that changes nothing),
+# and here the rules pending rulebook review, which have no cases yet.
 FIX_CASES = {
-    "TX003": variant({0: {"level1": "产出指标(50分)"}, 3: {"level2": "环境效益"}}),
-    "VL006": variant({3: {"measure": "%"}}),
-    "VL007": variant({0: {"direction": None}, 2: {"direction": "?"}}),
     "VL010": variant({1: {"target": 100}, 2: {"comparator": None, "target": "≤0%", "measure": None}}),
     "NM001": variant({0: {"comparator": ">=", "direction": "正向"}, 1: {"measure": "百分比"}}),
-    "NM002": variant({0: {"weight": "20", "target": "５"}}, budget="1,000"),
-    "NM003": variant({0: {"measure": "次 "}, 3: {"target": " 提升", "direction": "正向指标\n"}}),
 }
+CASE_FIX_TABLES = {c.pytest_id: standard_rows(c) for c in load_cases(strict=False) if c.kind == "fix"}
 
 # Everything at once, overlapping on the same cells: one run of fixes must settle it.
 MESSY = variant({
@@ -74,7 +69,9 @@ MESSY = variant({
 
 
 def test_every_fixable_rule_has_a_fix_case():
-    assert set(FIX_CASES) == {r.code for r in RULES if r.fixable}
+    in_cases = {k.split("-")[0] for k in CASE_FIX_TABLES}
+    assert not set(FIX_CASES) & in_cases, "a rule with fix cases needs no FIX_CASES table"
+    assert set(FIX_CASES) | in_cases == {r.code for r in RULES if r.fixable}
 
 
 @pytest.mark.parametrize("code", sorted(FIX_CASES))
@@ -111,7 +108,7 @@ def test_fix_addresses_point_into_the_data_area():
 
 # --- every finding can be put back on its cell; absent columns stay silent ---------------
 
-ERROR_TABLES = [MESSY, *FIX_CASES.values(),
+ERROR_TABLES = [MESSY, *FIX_CASES.values(), *CASE_FIX_TABLES.values(),
                 variant({0: {"level1": "工作指标", "weight": None}, 1: {"comparator": "≤", "target": "≥95%"},
                          3: {"target": "高中低", "level2": "数量指标"}, 4: {"target": 40}}, goal="短"),
                 [ind(name="孤立")] + variant({2: {"budget": 11}}, budget=None)]

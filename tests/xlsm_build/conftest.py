@@ -54,3 +54,15 @@ def code_lines(text: str) -> list[str]:
     while lines and not lines[-1].strip():
         lines.pop()
     return lines
+
+
+def copy_vba_sources(tmp_path: Path) -> Path:
+    """A copy of vba/ (as the build reads it) in `tmp_path`/vba, for tests that break a source."""
+    from xlperf.xlsm.build import vba_modules
+
+    vba = tmp_path / "vba"
+    vba.mkdir()
+    for m in vba_modules():
+        suffix = ".bas" if m.kind == "standard" else ".cls"
+        (vba / f"{m.name}{suffix}").write_bytes(m.code.encode("utf-8"))
+    return vba

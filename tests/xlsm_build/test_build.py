@@ -11,6 +11,8 @@ from xlperf.xlsm.build import DEFAULT_OUTPUT, BuildError, build_workbook, build_
 
 import pytest
 
+from .conftest import copy_vba_sources
+
 
 def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
@@ -54,11 +56,7 @@ def test_module_order_and_kinds():
 
 
 def test_rejects_gbk_sources(tmp_path):
-    vba = tmp_path / "vba"
-    vba.mkdir()
-    for m in vba_modules():
-        suffix = ".bas" if m.kind == "standard" else ".cls"
-        (vba / f"{m.name}{suffix}").write_bytes(m.code.encode("utf-8"))
+    vba = copy_vba_sources(tmp_path)
     (vba / "RibbonPerf.bas").write_bytes((vba / "RibbonPerf.bas").read_bytes().decode("utf-8").encode("gbk"))
     with pytest.raises(BuildError, match="not UTF-8"):
         vba_modules(vba)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
 import re
 import subprocess
 import sys
@@ -107,12 +108,46 @@ def test_every_runpython_is_a_fixed_call_of_an_xlperf_function(vba_sources):
     assert sorted(called) == sorted(ENTRY_POINTS)
 
 
-def test_every_callback_checks_python_first(vba_sources):
+def test_every_callback_sets_its_handler_then_checks_python(vba_sources):
     bodies = sub_bodies(vba_sources["RibbonPerf"])
     for sub in SUB_RE.findall(vba_sources["RibbonPerf"]):
         body = bodies[sub]
-        assert body.index("If Not PythonReady() Then Exit Sub") < body.index("RunPython"), sub
-        assert "On Error GoTo failed" in body and "ReportFailure" in body, sub
+        lines = [line.strip() for line in body.split("\r\n")[1:] if line.strip() and not line.strip().startswith("'")]
+        # The handler comes first: PythonReady or RunPython failing must reach ReportFailure,
+        # never VBA's raw run-time error dialog.
+        assert lines[0] == "On Error GoTo failed", sub
+        assert lines[1] == "If Not PythonReady() Then Exit Sub", sub
+        assert lines[2].startswith("RunPython "), sub
+        assert "failed:" in lines and "ReportFailure" in body, sub
+
+
+def test_python_ready_sets_its_handler_before_anything_can_fail(vba_sources):
+    body = sub_bodies(vba_sources["RibbonPerf"])["PythonReady"]
+    handler = body.index("On Error GoTo failed")
+    for risky in ("GetConfig(", 'CreateObject("WScript.Shell")', "wsh.Run(", "FileExists("):
+        assert handler < body.index(risky), risky
+    assert "Resume finish" in body  # the handler always ends by telling the clerk, then returns
+
+
+def test_python_ready_tells_each_cause_apart(vba_sources):
+    """Python not found / blocked by policy / scripting disabled / xlperf, xlwings, pywin32
+    missing: each has its own message, and the policy ones say what to tell IT."""
+    text = vba_sources["RibbonPerf"]
+    bodies = sub_bodies(text)
+    ready = bodies["PythonReady"]
+    for message in ("MsgPythonNotFound", "MsgBlockedByPolicy", "MsgScriptingBlocked", "MsgNoXlperf",
+                    "MsgWrongXlwings", "MsgNoPywin32", "MsgPythonFailed", "MsgCannotStart"):
+        assert message + "(" in ready, message
+    assert "IsPolicyRefusal(errNumber)" in ready and "IsPolicyRefusal(errNumber)" in bodies["ReportFailure"]
+    assert "ERR_PERMISSION_DENIED As Long = 70" in text
+    for name in ("MsgBlockedByPolicy", "MsgScriptingBlocked"):
+        literal = "".join(re.findall(r'"((?:[^"]|"")*)"', bodies[name]))
+        assert "告诉 IT" in literal and "xlperf doctor" in literal and "内网安装说明.txt" in literal, name
+    assert "D4F940AB-401B-4EFC-AADC-AD5F3C50688A" in bodies["MsgBlockedByPolicy"]
+    assert "重新安装 Python 没有用" in bodies["MsgBlockedByPolicy"]  # not the old "reinstall" advice
+    # Every message reaches the clerk through Tell, which never raises.
+    assert "MsgBox " not in "".join(b for n, b in bodies.items() if n != "Tell")
+    assert "On Error Resume Next" in bodies["Tell"]
 
 
 def test_python_check_matches_the_pinned_xlwings(vba_sources):
@@ -126,14 +161,19 @@ def test_python_check_command_runs(vba_sources, tmp_path):
     assert '"' not in command  # it is passed inside double quotes on the command line
     ok = subprocess.run([sys.executable, "-c", command], cwd=tmp_path, timeout=60)
     assert ok.returncode == 0
-    # Without site-packages neither xlperf nor xlwings can be found: exit status 3 (xlperf missing).
-    missing = subprocess.run([sys.executable, "-S", "-c", command], cwd=tmp_path, timeout=60)
+    # Without site-packages (and without a PYTHONPATH pointing at a checkout) neither xlperf
+    # nor xlwings can be found: exit status 3 (xlperf missing).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    missing = subprocess.run([sys.executable, "-S", "-c", command], cwd=tmp_path, timeout=60, env=env)
     assert missing.returncode == 3
 
 
-def test_setup_hint_points_to_the_readme(vba_sources):
-    hint = vba_constant(vba_sources["RibbonPerf"], "SETUP_HINT")
-    assert "README" in hint and "Windows" in hint and "xlwings.conf" in hint
+def test_setup_hint_points_to_the_bundle_the_readme_and_doctor(vba_sources):
+    body = sub_bodies(vba_sources["RibbonPerf"])["SetupHint"]
+    hint = "".join(re.findall(r'"((?:[^"]|"")*)"', body))
+    assert "安装.bat" in hint and "README" in hint and "Windows" in hint and "xlperf doctor" in hint
+    not_found = sub_bodies(vba_sources["RibbonPerf"])["MsgPythonNotFound"]
+    assert "xlwings.conf" in not_found and "Interpreter_Win" in not_found
 
 
 @pytest.mark.filterwarnings("ignore")

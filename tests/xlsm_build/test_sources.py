@@ -105,3 +105,50 @@ def test_document_modules_match_the_sheets(vba_sources):
 def test_hand_written_modules_use_option_explicit(vba_sources):
     for name in ("RibbonPerf", "ThisWorkbook", *(spec.code_name for spec in SHEETS)):
         assert "\r\nOption Explicit\r\n" in vba_sources[name], name
+
+
+def test_udf_help_is_up_to_date():
+    from xlperf.xlsm.udf_wrappers import HELP_MODULE_NAME, generate_udf_help
+
+    assert (VBA_DIR / f"{HELP_MODULE_NAME}.bas").read_bytes().decode("utf-8") == generate_udf_help(), (
+        "vba/UdfHelp.bas is stale: run `python -m xlperf.xlsm.udf_wrappers`, then rebuild the workbook"
+    )
+
+
+def test_udf_help_describes_every_udf_and_is_called_on_open(vba_sources):
+    from xlperf.xlsm.udf_wrappers import UDF_CATEGORY, udf_help
+
+    text = vba_sources["UdfHelp"]
+    for name, (doc, arg_docs) in udf_help().items():
+        assert f'Macro:=book & "{name}", Description:="{doc}"' in text
+        assert 0 < len(doc) <= 255 and all(0 < len(d) <= 255 for d in arg_docs)
+        if arg_docs:
+            assert len(arg_docs) == len(udf_functions()[name])
+    assert f'Category:="{UDF_CATEGORY}"' in text
+    assert "ThisWorkbook.Saved = wasSaved" in text  # registering must not make the template "changed"
+    this_workbook = vba_sources["ThisWorkbook"]
+    m = re.search(r"Private Sub Workbook_Open\(\)\r\n(.*?)End Sub", this_workbook, re.S)
+    assert m and "On Error Resume Next" in m.group(1) and "RegisterUdfHelp" in m.group(1)
+
+
+def test_doctor_manifest_is_up_to_date():
+    from xlperf.vbaread import MANIFEST
+    from xlperf.xlsm.build import manifest_text
+
+    assert MANIFEST.read_text(encoding="utf-8") == manifest_text(), (
+        "xlperf/data/vba_manifest.json is stale: run `xlperf build-workbook -o workbook/PerfTemplate.xlsm`"
+    )
+
+
+def test_ribbon_icons_are_excel_commands():
+    from lxml import etree
+
+    from xlperf.xlsm.build import CUSTOM_UI
+    from xlperf.xlsm.ribbon_icons import EXCEL_IMAGE_MSO, NOT_EXCEL
+
+    icons = [b.get("imageMso") for b in etree.fromstring(CUSTOM_UI.read_bytes()).iter()
+             if b.get("imageMso") is not None]
+    assert len(icons) == 8
+    for icon in icons:
+        assert icon in EXCEL_IMAGE_MSO, f"{icon}: not on the list of Excel command ids (xlsm/ribbon_icons.py)"
+        assert icon not in NOT_EXCEL

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from oletools.olevba import VBA_Parser
 
-from xlperf.xlsm.build import vba_modules
+from xlperf.xlsm.build import project_modules, vba_modules
+from xlperf.xlsm.vba_ascii import decode_expression
 from xlperf.xlsm.vbaproject import CODE_PAGE
 
 from .conftest import code_lines
@@ -36,10 +37,14 @@ def test_every_module_reads_back_equal(built_path, vba_sources):
     finally:
         parser.close()
     assert list(read) == [m.name for m in vba_modules()]
-    for name, text in vba_sources.items():
+    stored = {m.name: m.code for m in project_modules()}
+    assert set(stored) == set(vba_sources)
+    for name, text in stored.items():
         assert code_lines(read[name]) == code_lines(text), f"module {name} differs after the round trip"
-    # The Chinese strings survive the project's code page (936) both ways.
-    assert "请按 README「Windows 安装（Windows set-up）」一节" in read["RibbonPerf"]
+    # The Chinese texts are stored as ASCII ChrW() pieces and read back as the source's text.
+    assert all(ord(ch) < 128 for text in read.values() for ch in text)
+    line = next(line for line in read["RibbonPerf"].splitlines() if line.strip().startswith("AppTitle = "))
+    assert decode_expression(line.split("=", 1)[1]) == "绩效目标"
 
 
 def test_olevba_reports_no_warnings(built_path, tmp_path):

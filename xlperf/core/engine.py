@@ -6,9 +6,9 @@ from typing import Any, Iterable, Optional
 
 from .config import Config
 from .forked import Forked, can_fork
-from .model import Finding, Indicator, Project, Table, construct_all, fast_construct
+from .model import Finding, FindingScope, Indicator, Project, Table, construct_all, fast_construct
 from .rules import load_all
-from .rules.registry import REGISTRY, Context, Hit, Rule, render, render_rule
+from .rules.registry import REGISTRY, Context, Hit, Rule, applies, render_rule, render_rule_en
 
 
 def make_finding(
@@ -36,10 +36,14 @@ def make_finding(
         sheet=table.sheet,
         cell=hit.cell,
         row=hit.row,
+        scope=hit.scope or "cell",
         project=project.name if project else None,
         message=render_rule(r, params, hit.message),
+        message_en=render_rule_en(r, params, hit.message_en),
         fix=hit.fix,
         waived=False,
+        source=None,
+        other_cell=None,
     )
 
 
@@ -90,7 +94,7 @@ def check_table(table: Table, config: Optional[Config] = None, *, workers: int =
     load_all()
     config = config or Config()
     ctx = Context(table=table, config=config)
-    enabled = [r for r in REGISTRY.values() if r.func is not None and config.enabled(r.code)]
+    enabled = [r for r in REGISTRY.values() if r.func is not None and config.enabled(r.code) and applies(r.code, table)]
     ind_rules = [r for r in enabled if r.scope == "indicator"]
     proj_rules = [r for r in enabled if r.scope == "project"]
     table_rules = [r for r in enabled if r.scope == "table"]
@@ -183,9 +187,12 @@ def read_finding(
     project: Optional[str] = None,
     severity=None,
     message: Optional[str] = None,
+    message_en: Optional[str] = None,
+    scope: Optional[FindingScope] = None,
     **params: Any,
 ) -> Finding:
-    """A finding raised while reading (layout, blocks, text import): same codes, same templates."""
+    """A finding raised while reading (layout, blocks, text import): same codes, same templates.
+    ``message`` / ``message_en``: another wording (Chinese / its English) than the rule's."""
     load_all()
     r = REGISTRY[code]
     params.setdefault("cell", cell or (f"第{row}行" if row else sheet))
@@ -198,6 +205,8 @@ def read_finding(
         sheet=sheet,
         cell=cell,
         row=row,
+        scope=scope or "cell",
         project=project,
-        message=render(code, params, message),
+        message=render_rule(r, params, message),
+        message_en=render_rule_en(r, params, message_en),
     )

@@ -71,7 +71,7 @@ OPTIONAL_FIELDS = {"waiver": "豁免"}
 class Fix(BaseModel):
     """A proposed change of one cell. Applied only by ``xlperf fix`` / 自动修正."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_serialization_defaults_required=True)
 
     sheet: str
     cell: str  # "H12"
@@ -80,17 +80,99 @@ class Fix(BaseModel):
     description: str = ""
 
 
+class FundLine(BaseModel):
+    """One line of a funds block (年度资金总额 / 其中：财政拨款 / 其他资金 / 上年结转 …), as written.
+
+    ``role`` is what the line is, when the label says so: ``fiscal`` (财政拨款), ``other``
+    (其他资金), ``carried_over`` (上年结转), ``special_account`` (财政专户管理资金),
+    ``unit_funds`` (单位资金), ``project`` (项目支出), ``basic`` (基本支出); None when unknown
+    (the label is kept). Amounts are in 万元; ``text`` keeps the cell when it was not a plain
+    number (``854万(…)``)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+
+    label: str
+    role: Optional[str] = None
+    amount: Optional[float] = None
+    cell: Optional[str] = None
+    text: Optional[str] = None
+    # Self-evaluations (绩效自评表) give each line several columns; None where the layout has
+    # no such column or the cell is empty / ``/``. ``amount`` is then ``budget`` (全年预算数 /
+    # 调整后预算数). ``rate`` is a percentage (86.2 for 86.2 %) however the cell held it (0.862
+    # with a % format, a formula's cached value, the text ``86%``); ``cells`` maps each of these
+    # keys to its address, ``raw`` keeps what the cells said.
+    initial: Optional[float] = None  # 年初预算数
+    budget: Optional[float] = None  # 全年预算数 / 调整后预算数
+    spent: Optional[float] = None  # 全年执行数 / 预算执行数
+    rate: Optional[float] = None  # 执行率, percent
+    points: Optional[float] = None  # 分值 / 权重
+    score: Optional[float] = None  # 得分
+    sub: bool = False  # a 其中 line (part of the total)
+    cells: dict[str, str] = Field(default_factory=dict)
+    raw: dict[str, Any] = Field(default_factory=dict)
+
+
+class Funds(BaseModel):
+    """A form's funds block: the total (年度资金总额 / 资金总额) and its lines."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+
+    total: Optional[float] = None
+    total_cell: Optional[str] = None
+    lines: list[FundLine] = Field(default_factory=list)
+
+
+class Evaluation(BaseModel):
+    """What a self-evaluation (绩效自评表) says besides its funds lines and indicators.
+
+    ``budget_points``/``budget_score``/``execution_rate`` are the 年度资金总额 (总额) line's
+    分值/权重, 得分 and 执行率 (percent); ``*_stated`` are the points a label states
+    (``预算执行情况(10分)``, ``绩效指标(90分)``); ``total_score``/``total_points`` the 总分 /
+    合计 row as written. ``has_points``/``has_scores``: the indicator grid has 分值/权重 and
+    得分 columns (衡山's has neither). Every value's cell is in ``cells`` under its name."""
+
+    year: Optional[str] = None
+    execution_rate: Optional[float] = None
+    budget_points: Optional[float] = None
+    budget_score: Optional[float] = None
+    budget_points_stated: Optional[float] = None
+    indicator_points_stated: Optional[float] = None
+    total_score: Optional[float] = None
+    total_points: Optional[float] = None
+    has_points: bool = False
+    has_scores: bool = False
+    goal_actual: Optional[str] = None  # 年度总体目标: 实际完成情况
+    cells: dict[str, str] = Field(default_factory=dict)
+    raw: dict[str, Any] = Field(default_factory=dict)
+
+
+FindingScope = Literal["cell", "table"]
+
+
 class Finding(BaseModel):
+    """One finding, as the JSON report carries it (docs/report.md): where (``sheet``, ``cell``,
+    ``row``; ``scope="table"`` when it is about the whole table and ``cell`` is the table's header
+    or title cell), the project where one applies, the message in Chinese and in English, and
+    ``source`` (the file) for findings that come from comparing two files."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+
     code: str
     slug: str
     severity: Severity
     sheet: str = ""
     cell: Optional[str] = None
     row: Optional[int] = None
+    scope: FindingScope = "cell"
     project: Optional[str] = None
     message: str
+    message_en: str = ""
     fix: Optional[Fix] = None
     waived: bool = False
+    # --against: which file the finding is about ("self_evaluation" / "target"; None for an
+    # ordinary check) and the matching cell in the other file ("目标表.xlsx!Sheet1!F12").
+    source: Optional[str] = None
+    other_cell: Optional[str] = None
 
     def sort_key(self) -> tuple:
         return (SEVERITY_ORDER[self.severity], self.sheet, self.row or 0, self.cell or "", self.code)
@@ -117,6 +199,14 @@ class Indicator(BaseModel):
     origin: dict[str, str] = Field(default_factory=dict)
     # notes the parser made on the way (e.g. "target_split" when ≥80% was split)
     notes: frozenset[str] = frozenset()
+    # Columns some layouts have besides the list's: 绩效标准 / 指标解释 / 备注 … by header as written
+    # (the cell of each is in ``origin`` under the same key).
+    details: dict[str, Any] = Field(default_factory=dict)
+    # Self-evaluations: 实际完成值 (number when numeric, else the cleaned text), 得分, and the
+    # 偏差原因 / 未完成原因 text; None elsewhere. Raw cells in ``raw`` under the same keys.
+    actual: Any = None
+    score: Optional[float] = None
+    reason: Optional[str] = None
 
     @property
     def is_placeholder(self) -> bool:
@@ -149,6 +239,14 @@ class Project(BaseModel):
     # 豁免 codes written on a row of the project that holds no indicator (its project row
     # alone): they waive the project's findings, like the codes on its indicator rows
     waivers: frozenset[str] = frozenset()
+    # What forms carry besides the list's columns (None in a list): 主管部门, the funds block,
+    # the long-term (实施期/中期/长期) goal, and other label–value pairs (项目属性, 项目起止时间 …)
+    # by their label as written; every value's cell is in ``cells`` under the same key.
+    department: Optional[str] = None
+    funds: Optional[Funds] = None
+    goal_long: Optional[str] = None
+    details: dict[str, Any] = Field(default_factory=dict)
+    evaluation: Optional[Evaluation] = None  # self-evaluations only
 
     def unplaced_waivers(self) -> frozenset[str]:
         """The project's 豁免 codes that are not on a real indicator's row (on its project row
@@ -200,6 +298,9 @@ class Table(BaseModel):
     orphans: list[Indicator] = Field(default_factory=list)  # rows before any project
     findings: list[Finding] = Field(default_factory=list)  # found while reading (ST001, ST007 …)
     data_rows: tuple[int, int] = (0, 0)  # first and last sheet row of the data area
+    # Which layout reader read the table (core.layouts) and why, as the clerk is told.
+    layout: str = "list"
+    layout_reason: str = ""
 
     def cell(self, field: str, row: int) -> Optional[str]:
         from .grid import address
@@ -245,6 +346,10 @@ class Record(BaseModel):
     direction: Optional[str] = None
     waivers: str = ""
     cells: dict[str, str] = Field(default_factory=dict)
+    # self-evaluations: 实际完成值, 得分, 偏差原因 (None elsewhere)
+    actual: Any = None
+    score: Optional[float] = None
+    reason: Optional[str] = None
 
 
 RECORD_COLUMNS: dict[str, str] = {
@@ -266,3 +371,5 @@ RECORD_COLUMNS: dict[str, str] = {
     "direction": "指标方向性",
     "waivers": "豁免",
 }
+# The record columns self-evaluations add (written only when the records come from one).
+EVALUATION_COLUMNS: dict[str, str] = {"actual": "实际完成值", "score": "得分", "reason": "偏差原因"}

@@ -362,9 +362,10 @@ class _Importer:
 
     # findings ---------------------------------------------------------------
     def add(self, code: str, src_lines: tuple[int, ...], *, cell: Optional[str] = None, row: Optional[int] = None,
-            project: Optional[str] = None, severity=None, message: Optional[str] = None, **params) -> None:
+            project: Optional[str] = None, severity=None, message: Optional[str] = None,
+            message_en: Optional[str] = None, **params) -> None:
         f = read_finding(code, sheet=self.sheet, cell=cell, row=row, project=project, severity=severity,
-                         message=message, **params)
+                         message=message, message_en=message_en, **params)
         self.findings.append(((row or 0), f, src_lines))
 
     # 1. lines ---------------------------------------------------------------
@@ -750,7 +751,7 @@ class _Importer:
             for text, first in dup_by_row.get(id(r), []):
                 self.add("ST010", (r.line,), cell=address(srow, UNIT + 1) if srow else None, row=srow,
                          project=project, severity="info", value=text, line=r.line, first=first.line,
-                         message=_ST010_DUP_UNIT)
+                         message=_ST010_DUP_UNIT, message_en=_ST010_DUP_UNIT_EN)
 
     def _page_findings(self) -> None:
         for P, Q, moved in self.moved:
@@ -778,10 +779,10 @@ def _shift_runs(moves: list[tuple[int, int, str]]) -> list[list[tuple[int, int, 
 
 # Import-specific wordings (the registry templates stay generic for the workbook readers).
 _ST008_IMPORT = ("{cell} 第{rows}行（源文本第{lines}行）位于分页处、没有项目名称，已从“{prev}”归入下一页开始的"
-                 "“{project}”，使两个项目的权重合计分别为{totals}（page-break rows attached）")
-_ST010_IMPORT = "{cell} 的内容“{value}”（源文本第{line}行）不属于任何字段，未被读取（content outside the table's fields）"
-_ST010_DUP_UNIT = ("{cell} 的单位名称“{value}”（源文本第{line}行）与第{first}行的单位重复，已并入同一单位的合并单元格"
-                   "（repeated unit name folded）")
+                 "“{project}”，使两个项目的权重合计分别为{totals}")
+_ST010_IMPORT = "{cell} 的内容“{value}”（源文本第{line}行）不属于任何字段，未被读取"
+_ST010_DUP_UNIT = ("{cell} 的单位名称“{value}”（源文本第{line}行）与第{first}行的单位重复，已并入同一单位的合并单元格")
+_ST010_DUP_UNIT_EN = "repeated unit name folded"
 
 
 def _as_float(text: Optional[str]) -> Optional[float]:

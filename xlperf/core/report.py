@@ -4,22 +4,32 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from .config import Config
 from .filenames import readable
-from .model import Finding, Project, Table, construct_all
+from .model import Finding, Funds, Project, Table, construct_all
 from .normalise import text_unless_number
 from .taxonomy import share_group
 
 LEVEL1_COLUMNS = ("产出指标", "效益指标", "满意度指标", "成本指标")
 STATUS_OK = "通过"
 
+# The JSON contract (docs/report.md, docs/report.schema.json): additions bump the minor
+# version; nothing is renamed or removed without a new major version.
+SCHEMA_VERSION = "1.1"  # 1.1: self-evaluations (ProjectSummary execution_rate … points_total, FundLine per column, Finding.other_cell, FileResult.against)
+SCHEMA_VERSION_PATTERN = r"^1\.\d+$"
+# Every model of the report: no field beyond the documented ones, and every field is written
+# (so the schema lists each as required in what we write).
+CONTRACT = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+
 
 class ProjectSummary(BaseModel):
     """One project's line of the weight summary (权重合计). ``budget_text`` is the 预算数 cell
     as the clerk wrote it (cleaned) when it is not a number (``一百``); ``budget`` is then None
     — the same pair as ``Record.budget`` / ``Record.budget_text``."""
+
+    model_config = CONTRACT
 
     sheet: str
     row: int
@@ -35,6 +45,19 @@ class ProjectSummary(BaseModel):
     errors: int = 0
     warnings: int = 0
     status: str = STATUS_OK
+    layout: str = "list"  # the layout reader that read the project's table (core.layouts)
+    layout_reason: str = ""
+    department: Optional[str] = None  # 主管部门, where the layout has it (forms)
+    funds: Optional[Funds] = None  # the funds block, where the layout has one (forms)
+    # Self-evaluations only (None elsewhere): 执行率 in percent (from 执行数 ÷ 预算数 where both are
+    # there, 86.2; else as the cell states it), the budget line's 分值 and 得分, and the totals
+    # as the 总分 row counts them (budget + indicators). ``score_total`` is None when the form
+    # is unfilled or has no 得分 column; ``weight_total``/``expected`` are the indicators' points.
+    execution_rate: Optional[float] = None
+    budget_points: Optional[float] = None
+    budget_score: Optional[float] = None
+    score_total: Optional[float] = None
+    points_total: Optional[float] = None
 
 
 def text_budgets(projects: list[ProjectSummary]) -> int:
@@ -43,6 +66,10 @@ def text_budgets(projects: list[ProjectSummary]) -> int:
 
 
 class Summary(BaseModel):
+    """The totals of one file's check."""
+
+    model_config = CONTRACT
+
     files: int = 1
     tables: int = 0
     projects: int = 0
@@ -55,9 +82,15 @@ class Summary(BaseModel):
     projects_weight_ok: int = 0
     projects_weight_off: list[str] = Field(default_factory=list)
     expected_total: float = 90.0
+    layouts: dict[str, int] = Field(default_factory=dict)  # tables read per layout reader
 
 
 class Report(BaseModel):
+    """The JSON of ``xlperf check FILE --format json`` (docs/report.md)."""
+
+    model_config = CONTRACT
+
+    schema_version: str = Field(SCHEMA_VERSION, pattern=SCHEMA_VERSION_PATTERN)
     source: str = ""  # the file, as it can be shown (a GBK file name decoded: core.filenames)
     sheets: list[str] = Field(default_factory=list)
     projects: list[ProjectSummary] = Field(default_factory=list)
@@ -96,9 +129,51 @@ def share_breakdown(p: Project, config: Config) -> dict[str, float]:
     return out
 
 
-def summarise_project(p: Project, findings: list[Finding], config: Config) -> ProjectSummary:
+SELF_EVALUATION = "self_evaluation"
+STATUS_POINTS_OFF = "分值合计不符"
+
+
+def is_self_evaluation(report: "Report") -> bool:
+    """Every project of the report is a self-evaluation (its summary sheet is 得分汇总)."""
+    return bool(report.projects) and all(p.layout == SELF_EVALUATION for p in report.projects)
+
+
+def evaluation_figures(p: Project, points: float, config: Config) -> dict[str, Any]:
+    """The self-evaluation fields of a ProjectSummary (see there), and the expected indicator
+    points: the template's own split (绩效指标(90分)), else 100 minus the budget points."""
+    ev = p.evaluation
+    if ev is None:
+        return {}
+    total = next((ln for ln in p.funds.lines if ln.role == "total"), None) if p.funds and p.funds.lines else None
+    rate = ev.execution_rate
+    if total is not None:
+        base = total.budget if total.budget is not None else total.initial
+        if total.spent is not None and base:
+            rate = total.spent / base * 100
+    real = p.real_indicators()
+    scores = [i.score for i in real if i.score is not None]
+    filled = bool(scores) or ev.budget_score is not None
+    score_total = round(sum(scores) + (ev.budget_score or 0.0), 6) if ev.has_scores and filled else None
+    points_total = round(points + (ev.budget_points or 0.0), 6) if ev.has_points else None
+    if ev.indicator_points_stated is not None:
+        expected = ev.indicator_points_stated
+    elif ev.budget_points is not None:
+        expected = 100.0 - ev.budget_points
+    else:
+        expected = config.expected_total
+    return {"execution_rate": None if rate is None else round(rate, 2), "budget_points": ev.budget_points,
+            "budget_score": ev.budget_score, "score_total": score_total, "points_total": points_total,
+            "expected": float(expected),
+            "weight_ok": (not ev.has_points) or abs(points - expected) <= config.tolerance}
+
+
+def summarise_project(p: Project, findings: list[Finding], config: Config,
+                      table: Optional[Table] = None) -> ProjectSummary:
     weights, total = weight_breakdown(p, config)
     ok = abs(total - config.expected_total) <= config.tolerance
+    figures = evaluation_figures(p, total, config)
+    if figures:
+        ok = figures["weight_ok"]
     errors = warnings = 0
     for f in findings:
         if not f.waived:
@@ -107,7 +182,7 @@ def summarise_project(p: Project, findings: list[Finding], config: Config) -> Pr
             elif f.severity == "warning":
                 warnings += 1
     if not ok:
-        status = "权重合计不符"
+        status = STATUS_POINTS_OFF if figures else "权重合计不符"
     elif errors:
         status = "有错误"
     elif warnings:
@@ -124,31 +199,67 @@ def summarise_project(p: Project, findings: list[Finding], config: Config) -> Pr
         "indicator_count": sum(1 for i in p.indicators if not i.is_placeholder),
         "weights": weights, "weight_total": float(total), "expected": float(config.expected_total),
         "weight_ok": ok, "errors": errors, "warnings": warnings, "status": status,
-    }, _SUMMARY_FIELDS)
+        "layout": table.layout if table is not None else "list",
+        "layout_reason": table.layout_reason if table is not None else "",
+        "department": p.department, "funds": p.funds,
+        "execution_rate": figures.get("execution_rate"), "budget_points": figures.get("budget_points"),
+        "budget_score": figures.get("budget_score"), "score_total": figures.get("score_total"),
+        "points_total": figures.get("points_total"),
+    } | ({"expected": figures["expected"]} if figures else {}), _SUMMARY_FIELDS)
 
 
 _SUMMARY_FIELDS = set(ProjectSummary.model_fields)
 
 
-def build_report(tables: list[Table], findings: list[Finding], config: Config, source: str = "") -> Report:
-    by_project: dict[tuple[str, Optional[int]], list[Finding]] = {}
-    row_to_project: dict[str, dict[int, int]] = {}
+def located(findings: list[Finding], tables: list[Table]) -> list[Finding]:
+    """Every finding with a cell and a row, as the JSON contract has them (docs/report.md): one
+    that names no cell (``cell`` None inside the engine: "no place") gets column A of its row,
+    else — being about the whole table — its table's header cell, or the title cell A1 when no
+    header was found, with ``scope="table"``. The engine's findings are left as they are."""
+    if all(f.cell is not None for f in findings):
+        return findings
+    from .grid import address
+
+    headers: dict[str, tuple[int, int]] = {}
     for t in tables:
+        if t.header_row and t.sheet not in headers:
+            headers[t.sheet] = (t.header_row, min(t.columns.values(), default=1))
+    out = []
+    for f in findings:
+        if f.cell is None:
+            if f.row:
+                update = {"cell": address(f.row, 1)}
+            else:
+                row, col = headers.get(f.sheet, (1, 1))
+                update = {"cell": address(row, col), "row": row, "scope": "table"}
+            f = f.model_copy(update=update)
+        out.append(f)
+    return out
+
+
+def build_report(tables: list[Table], findings: list[Finding], config: Config, source: str = "") -> Report:
+    # (sheet, row) -> (table, project): several Tables can share a sheet (stacked forms), and
+    # each numbers its projects from 0, so a project is known by its table too.
+    by_project: dict[tuple[str, Optional[tuple[int, int]]], list[Finding]] = {}
+    row_to_project: dict[str, dict[int, tuple[int, int]]] = {}
+    for ti, t in enumerate(tables):
         rows = row_to_project.setdefault(t.sheet, {})
         for p in t.projects:
-            rows.update(dict.fromkeys(range(p.row_first, p.row_last + 1), p.index))
+            rows.update(dict.fromkeys(range(p.row_first, p.row_last + 1), (ti, p.index)))
     for f in findings:
-        idx = row_to_project.get(f.sheet, {}).get(f.row) if f.row else None
-        by_project.setdefault((f.sheet, idx), []).append(f)
+        key = row_to_project.get(f.sheet, {}).get(f.row) if f.row else None
+        by_project.setdefault((f.sheet, key), []).append(f)
 
-    report = Report(source=readable(source), sheets=[t.sheet for t in tables])
+    report = Report(source=readable(source), sheets=list(dict.fromkeys(t.sheet for t in tables)))
     summaries: list[ProjectSummary] = []
     indicators = ok_count = 0
     budget_total = 0.0
     off: list[str] = []
-    for t in tables:
+    layouts: dict[str, int] = {}
+    for ti, t in enumerate(tables):
+        layouts[t.layout] = layouts.get(t.layout, 0) + 1
         for p in t.projects:
-            ps = summarise_project(p, by_project.get((t.sheet, p.index), []), config)
+            ps = summarise_project(p, by_project.get((t.sheet, (ti, p.index)), []), config, t)
             summaries.append(ps)
             indicators += ps.indicator_count
             budget_total += p.budget or 0.0
@@ -157,7 +268,7 @@ def build_report(tables: list[Table], findings: list[Finding], config: Config, s
             else:
                 off.append(p.label)
     report.projects = summaries
-    report.findings = sorted(findings, key=Finding.sort_key)
+    report.findings = sorted(located(findings, tables), key=Finding.sort_key)
     counts = {"error": 0, "warning": 0, "info": 0}
     waived = 0
     for f in report.findings:
@@ -169,5 +280,6 @@ def build_report(tables: list[Table], findings: list[Finding], config: Config, s
         tables=len(tables), projects=len(summaries), indicators=indicators, errors=counts["error"],
         warnings=counts["warning"], infos=counts["info"], waived=waived, budget_total=round(budget_total, 6),
         projects_weight_ok=ok_count, projects_weight_off=off, expected_total=config.expected_total,
+        layouts=layouts,
     )
     return report

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import tempfile
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional, Union
 
@@ -23,6 +23,7 @@ from ..core.layout import find_layout
 from ..core.model import SEVERITY_ZH, Table
 from .fixes import Change, change_blocks, plan_fixes, same_value, undo_rows, with_unchanged_gaps
 from .marks import (
+    RANK,
     RESULT_WIDTHS,
     SheetShape,
     first_error,
@@ -51,7 +52,7 @@ from .port import (
 from .settings import build_config
 
 # Sheets xlperf writes (never validated as tables).
-OWN_SHEETS = {RESULTS_SHEET, WEIGHTS_SHEET, RECORDS_SHEET, CONFIG_SHEET, RULES_SHEET,
+OWN_SHEETS = {RESULTS_SHEET, WEIGHTS_SHEET, "得分汇总", RECORDS_SHEET, CONFIG_SHEET, RULES_SHEET,
               "xlwings.conf", "_xlwings.conf", "导入记录"}
 EXPORT_SUFFIX = "_报送.xlsx"
 
@@ -148,6 +149,8 @@ class MarkPlan:
     area_ref: Optional[str]
     notes_at: str
     notes: list
+    # merged_plans: the 校验说明 blocks of the sheet's other tables, as (top-left cell, rows)
+    more_notes: list = field(default_factory=list)
 
 
 def plan_marks(data: Union[SheetData, SheetShape], table: Table, findings: list) -> MarkPlan:
@@ -170,12 +173,14 @@ def validate(port: WorkbookPort) -> CheckResult:
     ld = load(port)
     findings = ld.result.findings
     # Every block is built before the first write: an error here leaves the workbook as it was.
-    plan = plan_marks(ld.data, ld.table, findings)
+    # every table on the sheet (stacked forms / self-evaluations are one Table each)
+    plans = [plan_marks(ld.data, t, findings) for t in ld.result.tables if t.sheet == ld.sheet] or \
+        [plan_marks(ld.data, ld.table, findings)]
     results = results_rows(findings)
     cell = first_error(findings, ld.sheet, ld.table)
     summary = summary_text(ld.result.report, ld.sheet)
     target = sheet_to_write(port, RESULTS_SHEET)
-    write_marks(port, plan)
+    write_all_marks(port, plans)
     port.replace_sheet(target, results, widths=RESULT_WIDTHS)
     if cell:
         port.select(ld.sheet, cell)
@@ -205,22 +210,27 @@ def clear_marks(port: WorkbookPort) -> None:
 
 
 def weight_totals(port: WorkbookPort) -> CheckResult:
-    from ..io.export_xlsx import weights_table
+    from ..io.export_xlsx import summary_sheet_name, weights_table
 
     ld = load(port)
     report = ld.result.report
     header, rows = weights_table(report)
+    sheet_name = summary_sheet_name(report)  # 得分汇总 for self-evaluations
     out: list[list[Any]] = [header + ["位置"]]
     for i, row in enumerate(rows):
         p = report.projects[i] if i < len(report.projects) else None
         where = link(p.sheet, address(p.row, ld.table.columns.get("project", 1)), f"第{p.row}行") if p else None
         out.append(list(row) + [where])
     widths = {"A": 30, "B": 36, "C": 12}
-    target = sheet_to_write(port, WEIGHTS_SHEET)
+    target = sheet_to_write(port, sheet_name)  # beside a clerk's own sheet of that name, never over it
     port.replace_sheet(target, out, widths=widths)
     port.select(target, "A1")
     s = report.summary
     off = len(s.projects_weight_off)
+    if sheet_name != WEIGHTS_SHEET:
+        tail = f"其中{off}个项目的分值合计不符（状态列已标出）。" if off else "全部项目的分值合计符合。"
+        port.message(f"已写出“{target}”工作表：{s.projects}个自评项目。{tail}", title="得分汇总")
+        return ld.result
     tail = f"其中{off}个项目的权重合计不等于{_num(s.expected_total)}（状态列标为“权重合计不符”）。" if off else \
         f"全部项目的权重合计均为{_num(s.expected_total)}。"
     port.message(f"已写出“{target}”工作表：{s.projects}个项目。{tail}", title="权重合计")
@@ -441,22 +451,23 @@ def mark_file(src: Path, out: Path, result: CheckResult) -> None:
     # 100,000 rows). Marking creates no cycles.
     with paused_gc():
         try:
-            port = PackagePort(_imported_package(src) if text else src)
+            port = PackagePort(_imported_package(src, result.config) if text else src)
             with port.pkg:
                 _write_marked(port, result, lambda t: port.sheet_shape(t.sheet, max(t.columns.values(), default=1)), out)
         except Unsupported:
             _mark_with_openpyxl(src, out, result, text)
 
 
-def _imported_package(src: Path) -> bytes:
-    """Pasted text as the workbook ``import-text`` would write, in memory."""
+def _imported_package(src: Path, config: Optional[Config] = None) -> bytes:
+    """Pasted text as the workbook ``import-text`` would write, in memory, imported with the
+    settings the check used (so the marks land on the rows the findings name)."""
     import io
 
     from ..io.layout_xlsx import build_import_workbook
     from ..io.read import read_text_import
 
     buf = io.BytesIO()
-    build_import_workbook(read_text_import(src)).save(buf)
+    build_import_workbook(read_text_import(src, config)).save(buf)
     return buf.getvalue()
 
 
@@ -467,7 +478,7 @@ def _mark_with_openpyxl(src: Path, out: Path, result: CheckResult, text: bool) -
         from ..io.layout_xlsx import build_import_workbook
         from ..io.read import read_text_import
 
-        port = OpenpyxlPort(build_import_workbook(read_text_import(src)), None)
+        port = OpenpyxlPort(build_import_workbook(read_text_import(src, result.config)), None)
     else:
         port = OpenpyxlPort.open(src)
     _write_marked(port, result, lambda t: port.read_sheet(t.sheet), out)
@@ -482,10 +493,53 @@ def _write_marked(port: Any, result: CheckResult, sheet_of: Callable[[Table], An
             plans.append(plan_marks(data, table, result.findings))
     results = results_rows(result.findings)
     target = sheet_to_write(port, RESULTS_SHEET)
-    for plan in plans:
-        write_marks(port, plan)
+    write_all_marks(port, plans)
     port.replace_sheet(target, results, widths=RESULT_WIDTHS)
     port.save(out)
+
+
+def merged_plans(plans: list[MarkPlan]) -> list[MarkPlan]:
+    """One plan per sheet: several tables on a sheet (stacked forms, self-evaluations) share its
+    mark sheet, which each plan would otherwise replace. Their marks are laid over each other
+    (the worse code wins) and the conditional format covers them all; the 校验说明 blocks stay
+    each table's own (``notes_blocks``)."""
+    by_sheet: dict[str, list[MarkPlan]] = {}
+    for p in plans:
+        by_sheet.setdefault(p.sheet, []).append(p)
+    out: list[MarkPlan] = []
+    for sheet, ps in by_sheet.items():
+        if len(ps) == 1:
+            out.append(ps[0])
+            continue
+        top = min(p.mark_top for p in ps)
+        width = max((len(r) for p in ps for r in p.marks), default=0)
+        height = max((p.mark_top + len(p.marks) for p in ps), default=top) - top
+        rows: list[list[Any]] = [[None] * width for _ in range(height)]
+        for p in ps:
+            for i, row in enumerate(p.marks):
+                for c, code in enumerate(row):
+                    cur = rows[p.mark_top - top + i][c]
+                    if code and RANK[code] > RANK[cur]:
+                        rows[p.mark_top - top + i][c] = code
+        refs = [p.area_ref for p in ps if p.area_ref]
+        area_ref = None
+        if refs:
+            cells = [parse_address(x) for ref in refs for x in ref.split(":")]
+            area_ref = f"A{min(r for r, _ in cells)}:{address(max(r for r, _ in cells), max(c for _, c in cells))}"
+        first = ps[0]
+        merged = MarkPlan(sheet, first.mark_sheet, top, rows, area_ref, first.notes_at, first.notes)
+        merged.more_notes = [(p.notes_at, p.notes) for p in ps[1:]]
+        out.append(merged)
+    return out
+
+
+def write_all_marks(port: WorkbookPort, plans: list[MarkPlan]) -> None:
+    """Every table's marks, one mark sheet per sheet (``merged_plans``), then the later tables'
+    校验说明 blocks of a sheet (each from its own header down, after the first table's)."""
+    for plan in merged_plans(plans):
+        write_marks(port, plan)
+        for at, notes in plan.more_notes:
+            port.write_block(plan.sheet, at, notes)
 
 
 @dataclass

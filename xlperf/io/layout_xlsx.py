@@ -370,7 +370,9 @@ def import_log_rows(result: "ImportResult") -> list[list[Any]]:
     lines = list(result.finding_lines) + [()] * (len(result.findings) - len(result.finding_lines))
     out: list[list[Any]] = []
     for f, ls in zip(result.findings, lines):
-        out.append([f.code, SEVERITY_ZH[f.severity], f.cell or "", ls[0] if ls else None, f.message])
+        # the clerk's sheet keeps the English after the Chinese, as it always had it
+        text = f"{f.message}（{f.message_en}）" if f.message_en else f.message
+        out.append([f.code, SEVERITY_ZH[f.severity], f.cell or "", ls[0] if ls else None, text])
     return out
 
 

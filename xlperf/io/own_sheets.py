@@ -31,7 +31,10 @@ UNDO_HEADER = ("工作表", "单元格", "原值", "新值", "说明")
 CONFIG_HEADER = ("设置项", "值", "说明")
 WEIGHTS_HEADER_START = ("单位", "项目", "预算数(万元)", "指标数")
 WEIGHTS_HEADER_END = ("合计", "期望", "状态")
-EXACT = {RESULTS_HEADER, IMPORT_LOG_HEADER, RULES_HEADER, UNDO_HEADER, CONFIG_HEADER}
+SCORES_HEADER = ("实施单位", "项目", "预算数(万元)", "执行数(万元)", "执行率(%)", "预算执行分值", "预算执行得分",
+                 "指标数", "指标分值", "期望", "指标得分", "总分值", "总得分", "状态")  # 得分汇总 (self-evaluations)
+EXACT = {RESULTS_HEADER, IMPORT_LOG_HEADER, RULES_HEADER, UNDO_HEADER, CONFIG_HEADER, SCORES_HEADER,
+         SCORES_HEADER + ("位置",)}
 
 
 def _cells(row: Iterable[Any]) -> tuple[str, ...]:

@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional
 
+from ..core.config import CONFIG_SHEET, Config, PendingSettings
 from ..core.filenames import ReadableMessage
 from ..core.grid import Grid, Merge, col_number
 from ..core.merges import clip_long_cells, merge_findings
@@ -51,7 +52,7 @@ from . import own_sheets
 # The names of the sheets xlperf writes. A name alone no longer makes a sheet "ours" (a clerk's
 # table may be on a sheet called 校验结果): see own_sheets for what does. Kept for the export,
 # which does not reuse these names for its layout sheets.
-OWN_SHEETS = {"校验结果", "权重合计", "清洗记录", "规则说明", "配置", "xlwings.conf", "_xlwings.conf", "导入记录", "示例说明"}
+OWN_SHEETS = {"校验结果", "权重合计", "得分汇总", "清洗记录", "规则说明", "配置", "xlwings.conf", "_xlwings.conf", "导入记录", "示例说明"}
 IMPORT_LOG_SHEET = "导入记录"
 TEXT_SUFFIXES = {".txt", ".tsv"}
 BOOK_SUFFIXES = {".xlsx", ".xlsm"}
@@ -87,33 +88,49 @@ class Source:
     findings: list[Finding] = field(default_factory=list)  # from 导入记录 or the text importer
     sheet_names: list[str] = field(default_factory=list)
     sheet_states: dict[str, str] = field(default_factory=dict)  # name -> visible/hidden/veryHidden
+    config: Config = field(default_factory=Config)  # the settings the file was read (and is judged) with
 
 
-def read_source(path: Path, sheet: Optional[str] = None) -> Source:
+def read_source(path: Path, sheet: Optional[str] = None, *,
+                settings: "Optional[PendingSettings | Config]" = None) -> Source:
+    """The file's grids and read findings, read with its settings.
+
+    ``settings``: a Config to use as it is, or the :class:`PendingSettings` of the file, which
+    are resolved here before the data is read — with the 配置 sheet's rows from this same open
+    of the workbook. None: the file's own (its 配置 sheet over the ``xlperf.toml`` beside it)."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"找不到文件：{path}（file not found）")
     if path.is_dir():
         raise InputError(f"这是一个文件夹，不是表格文件：{path}（is a folder）")
+    pending = _pending(path, settings)
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
-        return _read_text(path)
+        return _read_text(path, pending.resolve())
     if suffix in SNIFFED_SUFFIXES:
         _refuse_other_kind(path)
     if suffix not in BOOK_SUFFIXES:
         raise InputError(f"不支持的文件类型“{path.suffix}”，请使用 .xlsx、.xlsm 或 .txt：{path}（unsupported file type）")
-    return _read_book(path, sheet)
+    return _read_book(path, sheet, pending)
 
 
-def read_text_import(path: Path):
-    """The text importer's full result (grid + findings), for ``xlperf import-text``."""
+def _pending(path: Path, settings: "Optional[PendingSettings | Config]") -> PendingSettings:
+    if isinstance(settings, PendingSettings):
+        return settings
+    return PendingSettings(path, base=settings)
+
+
+def read_text_import(path: Path, config: Optional[Config] = None):
+    """The text importer's full result (grid + findings), for ``xlperf import-text``: read
+    with ``config`` (its expected total decides where page-break rows go), else the defaults."""
     from ..core.pdftext import import_text
 
     path = Path(path)
     if not path.is_file():
         raise InputError(f"找不到文件：{path}（file not found）")
     text, encoding = decode_text(path)
-    result = import_text(text)
+    expected = (config or Config()).expected_total
+    result = import_text(text, expected_total=expected)
     result.encoding = encoding
     result.grid.source = str(path)
     g = result.grid
@@ -164,9 +181,9 @@ def decode_text(path: Path) -> tuple[str, str]:
     raise InputError(f"无法识别文本文件的编码（应为UTF-8、UTF-16或GBK）：{path}（unknown text encoding）")
 
 
-def _read_text(path: Path) -> Source:
-    result = read_text_import(path)
-    return Source(path, [result.grid], list(result.findings), [result.grid.sheet])
+def _read_text(path: Path, config: Config) -> Source:
+    result = read_text_import(path, config)
+    return Source(path, [result.grid], list(result.findings), [result.grid.sheet], config=config)
 
 
 # --- what is this file, really? -----------------------------------------------------------
@@ -1032,16 +1049,20 @@ def open_calamine(path: Path, utf16_parts: Optional[dict[str, str]] = None) -> A
     return CalamineWorkbook.from_path(name)
 
 
-def _read_book(path: Path, only_sheet: Optional[str]) -> Source:
+def _read_book(path: Path, only_sheet: Optional[str], pending: Optional[PendingSettings] = None) -> Source:
     scan = preflight_book(path)
     try:
-        wb = open_calamine(path, scan.utf16_parts)
+        wb = open_calamine(path, scan.utf16_parts) if scan.utf16_parts else open_calamine(path)
         names = list(wb.sheet_names)
         kinds = {m.name: str(m.typ) for m in wb.sheets_metadata}
     except BaseException as e:  # noqa: BLE001 - calamine raises its own types, pyo3 panics are BaseException
         if _fatal(e):
             raise
         raise InputError(f"无法打开工作簿（文件可能已损坏）：{path}：{e}（cannot open workbook）") from None
+    pending = pending or PendingSettings(path)
+    # The settings before the data: the 配置 sheet's rows come from this same open.
+    rows = _config_rows(path, wb, scan) if pending.needs_sheet and CONFIG_SHEET in names else None
+    config = pending.resolve(rows)
     if only_sheet is not None and only_sheet not in names:
         raise InputError(f"工作簿中没有名为“{only_sheet}”的工作表；现有：{'、'.join(names)}（sheet not found）")
     grids: list[Grid] = []
@@ -1085,7 +1106,19 @@ def _read_book(path: Path, only_sheet: Optional[str]) -> Source:
                 raise
             raise InputError(f"无法读取工作表“{IMPORT_LOG_SHEET}”：{e}（cannot read sheet）") from None
     states = {n: scan.states.get(n, "visible") for n in names}
-    return Source(path, grids, findings, names, states)
+    return Source(path, grids, findings, names, states, config)
+
+
+def _config_rows(path: Path, wb: Any, scan: BookScan) -> Optional[list[list[Any]]]:
+    info = scan.sheet(CONFIG_SHEET)
+    if info is not None and info.dense_cells > MAX_DENSE_CELLS:
+        raise InputError(f"工作表“{CONFIG_SHEET}”过大，无法作为配置读取：{path}（the 配置 sheet is too large）")
+    try:
+        return [list(r) for r in wb.get_sheet_by_name(CONFIG_SHEET).to_python()]
+    except BaseException as e:  # noqa: BLE001
+        if _fatal(e):
+            raise
+        raise InputError(f"无法读取工作表“{CONFIG_SHEET}”（文件可能已损坏）：{path}：{e}（cannot read the 配置 sheet）") from None
 
 
 def _is_own(sh: Any, name: str, scan: BookScan) -> bool:
@@ -1291,6 +1324,13 @@ def _import_log(wb: Any, grids: list[Grid]) -> list[Finding]:
         digits = "".join(ch for ch in cell if ch.isdigit())
         if digits:
             row = int(digits)
-        f = read_finding(code, sheet=table_sheet, cell=cell or None, row=row, severity=sev.get(level), message="{text}", text=msg)
+        # 说明 is "Chinese（English）": the English goes back into message_en
+        gloss = _GLOSS.search(msg)
+        en = {"message_en": "{en}", "en": gloss.group(1)} if gloss else {}
+        f = read_finding(code, sheet=table_sheet, cell=cell or None, row=row, severity=sev.get(level), message="{text}",
+                         text=msg[: gloss.start()] if gloss else msg, **en)
         out.append(f)
     return out
+
+
+_GLOSS = re.compile(r"（([A-Za-z][^（）]*)）$")

@@ -10,9 +10,15 @@
 regenerates the committed workbook; a test checks that it is up to date.
 
 The ``vba/`` sources are VBE export text (CRLF) stored as UTF-8 so that git shows the
-Chinese strings; the project stores them in its code page (936, GBK). ``xlwings.bas``
-is a byte-for-byte copy from the pinned xlwings wheel and ``xlwings_udfs.bas`` comes
-from :mod:`xlperf.xlsm.udf_wrappers`.
+Chinese strings. The project stores *ASCII only*: :mod:`xlperf.xlsm.vba_ascii` rewrites each
+Chinese string literal as ``ChrW()`` pieces, so the stored bytes mean the same under any
+system code page (932/936/949/950/1252). ``xlwings.bas`` is a byte-for-byte copy from the
+pinned xlwings wheel; ``xlwings_udfs.bas`` and ``UdfHelp.bas`` come from
+:mod:`xlperf.xlsm.udf_wrappers`.
+
+Building the default output also writes ``xlperf/data/vba_manifest.json``: the digests of the
+modules as stored (:func:`xlperf.vbaread.module_digest`), which ``xlperf doctor`` compares
+with the workbook on the clerk's PC.
 """
 
 from __future__ import annotations
@@ -22,12 +28,14 @@ from pathlib import Path
 from typing import Optional
 
 from ..io.atomic import OutputError, check_output, write_bytes_atomic
+from ..vbaread import MANIFEST, module_digest
 from .assemble import assemble_xlsm
 from .sheets import SHEETS, WORKBOOK_CODE_NAME, layout_xlsx_bytes
-from .vbaproject import Module, build_vba_project
+from .vba_ascii import VbaTextError, encode_module
+from .vbaproject import Module, build_vba_project, module_source
 
-__all__ = ["ROOT", "VBA_DIR", "CUSTOM_UI", "DEFAULT_OUTPUT", "BuildError", "vba_modules", "build_workbook_bytes",
-           "build_workbook"]
+__all__ = ["ROOT", "VBA_DIR", "CUSTOM_UI", "DEFAULT_OUTPUT", "BuildError", "vba_modules", "project_modules",
+           "manifest", "manifest_text", "write_manifest", "build_workbook_bytes", "build_workbook"]
 
 ROOT = Path(__file__).resolve().parents[2]
 VBA_DIR = ROOT / "vba"
@@ -36,7 +44,7 @@ DEFAULT_OUTPUT = ROOT / "workbook" / "PerfTemplate.xlsm"
 # Fixed core.xml dates: the workbook's bytes must not depend on when it was built.
 CREATED = "2023-01-01T00:00:00Z"
 DOCUMENT_MODULES = (WORKBOOK_CODE_NAME, *(spec.code_name for spec in SHEETS))
-REQUIRED_MODULES = ("RibbonPerf", "xlwings", "xlwings_udfs")
+REQUIRED_MODULES = ("RibbonPerf", "UdfHelp", "xlwings", "xlwings_udfs")
 
 
 class BuildError(OutputError):
@@ -76,20 +84,58 @@ def vba_modules(vba_dir: Path = VBA_DIR) -> list[Module]:
     return modules
 
 
+def project_modules(vba_dir: Path = VBA_DIR) -> list[Module]:
+    """The modules as the project stores them: every string literal made ASCII."""
+    out = []
+    for module in vba_modules(vba_dir):
+        try:
+            out.append(Module(module.name, module.kind, encode_module(module.code, module.name)))
+        except VbaTextError as e:
+            raise BuildError(f"{vba_dir / module.name}: {e}") from None
+    return out
+
+
+def manifest(vba_dir: Path = VBA_DIR) -> dict:
+    """What ``xlperf doctor`` checks a workbook against: each stored module's digest."""
+    import xlwings
+
+    return {
+        "about": "Digests of the VBA modules of workbook/PerfTemplate.xlsm (xlperf.vbaread.module_digest); "
+                 "written by `xlperf build-workbook`, read by `xlperf doctor`.",
+        "workbook": DEFAULT_OUTPUT.name,
+        "xlwings_version": xlwings.__version__,
+        "modules": {m.name: module_digest(module_source(m)) for m in project_modules(vba_dir)},
+    }
+
+
+def manifest_text(vba_dir: Path = VBA_DIR) -> str:
+    import json
+
+    return json.dumps(manifest(vba_dir), ensure_ascii=False, indent=2) + "\n"
+
+
+def write_manifest(path: Path = MANIFEST) -> Path:
+    write_bytes_atomic(Path(path), manifest_text().encode("utf-8"))
+    return Path(path)
+
+
 def build_workbook_bytes(sample: Optional[Path] = None) -> bytes:
     """The bytes of PerfTemplate.xlsm (the same bytes for the same sources)."""
     xlsx = layout_xlsx_bytes(sample)
-    vba_bin = build_vba_project(vba_modules())
+    vba_bin = build_vba_project(project_modules())
     return assemble_xlsm(xlsx, vba_bin, CUSTOM_UI.read_bytes(), created=CREATED)
 
 
 def build_workbook(out: Path = DEFAULT_OUTPUT) -> Path:
-    """Build the workbook and write it to `out` atomically."""
+    """Build the workbook and write it to `out` atomically; building the committed
+    workbook (the default output) also refreshes the doctor's module manifest."""
     out = Path(out)
     if out.suffix.lower() != ".xlsm":
         raise BuildError(f"the output must be an .xlsm file: {out}")
     check_output(out)
     write_bytes_atomic(out, build_workbook_bytes())
+    if out.resolve() == DEFAULT_OUTPUT.resolve():
+        write_manifest()
     return out
 
 

@@ -86,6 +86,7 @@ _XLWINGS_CONF_NOTES = (
     "装在别处（或使用 32 位 Python，文件夹名为 Python311-32）时请改为实际路径。",
     "PYTHONPATH：留空即可（已用 pip 安装 xlperf 时不需要）。UDF Modules：工作表函数所在的 Python 模块。",
     "设置项必须从 A1 起连续填写，中间不能有空行。详见 README「Windows 安装（Windows set-up）」。",
+    "不确定填什么时，在“命令提示符”中运行 xlperf doctor 本工作簿的路径：它会比较此处的路径与实际安装的 Python，并给出应填写的路径。",
 )
 
 COMPARATORS = ("≥", "≤", "=", ">", "<", "定性")

@@ -14,7 +14,8 @@ MONEY_TOLERANCE = 0.005  # 万元: amounts are compared to the cent of 万元 (0
     "budget-invalid",
     "error",
     "project",
-    "{cell} 项目“{project}”的{problem}（budget missing, not a number or ≤ 0）",
+    "{cell} 项目“{project}”的{problem}",
+    message_en="budget missing, not a number or ≤ 0",
     title="预算数缺失、不是数字或不大于0",
 )
 def budget_invalid(project, ctx):
@@ -23,10 +24,6 @@ def budget_invalid(project, ctx):
 
     原因：预算数是审核“资金与目标是否匹配”（适当性）和成本指标的依据，
     也要与单位、部门的合计核对。表头或“金额单位”行注明单位（默认万元）。
-
-    反例：预算数为空、写“待定”、写“0”。
-
-    正例：预算数 7.30（万元）。
     """
     if "budget" not in ctx.table.columns:
         return None
@@ -66,7 +63,8 @@ def _department_projects(table, dept, by_code, code_counts):
     "budget-total",
     "error",
     "table",
-    "{cell} {kind}“{name}”的预算数为{budget}万元，所属项目合计为{total}万元（相差{diff}万元）（total ≠ sum of projects）",
+    "{cell} {kind}“{name}”的预算数为{budget}万元，所属项目合计为{total}万元（相差{diff}万元）",
+    message_en="total ≠ sum of projects",
     title="部门或单位预算数不等于所属项目合计",
 )
 def budget_total(table, ctx):
@@ -76,10 +74,6 @@ def budget_total(table, ctx):
 
     原因：部门、单位行是汇总数，必须与明细一致；不一致说明漏了项目、多抄了项目，
     或某个项目的预算数填错。有项目预算数缺失或不是数字时（见BG001）先不比较。
-
-    反例：部门行3,346.95，22个项目合计3,340.95。
-
-    正例：部门行3,346.95，22个项目合计3,346.95。
     """
     hits = []
     pairs = []
@@ -120,7 +114,8 @@ def _is_cost(ind) -> bool:
     "cost-above-budget",
     "error",
     "indicator",
-    "{cell} 成本指标“{name}”为{amount}万元（{target}{measure}），超过项目预算数{budget}万元（cost above the project budget）",
+    "{cell} 成本指标“{name}”为{amount}万元（{target}{measure}），超过项目预算数{budget}万元",
+    message_en="cost above the project budget",
     title="成本指标金额超过项目预算数",
 )
 def cost_above_budget(ind, project, ctx):
@@ -131,10 +126,6 @@ def cost_above_budget(ind, project, ctx):
     原因：成本指标说明项目花多少钱，不能超过项目本身的预算；公开的目标表中，成本总额
     通常正好等于预算数。超出多半是单位写错（元写成万元）或抄错了数。
     按度量单位换算：元÷10000，千元÷10，亿元×10000。按人、按月的单价（元/人）不比较。
-
-    反例：预算数90万元，成本指标“项目总成本 ≤ 900 万元”。
-
-    正例：预算数90万元，成本指标“项目总成本 ≤ 90 万元”。
     """
     t = ind.target
     if type(t) is not float or not _is_cost(ind):
@@ -155,7 +146,8 @@ def cost_above_budget(ind, project, ctx):
     "cost-unit",
     "warning",
     "indicator",
-    "{cell} 成本指标“{name}”的度量单位“{measure}”既不是金额（元、万元等）也不是%（cost indicator not in money or %）",
+    "{cell} 成本指标“{name}”的度量单位“{measure}”既不是金额（元、万元等）也不是%",
+    message_en="cost indicator not in money or %",
     title="成本指标的单位既不是金额也不是%",
 )
 def cost_unit(ind, project, ctx):
@@ -180,7 +172,8 @@ def cost_unit(ind, project, ctx):
     "total-not-a-number",
     "error",
     "table",
-    "{cell} {kind}“{name}”的预算数“{value}”不是有效的金额（department/unit budget is not a number）",
+    "{cell} {kind}“{name}”的预算数“{value}”不是有效的金额",
+    message_en="department/unit budget is not a number",
     title="部门或单位的预算合计不是数字",
 )
 def total_not_a_number(table, ctx):
@@ -189,10 +182,6 @@ def total_not_a_number(table, ctx):
 
     原因：部门和单位的预算数是其下各项目预算的合计，财政部门据此核对；写成文字后既无法
     核对（BG002 无从比较），也无法导入预算系统。
-
-    反例：208-某部门 |（空）| 约十万
-
-    正例：208-某部门 |（空）| 3,346.95
     """
     hits = []
     for kind, items in (("部门", table.departments), ("单位", table.units)):

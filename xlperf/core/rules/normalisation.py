@@ -29,7 +29,8 @@ def _canonical(ind, field):
     "non-canonical-spelling",
     "warning",
     "indicator",
-    "{cell} {field}“{old}”应规范写作“{new}”（non-canonical spelling）",
+    "{cell} {field}“{old}”应规范写作“{new}”",
+    message_en="non-canonical spelling",
     title="指标性质、方向性或单位的写法不规范",
     fixable=True,
 )
@@ -85,7 +86,8 @@ def _number_hit(ctx, cell, row, field, raw):
     "number-as-text",
     "warning",
     "indicator",
-    "{cell} {field}“{old}”{how}，应改为数值{new}（number stored as text）",
+    "{cell} {field}“{old}”{how}，应改为数值{new}",
+    message_en="number stored as text",
     title="数字以文本、全角或带千位分隔符的形式保存",
     fixable=True,
 )
@@ -96,10 +98,6 @@ def number_as_text(ind, project, ctx):
 
     原因：以文本保存的数字不参加Excel的求和，权重合计、预算合计会算错，财政系统导入时也可能
     报错。xlperf 能读出其数值并继续校验；可自动修正为数值。
-
-    反例：权重单元格内容为文本“20”；预算数为文本“3,346.95”；指标值为“９５”。
-
-    正例：权重为数值20；预算数为数值3346.95；指标值为数值95。
     """
     hits = None
     if ind is project.indicators[0] and "budget" in ctx.table.columns:
@@ -137,7 +135,8 @@ _SHORT_FIELDS = (
     "stray-whitespace",
     "info",
     "indicator",
-    "{cell} {field}“{old}”中有多余的空格或换行（␣为空格，⏎为换行），应为“{new}”（stray spaces or line breaks）",
+    "{cell} {field}“{old}”中有多余的空格或换行（␣为空格，⏎为换行），应为“{new}”",
+    message_en="stray spaces or line breaks",
     title="短字段中有多余的空格或换行",
     fixable=True,
 )
@@ -148,10 +147,6 @@ def stray_whitespace(ind, project, ctx):
 
     原因：看不见的空格会让筛选、数据透视和财政系统的匹配失败（“≥ ”不等于“≥”）。
     xlperf 读取时已忽略它们；可自动去掉多余的空白。
-
-    反例：度量单位为“% ”；指标方向性为“正向指标⏎”。
-
-    正例：度量单位为“%”；指标方向性为“正向指标”。
     """
     raw = ind.raw
     for v in raw.values():  # fast way out for clean rows (the hot path); fields are sorted out below

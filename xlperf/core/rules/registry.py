@@ -1,8 +1,10 @@
 """One registry from rule code to rule. Rules are small pure functions.
 
 A rule is registered with :func:`rule`; its docstring, written in the fixed
-sections 问题 / 原因 / 反例 / 正例, is its documentation (``docs/rules.md`` and
-the workbook's 规则说明 sheet are generated from it).
+sections 问题 / 原因, is its documentation (``docs/rules.md`` and the workbook's
+规则说明 sheet are generated from it). Its 反例 / 正例 are the rule's cases marked
+``doc: true`` (tests/rules/cases/<CODE>.yaml, run by the test suite), shipped as
+``xlperf/data/rule_examples.json``; a rule without such cases writes them in its docstring.
 
 Scopes and signatures:
 
@@ -20,10 +22,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Literal, Optional
 
 from ..config import Config
-from ..model import Fix, Severity, Table
+from ..model import FindingScope, Fix, Severity, Table
 
 Scope = Literal["indicator", "project", "table", "read"]
-CODE_RE = re.compile(r"^(ST|TX|WT|VL|BG|NM)\d{3}$")
+CODE_RE = re.compile(r"^(ST|TX|WT|VL|BG|NM|SE)\d{3}$")
 FAMILIES = {
     "ST": "结构（structure）",
     "TX": "指标体系（taxonomy）",
@@ -31,8 +33,43 @@ FAMILIES = {
     "VL": "指标值、性质、单位与方向（values）",
     "BG": "预算（budget）",
     "NM": "规范写法（normalisation）",
+    "SE": "自评（self-evaluation）",
 }
+
+# Which rules run on which layout — the one place (``applies``; the engine asks it per table).
+# A family listed in ``only`` runs on that layout alone (SE: self-evaluations). For a layout,
+# ``skip`` lists rules that make no sense there and ``needs`` rules that need a column the
+# layout may lack (field of ``Table.columns``). Self-evaluations repeat the indicators of a
+# target table approved a year earlier: its design rules (≥3 indicators, 满意度/数量/质量/时效
+# present, the 50/30/10 shares, template rows left in the form) were judged then, and its
+# points add up to 100 with the 10 of budget execution (SE012 checks them, not WT002/WT004);
+# the MoF self-evaluation has no 指标性质 / 度量单位 / 指标方向 columns, and 衡山's no 分值.
+LAYOUT_RULES: dict[str, dict[str, Any]] = {
+    "self_evaluation": {
+        "skip": frozenset({"ST004", "ST011", "TX004", "TX005", "TX006", "WT002", "WT003", "WT004"}),
+        "needs": {"WT001": "weight", "VL001": "comparator", "VL005": "measure", "VL006": "measure",
+                  "VL007": "direction", "VL012": "measure", "BG004": "measure"},
+    },
+}
+ONLY_LAYOUT: dict[str, str] = {"SE": "self_evaluation"}  # family -> the layout it runs on
+
+
+def applies(code: str, table: Table) -> bool:
+    """Whether rule ``code`` runs on ``table`` (by its layout and columns; see LAYOUT_RULES)."""
+    only = ONLY_LAYOUT.get(code[:2])
+    if only is not None and table.layout != only:
+        return False
+    spec = LAYOUT_RULES.get(table.layout)
+    if spec is None:
+        return True
+    if code in spec["skip"]:
+        return False
+    need = spec["needs"].get(code)
+    return need is None or need in table.columns
 DOC_SECTIONS = ("问题", "原因", "反例", "正例")
+# Sections that may come from the rule's doc cases instead of its docstring (every other
+# section of DOC_SECTIONS must be in the docstring).
+EXAMPLE_SECTIONS = ("反例", "正例")
 
 
 @dataclass(frozen=True)
@@ -41,15 +78,23 @@ class Rule:
     slug: str
     severity: Severity
     scope: Scope
-    message: str  # str.format template; always gets {cell} and {project}
+    message: str  # str.format template (Chinese); always gets {cell} and {project}
     func: Optional[Callable[..., Any]]
-    doc: str
+    docstring: str  # as written: 问题/原因 (and 反例/正例 while the rule has no doc cases)
     fixable: bool = False
     title: str = ""  # one line in Chinese, for tables of rules
+    message_en: str = ""  # the English of the message (a template too): Finding.message_en
 
     @property
     def family(self) -> str:
         return self.code[:2]
+
+    @property
+    def doc(self) -> str:
+        """The whole documentation: the docstring plus 反例/正例 rendered from the doc cases."""
+        from .docs import doc_with_examples
+
+        return doc_with_examples(self.code, self.docstring)
 
 
 @dataclass(slots=True)
@@ -62,6 +107,9 @@ class Hit:
     severity: Optional[Severity] = None  # overrides the rule's default for this hit
     fix: Optional[Fix] = None
     message: Optional[str] = None  # alternative template for this hit
+    message_en: Optional[str] = None  # its English, when the alternative says something else
+    # "table": the finding is about the whole table; ``cell`` is then its header (or title) cell
+    scope: Optional[FindingScope] = None
 
 
 @dataclass(slots=True)
@@ -82,30 +130,36 @@ def rule(
     message: str,
     *,
     title: str,
+    message_en: str,
     fixable: bool = False,
 ):
-    """Register a rule. Used as a decorator, or called with ``func=None`` via :func:`read_rule`."""
+    """Register a rule. Used as a decorator, or called with ``func=None`` via :func:`read_rule`.
+    ``message`` is the Chinese template, ``message_en`` its English (both ``str.format``)."""
     if not CODE_RE.match(code):
         raise ValueError(f"bad rule code {code!r}")
 
     def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
-        _register(Rule(code, slug, severity, scope, message, fn, _doc(fn), fixable, title))
+        _register(Rule(code, slug, severity, scope, message, fn, _doc(fn), fixable, title, message_en))
         return fn
 
     return deco
 
 
-def read_rule(code: str, slug: str, severity: Severity, message: str, *, title: str, doc: str, fixable: bool = False) -> None:
+def read_rule(code: str, slug: str, severity: Severity, message: str, *, title: str, doc: str, message_en: str,
+              fixable: bool = False) -> None:
     """Register a rule raised while reading (no function: the reader emits it)."""
-    _register(Rule(code, slug, severity, "read", message, None, _clean(doc), fixable, title))
+    _register(Rule(code, slug, severity, "read", message, None, _clean(doc), fixable, title, message_en))
 
 
 def _register(r: Rule) -> None:
     if r.code in REGISTRY and REGISTRY[r.code] != r:
         raise ValueError(f"rule code {r.code} registered twice")
-    missing = [s for s in DOC_SECTIONS if f"{s}：" not in r.doc and f"{s}:" not in r.doc]
+    missing = [s for s in DOC_SECTIONS if s not in EXAMPLE_SECTIONS
+               and f"{s}：" not in r.docstring and f"{s}:" not in r.docstring]
     if missing:
         raise ValueError(f"rule {r.code} docstring lacks sections {missing}")
+    if not r.message_en.strip():
+        raise ValueError(f"rule {r.code} has no message_en")
     REGISTRY[r.code] = r
 
 
@@ -144,6 +198,19 @@ def render_rule(r: Rule, params: dict[str, Any], template: Optional[str] = None)
         return (template or r.message).format(**values)
     except (KeyError, IndexError) as e:  # a template bug must not hide the finding
         return f"{r.title}（{r.code}，消息模板缺少 {e}）"
+
+
+def render_rule_en(r: Rule, params: dict[str, Any], template: Optional[str] = None) -> str:
+    """The English of a finding's message (``message_en``), from the same values."""
+    t = template or r.message_en
+    if "{" not in t:  # every template so far: no formatting needed
+        return t
+    values = {"cell": "", "project": ""}
+    values.update({k: _show(v) for k, v in params.items()})
+    try:
+        return t.format(**values)
+    except (KeyError, IndexError) as e:
+        return f"{r.slug} ({r.code}: message template lacks {e})"
 
 
 def _show(v: Any) -> Any:

@@ -18,18 +18,14 @@ read_rule(
     "ST001",
     "header-not-found",
     "error",
-    "{cell} 未找到表头或必需的列：{missing}（header or required columns not found）",
+    "{cell} 未找到表头或必需的列：{missing}",
+    message_en="header or required columns not found",
     title="表头或必需列缺失",
     doc="""
     问题：工作表中找不到绩效目标表的表头，或表头缺少必需的列（如“三级指标”“权重”）。
 
     原因：没有表头就无法知道每一列的含义，整张表都无法校验。表头须在前30行内，
     可使用常见同义写法（预算数(万元)、分值、指标值类型、计量单位等）。
-
-    反例：表头写成“指标名称 | 目标”，或把表头删掉只留数据。
-
-    正例：单位名称 | 项目名称 | 预算数 | 年度目标 | 一级指标 | 二级指标 | 三级指标 |
-    指标性质 | 指标值 | 度量单位 | 权重 | 指标方向性
     """,
 )
 
@@ -37,7 +33,8 @@ read_rule(
     "ST007",
     "shifted-cells",
     "warning",
-    "{cell} 第{row}行的单元格错位：{detail}（shifted cells）",
+    "{cell} 第{row}行的单元格错位：{detail}",
+    message_en="shifted cells",
     title="单元格错位（已修复/已识别）",
     doc="""
     问题：一行中的值落在了错误的列里，例如权重落在“度量单位”列、方向落在“权重”列，
@@ -46,10 +43,6 @@ read_rule(
     原因：从PDF复制粘贴或手工插入单元格时，整行或半行会错位。错位的值会被当成别的
     字段，导致权重合计、方向等校验全部出错。导入时 xlperf 按每个值的类型把它放回原位，
     并逐条报告；在Excel文件中则报告疑似放错列的值。
-
-    反例：维护社会稳定 | 定性 | 高中低 | 30 | 正向指标 |（空）
-
-    正例：维护社会稳定 | 定性 | 高 |（空）| 30 | 正向指标
     """,
 )
 
@@ -57,7 +50,8 @@ read_rule(
     "ST008",
     "page-break-rows",
     "info",
-    "{cell} 第{rows}行位于分页处、没有项目名称，已归入“{project}”，使两个项目的权重合计分别为{totals}（page-break rows attached）",
+    "{cell} 第{rows}行位于分页处、没有项目名称，已归入“{project}”，使两个项目的权重合计分别为{totals}",
+    message_en="page-break rows attached",
     title="分页处的行已归入相邻项目",
     doc="""
     问题：PDF中一页底部有几行没有项目名称，下一页又从一个新项目开始，无法直接判断
@@ -77,7 +71,8 @@ read_rule(
     "ST010",
     "unplaced-content",
     "warning",
-    "{cell} 的内容“{value}”不属于任何字段，未被读取（content outside the table's fields）",
+    "{cell} 的内容“{value}”不属于任何字段，未被读取",
+    message_en="content outside the table's fields",
     title="表格区域内无法归属的内容",
     doc="""
     问题：表格区域内有一个单元格不在任何已识别的列中，或所在行既不是项目、单位、部门，
@@ -85,10 +80,6 @@ read_rule(
 
     原因：xlperf 保证表格中的每个非空单元格都进入记录、部门/单位行或一条校验结果，
     不会悄悄丢掉内容。这里报告的就是无法归属的内容，请确认是否需要。
-
-    反例：在“指标方向性”右边的空白列里写了备注“待定”。
-
-    正例：备注写在“豁免”列旁的说明列，或删除。
     """,
 )
 
@@ -97,7 +88,8 @@ read_rule(
     "ST014",
     "hidden-under-merge",
     "warning",
-    "{cell} 被合并单元格 {merge} 遮住，其中的内容“{value}”在Excel中看不到，未被读取（content hidden under a merged range）",
+    "{cell} 被合并单元格 {merge} 遮住，其中的内容“{value}”在Excel中看不到，未被读取",
+    message_en="content hidden under a merged range",
     title="合并单元格下被遮住的内容",
     doc="""
     问题：一个被合并区域覆盖的单元格（不是合并区域左上角的那一格）里仍然存有内容。
@@ -116,7 +108,8 @@ read_rule(
     "ST015",
     "overlapping-merges",
     "warning",
-    "{cell} 合并区域 {merge} 与前面的合并区域 {other} 重叠（无效的合并），已按没有 {merge} 读取（overlapping merged ranges）",
+    "{cell} 合并区域 {merge} 与前面的合并区域 {other} 重叠（无效的合并），已按没有 {merge} 读取",
+    message_en="overlapping merged ranges",
     title="合并区域相互重叠",
     doc="""
     问题：两个合并区域有重叠的单元格。Excel不允许这样合并，打开时会提示文件损坏并删除其中之一。
@@ -134,7 +127,8 @@ read_rule(
     "ST016",
     "cell-too-long",
     "warning",
-    "{cell} 的内容（“{start}”）有 {length} 个字符，超过Excel单元格的上限32,767，只保留了前32,767个字符（cell longer than Excel allows, cut）",
+    "{cell} 的内容（“{start}”）有 {length} 个字符，超过Excel单元格的上限32,767，只保留了前32,767个字符",
+    message_en="cell longer than Excel allows, cut",
     title="单元格内容超过Excel的32,767字上限",
     doc="""
     问题：一个单元格的文字超过32,767个字符，这是Excel单元格能容纳的上限。
@@ -157,7 +151,8 @@ read_rule(
     "orphan-indicator",
     "error",
     "table",
-    "{cell} 第{row}行的指标“{name}”上方没有项目名称，不属于任何项目（indicator row outside any project）",
+    "{cell} 第{row}行的指标“{name}”上方没有项目名称，不属于任何项目",
+    message_en="indicator row outside any project",
     title="指标行不属于任何项目",
 )
 def orphan_indicator(table, ctx):
@@ -167,11 +162,6 @@ def orphan_indicator(table, ctx):
     原因：项目的预算数、年度目标和权重合计都按项目计算，不属于任何项目的指标既不能
     计入权重合计，也不会出现在清洗后的记录中。常见于删掉了项目名称所在行，或项目名称
     的合并单元格没有覆盖到表格最上面的几行。
-
-    反例：表头下第一行直接是“产出指标 | 数量指标 | 培训次数 | ≥ | 5 | 次 | 20”，
-    “项目名称”列为空。
-
-    正例：在该行（或其合并区域的第一行）填写项目名称、预算数和年度目标。
     """
     hits = []
     for ind in table.orphans:
@@ -187,7 +177,8 @@ def orphan_indicator(table, ctx):
     "conflicting-project-fields",
     "error",
     "project",
-    "{cell} 项目“{project}”的{field}前后不一致：{values}（conflicting project fields）",
+    "{cell} 项目“{project}”的{field}前后不一致：{values}",
+    message_en="conflicting project fields",
     title="同一项目内项目字段不一致",
 )
 def conflicting_project_fields(project, ctx):
@@ -197,10 +188,6 @@ def conflicting_project_fields(project, ctx):
     原因：单位名称、项目名称、预算数和年度目标应当合并单元格、在项目的各行中只出现一次。
     出现不同的值，说明合并区域被拆开后各行填得不一样，或两个项目被写成了一个；
     无法判断哪个值是对的，预算和权重的校验都会出错。
-
-    反例：项目“培训经费”第一行预算数10，第三行预算数又写了12。
-
-    正例：预算数10只写在项目第一行，并与项目的其余行合并为一个单元格。
     """
     hits = []
     for field, vals in project.seen.items():
@@ -220,7 +207,8 @@ def conflicting_project_fields(project, ctx):
     "placeholder-row",
     "warning",
     "indicator",
-    "{cell} 第{row}行只有“{level}”，没有三级指标、指标性质、指标值和权重，是空的模板行（placeholder row）",
+    "{cell} 第{row}行只有“{level}”，没有三级指标、指标性质、指标值和权重，是空的模板行",
+    message_en="placeholder row",
     title="空的模板行",
 )
 def placeholder_row(ind, project, ctx):
@@ -229,10 +217,6 @@ def placeholder_row(ind, project, ctx):
 
     原因：模板里预留的二级指标行（如“成本指标”“可持续影响指标”）没有用到时常被原样留下。
     这种行不能评分，提交前应删除，或补全为完整的指标。其他规则都跳过这种行。
-
-    反例：产出指标 | 成本指标 |（空）|（空）|（空）|（空）|（空）
-
-    正例：删除该行；或补全为 产出指标 | 成本指标 | 培训成本 | ≤ | 10 | 万元 | 10 | 反向指标
     """
     if not ind.is_placeholder:
         return None
@@ -246,7 +230,8 @@ def placeholder_row(ind, project, ctx):
     "duplicate-indicator",
     "warning",
     "project",
-    "{cell} 三级指标“{name}”在项目“{project}”中重复出现（第{first}行已有）（duplicate indicator）",
+    "{cell} 三级指标“{name}”在项目“{project}”中重复出现（第{first}行已有）",
+    message_en="duplicate indicator",
     title="项目内三级指标重复",
 )
 def duplicate_indicator(project, ctx):
@@ -255,10 +240,6 @@ def duplicate_indicator(project, ctx):
 
     原因：重复的指标会重复占用权重，评分时同一件事被计算两次；通常是复制行后忘了改名。
     比较时忽略空格和全角/半角差别。
-
-    反例：项目中有两行“培训次数 ≥ 5 次”。
-
-    正例：合并为一行并调整权重，或把第二行改为另一项指标（如“培训人数”）。
     """
     first: dict[str, int] = {}
     hits = None
@@ -280,7 +261,8 @@ def duplicate_indicator(project, ctx):
     "annual-goal-weak",
     "warning",
     "project",
-    "{cell} 项目“{project}”的年度目标{problem}（annual goal missing, too short or equal to the project name）",
+    "{cell} 项目“{project}”的年度目标{problem}",
+    message_en="annual goal missing, too short or equal to the project name",
     title="年度目标缺失、过短或与项目名称相同",
 )
 def annual_goal_weak(project, ctx):
@@ -290,10 +272,6 @@ def annual_goal_weak(project, ctx):
 
     原因：年度目标要说明这笔钱一年内要做成什么、做到什么程度（指向明确、细化量化），
     是审核完整性的第一项。照抄项目名称或只写几个字，无法判断资金与目标是否匹配。
-
-    反例：项目“政法宣传经费”，年度目标写“政法宣传经费”或“宣传”。
-
-    正例：“与市级主流媒体合作开展政法宣传，全年发布宣传稿件不少于30条，群众知晓率达到80%以上。”
     """
     if "goal" not in ctx.table.columns or not real(project, ctx):
         return None
@@ -317,7 +295,8 @@ def annual_goal_weak(project, ctx):
     "indicator-without-name",
     "error",
     "indicator",
-    "{cell} 第{row}行填了{what}，但没有三级指标名称（indicator values without a name）",
+    "{cell} 第{row}行填了{what}，但没有三级指标名称",
+    message_en="indicator values without a name",
     title="有指标值或权重但没有三级指标名称",
 )
 def indicator_without_name(ind, project, ctx):
@@ -326,10 +305,6 @@ def indicator_without_name(ind, project, ctx):
 
     原因：没有名称的指标无法理解、无法评分，却仍然占用权重。常见于从其他表复制数值时
     漏了名称列，或名称被误放进了别的列。
-
-    反例：产出指标 | 数量指标 |（空）| ≥ | 88 | 人 | 20
-
-    正例：产出指标 | 数量指标 | 培训人数 | ≥ | 88 | 人 | 20
     """
     if ind.name or ind.is_placeholder:
         return None
@@ -344,7 +319,8 @@ def indicator_without_name(ind, project, ctx):
     "too-few-indicators",
     "warning",
     "project",
-    "{cell} 项目“{project}”只有{count}个三级指标，少于3个（too few indicators）",
+    "{cell} 项目“{project}”只有{count}个三级指标，少于3个",
+    message_en="too few indicators",
     title="项目的三级指标少于3个",
 )
 def too_few_indicators(project, ctx):
@@ -369,7 +345,8 @@ def too_few_indicators(project, ctx):
     "project-without-indicators",
     "error",
     "project",
-    "{cell} 项目“{project}”没有任何三级指标（project without indicators）",
+    "{cell} 项目“{project}”没有任何三级指标",
+    message_en="project without indicators",
     title="项目没有任何指标",
 )
 def project_without_indicators(project, ctx):
@@ -378,10 +355,6 @@ def project_without_indicators(project, ctx):
 
     原因：没有指标就没有绩效目标，项目无法审核。常见于复制项目时只复制了第一列，或指标
     被误放到了下一个项目里。出现本问题时，该项目的指标体系和权重规则不再重复报告。
-
-    反例：项目“办公设备购置”只有一行，一级到三级指标都为空。
-
-    正例：为该项目补充产出、效益、满意度指标，权重合计为90。
     """
     if real(project, ctx):
         return None
@@ -393,7 +366,8 @@ def project_without_indicators(project, ctx):
     "no-data-rows",
     "error",
     "table",
-    "{cell} 工作表“{sheet}”有表头，但表头下没有任何项目或指标行（header without data rows）",
+    "{cell} 工作表“{sheet}”有表头，但表头下没有任何项目或指标行",
+    message_en="header without data rows",
     title="只有表头、没有数据",
 )
 def no_data_rows(table, ctx):
@@ -402,11 +376,8 @@ def no_data_rows(table, ctx):
 
     原因：提交一张空表等于没有申报绩效目标；也常见于把数据粘贴到了另一个工作表，
     或数据在表头上方。
-
-    反例：第3行是表头，第4行以下全部为空。
-
-    正例：在表头下填写每个项目及其指标；或用 --sheet 指定真正填写数据的工作表。
     """
     if table.projects or table.orphans or table.departments or table.units or table.header_row is None:
         return None
-    return Hit(cell=table.cell("project", table.header_row), row=table.header_row, params={"sheet": table.sheet})
+    return Hit(cell=table.cell("project", table.header_row), row=table.header_row, params={"sheet": table.sheet},
+               scope="table")

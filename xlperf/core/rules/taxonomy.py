@@ -19,7 +19,8 @@ OUTPUT_KINDS = ("数量指标", "质量指标", "时效指标")
     "unknown-level1",
     "error",
     "indicator",
-    "{cell} 一级指标“{level1}”不是产出指标、效益指标、满意度指标或成本指标{hint}（unknown level-1 indicator）",
+    "{cell} 一级指标“{level1}”不是产出指标、效益指标、满意度指标或成本指标{hint}",
+    message_en="unknown level-1 indicator",
     title="一级指标名称不规范",
 )
 def unknown_level1(ind, project, ctx):
@@ -29,10 +30,6 @@ def unknown_level1(ind, project, ctx):
     原因：一级指标决定指标归类和权重分配（产出50、效益30、满意度10）。常见写法已自动识别：
     “产出”“效益指标(30分)”“服务对象满意度指标”等都按规范名称读取（见TX003）。
     仍无法识别的，多半是整行错列（二级指标写进了一级指标列）或自创的分类。
-
-    反例：一级指标写“数量指标”“工作指标”或留空。
-
-    正例：产出指标 | 数量指标 | 培训次数
     """
     if ind.level1 in _LEVEL1 or "level1" not in ctx.table.columns:
         return None
@@ -49,7 +46,8 @@ def unknown_level1(ind, project, ctx):
     "level2-not-under-level1",
     "error",
     "indicator",
-    "{cell} 二级指标“{level2}”不属于一级指标“{level1}”{hint}（level-2 not allowed under its level-1）",
+    "{cell} 二级指标“{level2}”不属于一级指标“{level1}”{hint}",
+    message_en="level-2 not allowed under its level-1",
     title="二级指标与一级指标不匹配",
 )
 def level2_not_under_level1(ind, project, ctx):
@@ -87,7 +85,8 @@ def level2_not_under_level1(ind, project, ctx):
     "level-alias",
     "info",
     "indicator",
-    "{cell} {field}“{old}”已按规范名称“{new}”读取（alias normalised）",
+    "{cell} {field}“{old}”已按规范名称“{new}”读取",
+    message_en="alias normalised",
     title="指标级别名称按别名识别",
     fixable=True,
 )
@@ -98,10 +97,6 @@ def level_alias(ind, project, ctx):
 
     原因：各地模板写法不同，xlperf 按规范名称读取并继续校验；提交前建议统一为规范名称，
     便于财政部门汇总。可自动修正为规范名称。
-
-    反例：效益指标 | 环境效益指标；一级指标写“产出指标(50分)”。
-
-    正例：效益指标 | 生态效益指标；一级指标写“产出指标”。
     """
     notes = ind.notes
     if "alias:level1" not in notes and "alias:level2" not in notes:
@@ -138,7 +133,8 @@ def _levels(project, ctx) -> tuple[set, set, bool]:
     "missing-output-or-outcome",
     "error",
     "project",
-    "{cell} 项目“{project}”没有{level1}（project without output or outcome indicators）",
+    "{cell} 项目“{project}”没有{level1}",
+    message_en="project without output or outcome indicators",
     title="项目缺少产出指标或效益指标",
 )
 def missing_output_or_outcome(project, ctx):
@@ -147,10 +143,6 @@ def missing_output_or_outcome(project, ctx):
 
     原因：产出（做了多少、做得怎样、是否按时）和效益（带来了什么效果）是所有官方指标框架
     的核心，缺一不可；只有满意度或只有成本的目标无法评价。
-
-    反例：项目只有“产出指标 | 数量指标 | 培训次数”和“满意度指标 | 服务对象满意度指标 | 参训人员满意度”。
-
-    正例：再加一条“效益指标 | 社会效益指标 | 干部业务能力 | 定性 | 提升”。
     """
     if "level1" not in ctx.table.columns or not real(project, ctx):
         return None
@@ -165,7 +157,8 @@ def missing_output_or_outcome(project, ctx):
     "missing-satisfaction",
     "warning",
     "project",
-    "{cell} 项目“{project}”没有满意度指标（project without a satisfaction indicator）",
+    "{cell} 项目“{project}”没有满意度指标",
+    message_en="project without a satisfaction indicator",
     title="项目缺少满意度指标",
 )
 def missing_satisfaction(project, ctx):
@@ -192,7 +185,8 @@ def missing_satisfaction(project, ctx):
     "output-kind-missing",
     "warning",
     "project",
-    "{cell} 项目“{project}”的产出指标中没有{level2}（outputs lack quantity, quality or timeliness）",
+    "{cell} 项目“{project}”的产出指标中没有{level2}",
+    message_en="outputs lack quantity, quality or timeliness",
     title="产出指标缺少数量、质量或时效指标",
 )
 def output_kind_missing(project, ctx):
@@ -222,7 +216,8 @@ def output_kind_missing(project, ctx):
     "name-suggests-other-level",
     "warning",
     "indicator",
-    "{cell} 三级指标“{name}”含“{word}”，却填在“{filed}”下，可能应归入{suggest}（name suggests another level）",
+    "{cell} 三级指标“{name}”含“{word}”，却填在“{filed}”下，可能应归入{suggest}",
+    message_en="name suggests another level",
     title="三级指标名称与所在级别不符",
 )
 def name_suggests_other_level(ind, project, ctx):
@@ -264,7 +259,8 @@ def name_suggests_other_level(ind, project, ctx):
     "warning",
     "table",
     "{cell} 本表同时把成本指标作为一级指标（{n_top}行，如第{row_top}行）和产出指标下的二级指标"
-    "（{n_under}行，如第{row_under}行），请统一一种写法（cost indicators filed two ways）",
+    "（{n_under}行，如第{row_under}行），请统一一种写法",
+    message_en="cost indicators filed two ways",
     title="成本指标在同一张表中有两种归类",
 )
 def cost_filed_two_ways(table, ctx):
@@ -274,10 +270,6 @@ def cost_filed_two_ways(table, ctx):
 
     原因：两种写法都被接受，但混用说明表格拼自不同模板，汇总时成本指标会被分到两个地方。
     权重检查时两种写法都计入产出指标的50分。
-
-    反例：项目A：成本指标 | 经济成本指标 | 培训成本；项目B：产出指标 | 成本指标 | 培训成本。
-
-    正例：全表统一写作“成本指标 | 经济成本指标 | 培训成本”（或统一写在产出指标下）。
     """
     top = under = None
     n_top = n_under = 0

@@ -38,7 +38,8 @@ _VAGUE_RE = re.compile("|".join(VAGUE_PHRASES))
     "comparator-invalid",
     "error",
     "indicator",
-    "{cell} 指标性质“{comparator}”{problem}（comparator missing or unknown）",
+    "{cell} 指标性质“{comparator}”{problem}",
+    message_en="comparator missing or unknown",
     title="指标性质为空或无法识别",
 )
 def comparator_invalid(ind, project, ctx):
@@ -48,10 +49,6 @@ def comparator_invalid(ind, project, ctx):
 
     原因：指标性质决定如何评分：≥ 类指标按“实际值/目标值”，≤ 类按“目标值/实际值”，
     定性指标按达成程度分档。无法识别的性质无法评分。
-
-    反例：指标性质写“定量”，指标值写“80”；或写“约等于”“正向”。
-
-    正例：指标性质 ≥，指标值 80，度量单位 %。
     """
     c = ind.comparator
     if c in QUANTITATIVE or c == "定性":
@@ -73,7 +70,8 @@ def comparator_invalid(ind, project, ctx):
     "quantitative-target-not-number",
     "error",
     "indicator",
-    "{cell} 指标性质为“{comparator}”，但指标值“{target}”不是数字（quantitative target is not a number）",
+    "{cell} 指标性质为“{comparator}”，但指标值“{target}”不是数字",
+    message_en="quantitative target is not a number",
     title="定量指标的指标值不是数字",
 )
 def quantitative_target_not_number(ind, project, ctx):
@@ -82,10 +80,6 @@ def quantitative_target_not_number(ind, project, ctx):
 
     原因：定量指标评分时要计算“实际值/目标值”，指标值必须是数字；文字写的目标应改为
     定性指标，或改写成可计量的数字。指标值中带符号和单位（如“≥80%”）是可以识别的。
-
-    反例：指标性质 ≥，指标值“按时完成”或“80%以上”。
-
-    正例：指标性质 ≥，指标值 80，度量单位 %；或指标性质 定性，指标值“按时完成”。
     """
     t = ind.target
     if t is None or type(t) is float or ind.comparator not in QUANTITATIVE:
@@ -99,7 +93,8 @@ def quantitative_target_not_number(ind, project, ctx):
     "qualitative-target-is-number",
     "error",
     "indicator",
-    "{cell} 指标性质为“定性”，但指标值“{target}”是数字（qualitative indicator with a numeric target）",
+    "{cell} 指标性质为“定性”，但指标值“{target}”是数字",
+    message_en="qualitative indicator with a numeric target",
     title="定性指标的指标值是数字",
 )
 def qualitative_target_is_number(ind, project, ctx):
@@ -108,10 +103,6 @@ def qualitative_target_is_number(ind, project, ctx):
 
     原因：定性指标按达成程度分档评分，不计算实际值与目标值之比；写了数字说明其实是定量指标，
     指标性质填错了，评分方式会因此出错。
-
-    反例：指标性质 定性，指标值 95，度量单位 %。
-
-    正例：指标性质 ≥，指标值 95，度量单位 %。
     """
     if ind.comparator != "定性":
         return None
@@ -134,7 +125,8 @@ def qualitative_target_is_number(ind, project, ctx):
     "qualitative-lists-scale",
     "warning",
     "indicator",
-    "{cell} 定性指标值“{target}”列出了整个等级，应只填一个目标等级（qualitative target lists a whole scale）",
+    "{cell} 定性指标值“{target}”列出了整个等级，应只填一个目标等级",
+    message_en="qualitative target lists a whole scale",
     title="定性指标值列出了整个等级",
 )
 def qualitative_lists_scale(ind, project, ctx):
@@ -161,7 +153,8 @@ def qualitative_lists_scale(ind, project, ctx):
     "quantitative-without-measure",
     "error",
     "indicator",
-    "{cell} 定量指标“{name}”（{comparator}{target}）没有度量单位（quantitative indicator without a unit）",
+    "{cell} 定量指标“{name}”（{comparator}{target}）没有度量单位",
+    message_en="quantitative indicator without a unit",
     title="定量指标缺少度量单位",
 )
 def quantitative_without_measure(ind, project, ctx):
@@ -170,10 +163,6 @@ def quantitative_without_measure(ind, project, ctx):
 
     原因：没有单位的数字无法理解和核实：“≥88”是88人、88次还是88%？
     细化量化的目标必须写明计量单位。
-
-    反例：培训人数 | ≥ | 88 |（空）
-
-    正例：培训人数 | ≥ | 88 | 人
     """
     if ind.measure is not None or ind.comparator not in QUANTITATIVE or "measure" not in ctx.table.columns:
         return None
@@ -187,7 +176,8 @@ def quantitative_without_measure(ind, project, ctx):
     "qualitative-with-measure",
     "warning",
     "indicator",
-    "{cell} 定性指标“{name}”填了度量单位“{measure}”（qualitative indicator with a unit）",
+    "{cell} 定性指标“{name}”填了度量单位“{measure}”",
+    message_en="qualitative indicator with a unit",
     title="定性指标填了度量单位",
     fixable=True,
 )
@@ -198,10 +188,6 @@ def qualitative_with_measure(ind, project, ctx):
     原因：定性指标的指标值是一个等级或一句描述（如“高”“按时完成”），没有计量单位；
     填了单位，通常说明指标性质填错（本应是定量），或单位是从上一行复制下来的。
     若指标确属定性，可自动清除单位；若本应是定量，请改指标性质和指标值。
-
-    反例：干部业务能力 | 定性 | 提升 | %
-
-    正例：干部业务能力 | 定性 | 提升 |（空）
     """
     if ind.comparator != "定性" or ind.measure is None:
         return None
@@ -218,7 +204,8 @@ def qualitative_with_measure(ind, project, ctx):
     "direction-invalid",
     "error",
     "indicator",
-    "{cell} 指标方向性“{direction}”{problem}（direction missing or unknown）",
+    "{cell} 指标方向性“{direction}”{problem}",
+    message_en="direction missing or unknown",
     title="指标方向性为空或无法识别",
     fixable=True,
 )
@@ -229,10 +216,6 @@ def direction_invalid(ind, project, ctx):
     原因：方向性说明指标越大越好（正向）还是越小越好（反向），自评时决定评分公式。
     指标性质为 ≥ 或 > 时应为正向指标，为 ≤ 或 < 时应为反向指标，这两种情况可以自动填写；
     = 和定性指标请自行判断（通常为正向指标）。
-
-    反例：培训次数 | ≥ | 5 | 次 | 20 |（空）
-
-    正例：培训次数 | ≥ | 5 | 次 | 20 | 正向指标
     """
     d = ind.direction
     if d in DIRECTIONS or "direction" not in ctx.table.columns or ind.is_placeholder:
@@ -254,7 +237,8 @@ def direction_invalid(ind, project, ctx):
     "direction-contradicts-comparator",
     "error",
     "indicator",
-    "{cell} 指标“{name}”的指标性质为“{comparator}”，方向性却是“{direction}”，应为“{implied}”（direction contradicts the comparator）",
+    "{cell} 指标“{name}”的指标性质为“{comparator}”，方向性却是“{direction}”，应为“{implied}”",
+    message_en="direction contradicts the comparator",
     title="指标方向性与指标性质矛盾",
 )
 def direction_contradicts_comparator(ind, project, ctx):
@@ -264,10 +248,6 @@ def direction_contradicts_comparator(ind, project, ctx):
     原因：评分说明规定：正向指标即指标值为“≥*”，按“实际值/目标值”计分；反向指标即指标值为
     “≤*”，按“目标值/实际值”计分。两者矛盾时无法评分，通常是其中一个填错了，例如把
     “稳定运行率”写成“≤99%”。请判断是性质错了还是方向错了，不自动修正。
-
-    反例：设施稳定运行率 | ≤ | 99 | % | 10 | 正向指标
-
-    正例：设施稳定运行率 | ≥ | 99 | % | 10 | 正向指标
     """
     d = ind.direction
     if d is None:
@@ -284,7 +264,8 @@ def direction_contradicts_comparator(ind, project, ctx):
     "reverse-with-equal-or-qualitative",
     "warning",
     "indicator",
-    "{cell} 指标“{name}”的指标性质为“{comparator}”，却标为反向指标（reverse direction with = or 定性）",
+    "{cell} 指标“{name}”的指标性质为“{comparator}”，却标为反向指标",
+    message_en="reverse direction with = or 定性",
     title="= 或定性指标标为反向指标",
 )
 def reverse_with_equal_or_qualitative(ind, project, ctx):
@@ -293,10 +274,6 @@ def reverse_with_equal_or_qualitative(ind, project, ctx):
 
     原因：“=”表示恰好达到某个值（如“=100%”按时发放率），定性指标按等级评价，等级越高越好；
     两者都很少是“越小越好”的反向指标，通常是从上一行复制时带下来的。确属反向时可豁免。
-
-    反例：资金按时发放率 | = | 100 | % | 10 | 反向指标
-
-    正例：资金按时发放率 | = | 100 | % | 10 | 正向指标
     """
     if ind.direction != "反向指标" or ind.comparator not in ("=", "定性"):
         return None
@@ -340,7 +317,8 @@ def equal_fix(ctx, ind):
     "percent-out-of-range",
     "error",
     "indicator",
-    "{cell} 指标“{name}”的指标值为{comparator}{target}%，{problem}（percentage out of range）",
+    "{cell} 指标“{name}”的指标值为{comparator}{target}%，{problem}",
+    message_en="percentage out of range",
     title="百分比指标值超出0–100%或无法超过",
     fixable=True,
 )
@@ -377,7 +355,8 @@ def percent_out_of_range(ind, project, ctx):
     "satisfaction-target",
     "warning",
     "indicator",
-    "{cell} 满意度指标“{name}”：{problems}（satisfaction indicator: unit, comparator or level）",
+    "{cell} 满意度指标“{name}”：{problems}",
+    message_en="satisfaction indicator: unit, comparator or level",
     title="满意度指标的单位、性质或目标值不合常规",
 )
 def satisfaction_target(ind, project, ctx):
@@ -415,7 +394,8 @@ def satisfaction_target(ind, project, ctx):
     "timeliness-unit",
     "warning",
     "indicator",
-    "{cell} 时效指标“{name}”的度量单位为“{measure}”，不是%、时间单位或日期（timeliness indicator unit）",
+    "{cell} 时效指标“{name}”的度量单位为“{measure}”，不是%、时间单位或日期",
+    message_en="timeliness indicator unit",
     title="时效指标的单位不是%、时间或日期",
 )
 def timeliness_unit(ind, project, ctx):
@@ -454,7 +434,8 @@ def _same_measure(a, b) -> bool:
     "value-cell-contradicts-column",
     "error",
     "indicator",
-    "{cell} 指标值“{target}”中的{what}“{embedded}”与“{column}”列的“{value}”不一致（value cell contradicts its column）",
+    "{cell} 指标值“{target}”中的{what}“{embedded}”与“{column}”列的“{value}”不一致",
+    message_en="value cell contradicts its column",
     title="指标值单元格中的符号或单位与所在列矛盾",
 )
 def value_cell_contradicts_column(ind, project, ctx):
@@ -463,10 +444,6 @@ def value_cell_contradicts_column(ind, project, ctx):
 
     原因：许多表格把符号和单位写进指标值里，xlperf 能识别并拆分；但若与本列的值相矛盾
     （指标性质写“≤”，指标值写“≥80%”；度量单位写“次”，指标值写“80%”），无法判断哪个是对的。
-
-    反例：指标性质 ≤ | 指标值 ≥80% | 度量单位 %
-
-    正例：指标性质 ≥ | 指标值 80 | 度量单位 %
     """
     if "split:target" not in ind.notes:
         return None
@@ -491,7 +468,8 @@ def value_cell_contradicts_column(ind, project, ctx):
     "vague-qualitative-target",
     "info",
     "indicator",
-    "{cell} 定性指标值“{target}”中的“{phrase}”过于笼统，难以判断是否达成（vague qualitative target）",
+    "{cell} 定性指标值“{target}”中的“{phrase}”过于笼统，难以判断是否达成",
+    message_en="vague qualitative target",
     title="定性指标值过于笼统",
 )
 def vague_qualitative_target(ind, project, ctx):
@@ -500,10 +478,6 @@ def vague_qualitative_target(ind, project, ctx):
 
     原因：绩效目标要“细化量化”，年底要能判断是否达成。笼统的说法几乎总能说成已达成，
     审核时常被要求改写。能量化的改为定量指标；不能量化的写明可检验的标准或等级。
-
-    反例：群众安全感 | 定性 | 有效提升
-
-    正例：群众安全感 | ≥ | 95 | %；或 制度执行情况 | 定性 | 严格执行相关制度规定
     """
     if ind.comparator != "定性":
         return None
@@ -521,7 +495,8 @@ def vague_qualitative_target(ind, project, ctx):
     "target-missing",
     "error",
     "indicator",
-    "{cell} 三级指标“{name}”没有指标值（target missing）",
+    "{cell} 三级指标“{name}”没有指标值",
+    message_en="target missing",
     title="指标值为空",
 )
 def target_missing(ind, project, ctx):
@@ -530,10 +505,6 @@ def target_missing(ind, project, ctx):
 
     原因：指标值是年初设定的目标，年底据此判断是否达成；没有指标值的指标无法评分。
     定性指标也要写出目标等级或描述（如“高”“按时完成”）。
-
-    反例：培训次数 | ≥ |（空）| 次 | 20
-
-    正例：培训次数 | ≥ | 5 | 次 | 20
     """
     if ind.target is not None or ind.is_placeholder:
         return None

@@ -16,7 +16,8 @@ STANDARD_TOTALS = (90.0, 100.0)
     "weight-invalid",
     "error",
     "indicator",
-    "{cell} 三级指标“{name}”的{problem}（weight missing, not a number or ≤ 0）",
+    "{cell} 三级指标“{name}”的{problem}",
+    message_en="weight missing, not a number or ≤ 0",
     title="权重缺失、不是数字或不大于0",
 )
 def weight_invalid(ind, project, ctx):
@@ -25,10 +26,6 @@ def weight_invalid(ind, project, ctx):
 
     原因：权重决定每条指标的分值，自评时按权重计分；没有有效权重的指标无法评分，
     项目的权重合计也无法核对。
-
-    反例：权重为空、写“二十”、写“0”或“-5”。
-
-    正例：权重写数字20（可以是小数，如7.5）。
     """
     w = ind.weight
     if w is not None and w > 0:
@@ -60,7 +57,8 @@ def _weight_cell(project, ctx):
     "weight-total",
     "error",
     "project",
-    "{cell} 项目“{project}”的权重合计为{total}，应为{expected}（相差{diff}）（weights do not add up）",
+    "{cell} 项目“{project}”的权重合计为{total}，应为{expected}（相差{diff}）",
+    message_en="weights do not add up",
     title="项目权重合计不等于期望值",
 )
 def weight_total_off(project, ctx):
@@ -72,10 +70,6 @@ def weight_total_off(project, ctx):
     目标表中没有预算执行率一行，它的10分在自评时才加上，所以目标表的权重合计应为90。
     合计为80、100或110，说明漏了或多了指标、或权重填错。有的系统按100分填写目标表，
     此时请在配置中设置 expected_total = 100。
-
-    反例：产出20+15+15，效益20，满意度10，合计80。
-
-    正例：产出20+15+15=50，效益30，满意度10，合计90。
     """
     if not real(project, ctx):
         return None
@@ -97,7 +91,8 @@ def _shares_text(values: dict[str, float]) -> str:
     "level1-shares",
     "warning",
     "project",
-    "{cell} 项目“{project}”的一级指标权重为{actual}，原则上应为{expected}（level-1 shares differ）",
+    "{cell} 项目“{project}”的一级指标权重为{actual}，原则上应为{expected}",
+    message_en="level-1 shares differ",
     title="一级指标权重分配不符合50/30/10",
 )
 def level1_shares(project, ctx):
@@ -137,7 +132,8 @@ def level1_shares(project, ctx):
     "mixed-totals",
     "info",
     "table",
-    "{cell} 本表各项目的权重合计不统一：{detail}，可能混用了不同的模板（projects use different totals）",
+    "{cell} 本表各项目的权重合计不统一：{detail}，可能混用了不同的模板",
+    message_en="projects use different totals",
     title="同一张表中项目权重合计有90也有100",
 )
 def mixed_totals(table, ctx):
@@ -147,10 +143,6 @@ def mixed_totals(table, ctx):
     原因：目标表的权重合计通常为90（预算执行率的10分在自评时加上），也有系统按100填写。
     同一张表两种都有，多半是从不同模板复制的项目；按配置的期望合计，其中一种会被WT002报为错误。
     本规则只提示现象，帮助判断该改项目还是改配置（expected_total）。
-
-    反例：项目A合计90，项目B合计100。
-
-    正例：全表项目合计都是90（或都是100，并在配置中设置 expected_total = 100）。
     """
     cfg = ctx.config
     standard = set(STANDARD_TOTALS) | {cfg.expected_total}

@@ -1,0 +1,44 @@
+"""``list``: one row per indicator, many projects, project cells merged over their rows (the
+Sichuan department list, ``xlperf/data/sample_2023.txt``). The header finder is
+``core.layout.find_layout``; the block reader is ``core.blocks.build_table``."""
+
+from __future__ import annotations
+
+from ..blocks import build_table
+from ..config import Config
+from ..grid import Grid
+from ..layout import Layout, find_layout
+from ..model import FIELDS, Table
+from . import Fit, register
+
+
+def _fields(layout: Layout) -> str:
+    return "、".join(FIELDS.get(f, f) for f in layout.columns if f in FIELDS)
+
+
+class ListReader:
+    name = "list"
+    title = "项目清单（每行一个指标）"
+
+    def fit(self, grid: Grid) -> Fit:
+        return self._fit(grid, find_layout(grid))
+
+    def _fit(self, grid: Grid, layout: Layout) -> Fit:
+        if layout.header_row is None:
+            return Fit(self.name, 0.0, "前30行中未找到清单的表头行")
+        row = grid.sheet_row(layout.header_row)
+        if not layout.ok:
+            missing = "、".join(FIELDS.get(f, f) for f in layout.missing)
+            return Fit(self.name, 0.1, f"第{row}行像清单的表头（{_fields(layout)}），但缺少{missing}")
+        # 0.6 for a usable header, up to 1.0 with every column of the standard list.
+        score = min(1.0, 0.6 + 0.4 * len(layout.columns) / len(FIELDS))
+        return Fit(self.name, round(score, 3), f"第{row}行为清单表头（{_fields(layout)}），每行一个指标")
+
+    def read(self, grid: Grid, config: Config) -> list[Table]:
+        layout = find_layout(grid)
+        table = build_table(grid, layout)
+        table.layout_reason = self._fit(grid, layout).reason
+        return [table]
+
+
+register(ListReader())
