@@ -249,25 +249,25 @@ def _with_merges(path: Path, rows, refs) -> Path:
     return path
 
 
-def test_ST014_content_hidden_under_a_merge_is_reported(tmp_path):
+def test_ST018_content_hidden_under_a_merge_is_reported(tmp_path):
     rows = two_projects()
     rows[2][2] = 5.0  # C6, under C4:C8
     rows[3][3] = "隐藏的目标"  # D7, under D4:D8
     rows[1][1] = "项目A"  # B5 equal to the top-left B4: nothing lost, not reported
     src = _with_merges(tmp_path / "h.xlsx", rows, ["B4:B8", "C4:C8", "D4:D8"])
     r = run("check", src, "--format", "json")
-    got = {(f["cell"], f["code"]) for f in json.loads(r.stdout)["findings"] if f["code"] == "ST014"}
-    assert got == {("C6", "ST014"), ("D7", "ST014")}
-    msgs = [f["message"] for f in json.loads(r.stdout)["findings"] if f["code"] == "ST014"]
+    got = {(f["cell"], f["code"]) for f in json.loads(r.stdout)["findings"] if f["code"] == "ST018"}
+    assert got == {("C6", "ST018"), ("D7", "ST018")}
+    msgs = [f["message"] for f in json.loads(r.stdout)["findings"] if f["code"] == "ST018"]
     assert any("“5”" in m and "C4:C8" in m for m in msgs) and any("隐藏的目标" in m for m in msgs)
 
 
-def test_ST015_overlapping_merges_are_reported_and_the_later_ignored(tmp_path):
+def test_ST019_overlapping_merges_are_reported_and_the_later_ignored(tmp_path):
     src = _with_merges(tmp_path / "o.xlsx", two_projects(), ["B4:B8", "B9:B13", "B6:B12", "A1:XFD1048576"])
     r = run("check", src, "--format", "json")
     rep = json.loads(r.stdout)
     assert [p["name"] for p in rep["projects"]] == ["项目A", "项目B"]
-    assert sorted(f["cell"] for f in rep["findings"] if f["code"] == "ST015") == ["A1:XFD1048576", "B6:B12"]
+    assert sorted(f["cell"] for f in rep["findings"] if f["code"] == "ST019") == ["A1:XFD1048576", "B6:B12"]
 
 
 def test_overlap_detection_is_bounded():
@@ -289,7 +289,7 @@ def _longest_cell(path: Path) -> int:
                 if isinstance(v, str)), default=0)
 
 
-def test_ST016_cells_over_32767_are_cut_with_a_finding_on_every_path(tmp_path):
+def test_ST020_cells_over_32767_are_cut_with_a_finding_on_every_path(tmp_path):
     rows = two_projects()
     rows[0][3] = "LONGCELL"
     rows[1][6] = "指" * 32_767  # exactly the limit: kept, no finding
@@ -301,7 +301,7 @@ def test_ST016_cells_over_32767_are_cut_with_a_finding_on_every_path(tmp_path):
     patch_sheet(src, lambda d: d.replace(b"LONGCELL", long.encode()))
     rows[0][3] = long
     r = run("check", src, "--format", "json")
-    st = [f for f in json.loads(r.stdout)["findings"] if f["code"] == "ST016"]
+    st = [f for f in json.loads(r.stdout)["findings"] if f["code"] == "ST020"]
     assert [f["cell"] for f in st] == ["D4"] and "1,000,000" in st[0]["message"]
     for cmd, out in (("export", "e.xlsx"), ("split", "s.xlsx")):
         args = [cmd, src, "-o", tmp_path / out] + (["--force"] if cmd == "export" else [])
@@ -315,9 +315,9 @@ def test_ST016_cells_over_32767_are_cut_with_a_finding_on_every_path(tmp_path):
     assert r.returncode == 0 and "修复与说明" in r.stderr
     assert _longest_cell(tmp_path / "i.xlsx") <= 32_767
     r = run("check", tmp_path / "i.xlsx", "--format", "json")
-    assert "ST016" in {f["code"] for f in json.loads(r.stdout)["findings"]}
+    assert "ST020" in {f["code"] for f in json.loads(r.stdout)["findings"]}
     r = run("check", text, "--format", "json")
-    assert "ST016" in {f["code"] for f in json.loads(r.stdout)["findings"]}
+    assert "ST020" in {f["code"] for f in json.loads(r.stdout)["findings"]}
 
 
 # --- §5 encodings: decided first, then scanned -------------------------------------------------

@@ -4,12 +4,12 @@ Two things a file can hold that Excel never shows:
 
 - **content under a merge**: a cell covered by a merged range (not its top-left cell) that
   still holds a value in the XML. Excel shows only the top-left cell, the reader fills the
-  range with it, so the covered value would vanish from every record: ST014 names the cell
+  range with it, so the covered value would vanish from every record: ST018 names the cell
   and the value. A covered cell equal to the top-left one (some tools fill the whole range)
   loses nothing and is not reported.
 - **overlapping merges**: invalid (Excel refuses to create them and "repairs" such a file),
   but written by some generators. Read as if the later range (in file order) were absent;
-  ST015 names both.
+  ST019 names both.
 
 The work is bounded by the cells the grid holds (a merge is clipped to the grid's extent
 before it gets here), never by the size a merge claims (``A1:XFD1048576``).
@@ -105,7 +105,7 @@ def hidden_values(rows: Sequence[Sequence[Any]], merges: Sequence[Merge],
 
 def merge_findings(sheet: str, rows: Sequence[Sequence[Any]], merges: Sequence[Merge], *, row0: int = 0,
                    col0: int = 0) -> tuple[list[Merge], list[Any]]:
-    """The merges to read the sheet with (clipped to the grid), and the ST014/ST015 findings
+    """The merges to read the sheet with (clipped to the grid), and the ST018/ST019 findings
     (sheet rows/cols are the grid's plus ``row0``/``col0``). ``merges`` as the file has them,
     in file order; those starting outside the grid are left out."""
     from .blocks import same_value
@@ -129,19 +129,19 @@ def merge_findings(sheet: str, rows: Sequence[Sequence[Any]], merges: Sequence[M
         return _ref(Merge(m.r1 + row0, m.c1 + col0, m.r2 + row0, m.c2 + col0))
 
     for m, earlier in dropped[:MAX_MERGE_FINDINGS]:
-        findings.append(read_finding("ST015", sheet=sheet, cell=where(m), row=m.r1 + row0 + 1,
+        findings.append(read_finding("ST019", sheet=sheet, cell=where(m), row=m.r1 + row0 + 1,
                                      merge=where(m), other=where(earlier)))
     if len(dropped) > MAX_MERGE_FINDINGS:
         m = dropped[MAX_MERGE_FINDINGS][0]
-        findings.append(read_finding("ST015", sheet=sheet, cell=where(m), row=m.r1 + row0 + 1, merge=where(m),
+        findings.append(read_finding("ST019", sheet=sheet, cell=where(m), row=m.r1 + row0 + 1, merge=where(m),
                                      other=f"其他合并区域（共 {len(dropped)} 处重叠）"))
     hidden = hidden_values(rows, kept, same_value)
     for r, c, v, m in hidden[:MAX_MERGE_FINDINGS]:
-        findings.append(read_finding("ST014", sheet=sheet, cell=address(r + row0 + 1, c + col0 + 1),
+        findings.append(read_finding("ST018", sheet=sheet, cell=address(r + row0 + 1, c + col0 + 1),
                                      row=r + row0 + 1, value=_short(v), merge=where(m)))
     if len(hidden) > MAX_MERGE_FINDINGS:
         r, c, v, m = hidden[MAX_MERGE_FINDINGS]
-        findings.append(read_finding("ST014", sheet=sheet, cell=address(r + row0 + 1, c + col0 + 1), row=r + row0 + 1,
+        findings.append(read_finding("ST018", sheet=sheet, cell=address(r + row0 + 1, c + col0 + 1), row=r + row0 + 1,
                                      value=f"{_short(v)}（此类单元格共 {len(hidden)} 个，只列出前 {MAX_MERGE_FINDINGS + 1} 个）",
                                      merge=where(m)))
     return kept, findings
@@ -156,7 +156,7 @@ def clip_long_cells(sheet: str, rows: list[list[Any]], *, row0: int = 0, col0: i
                     true_lengths: Optional[Callable[[list[tuple[int, int]]], dict[tuple[int, int], int]]] = None
                     ) -> list[Any]:
     """Cut every text longer than Excel's 32,767 characters to its first 32,767, in place, and
-    return an ST016 finding for each (one behaviour for every input: a file can hold 4 million
+    return an ST020 finding for each (one behaviour for every input: a file can hold 4 million
     characters in a cell, pasted text any number). Nothing longer is ever written back out.
 
     ``true_lengths``: for a reader that has already cut such texts silently (calamine does),
@@ -179,6 +179,6 @@ def clip_long_cells(sheet: str, rows: list[list[Any]], *, row0: int = 0, col0: i
         long += [(r, c, real[(r, c)], rows[r][c]) for r, c in at_limit if real.get((r, c), 0) > limit]
     out: list[Any] = []
     for r, c, n, v in sorted(long)[:MAX_MERGE_FINDINGS]:
-        out.append(read_finding("ST016", sheet=sheet, cell=address(r + row0 + 1, c + col0 + 1), row=r + row0 + 1,
+        out.append(read_finding("ST020", sheet=sheet, cell=address(r + row0 + 1, c + col0 + 1), row=r + row0 + 1,
                                 length=f"{n:,}", start=_short(v, 20)))
     return out

@@ -66,7 +66,7 @@ def without_surrogates(v: Any) -> Any:
     return LONE_SURROGATE_RE.sub("", v) if isinstance(v, str) else v
 
 
-# Excel's limit on one cell; the readers cut longer texts (with ST016), and no writer writes one.
+# Excel's limit on one cell; the readers cut longer texts (with ST020), and no writer writes one.
 MAX_CELL_CHARS = 32_767
 
 

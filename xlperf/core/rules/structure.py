@@ -94,7 +94,7 @@ read_rule(
 
 
 read_rule(
-    "ST014",
+    "ST018",
     "hidden-under-merge",
     "warning",
     "{cell} 被合并单元格 {merge} 遮住，其中的内容“{value}”在Excel中看不到，未被读取",
@@ -116,7 +116,7 @@ read_rule(
 )
 
 read_rule(
-    "ST015",
+    "ST019",
     "overlapping-merges",
     "warning",
     "{cell} 合并区域 {merge} 与前面的合并区域 {other} 重叠（无效的合并），已按没有 {merge} 读取",
@@ -137,7 +137,7 @@ read_rule(
 )
 
 read_rule(
-    "ST016",
+    "ST020",
     "cell-too-long",
     "warning",
     "{cell} 的内容（“{start}”）有 {length} 个字符，超过Excel单元格的上限32,767，只保留了前32,767个字符",
