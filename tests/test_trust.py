@@ -204,10 +204,11 @@ def test_sheets_of_earlier_versions_are_known_by_their_header_row(tmp_path):
     from xlperf.excel.fixes import UNDO_HEADER
     from xlperf.xlsm.config_sheet import CONFIG_HEADER
 
+    from xlperf.io.combine_xlsx import SOURCE_HEADER
     from xlperf.io.export_xlsx import SCORE_HEADER
 
     for header in (RESULT_HEADER, HEADERS, IMPORT_LOG_HEADERS, rules_rows()[0], UNDO_HEADER, CONFIG_HEADER,
-                   SCORE_HEADER, SCORE_HEADER + ["位置"],
+                   SCORE_HEADER, SCORE_HEADER + ["位置"], SOURCE_HEADER,
                    ["单位", "项目", "预算数(万元)", "指标数", "产出指标", "合计", "期望", "状态"],
                    ["单位", "项目", "预算数(万元)", "指标数", "产出指标", "合计", "期望", "状态", "位置"]):
         assert is_own_header(list(header) + [None]), header

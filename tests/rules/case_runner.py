@@ -54,7 +54,6 @@ from typing import Any, Optional
 
 import yaml
 
-from xlperf.core.blocks import build_table
 from xlperf.core.layouts import read_grid
 from xlperf.core.config import Config
 from xlperf.core.engine import check_table
@@ -320,16 +319,12 @@ def build_sheet(case: Case) -> Sheet:
 # --- running ---------------------------------------------------------------------------
 
 def findings(case: Case, cells: Optional[list[list[Any]]] = None, sheet: Optional[Sheet] = None) -> list[Finding]:
-    """A ``grid`` case is read by the layout reader that fits it (a self-evaluation, a form …,
-    several stacked tables each checked), the standard-header forms by the list reader."""
+    """The case's findings as ``xlperf check`` gives them: the grid read by the layout reader
+    that fits it best (a list, or a form: ``grid`` cases may hold any layout), every table
+    checked."""
     sheet = sheet or build_sheet(case)
-    grid = sheet.grid(cells)
-    if case.form != "grid":
-        return check_table(build_table(grid), case.config())
-    out: list[Finding] = []
-    for t in read_grid(grid, case.config()):
-        out.extend(check_table(t, case.config()))
-    return out
+    config = case.config()
+    return [f for t in read_grid(sheet.grid(cells), config) for f in check_table(t, config)]
 
 
 def of_rule(case: Case, fs: list[Finding]) -> list[Finding]:

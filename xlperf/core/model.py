@@ -34,9 +34,17 @@ _set = object.__setattr__
 
 
 def construct_all(cls: type[BaseModel], values: dict[str, Any], fields: set[str]) -> Any:
-    """:func:`fast_construct` for a caller that already holds the dict of *every* field and
-    one shared ``fields`` set (``set(cls.model_fields)``): ~2× cheaper per row. Sharing the
-    set is safe because it already names every field; pydantic only ever adds to it."""
+    """:func:`fast_construct` for a caller that holds the dict of the fields and one shared
+    ``fields`` set (``set(cls.model_fields)``): ~2× cheaper per row. Sharing the set is safe
+    because it names every field; pydantic only ever adds to it.
+
+    A field the dict leaves out gets its declared default (a model gains fields as layouts are
+    added; a reader written before one must not build objects without it). The hot paths pass
+    every field, so they pay only the length test."""
+    if len(values) != len(fields):
+        for name, info in cls.model_fields.items():
+            if name not in values:
+                values[name] = info.get_default(call_default_factory=True)
     m = _new(cls)
     _set(m, "__dict__", values)
     _set(m, "__pydantic_fields_set__", fields)
@@ -80,14 +88,23 @@ class Fix(BaseModel):
     description: str = ""
 
 
+class FundPart(BaseModel):
+    """An amount listed inside a funds cell: ``854万(高标准农田建设400万元,…)`` -> 高标准农田建设, 400."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+
+    label: str
+    amount: float
+
+
 class FundLine(BaseModel):
     """One line of a funds block (年度资金总额 / 其中：财政拨款 / 其他资金 / 上年结转 …), as written.
 
     ``role`` is what the line is, when the label says so: ``fiscal`` (财政拨款), ``other``
     (其他资金), ``carried_over`` (上年结转), ``special_account`` (财政专户管理资金),
-    ``unit_funds`` (单位资金), ``project`` (项目支出), ``basic`` (基本支出); None when unknown
-    (the label is kept). Amounts are in 万元; ``text`` keeps the cell when it was not a plain
-    number (``854万(…)``)."""
+    ``unit_funds`` (单位资金), ``project`` (项目支出), ``basic`` (基本支出), ``total`` (the total
+    of a parallel column, see ``group``); None when unknown (the label is kept). Amounts are
+    in 万元; ``text`` keeps the cell when it was not a plain number (``854万(…)``)."""
 
     model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
 
@@ -110,6 +127,14 @@ class FundLine(BaseModel):
     sub: bool = False  # a 其中 line (part of the total)
     cells: dict[str, str] = Field(default_factory=dict)
     raw: dict[str, Any] = Field(default_factory=dict)
+    # Added with the form reader: where the label is; ``group`` the column heading of a
+    # parallel block (资金总额 beside 当年资金总额: the lines under 资金总额 carry group "资金总额";
+    # None = the lines under ``Funds.total``), so a rule adds up per column; the amounts listed
+    # inside the cell (``parts``), and ``repeated`` when the cell wrote its amount twice.
+    label_cell: Optional[str] = None
+    group: Optional[str] = None
+    parts: list[FundPart] = Field(default_factory=list)
+    repeated: bool = False
 
 
 class Funds(BaseModel):
@@ -120,6 +145,8 @@ class Funds(BaseModel):
     total: Optional[float] = None
     total_cell: Optional[str] = None
     lines: list[FundLine] = Field(default_factory=list)
+    # The total's own line (label, cell, text, parts), when the block wrote one.
+    total_line: Optional[FundLine] = None
 
 
 class Evaluation(BaseModel):

@@ -33,8 +33,10 @@ WEIGHTS_HEADER_START = ("单位", "项目", "预算数(万元)", "指标数")
 WEIGHTS_HEADER_END = ("合计", "期望", "状态")
 SCORES_HEADER = ("实施单位", "项目", "预算数(万元)", "执行数(万元)", "执行率(%)", "预算执行分值", "预算执行得分",
                  "指标数", "指标分值", "期望", "指标得分", "总分值", "总得分", "状态")  # 得分汇总 (self-evaluations)
+SOURCES_HEADER = ("序号", "项目", "单位", "主管部门", "预算数(万元)", "指标数", "错误", "警告", "读取版式", "来源文件",
+                  "工作表", "起始行", "结束行")  # 来源清单 (xlperf combine)
 EXACT = {RESULTS_HEADER, IMPORT_LOG_HEADER, RULES_HEADER, UNDO_HEADER, CONFIG_HEADER, SCORES_HEADER,
-         SCORES_HEADER + ("位置",)}
+         SCORES_HEADER + ("位置",), SOURCES_HEADER}
 
 
 def _cells(row: Iterable[Any]) -> tuple[str, ...]:
