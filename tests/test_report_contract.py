@@ -140,10 +140,11 @@ def test_report_md_documents_every_field():
 # --- the text report ---------------------------------------------------------------------------------
 
 def test_text_report_drops_the_gloss_and_lang_en_shows_it():
-    code, zh, _ = cli("check", sample_path())
+    # --all: one line per finding (the default report folds a rule's findings into one line)
+    code, zh, _ = cli("check", sample_path(), "--all")
     assert code == 1 and "K36 项目“扫黑除恶斗争工作经费”的权重合计为80，应为90（相差-10）\n" in zh
     assert "weights do not add up" not in zh
-    code, en, _ = cli("check", sample_path(), "--lang", "en")
+    code, en, _ = cli("check", sample_path(), "--all", "--lang", "en")
     assert "应为90（相差-10）（weights do not add up）" in en
     # nothing else differs
     strip = re.compile(r"（[A-Za-z][^（）]*）$", re.M)

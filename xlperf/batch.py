@@ -222,6 +222,29 @@ def _size(path: Path) -> int:
         return 0
 
 
+MAX_JOBS_PER_CORE = 4
+
+
+def parse_jobs(value: Any) -> int:
+    """``--jobs``: a whole number from 1 to 4× the cores, or ``auto`` (the cores); None is auto.
+    Anything else is the clerk's typing mistake, refused with a sentence (InputError, exit 2)."""
+    from .io.read import InputError
+
+    cores = os.cpu_count() or 1
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("auto", "")):
+        return cores
+    top = cores * MAX_JOBS_PER_CORE
+    text = str(value).strip()
+    try:
+        n = int(text) if not isinstance(value, bool) else None
+    except ValueError:
+        n = None
+    if n is None or not 1 <= n <= top:
+        raise InputError(f"--jobs 应为 1 到 {top} 之间的整数（本机 {cores} 个核心的 {MAX_JOBS_PER_CORE} 倍），"
+                         f"或 auto（按核心数）：{text}（--jobs must be a whole number from 1 to {top}, or auto）")
+    return n
+
+
 def run_batch(paths: list[Path], config: Optional[Config] = None, jobs: Optional[int] = None,
               on_done: Optional[Callable[[FileResult], None]] = None, *,
               overrides: Optional[dict[str, Any]] = None,
@@ -230,7 +253,7 @@ def run_batch(paths: list[Path], config: Optional[Config] = None, jobs: Optional
     single check resolves it. ``overrides``: Config fields set on top of either
     (``{"expected_total": 100}`` for --expected-total). ``against``: --against, each file (as
     str) -> its target file, None for a file without one."""
-    jobs = jobs or os.cpu_count() or 1
+    jobs = parse_jobs(jobs)
     results: list[FileResult] = []
     if jobs == 1 or len(paths) == 1:
         for p in paths:

@@ -20,7 +20,7 @@ from rich.markup import escape
 
 from . import __version__
 from .cli_help import ChineseCommand, ChineseGroup
-from .core.filenames import readable
+from .core.filenames import readable, visible_controls
 
 app = typer.Typer(
     cls=ChineseGroup,
@@ -104,13 +104,13 @@ def _refuse_nothing(result, output: Path) -> Optional[int]:
 
 
 def _fail(message: str, code: int = EXIT_UNREADABLE) -> "typer.Exit":
-    err.print(f"[bold red]错误：[/]{escape(message)}", highlight=False)
+    err.print(f"[bold red]错误：[/]{escape(visible_controls(message))}", highlight=False)
     return typer.Exit(code)
 
 
 def _shown(path: Path) -> str:
     """A path for a message: GBK bytes shown as characters, ``[`` not read as rich markup."""
-    return escape(readable(str(path)))
+    return escape(visible_controls(readable(str(path))))
 
 
 def guarded(fn: Callable[[], int]) -> int:
@@ -154,7 +154,7 @@ def check(
     fmt: Format = typer.Option(Format.text, "--format", help="text：中文摘要；json：机器可读"),
     mark: Optional[Path] = typer.Option(None, "--mark", help="另存一份带标记的副本（原文件不变）"),
     expected_total: Optional[float] = typer.Option(None, "--expected-total", help="期望权重合计（默认90，可设100）"),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="批量校验时的并行进程数（默认为CPU核数）"),
+    jobs: Optional[str] = typer.Option(None, "--jobs", "-j", help="批量校验时的并行进程数：1 到 CPU核数×4，或 auto（默认，按CPU核数）"),
     summary: Optional[Path] = typer.Option(None, "--summary", help="批量校验时另存汇总工作簿 .xlsx"),
     show_all: bool = typer.Option(False, "--all", help="文字报告列出全部项目和问题（大表默认只列需处理的项目和问题汇总）"),
     layout: Optional[LayoutName] = typer.Option(None, "--layout", help=LAYOUT_HELP, metavar="版式"),
@@ -168,6 +168,10 @@ def check(
         from .core.config import PendingSettings, load_config
 
         given = list(paths or [])
+        if jobs is not None:
+            from .batch import parse_jobs
+
+            parse_jobs(jobs)  # a wrong --jobs is refused even for one file (where it has no effect)
         overrides = None if expected_total is None else {"expected_total": expected_total}
         if len(given) > 1 or (len(given) == 1 and given[0].is_dir()):
             if mark is not None or sheet is not None or layout is not None:
@@ -406,12 +410,13 @@ def fix(
     """自动修正安全的问题（全角符号、文本数字、方向缺失等），写到新文件；再运行一次不会再改。"""
 
     def run() -> int:
-        from .excel.commands import fix_file
+        from .excel.commands import fix_book, fix_summary
         from .io.atomic import check_output
 
         check_output(output, path)
-        changed = fix_file(path, output, sheet=sheet, config_path=config)
-        err.print(f"已修正 {changed} 个单元格：{_shown(output)}（{changed} cells fixed）", highlight=False)
+        outcome = fix_book(path, output, sheet=sheet, config_path=config)
+        for line in fix_summary(outcome, _shown(output)):
+            err.print(line, highlight=False)
         return EXIT_OK
 
     raise typer.Exit(guarded(run))
@@ -474,7 +479,8 @@ def import_text_cmd(
         check_output(output, path)
         result = read_text_import(path, settings)
         write_import_workbook(output, result)
-        err.print(f"已导入：{_shown(output)}，修复与说明 {len(result.findings)} 条（见“导入记录”工作表）", highlight=False)
+        enc = f"；文本编码：{result.encoding}" if result.encoding else ""
+        err.print(f"已导入：{_shown(output)}，修复与说明 {len(result.findings)} 条（见“导入记录”工作表）{enc}", highlight=False)
         return EXIT_OK
 
     raise typer.Exit(guarded(run))

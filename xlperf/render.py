@@ -7,11 +7,21 @@ from typing import Optional
 
 from rich import box
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as _markup_escape
 from rich.table import Table as RichTable
+
+from .core.filenames import readable, visible_controls
 
 from .core.model import SEVERITY_ORDER, SEVERITY_ZH, Finding
 from .core.report import LEVEL1_COLUMNS, SELF_EVALUATION, STATUS_OK, Report, text_budgets
+
+
+
+def escape(text: str) -> str:
+    """Any text from the workbook or a file name, for printing: never read as rich markup (a sheet
+    named ``表[/b]``), bidi/control characters shown as ``<U+202E>``, undecodable bytes readable."""
+    return _markup_escape(visible_controls(readable(str(text))))
+
 
 _SEV_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _SHORT = {"产出指标": "产出", "效益指标": "效益", "满意度指标": "满意度", "成本指标": "成本", "其他": "其他"}
@@ -443,8 +453,8 @@ def _finding_overview(findings: list[Finding], console: Console, lang: str = "zh
     for code in order:
         fs = by_code[code]
         sev = fs[0].severity
-        cells = "、".join(f.cell or f.sheet for f in fs[:3]) + ("……" if len(fs) > 3 else "")
-        t.add_row(f"[{_SEV_STYLE[sev]}]{SEVERITY_ZH[sev]}[/]", code, get_rule(code).title, f"{len(fs):,}", cells)
+        cells = escape("、".join(f.cell or f.sheet or "" for f in fs[:3]) + ("……" if len(fs) > 3 else ""))
+        t.add_row(f"[{_SEV_STYLE[sev]}]{SEVERITY_ZH[sev]}[/]", code, escape(get_rule(code).title), f"{len(fs):,}", cells)
     console.print(t)
     errors = [f for f in findings if f.severity == "error" and not f.waived]
     if errors:

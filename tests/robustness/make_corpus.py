@@ -518,6 +518,116 @@ def make_chartsheet(path: Path) -> None:
     write_table(path, table_rows(), edit=edit)
 
 
+# --- issue 13: ordinary values that crashed, content that vanished, encodings -------------------
+
+
+def make_huge_weights(path: Path) -> None:
+    rows = table_rows()
+    rows[0][10] = rows[1][10] = 1e308  # their sum is inf
+    write_table(path, rows)
+
+
+def make_huge_budgets(path: Path) -> None:
+    rows = table_rows()
+    rows[0][2] = rows[5][2] = 1.7e308
+    write_table(path, rows)
+
+
+def _renamed(path: Path, name: str) -> None:
+    """The table's sheet renamed in workbook.xml (openpyxl refuses "[" in a title)."""
+    tmp = path.with_suffix(".tmp.zip")
+    path.rename(tmp)
+    rewrite_zip(tmp, path, lambda n, d: d.replace(f'name="{SHEET}"'.encode(), f'name="{name}"'.encode())
+                if n == "xl/workbook.xml" else d)
+    tmp.unlink()
+
+
+def make_sheet_name_markup(path: Path) -> None:
+    rows = table_rows()
+    rows[1][10] = 5  # a WT002 on 表[/b]!K4
+    write_table(path, rows)
+    _renamed(path, "表[/b][d]")
+
+
+def make_bidi_names(path: Path) -> None:
+    rows = table_rows()
+    rows[0][1] = "项目\u202egpj.exe"
+    rows[1][10] = 5
+    write_table(path, rows)
+
+
+def make_tables_on_own_names(path: Path) -> None:
+    """The clerk's projects on sheets named like xlperf's own (校验结果, 权重合计, …)."""
+    def edit(wb, ws):
+        for i, name in enumerate(["校验结果", "权重合计", "清洗记录", "规则说明", "导入记录", "示例说明"]):
+            other = wb.create_sheet(name)
+            for r in TITLE_ROWS + [HEADER] + good_project(f"项目{i + 3}"):
+                other.append(r)
+    write_table(path, table_rows(), edit=edit)
+
+
+def _merges_xml(path: Path, refs: list[str]) -> None:
+    xml = (f'<mergeCells count="{len(refs)}">' + "".join(f'<mergeCell ref="{r}"/>' for r in refs) + "</mergeCells>").encode()
+    patch_sheet(path, lambda d: d.replace(b"</sheetData>", b"</sheetData>" + xml))
+
+
+def make_hidden_under_merge(path: Path) -> None:
+    rows = table_rows()
+    rows[2][2] = 5  # C6, under the budget merge C4:C8
+    rows[3][3] = "看不见的目标"  # D7, under D4:D8
+    write_table(path, rows, merges=False)
+    _merges_xml(path, ["B4:B8", "C4:C8", "D4:D8", "B9:B13", "C9:C13", "D9:D13"])
+
+
+def make_overlapping_merges(path: Path) -> None:
+    write_table(path, table_rows(), merges=False)
+    _merges_xml(path, ["B4:B8", "B9:B13", "B6:B12", "N1:XFD1048576", "A1:XFD1048576"])
+
+
+def make_million_char_cell(path: Path) -> None:
+    import random
+
+    rows = table_rows()
+    rows[0][3] = "@LONG"
+    write_table(path, rows)
+    rnd = random.Random(13)  # varied text: a repeated one is (rightly) refused as a zip bomb
+    text = "".join(chr(rnd.randrange(0x4E00, 0x9FA5)) for _ in range(1_000_000))
+    patch_sheet(path, lambda d: d.replace(b"@LONG", text.encode()))
+
+
+def _sheet_encoded(path: Path, codec: str, bom: bytes = b"", decl: Optional[str] = None, bomb: bool = False) -> None:
+    good_workbook(path)
+
+    def change(d: bytes) -> bytes:
+        text = d.decode("utf-8")
+        if text.startswith("<?xml"):
+            text = text.split("?>", 1)[1].lstrip()
+        if bomb:
+            text = '<!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>' + text
+        if decl:
+            text = f'<?xml version="1.0" encoding="{decl}"?>\n' + text
+        return bom + text.encode(codec)
+    patch_sheet(path, change)
+
+
+def make_utf16_sheet(path: Path) -> None:
+    _sheet_encoded(path, "utf-16-le", b"\xff\xfe", "UTF-16")
+
+
+def make_utf16_entity_bomb(path: Path) -> None:
+    _sheet_encoded(path, "utf-16-le", b"", "UTF-16", bomb=True)
+
+
+def make_latin1_part(path: Path) -> None:
+    _sheet_encoded(path, "latin-1", b"", "ISO-8859-1")
+
+
+def make_utf16_text(path: Path) -> None:
+    """Notepad's "Unicode" save: UTF-16 LE with a byte-order mark."""
+    lines = ["\t".join(HEADER)] + ["\t".join("" if v is None else str(v) for v in r) for r in table_rows()]
+    path.write_bytes(b"\xff\xfe" + ("\r\n".join(lines) + "\r\n").encode("utf-16-le"))
+
+
 def make_clean(path: Path) -> None:
     good_workbook(path)
 
@@ -588,6 +698,34 @@ CASES: list[Case] = [
     Case("protected_sheet.xlsx", "工作表保护（无打开密码） / sheet protection without an open password",
          make_protected_sheet, 0, writes=False),
     Case("chartsheet.xlsx", "表格前有一个图表工作表 / a chart sheet before the table", make_chartsheet, 0, writes=False),
+    # issue 13
+    Case("huge_weights.xlsx", "两个权重为 1e308（合计溢出为 inf） / two weights of 1e308 (their sum is inf)",
+         make_huge_weights, 1, codes=("WT001",), cells=("K4", "K5"), says=("超出可计算的数值范围",),
+         note="a number ≥ 1e15 (or inf/NaN) is not a weight: WT001 on its cell, no sum overflows"),
+    Case("huge_budgets.xlsx", "预算数为 1.7e308 / budgets of 1.7e308", make_huge_budgets, 1, codes=("BG001",),
+         cells=("C4", "C9"), says=("超出可计算的数值范围",)),
+    Case("sheet_name_markup.xlsx", "工作表名“表[/b][d]”（rich 标记） / a sheet named 表[/b][d] (console markup)",
+         make_sheet_name_markup, 1, codes=("WT002",), cells=("表[/b][d]!K4",),
+         note="every sheet name, cell and name printed is escaped (text report tested in tests/test_trust.py)"),
+    Case("bidi_names.xlsx", "项目名称含 U+202E（从右到左覆盖） / a project name with U+202E", make_bidi_names, 1,
+         codes=("WT002",), note="printed as <U+202E> in the text report"),
+    Case("tables_on_own_names.xlsx", "表格在名为“校验结果”“权重合计”等的工作表上 / tables on sheets named like xlperf's own",
+         make_tables_on_own_names, 0, note="8 projects: only sheets carrying xlperf's marker or its exact header row are skipped"),
+    Case("hidden_under_merge.xlsx", "合并单元格下被遮住的内容 / values hidden under merged ranges",
+         make_hidden_under_merge, 0, codes=("ST018",), cells=("C6", "D7"), says=("看不见的目标",)),
+    Case("overlapping_merges.xlsx", "相互重叠的合并区域（含 A1:XFD1048576） / overlapping merges, one A1:XFD1048576",
+         make_overlapping_merges, 0, codes=("ST019",), cells=("B6:B12", "A1:XFD1048576"),
+         note="the later range is ignored: both projects read"),
+    Case("million_char_cell.xlsx", "一个单元格有100万个字符 / one cell of a million characters", make_million_char_cell, 0,
+         codes=("ST020",), cells=("D4",), says=("1,000,000",), note="the first 32,767 kept everywhere; nothing longer is written"),
+    Case("utf16_sheet.xlsx", "UTF-16 编码的工作表XML（带BOM） / a UTF-16 sheet part with a BOM", make_utf16_sheet, 0,
+         note="decoded and read like UTF-8"),
+    Case("utf16_entity_bomb.xlsx", "UTF-16（无BOM）工作表中的实体炸弹 / an entity bomb in a UTF-16 sheet without a BOM",
+         make_utf16_entity_bomb, 2, ("DTD", "billion-laughs"), note="the guard scans the decoded text"),
+    Case("latin1_part.xlsx", "声明为 ISO-8859-1 的工作表XML / a sheet part declared ISO-8859-1", make_latin1_part, 2,
+         ("ISO-8859-1", "only UTF-8/UTF-16")),
+    Case("utf16_text.txt", "记事本“Unicode”（UTF-16 LE 带BOM）保存的文本 / Notepad's Unicode text (UTF-16 LE, BOM)",
+         make_utf16_text, 0, writes=False, note="read; import-text names the encoding"),
 ]
 
 

@@ -176,7 +176,9 @@ def test_openpyxl_commands_read_far_cells_sparsely(runs, cmd):
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ").strip()
+    from xlperf.core.filenames import visible_controls
+
+    return visible_controls(text).replace("|", "\\|").replace("\n", " ").strip()
 
 
 def outcome_text(case: Case, r: Result) -> str:

@@ -20,6 +20,9 @@ RULES = {r.code: r for r in all_rules()}
 NO_CASES = {
     "ST008": "raised only by the PDF-text importer (core/pdftext.py) when page-break rows are moved "
              "between projects; a sheet grid never produces it (tests/test_pdftext.py covers it)",
+    **{c: "raised by the file reader (io/read.py) from the file itself (values under a merge, overlapping "
+          "merges, cells over 32,767 characters); a grid never holds them (tests/test_trust.py covers each code)"
+       for c in ("ST018", "ST019", "ST020")},
     **{c: "raised by --against comparing two files (core/compare.py); one grid never produces it "
           "(tests/test_against.py covers each code)" for c in RULES if c.startswith("SE") and int(c[2:]) >= 50},
     "WT006": "needs a total the table states in a banner or a form's label (绩效指标(90分)); the readers record "

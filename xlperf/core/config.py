@@ -310,7 +310,10 @@ def _plain(v: Any) -> str:
 
 
 def _number(v: Any, key: str, field: str = "") -> float:
-    n = v if isinstance(v, float) and not math.isfinite(v) else parse_number(v).value
+    parsed = parse_number(v)
+    n = v if isinstance(v, float) and not math.isfinite(v) else parsed.value
+    if n is None and parsed.kind == "range":  # "1e309", 1e308: a number, but none to count with
+        n = math.inf
     named = f"“{key}”（{field}）" if field and field != key else f"“{key}”"
     if n is None:
         raise ConfigError(f"“配置”工作表中{named}的值“{_plain(v)}”不是数字（{field or key}: not a number）")

@@ -51,3 +51,16 @@ def readable(text: str) -> str:
         return text
     text = _ESCAPED_RUN.sub(_decoded, text)
     return _LONE_SURROGATE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+# Bidirectional controls (U+202E RIGHT-TO-LEFT OVERRIDE and kin) reorder what a terminal or a
+# message box shows: "项目‮gpj.exe" reads as "项目exe.jpg". Shown as ``<U+202E>`` instead; so are
+# the C0/C1 control characters other than tab and line breaks (they move the cursor).
+_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def visible_controls(text: str) -> str:
+    """``text`` with bidi and control characters shown as ``<U+202E>``; unchanged when there is none."""
+    if not _CONTROLS.search(text):
+        return text
+    return _CONTROLS.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)

@@ -28,7 +28,7 @@ def clean_text(v: Any) -> Optional[str]:
     """Cell value -> stripped single-line text, or None when blank."""
     if v is None:
         return None
-    if isinstance(v, float) and v.is_integer():
+    if isinstance(v, float) and v.is_integer() and abs(v) < MAX_NUMBER:  # 1e308 stays "1e+308"
         v = int(v)
     s = str(v).strip()
     if _WS_NEEDS_WORK.search(s):
@@ -55,6 +55,11 @@ def has_stray_space(v: Any) -> bool:
 
 # --- numbers ---------------------------------------------------------------
 
+# Numbers at or beyond this size are not amounts, weights or targets anyone writes (Excel keeps
+# 15 significant digits; 1e15 万元 is a thousand times the world's GDP). Read as "not a valid
+# number" (kind "range"), so no sum or comparison of them can overflow to inf, and none raises.
+MAX_NUMBER = 1e15
+
 _NUM_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _THOUSANDS_RE = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 
@@ -62,7 +67,8 @@ _THOUSANDS_RE = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 @dataclass(frozen=True, slots=True)
 class Number:
     value: Optional[float]
-    # how the cell held it: "number", "text", "fullwidth", "thousands", "bool", "date", "blank", "invalid"
+    # how the cell held it: "number", "text", "fullwidth", "thousands", "bool", "date", "blank", "invalid",
+    # "range" (a number, but not finite or at least MAX_NUMBER in size)
     kind: str
 
 
@@ -73,9 +79,12 @@ def parse_number(v: Any) -> Number:
     if isinstance(v, bool):
         return Number(None, "bool")
     if isinstance(v, (int, float)):
-        f = float(v)
-        if f != f or f in (float("inf"), float("-inf")):
-            return Number(None, "invalid")
+        try:
+            f = float(v)
+        except OverflowError:  # an int too large for a float
+            return Number(None, "range")
+        if not abs(f) < MAX_NUMBER:  # NaN and ±inf too
+            return Number(None, "range")
         return Number(f, "number")
     if isinstance(v, (datetime, date, time)):
         return Number(None, "date")
@@ -91,7 +100,10 @@ def parse_number(v: Any) -> Number:
         kind = "thousands" if kind == "text" else kind
         n = n.replace(",", "")
     if _NUM_RE.match(n):
-        return Number(float(n), kind)
+        f = float(n)
+        if not abs(f) < MAX_NUMBER:  # "1e400" is inf, "1e308" would overflow a sum
+            return Number(None, "range")
+        return Number(f, kind)
     return Number(None, "invalid")
 
 

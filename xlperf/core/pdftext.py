@@ -105,6 +105,7 @@ class ImportResult:
     finding_lines: list[tuple[int, ...]] = field(default_factory=list)  # parallel to findings
     projects: list[ImportedProject] = field(default_factory=list)
     title: str = DEFAULT_TITLE
+    encoding: str = ""  # how the text file was decoded (io.read.decode_text), for the clerk
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}

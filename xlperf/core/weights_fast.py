@@ -28,7 +28,7 @@ from typing import Any, Iterable, Optional, Sequence
 from .blocks import IND_VALUE_FIELDS, same_value
 from .grid import Grid, Merge
 from .layout import HEADER_SCAN_ROWS, find_layout, is_banner_row, is_repeated_header
-from .normalise import clean_text, parse_number
+from .normalise import MAX_NUMBER, clean_text, parse_number
 from .taxonomy import normalise_level1
 
 
@@ -128,7 +128,7 @@ def project_weights(rows: Sequence[Sequence[Any]], merges: Iterable[Merge] = (),
             if w.__class__ is float and vals is row:
                 # The common row inside a block. A number in 权重 rules out a repeated header
                 # and a banner row, and without 项目/单位/预算 the project cannot change.
-                if cur is not None and w - w == 0.0:  # NaN and ±inf: parse_number "invalid"
+                if cur is not None and abs(w) < MAX_NUMBER:  # NaN, ±inf, 1e308: parse_number "range"
                     total += w
                 continue
         if w is not None and w.__class__ is str and not w.strip():
@@ -178,7 +178,7 @@ def project_weights(rows: Sequence[Sequence[Any]], merges: Iterable[Merge] = (),
 
         if w is not None and cur is not None:
             if w.__class__ is float:
-                if w - w == 0.0:  # NaN and ±inf are not weights (parse_number: "invalid")
+                if abs(w) < MAX_NUMBER:  # NaN, ±inf, 1e308 are not weights (parse_number: "range")
                     total += w
             else:
                 n = parse_number(w).value

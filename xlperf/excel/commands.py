@@ -58,7 +58,37 @@ EXPORT_SUFFIX = "_报送.xlsx"
 
 
 def is_own_sheet(name: str) -> bool:
-    return name in OWN_SHEETS or name.startswith("_")
+    """Only xlperf's helper sheets by name; the others are told by content (see :func:`own_sheet`)."""
+    from ..io.own_sheets import is_helper_name
+
+    return is_helper_name(name)
+
+
+def own_sheet(port: WorkbookPort, name: str) -> bool:
+    """Sheet ``name`` is absent, empty or written by xlperf (its marker or its header row)."""
+    probe = getattr(port, "own_sheet", None)
+    if probe is not None:
+        return probe(name)
+    from ..io.own_sheets import is_helper_name, is_own_header
+
+    if is_helper_name(name) or name not in port.book_info().sheet_names:
+        return True
+    data = port.read_sheet(name, merges=False)
+    if data is None:
+        return False
+    first = next((r for r in data.values if any(v is not None and str(v).strip() for v in r)), None)
+    return first is None or is_own_header(first)
+
+
+def sheet_to_write(port: WorkbookPort, wanted: str) -> str:
+    """``wanted`` (校验结果, 权重合计 …) unless the clerk has a sheet of that name with their own
+    content: then ``校验结果(2)``, ``校验结果(3)`` … — never the clerk's sheet."""
+    if own_sheet(port, wanted):
+        return wanted
+    n = 2
+    while not own_sheet(port, f"{wanted}({n})"):
+        n += 1
+    return f"{wanted}({n})"
 
 
 @dataclass
@@ -89,7 +119,7 @@ def load(port: WorkbookPort, *, formulas: bool = False, sheet: Optional[str] = N
     """Book info, the table sheet (one read), the settings, and the engine's verdict."""
     info = port.book_info()
     sheet = sheet or info.active_sheet
-    if is_own_sheet(sheet):
+    if is_own_sheet(sheet) or (sheet in OWN_SHEETS and own_sheet(port, sheet) and sheet in info.sheet_names):
         raise UserError(f"当前工作表“{sheet}”是 xlperf 生成的工作表。请先切换到要校验的绩效目标表（如“绩效目标表”或“示例”），再点击按钮。")
     data = port.read_sheet(sheet, formulas=formulas)
     if data is None:
@@ -149,8 +179,9 @@ def validate(port: WorkbookPort) -> CheckResult:
     results = results_rows(findings)
     cell = first_error(findings, ld.sheet, ld.table)
     summary = summary_text(ld.result.report, ld.sheet)
+    target = sheet_to_write(port, RESULTS_SHEET)
     write_all_marks(port, plans)
-    port.replace_sheet(RESULTS_SHEET, results, widths=RESULT_WIDTHS, layout=results_layout(results))
+    port.replace_sheet(target, results, widths=RESULT_WIDTHS, layout=results_layout(results))
     if cell:
         port.select(ld.sheet, cell)
     port.message(summary, title="校验结果")
@@ -191,17 +222,18 @@ def weight_totals(port: WorkbookPort) -> CheckResult:
         where = link(p.sheet, address(p.row, ld.table.columns.get("project", 1)), f"第{p.row}行") if p else None
         out.append(list(row) + [where])
     widths = {"A": 30, "B": 36, "C": 12}
-    port.replace_sheet(sheet_name, out, widths=widths)
-    port.select(sheet_name, "A1")
+    target = sheet_to_write(port, sheet_name)  # beside a clerk's own sheet of that name, never over it
+    port.replace_sheet(target, out, widths=widths)
+    port.select(target, "A1")
     s = report.summary
     off = len(s.projects_weight_off)
     if sheet_name != WEIGHTS_SHEET:
         tail = f"其中{off}个项目的分值合计不符（状态列已标出）。" if off else "全部项目的分值合计符合。"
-        port.message(f"已写出“{sheet_name}”工作表：{s.projects}个自评项目。{tail}", title="得分汇总")
+        port.message(f"已写出“{target}”工作表：{s.projects}个自评项目。{tail}", title="得分汇总")
         return ld.result
     tail = f"其中{off}个项目的权重合计不等于{_num(s.expected_total)}（状态列标为“权重合计不符”）。" if off else \
         f"全部项目的权重合计均为{_num(s.expected_total)}。"
-    port.message(f"已写出“{WEIGHTS_SHEET}”工作表：{s.projects}个项目。{tail}", title="权重合计")
+    port.message(f"已写出“{target}”工作表：{s.projects}个项目。{tail}", title="权重合计")
     return ld.result
 
 
@@ -211,9 +243,10 @@ def split_records(port: WorkbookPort) -> int:
     ld = load(port)
     records = ld.result.records()
     rows = [list(HEADERS)] + [record_values(r) for r in records]
-    port.replace_sheet(RECORDS_SHEET, rows, widths={"F": 32, "H": 40, "K": 30})
-    port.select(RECORDS_SHEET, "A1")
-    port.message(f"已把“{ld.sheet}”拆分为 {len(records)} 条记录，写在“{RECORDS_SHEET}”工作表（原表未改动）。",
+    target = sheet_to_write(port, RECORDS_SHEET)
+    port.replace_sheet(target, rows, widths={"F": 32, "H": 40, "K": 30})
+    port.select(target, "A1")
+    port.message(f"已把“{ld.sheet}”拆分为 {len(records)} 条记录，写在“{target}”工作表（原表未改动）。",
                  title="拆分为记录")
     return len(records)
 
@@ -254,6 +287,9 @@ def autofix(port: WorkbookPort) -> int:
     plan = plan_fixes(ld.data, ld.config, source=str(ld.info.path or ld.info.name), first=ld.result)
     skipped = f"\n有 {len(plan.formula_cells)} 个含公式的单元格未修改：{'、'.join(plan.formula_cells[:10])}。" \
         if plan.formula_cells else ""
+    if plan.held:
+        skipped += (f"\n有 {len(plan.held)} 处留给您处理（自动修正会掩盖同一行的其他问题，或会使文字变成公式的样子）："
+                    f"{'、'.join(plan.held[:10])}。")
     if not plan.changes:
         port.message("没有可以自动修正的问题。" + skipped, title="自动修正")
         return 0
@@ -490,13 +526,14 @@ def _write_marked(port: Any, result: CheckResult, sheet_of: Callable[[Table], An
         if data is not None:
             plans.append((plan_marks(data, table, result.findings), table))
     results = results_rows(result.findings)
+    target = sheet_to_write(port, RESULTS_SHEET)
     write_all_marks(port, [p for p, _ in plans])
     first_table = {}
     for p, t in plans:
         first_table.setdefault(p.sheet, t)
     for plan in merged_plans([p for p, _ in plans]):  # once per sheet, after every write
         lay_out_marked(port, plan, first_table[plan.sheet])
-    port.replace_sheet(RESULTS_SHEET, results, widths=RESULT_WIDTHS, layout=results_layout(results))
+    port.replace_sheet(target, results, widths=RESULT_WIDTHS, layout=results_layout(results))
     port.save(out)
 
 
@@ -580,32 +617,109 @@ def write_all_marks(port: WorkbookPort, plans: list[MarkPlan]) -> None:
             port.write_block(plan.sheet, at, notes)
 
 
+@dataclass
+class FixOutcome:
+    """What ``xlperf fix`` did: the cells changed, and what it left for the clerk."""
+
+    changes: list[Change]
+    formula_cells: list[str]  # "Sheet!H19": the fix would have written a formula cell
+    held: list[str]  # "Sheet!H19 (VL008)": not applied, another finding on the row concerns it
+
+    @property
+    def changed(self) -> int:
+        return len(self.changes)
+
+
 def fix_file(path: Path, out: Path, sheet: Optional[str] = None, config_path: Optional[Path] = None) -> int:
     """``xlperf fix``: apply the safe fixes to every table sheet (or ``sheet``), save a copy.
 
     Returns the number of cells changed; running it on its own output changes nothing.
     """
-    from ..io.read import InputError
-    from .openpyxl_port import OpenpyxlPort
+    return fix_book(path, out, sheet, config_path).changed
+
+
+def fix_book(path: Path, out: Path, sheet: Optional[str] = None, config_path: Optional[Path] = None) -> FixOutcome:
+    """``fix`` edits the package the way ``--mark`` does (:mod:`xlperf.io.mark_package`): the
+    table is read like ``check`` reads it (bounded memory, the same guards), the fixes are
+    planned in memory, and only the fixed cells' XML is rewritten. Every other byte of the
+    workbook is copied as it was: other parts (VBA, images, charts, styles, comments, defined
+    names, the calculation chain) as stored, other rows of the sheet as they were, formulas
+    with their cached values. A formula cell is never written."""
+    from ..io import mark_package as mp
+    from ..io.atomic import atomic_path
+    from ..io.read import InputError, read_source
 
     path, out = Path(path), Path(out)
     check_output_kind(path, out)
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise InputError(f"自动修正只能处理 .xlsx/.xlsm 工作簿：{path}（fix needs a workbook）")
-    port = OpenpyxlPort.open(path)
-    info = port.book_info()
-    if sheet is not None and sheet not in info.sheet_names:
-        raise InputError(f"工作簿中没有名为“{sheet}”的工作表；现有：{'、'.join(info.sheet_names)}（sheet not found）")
-    config = load_config(config_path) if config_path is not None else read_config(port, info)
-    total = 0
-    for name in [sheet] if sheet else [n for n in info.sheet_names if not is_own_sheet(n)]:
-        data = port.read_sheet(name, formulas=True)
-        if data is None:
-            continue
-        plan = plan_fixes(data, config, source=str(path))
-        if plan.result is None or not plan.result.tables:
-            continue
-        write_changes(port, name, {(c.row, c.col): c.new for c in plan.changes}, data)
-        total += len(plan.changes)
-    port.save(out)
-    return total
+    source = read_source(path, sheet)  # every guard of check: refuses what it cannot read safely
+    try:
+        pkg = mp.Package(path)
+    except mp.Unsupported as e:
+        raise InputError(_cannot_splice(path, e)) from None
+    with pkg:
+        config = load_config(config_path) if config_path is not None else _book_config(pkg, path)
+        outcome = FixOutcome([], [], [])
+        edits: list[tuple[Any, dict[tuple[int, int], Any]]] = []
+        try:
+            for grid in source.grids:
+                sx = pkg.worksheet(grid.sheet)
+                if sx is None:
+                    continue
+                formulas = {(r - 1, c - 1): "=" for r, c in sx.formula_cells()}
+                data = SheetData(grid.sheet, grid.rows, list(grid.merges), formulas)
+                plan = plan_fixes(data, config, source=str(path))
+                if plan.result is None or not plan.result.tables:
+                    continue
+                outcome.changes += plan.changes
+                outcome.formula_cells += [f"{grid.sheet}!{c}" for c in plan.formula_cells]
+                outcome.held += [f"{grid.sheet}!{c}" for c in getattr(plan, "held", [])]
+                edits.append((sx, {(c.row, c.col): _cell_value(c.new) for c in plan.changes}))
+            for sx, cells in edits:
+                sx.set_cells(cells)
+            with atomic_path(out) as tmp:
+                pkg.save(tmp, keep_calc_chain=True)
+        except mp.Unsupported as e:
+            raise InputError(_cannot_splice(path, e)) from None
+    return outcome
+
+
+def fix_summary(outcome: FixOutcome, shown_out: str, limit: int = 10) -> list[str]:
+    """The lines ``xlperf fix`` prints: what changed, and what it left for the clerk and why."""
+    from rich.markup import escape
+
+    from ..core.filenames import visible_controls
+
+    def names(cells: list[str]) -> str:
+        more = f" 等{len(cells)}处" if len(cells) > limit else ""
+        return escape(visible_controls("、".join(cells[:limit]))) + more
+
+    n = outcome.changed
+    lines = [f"已修正 {n} 个单元格：{shown_out}（{n} cells fixed）"]
+    if outcome.held:
+        lines.append(f"留给您处理 {len(outcome.held)} 处（自动修正会掩盖同一行的其他问题，或会使文字变成公式的样子）：{names(outcome.held)}"
+                     f"（{len(outcome.held)} fixes held back: they would hide another finding on the row, or make text look like a formula）")
+    if outcome.formula_cells:
+        lines.append(f"含公式的单元格未修改 {len(outcome.formula_cells)} 处：{names(outcome.formula_cells)}"
+                     f"（formula cells are never changed）")
+    return lines
+
+
+def _cell_value(v: Any) -> Any:
+    # A fix writes a value, never a formula: text (even "=1+1") is written as text by cells_xml.
+    return v
+
+
+def _cannot_splice(path: Path, e: Exception) -> str:
+    return (f"这个工作簿的写法无法在不改动其他内容的情况下修改（{e}），未做任何修改。"
+            f"请在Excel或WPS中打开并另存为 .xlsx 后再试：{path}（cannot edit this workbook safely; nothing written）")
+
+
+def _book_config(pkg: Any, path: Path) -> Config:
+    """The settings as the ribbon reads them: xlperf.toml beside the book, then its 配置 sheet."""
+    rows = None
+    sx = pkg.worksheet(CONFIG_SHEET) if CONFIG_SHEET in pkg.sheet_names else None
+    if sx is not None:
+        rows = [sx.row_values(r) for r in sx.row_nums]
+    return build_config(path, rows)

@@ -8,6 +8,7 @@ second run on the result changes nothing. Formula cells are never written.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -19,6 +20,23 @@ from .port import SheetData
 
 MAX_ROUNDS = 5
 UNDO_HEADER = ["工作表", "单元格", "原值", "新值", "说明"]
+
+# The fields each fixable rule's fix reads besides the cell it writes. A fix is held back (left
+# for the clerk) when a finding without a fix on the same row concerns the cell it writes or one
+# of these fields: "≥100%" with 反向指标 is VL008 on the direction, and VL010's "=" would turn
+# that error into the warning VL009 while the real mistake stayed. A new fixable rule must be
+# listed here (tests/test_trust_fix.py checks it).
+FIX_DEPENDS: dict[str, tuple[str, ...]] = {
+    "NM001": (),  # the same comparator/direction/unit, spelled the standard way
+    "NM002": (),  # the same number, stored as a number
+    "NM003": (),  # the same text without stray whitespace
+    "TX003": (),  # the same level, by its standard name
+    "VL006": ("comparator",),  # clears the unit because the indicator is 定性
+    "VL007": ("comparator",),  # fills the direction the comparator implies
+    "VL010": ("target", "measure", "direction"),  # ≥100% -> =100%
+}
+# Findings that can hold a fix back: about one row's cells (not a project's total anchored on one).
+_ROW_SCOPES = ("indicator", "read")
 
 
 @dataclass
@@ -40,6 +58,20 @@ class Plan:
     changes: list[Change] = field(default_factory=list)
     formula_cells: list[str] = field(default_factory=list)  # fixes refused: the cell holds a formula
     result: Optional[CheckResult] = None  # the check of the fixed values
+    held: list[str] = field(default_factory=list)  # "H6（VL008）": left for the clerk, see FIX_DEPENDS
+
+
+_TRIGGERS = ("=", "+", "-", "@")
+_PLAIN_VALUE = re.compile(r"^[=+\-]?\s*[\d.]*%?$")
+
+
+def makes_formula_text(old: Any, new: Any) -> bool:
+    """A fix whose text would start like a formula where the clerk's did not (``＝1+1`` or
+    `` =1+1`` made ``=1+1``): inert text must stay inert, whatever a later edit or a CSV makes of
+    it. A bare comparator or value (``=``, ``=100%``) is what the fix is for, not a formula."""
+    if not isinstance(new, str) or not new.startswith(_TRIGGERS) or _PLAIN_VALUE.match(new):
+        return False
+    return not (isinstance(old, str) and old.startswith(new[0]))
 
 
 def same_value(a: Any, b: Any) -> bool:
@@ -71,18 +103,24 @@ def plan_fixes(data: SheetData, config: Config, *, source: str = "",
     original: dict[tuple[int, int], Any] = {}
     described: dict[tuple[int, int], str] = {}
     refused: set[tuple[int, int]] = set()
+    held: dict[tuple[int, int], set[str]] = {}
     result = first
     for _ in range(MAX_ROUNDS):
         if result is None:
             result = check_grids([Grid(sheet, values, list(data.merges), source=source)], config,
                                  source=source, only_sheet=sheet)
         touched: set[tuple[int, int]] = set()
+        blockers = _blockers(result, sheet)
         for f in result.findings:
             key = _target(f, sheet)
             if key is None or key in touched:
                 continue
             if key in formulas:
                 refused.add(key)
+                continue
+            why = _held_by(f, key, result, blockers)
+            if why:
+                held.setdefault(key, set()).update(why)
                 continue
             r, c = key
             while len(values) <= r:
@@ -95,6 +133,9 @@ def plan_fixes(data: SheetData, config: Config, *, source: str = "",
             if fix.old is not None and not same_value(cur, fix.old):
                 continue  # the cell no longer says what the rule saw
             if identical(cur, fix.new):
+                continue
+            if makes_formula_text(cur, fix.new):
+                held.setdefault(key, set()).add(f"{f.code}：改后会像公式")
                 continue
             original.setdefault(key, cur)
             described[key] = fix.description or f.message
@@ -112,7 +153,41 @@ def plan_fixes(data: SheetData, config: Config, *, source: str = "",
         if identical(old, new):
             continue
         changes.append(Change(sheet, r + 1, c + 1, old, new, described.get((r, c), "")))
-    return Plan(changes, [address(r + 1, c + 1) for r, c in sorted(refused)], result)
+    return Plan(changes, [address(r + 1, c + 1) for r, c in sorted(refused)], result,
+                [f"{address(r + 1, c + 1)}（{'、'.join(sorted(why))}）" for (r, c), why in sorted(held.items())
+                 if (r, c) not in original])
+
+
+def _blockers(result: CheckResult, sheet: str) -> dict[int, dict[int, set[str]]]:
+    """row -> column -> codes of the findings (without a fix, not waived, about one row's cells)
+    that can hold a fix on that row back. Rows and columns 1-based."""
+    from ..core.rules.registry import REGISTRY
+
+    out: dict[int, dict[int, set[str]]] = {}
+    for f in result.findings:
+        if f.fix is not None or f.waived or f.sheet != sheet or not f.cell or f.severity == "info":
+            continue
+        rule = REGISTRY.get(f.code)
+        if rule is None or rule.scope not in _ROW_SCOPES:
+            continue
+        try:
+            r, c = parse_address(f.cell.split(":")[0])
+        except (ValueError, IndexError):
+            continue
+        out.setdefault(r, {}).setdefault(c, set()).add(f.code)
+    return out
+
+
+def _held_by(f: Finding, key: tuple[int, int], result: CheckResult, blockers: dict[int, dict[int, set[str]]]) -> set[str]:
+    """The codes of findings on the fix's row about the cell it writes or a field it reads."""
+    row = blockers.get(key[0] + 1)
+    if not row:
+        return set()
+    cols = {key[1] + 1}
+    table = next((t for t in result.tables if t.sheet == (f.fix.sheet or f.sheet)), None)
+    if table is not None:
+        cols |= {table.columns[fd] for fd in FIX_DEPENDS.get(f.code, ()) if fd in table.columns}
+    return set().union(*(row.get(c, set()) for c in cols))
 
 
 def _target(f: Finding, sheet: str) -> Optional[tuple[int, int]]:

@@ -4,6 +4,7 @@ the port writes in one call."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional, Protocol, Union
 
@@ -78,19 +79,41 @@ class DataShape:
     def last_used_col(self, at_least: int) -> int:
         return max(at_least, last_used_col(self.data))
 
+    def column_values(self, col: int, first: int) -> Iterable[Any]:
+        return (row[col - 1] if col <= len(row) else None for row in self.data.values[first - 1:])
+
 
 def shape_of(data: Union[SheetData, SheetShape]) -> SheetShape:
     return DataShape(data) if isinstance(data, SheetData) else data
 
 
+# What xlperf writes into a 校验说明 cell: finding_line()s joined by "；".
+_OUR_NOTE = re.compile(r"^(?:错误|警告|提示) [A-Z]{2}\d{3}：")
+
+
+def ours(v: Any) -> bool:
+    """A 校验说明 cell xlperf could have written (blank, or our finding lines)."""
+    return v is None or (isinstance(v, str) and (not v.strip() or _OUR_NOTE.match(v) is not None))
+
+
 def notes_column(data: Union[SheetData, SheetShape], header_row: int) -> Optional[int]:
-    """The existing 校验说明 column (1-based), recognised the way the reader ignores it."""
+    """The 校验说明 column (1-based) xlperf wrote before: headed 校验说明 (the way the reader
+    ignores it) and holding nothing but our notes. A 校验说明 column with the clerk's own text
+    is theirs: None, and ours goes beside it (to the right of everything they wrote)."""
     shape = shape_of(data)
     if 1 <= header_row <= shape.height:
         for c, v in enumerate(shape.row_values(header_row), 1):
-            if header_key(v) == NOTES_HEADER:
+            if header_key(v) == NOTES_HEADER and all(ours(x) for x in _column(shape, c, header_row + 1)):
                 return c
     return None
+
+
+def _column(shape: SheetShape, col: int, first: int) -> Iterable[Any]:
+    values = getattr(shape, "column_values", None)
+    if values is not None:
+        return values(col, first)
+    return (row[col - 1] if col <= len(row) else None
+            for row in (shape.row_values(r) for r in range(first, shape.height + 1)))
 
 
 def last_used_col(data: SheetData) -> int:

@@ -105,6 +105,10 @@ class OpenpyxlPort(CountingPort):
 
     # --- writes --------------------------------------------------------------
 
+    def own_sheet(self, name: str) -> bool:
+        """Sheet ``name`` is absent, empty or xlperf's own: writing it loses none of the clerk's work."""
+        return is_own_sheet(self.wb, name)
+
     @counted
     def write_block(self, sheet: str, top_left: str, rows: Block) -> None:
         _write(self.wb[sheet], top_left, rows)
@@ -130,6 +134,7 @@ class OpenpyxlPort(CountingPort):
         if old is not None:
             wb.remove(old)
         new.title = name
+        _mark_own(new)
         if active is old or active is None:
             active = new if visibility == "visible" else _first_visible(wb)
         wb.active = active
@@ -312,3 +317,30 @@ def _extent(ws: Any) -> tuple[int, int]:
         return h, w
     real = [k for k, cell in ws._cells.items() if cell.value is not None]  # noqa: SLF001
     return _kept_extent([r for r, _ in real], FAR_ROW_GAP), _kept_extent([c for _, c in real], FAR_COL_GAP)
+
+
+def _mark_own(ws: Any) -> None:
+    """xlperf's marker on a sheet it wrote (see io/own_sheets.py): a hidden sheet-scoped name."""
+    from openpyxl.workbook.defined_name import DefinedName
+
+    from ..io.own_sheets import MARKER
+
+    quoted = ws.title.replace('"', '""')
+    ws.defined_names[MARKER] = DefinedName(MARKER, attr_text=f'"{quoted}"', hidden=True)
+
+
+def is_own_sheet(wb: Any, name: str) -> bool:
+    """Written by xlperf (marker, helper name, own header row) or empty: replacing it loses nothing."""
+    from ..io.own_sheets import MARKER, is_helper_name, is_own_header
+
+    if name not in wb.sheetnames or is_helper_name(name):
+        return True
+    ws = wb[name]
+    if MARKER in getattr(ws, "defined_names", {}):
+        return True
+    if not hasattr(ws, "iter_rows"):
+        return False  # a chart sheet
+    for row in ws.iter_rows(values_only=True):
+        if any(v is not None and str(v).strip() for v in row):
+            return is_own_header(row)
+    return True

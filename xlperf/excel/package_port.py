@@ -28,6 +28,10 @@ class PackagePort(CountingPort):
         sx = self.pkg.worksheet(name)
         return mp.SheetShape(sx, min_width) if sx is not None else None
 
+    def own_sheet(self, name: str) -> bool:
+        """Sheet ``name`` is absent, empty or xlperf's own: writing it loses none of the clerk's work."""
+        return self.pkg.is_own(name)
+
     @counted
     def write_block(self, sheet: str, top_left: str, rows: Block) -> None:
         sx = self.pkg.worksheet(sheet)

@@ -408,7 +408,11 @@ def build_import_workbook(result: "ImportResult", *, style: bool = True) -> "Wor
     ws = wb.active
     ws.title = result.grid.sheet or "绩效目标表"
     write_layout_sheet(ws, result.grid, style=style)
-    write_import_log(wb.create_sheet(IMPORT_LOG_SHEET), result)
+    log = wb.create_sheet(IMPORT_LOG_SHEET)
+    write_import_log(log, result)
+    from ..excel.openpyxl_port import _mark_own
+
+    _mark_own(log)
     return wb
 
 

@@ -34,7 +34,7 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator, Optional, Sequen
 from lxml import etree
 
 from ..core.grid import col_letter, col_number, parse_address
-from .safe_cells import xlsx_text, xlsx_value
+from .safe_cells import MAX_CELL_CHARS, xlsx_text, xlsx_value
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 DOC_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -77,7 +77,9 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fals
 
 
 def _parse(data: bytes, name: str) -> Any:
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")):
+        raise Unsupported(f"{name}: UTF-16")  # a DTD in it would not be these bytes: not parsed here
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data or b"<!doctype" in data.lower()[:4096]:
         raise Unsupported(f"{name}: DTD")
     try:
         return etree.fromstring(data, _PARSER)
@@ -172,6 +174,8 @@ def cells_xml(cells: Iterable[tuple[str, Value, Optional[bytes]]]) -> bytes:
     for ref, v, style in cells:
         s = f' s="{style.decode()}"' if style else ""
         if type(v) is str:  # most cells: kept to a few C-level string operations
+            if len(v) > MAX_CELL_CHARS:
+                v = v[:MAX_CELL_CHARS]  # Excel's limit: never written longer
             if "_x" in v:
                 v = _ESCAPE_X.sub(r"_x005F_\1", v)
             out.append(f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">'
@@ -359,6 +363,23 @@ class SheetXml:
             if (row, c) not in covered:
                 out[c - 1] = _value(xml, self.sst)
         return out
+
+    def formula_cells(self) -> set[tuple[int, int]]:
+        """(row, col), 1-based, of every cell holding a formula (``<f>``, shared or not): found
+        from each ``<f`` back to its cell, so a sheet without formulas costs one search."""
+        d, out = self.data, set()
+        pos, end = self.sd_start, self.sd_end
+        while True:
+            i = d.find(b"<f", pos, end)
+            if i < 0:
+                return out
+            pos = i + 2
+            if d[pos:pos + 1] not in (b">", b" ", b"/"):
+                continue  # another tag starting with f (none in a cell; be sure)
+            j = d.rfind(b'<c r="', self.sd_start, i)
+            m = _CELL_START.match(d, j) if j >= 0 else None
+            if m is not None:
+                out.add((int(m.group(2)), _col(m.group(1))))
 
     def cells_in_columns(self, cols: Iterable[int], first: int = 1, last: int = 2**31) -> Iterator[tuple[int, int, bytes]]:
         """(row, col, xml) of every cell in the given columns, rows first..last."""
@@ -621,6 +642,11 @@ class SheetShape:
 
     def row_values(self, row: int) -> list[Any]:
         return self.sx.row_values(row)[:self.width] if 1 <= row <= self.height else []
+
+    def column_values(self, col: int, first: int) -> Iterator[Any]:
+        """The values held in one column from row ``first`` down (blank cells left out)."""
+        for _, _, xml in self.sx.cells_in_columns([col], first, self.height):
+            yield _value(xml, self.sx.sst)
 
     def last_used_col(self, at_least: int) -> int:
         for c in sorted((c for c in self._above if at_least < c <= self.width), reverse=True):
@@ -960,6 +986,55 @@ class Package:
         selected = self._active_index() == self.sheets.index(entry)
         self._new[part] = lambda: pieces(selected)
         self._set_override(part, WORKSHEET_CT)
+        self._mark_own(self.sheets.index(entry), name)
+
+    # --- xlperf's own sheets (see io/own_sheets.py) ------------------------------------------
+
+    def marked(self) -> set[str]:
+        """The sheets that carry xlperf's marker (a hidden sheet-scoped defined name)."""
+        from .own_sheets import marked_sheets
+
+        idx = marked_sheets(self._xml(self.workbook_part))
+        return {s.name for i, s in enumerate(self.sheets) if i in idx}
+
+    def _mark_own(self, index: int, name: str) -> None:
+        from .own_sheets import MARKER, marker_xml
+
+        root = self._edit(self.workbook_part)
+        names = root.find(f"{{{MAIN_NS}}}definedNames")
+        if names is None:
+            names = etree.Element(f"{{{MAIN_NS}}}definedNames")
+            # CT_Workbook: definedNames comes right after sheets, functionGroups, externalReferences
+            anchor = None
+            for tag in ("externalReferences", "functionGroups", "sheets"):
+                anchor = root.find(f"{{{MAIN_NS}}}{tag}")
+                if anchor is not None:
+                    break
+            if anchor is None:
+                raise Unsupported("workbook without <sheets>")
+            anchor.addnext(names)
+        for el in names.iterfind(f"{{{MAIN_NS}}}definedName"):
+            if el.get("name") == MARKER and el.get("localSheetId") == str(index):
+                return
+        el = etree.fromstring(marker_xml(index, name).replace(b"<definedName ", f'<definedName xmlns="{MAIN_NS}" '.encode(), 1))
+        names.append(el)
+
+    def is_own(self, name: str) -> bool:
+        """Written by xlperf (marker, helper name, or an own header row), or empty: replacing it loses nothing."""
+        from .own_sheets import is_helper_name, is_own_header
+
+        if name in self.marked() or is_helper_name(name):
+            return True
+        entry = self._entry(name)
+        if entry is None:
+            return True
+        sx = self.worksheet(name)
+        if sx is None:
+            return False  # a chart sheet, or one written in a way we do not read: the clerk's
+        if not sx.row_nums or sx.last_cell_row() == 0:
+            return not any(True for _ in sx.real_cells())
+        first = next((r for r in sx.row_nums if any(_real(v) for v in sx.row_values(r))), None)
+        return first is None or is_own_header(sx.row_values(first))
 
     def _active_index(self) -> int:
         view = self._xml(self.workbook_part).find(f"{{{MAIN_NS}}}bookViews/{{{MAIN_NS}}}workbookView")
@@ -983,9 +1058,12 @@ class Package:
 
     # --- writing ----------------------------------------------------------------------------------
 
-    def save(self, out: Path) -> None:
-        """Write the edited package to ``out`` (a temporary file: the caller renames it)."""
-        if self._dirty or self._new or any(sx.edits or sx.cond for sx in self._sheet_xml.values()):
+    def save(self, out: Path, *, keep_calc_chain: bool = False) -> None:
+        """Write the edited package to ``out`` (a temporary file: the caller renames it).
+        ``keep_calc_chain``: only values of non-formula cells changed (``fix``), so the chain
+        still lists exactly the formula cells: kept, like every other part."""
+        if not keep_calc_chain and (self._dirty or self._new or
+                                    any(sx.edits or sx.cond for sx in self._sheet_xml.values())):
             self._drop_calc_chain()
         with open(out, "wb") as fh:
             zw = _ZipWriter(fh)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import gc
 import html
+import io
 import posixpath
 import queue
 import re
@@ -44,9 +45,13 @@ from typing import Any, Iterable, Iterator, Optional
 from ..core.config import CONFIG_SHEET, Config, PendingSettings
 from ..core.filenames import ReadableMessage
 from ..core.grid import Grid, Merge, col_number
+from ..core.merges import clip_long_cells, merge_findings
 from ..core.model import Finding
+from . import own_sheets
 
-# Sheets xlperf writes itself; never read as tables.
+# The names of the sheets xlperf writes. A name alone no longer makes a sheet "ours" (a clerk's
+# table may be on a sheet called 校验结果): see own_sheets for what does. Kept for the export,
+# which does not reuse these names for its layout sheets.
 OWN_SHEETS = {"校验结果", "权重合计", "得分汇总", "清洗记录", "规则说明", "配置", "xlwings.conf", "_xlwings.conf", "导入记录", "示例说明",
               "来源清单", "未读取文件"}  # the last two: xlperf combine's own sheets
 IMPORT_LOG_SHEET = "导入记录"
@@ -124,28 +129,57 @@ def read_text_import(path: Path, config: Optional[Config] = None):
     path = Path(path)
     if not path.is_file():
         raise InputError(f"找不到文件：{path}（file not found）")
+    text, encoding = decode_text(path)
     expected = (config or Config()).expected_total
-    result = import_text(_decode(path), expected_total=expected)
+    result = import_text(text, expected_total=expected)
+    result.encoding = encoding
     result.grid.source = str(path)
+    g = result.grid
+    long = clip_long_cells(g.sheet, g.rows, row0=g.row0 - 1, col0=g.col0 - 1)
+    if long:
+        if len(result.finding_lines) == len(result.findings):
+            result.finding_lines.extend(() for _ in long)
+        result.findings.extend(long)
     return result
 
 
+# Text encodings of pasted tables, by how they are told apart: a byte-order mark first
+# (Notepad's "Unicode" is UTF-16 LE with a BOM), then strict UTF-8, then GB18030 (GBK's superset,
+# what Chinese Windows saves as "ANSI").
+TEXT_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig", "UTF-8（带BOM）"), (b"\xff\xfe", "utf-16-le", "UTF-16 LE（带BOM）"),
+             (b"\xfe\xff", "utf-16-be", "UTF-16 BE（带BOM）"))
+
+
 def _decode(path: Path) -> str:
+    return decode_text(path)[0]
+
+
+def decode_text(path: Path) -> tuple[str, str]:
+    """(the text, which encoding it was read in, for the clerk)."""
     size = path.stat().st_size
     if size > MAX_TEXT_BYTES:
         raise InputError(f"文本文件过大（{size / 2**20:.0f} MB，上限 {MAX_TEXT_BYTES // 2**20} MB）：{path}（text file too large）")
     raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise InputError(f"不支持 UTF-32 编码的文本文件，请另存为 UTF-8 或 UTF-16：{path}（UTF-32 text is not supported）")
+    for bom, codec, label in TEXT_BOMS:
+        if raw.startswith(bom):
+            try:
+                text = raw[len(bom):].decode(codec.replace("-sig", ""))
+            except UnicodeDecodeError:
+                raise InputError(f"文本文件以 {label} 的标记开头，但内容不是这种编码：{path}（text does not match its byte-order mark）") from None
+            if "\x00" in text[:4096]:
+                raise InputError(f"这不是文本文件（含二进制内容）：{path}（not a text file）")
+            return text, label
     if b"\x00" in raw[:4096]:
-        raise InputError(f"这不是文本文件（含二进制内容）：{path}（not a text file）")
-    for enc in ("utf-8-sig", "gb18030"):
+        raise InputError(f"这不是文本文件（含二进制内容），或是没有BOM的UTF-16文本（请用记事本另存为“UTF-8”）：{path}"
+                         "（not a text file, or UTF-16 without a byte-order mark）")
+    for codec, label in (("utf-8", "UTF-8"), ("gb18030", "GB18030（GBK）")):
         try:
-            text = raw.decode(enc)
-            break
+            return raw.decode(codec), label
         except UnicodeDecodeError:
             continue
-    else:
-        raise InputError(f"无法识别文本文件的编码（应为UTF-8或GBK）：{path}（unknown text encoding）")
-    return text
+    raise InputError(f"无法识别文本文件的编码（应为UTF-8、UTF-16或GBK）：{path}（unknown text encoding）")
 
 
 def _read_text(path: Path, config: Config) -> Source:
@@ -361,6 +395,8 @@ class BookScan:
     sheets: dict[str, SheetScan] = field(default_factory=dict)  # sheet name -> scan
     states: dict[str, str] = field(default_factory=dict)  # sheet name -> visible/hidden/veryHidden
     parts: dict[str, SheetScan] = field(default_factory=dict)  # every worksheet part scanned
+    marked: set[str] = field(default_factory=set)  # sheets carrying xlperf's own marker (own_sheets)
+    utf16_parts: dict[str, str] = field(default_factory=dict)  # XML parts in UTF-16: name -> codec
 
     def sheet(self, name: str) -> Optional[SheetScan]:
         return self.sheets.get(name)
@@ -395,7 +431,7 @@ def preflight_book(path: Path) -> BookScan:
         workbook, sheet_parts = _book_structure(path, zf, scan)
         for info in infos:
             scanner = _SheetScanner(info.filename) if info.filename in sheet_parts else None
-            _stream_part(path, zf, info, scanner)
+            _stream_part(path, zf, info, scanner, scan)
             if scanner is not None:
                 scan.parts[info.filename] = scanner.result
         for name, part in workbook.items():
@@ -493,10 +529,15 @@ def _book_structure(path: Path, zf: zipfile.ZipFile, scan: BookScan) -> tuple[di
         raise _damaged(path, what, en)
     targets = {rid: t for rid, typ, t in _rels(path, zf, wb_part)}
     workbook: dict[str, str] = {}
+    marked = own_sheets.marked_sheets(root)
+    index = -1
     for el in root.iter():
         if el.tag.rsplit("}", 1)[-1] != "sheet":
             continue
+        index += 1
         name = el.get("name") or ""
+        if index in marked:
+            scan.marked.add(name)
         scan.states[name] = el.get("state") or "visible"
         rid = next((v for k, v in el.attrib.items() if k.startswith("{") and k.endswith("}id")), None)
         if rid in targets:
@@ -639,29 +680,101 @@ def _prefetched(pieces: Iterator[bytes]) -> Iterator[bytes]:
             close()  # the file handle inside the generator
 
 
-def _stream_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, sink: Any = None) -> None:
-    """Inflate one part as a stream (see :func:`_inflate`); XML must declare no DTD.
-    ``sink.feed(chunk)`` sees every piece."""
+_DTD_TEXT_RE = re.compile(r"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_DECL_RE = re.compile(rb"""^<\?xml[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
+_UTF8_NAMES = {"utf-8", "utf8"}
+_UTF16_NAMES = {"utf-16", "utf16", "utf-16le", "utf-16be"}
+_DECL_TEXT_RE = re.compile(r"""^(\s*<\?xml[^>]*?\bencoding\s*=\s*["'])[^"']*(["'])""")
+_XML_NAME = re.compile(r"\.(?:xml|rels|vml)$", re.IGNORECASE)
+
+
+def _xml_encoding(path: Path, name: str, head: bytes) -> Optional[str]:
+    """The encoding of an XML part from its first bytes, decided before anything is scanned:
+    the byte-order mark, else the XML spec's autodetection of ``<?`` in UTF-16, else the
+    declaration. None: not XML. Accepted: UTF-8 (with or without BOM) and UTF-16 (with a BOM,
+    or without one but declared UTF-16); a part in any other encoding, or one whose
+    declaration contradicts its bytes, is refused (InputError) — Excel writes UTF-8 only."""
+    def refuse(what: str, en: str = "") -> InputError:
+        return _damaged(path, f"部件“{name}”的编码为{what}，xlperf 只接受 UTF-8 或 UTF-16 编码的XML；"
+                        "请在Excel中打开并另存为 .xlsx 后再试", f"XML part encoded as {en or what}; only UTF-8/UTF-16 are accepted")
+
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise refuse("UTF-32")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head.startswith((b"<\x00", b"\x00<")):
+        bom = head[:2] in (b"\xff\xfe", b"\xfe\xff")
+        enc = "utf-16-le" if head.startswith((b"\xff\xfe", b"<\x00")) else "utf-16-be"
+        text = head[2 if bom else 0:512].decode(enc, "ignore").lstrip("\ufeff \t\r\n")
+        if not text.startswith("<"):
+            return None  # a binary part that happens to start like this
+        m = _DECL_RE.match(text.encode("ascii", "ignore"))
+        declared = m.group(1).decode("ascii").lower() if m else None
+        if declared is not None and declared not in _UTF16_NAMES:
+            raise refuse(f"UTF-16（但声明为 {declared}）", f"UTF-16 declared as {declared}")
+        if not bom and declared is None:
+            raise refuse("没有字节顺序标记也没有声明的 UTF-16", "UTF-16 without a byte-order mark or declaration")
+        return enc
+    utf8_bom = head.startswith(b"\xef\xbb\xbf")
+    lead = head[3:] if utf8_bom else head.lstrip(b" \t\r\n")
+    if not lead.startswith(b"<"):
+        if utf8_bom and not lead.strip():
+            return "utf-8"
+        return None
+    m = _DECL_RE.match(lead)
+    declared = m.group(1).decode("ascii", "replace").lower() if m else None
+    if declared is not None and declared not in _UTF8_NAMES and _XML_NAME.search(name):
+        raise refuse(declared.upper() if declared not in _UTF16_NAMES else "UTF-16（但内容是8位编码）",
+                     declared.upper() if declared not in _UTF16_NAMES else "UTF-16 declared, 8-bit content")
+    return "utf-8"
+
+
+def _dtd_refused(path: Path, name: str) -> InputError:
+    return InputError(
+        f"文件中的部件“{name}”含有DTD或实体声明（<!DOCTYPE / <!ENTITY），Excel从不写入这种内容，"
+        f"可能是恶意构造的“XML实体炸弹”，已拒绝读取：{path}"
+        "（XML DTD/entity declarations are not allowed - possible billion-laughs or XXE attack; refused）"
+    )
+
+
+def _stream_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, sink: Any = None,
+                 scan: Optional["BookScan"] = None) -> None:
+    """Inflate one part as a stream (see :func:`_inflate`); XML must declare no DTD, checked
+    on the text decoded in the part's own encoding (a UTF-16 DTD is not the bytes ``<!DOC``).
+    ``sink.feed(chunk)`` sees every piece, as UTF-8. A UTF-16 part is noted in ``scan`` so the
+    reader hands calamine (which reads UTF-8 only) a transcoded copy."""
+    import codecs
+
     is_xml: Optional[bool] = None
+    decoder: Any = None
     tail = b""
+    text_tail = ""
+    fed = False
     pieces = _inflate(path, info)
     if sink is not None and info.file_size >= max(PREFETCH_MIN, 2 * CHUNK):
         pieces = _prefetched(pieces)
     try:
         for chunk in pieces:
             if is_xml is None:
-                lead = chunk.lstrip(b" \t\r\n")
-                if lead.startswith((b"\xff\xfe", b"\xfe\xff")):
-                    raise _damaged(path, f"部件“{info.filename}”使用了UTF-16编码，Excel不会写出这样的文件",
-                                   "UTF-16 XML part")
-                is_xml = lead.startswith((b"<", b"\xef\xbb\xbf"))
+                enc = _xml_encoding(path, info.filename, chunk[:4096])
+                is_xml = enc is not None
+                if enc is not None and enc.startswith("utf-16"):
+                    decoder = codecs.getincrementaldecoder(enc)()
+                    if scan is not None:
+                        scan.utf16_parts[info.filename] = enc
+            if decoder is not None:
+                text = decoder.decode(chunk)
+                if "!" in text or "!" in text_tail:
+                    if _DTD_TEXT_RE.search(text_tail + text):
+                        raise _dtd_refused(path, info.filename)
+                text_tail = text[-16:]
+                if sink is not None:
+                    if not fed:  # the scanners see UTF-8, declared as such
+                        text = _DECL_TEXT_RE.sub(r"\1UTF-8\2", text.lstrip("\ufeff"), count=1)
+                        fed = True
+                    sink.feed(text.encode("utf-8", "surrogatepass"))
+                continue
             # "!" is rare in Excel's XML: the pattern only runs where one could start a DTD.
             if is_xml and (b"!" in chunk or b"!" in tail) and _DTD_RE.search(tail + chunk):
-                raise InputError(
-                    f"文件中的部件“{info.filename}”含有DTD或实体声明（<!DOCTYPE / <!ENTITY），Excel从不写入这种内容，"
-                    f"可能是恶意构造的“XML实体炸弹”，已拒绝读取：{path}"
-                    "（XML DTD/entity declarations are not allowed - possible billion-laughs or XXE attack; refused）"
-                )
+                raise _dtd_refused(path, info.filename)
             tail = chunk[-16:]
             if sink is not None:
                 sink.feed(chunk)
@@ -673,6 +786,21 @@ def _stream_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, sink: A
             "damaged part: inflate error, size or CRC mismatch - refused") from None
     if sink is not None:
         sink.close()
+
+
+def transcoded_package(path: Path, parts: dict[str, str]) -> bytes:
+    """The package with its UTF-16 XML parts re-encoded as UTF-8 (declaration too), in memory:
+    what calamine is given for a book that has such parts (it reads UTF-8 only)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            enc = parts.get(info.filename)
+            if enc is not None:
+                text = _DECL_TEXT_RE.sub(r"\1UTF-8\2", data.decode(enc).lstrip("\ufeff"), count=1)
+                data = text.encode("utf-8", "surrogatepass")
+            zout.writestr(info, data)
+    return buf.getvalue()
 
 
 # --- what a worksheet's XML says ----------------------------------------------------------
@@ -919,7 +1047,7 @@ def _fatal(e: BaseException) -> bool:
     return isinstance(e, (KeyboardInterrupt, SystemExit, MemoryError, GeneratorExit))
 
 
-def open_calamine(path: Path) -> Any:
+def open_calamine(path: Path, utf16_parts: Optional[dict[str, str]] = None) -> Any:
     """calamine's workbook of ``path``.
 
     A file name that is not valid UTF-8 (a GBK name unpacked on Linux from a zip made on
@@ -930,6 +1058,8 @@ def open_calamine(path: Path) -> Any:
     """
     from python_calamine import CalamineWorkbook
 
+    if utf16_parts:
+        return CalamineWorkbook.from_filelike(io.BytesIO(transcoded_package(path, utf16_parts)))
     name = str(path)
     try:
         name.encode("utf-8")
@@ -942,7 +1072,7 @@ def open_calamine(path: Path) -> Any:
 def _read_book(path: Path, only_sheet: Optional[str], pending: Optional[PendingSettings] = None) -> Source:
     scan = preflight_book(path)
     try:
-        wb = open_calamine(path)
+        wb = open_calamine(path, scan.utf16_parts) if scan.utf16_parts else open_calamine(path)
         names = list(wb.sheet_names)
         kinds = {m.name: str(m.typ) for m in wb.sheets_metadata}
     except BaseException as e:  # noqa: BLE001 - calamine raises its own types, pyo3 panics are BaseException
@@ -957,18 +1087,28 @@ def _read_book(path: Path, only_sheet: Optional[str], pending: Optional[PendingS
         raise InputError(f"工作簿中没有名为“{only_sheet}”的工作表；现有：{'、'.join(names)}（sheet not found）")
     grids: list[Grid] = []
     findings: list[Finding] = []
+    own_log = False
     for name in names:
-        if only_sheet is not None and name != only_sheet:
-            continue
-        if name == IMPORT_LOG_SHEET:
-            continue
-        if only_sheet is None and (name in OWN_SHEETS or name.startswith("_")):
+        wanted = only_sheet is None or name == only_sheet
+        if not wanted and name != IMPORT_LOG_SHEET:
             continue
         if "WorkSheet" not in kinds.get(name, "WorkSheet"):
             continue  # a chart or dialog sheet holds no cells
         info = scan.sheet(name) or scan.worst()
         try:
-            grid, far = _read_sheet(path, wb, name, info)
+            # Loaded once, here: its first row tells an own sheet, then _read_sheet reads it.
+            sh = wb.get_sheet_by_name(name) if info.dense_cells <= MAX_DENSE_CELLS else None
+        except BaseException as e:  # noqa: BLE001
+            if _fatal(e):
+                raise
+            raise InputError(f"无法读取工作表“{name}”（文件可能已损坏）：{e}（cannot read sheet）") from None
+        own = _is_own(sh, name, scan)
+        if own and name == IMPORT_LOG_SHEET:
+            own_log = True  # the import's log: its notes are reported on the table's cells
+        if not wanted or (own and only_sheet is None):
+            continue  # a sheet named with --sheet is read whoever wrote it
+        try:
+            grid, far = _read_sheet(path, sh, name, info)
         except InputError:
             raise
         except BaseException as e:  # noqa: BLE001
@@ -978,7 +1118,7 @@ def _read_book(path: Path, only_sheet: Optional[str], pending: Optional[PendingS
         grids.append(grid)
         findings.extend(far)
     log_scan = scan.sheet(IMPORT_LOG_SHEET) or scan.worst()
-    if IMPORT_LOG_SHEET in names and log_scan.dense_cells <= MAX_DENSE_CELLS:
+    if own_log and log_scan.dense_cells <= MAX_DENSE_CELLS:
         try:
             findings.extend(_import_log(wb, grids))
         except BaseException as e:  # noqa: BLE001
@@ -1001,11 +1141,27 @@ def _config_rows(path: Path, wb: Any, scan: BookScan) -> Optional[list[list[Any]
         raise InputError(f"无法读取工作表“{CONFIG_SHEET}”（文件可能已损坏）：{path}：{e}（cannot read the 配置 sheet）") from None
 
 
-def _read_sheet(path: Path, wb: Any, name: str, info: SheetScan) -> tuple[Grid, list[Finding]]:
+def _is_own(sh: Any, name: str, scan: BookScan) -> bool:
+    """A sheet xlperf wrote (its marker, a helper sheet's name, or the exact header row of one
+    of xlperf's sheets in its first row); never read as a table. See :mod:`own_sheets`.
+    ``sh``: the loaded calamine sheet, None for one too large to load (never one of ours)."""
+    if name in scan.marked or own_sheets.is_helper_name(name):
+        return True
+    if sh is None:
+        return False
+    try:
+        first = next(iter(sh.iter_rows()), None)
+    except BaseException as e:  # noqa: BLE001 - read again (and reported) by _read_sheet
+        if _fatal(e):
+            raise
+        return False
+    return own_sheets.is_own_header(first)
+
+
+def _read_sheet(path: Path, sh: Any, name: str, info: SheetScan) -> tuple[Grid, list[Finding]]:
     far: list[tuple[int, int, Any]] = []
     ranges: Iterable[tuple[int, int, int, int]]
-    if info.dense_cells <= MAX_DENSE_CELLS:
-        sh = wb.get_sheet_by_name(name)
+    if sh is not None:
         rows = [_clean_row(r) for r in sh.to_python(skip_empty_area=False)]
         ranges = [(a[0], a[1], b[0], b[1]) for a, b in (sh.merged_cell_ranges or [])]
         for (r, c), text in info.errors.items():
@@ -1016,14 +1172,32 @@ def _read_sheet(path: Path, wb: Any, name: str, info: SheetScan) -> tuple[Grid, 
         rows, far = _sparse_rows(path, name, info)
         ranges = [(m.r1, m.c1, m.r2, m.c2) for m in map(_merge_of, info.merges) if m is not None]
     height = len(rows)
-    width = max(map(len, rows), default=0)
-    # A merge past the last cell covers nothing we hold: clipped, in the one pass that makes
-    # the Merges (a real table has one per project column, 74k at 100k rows).
-    last_r, last_c = height - 1, width - 1
-    merges = [Merge(r1, c1, r2 if r2 < last_r else last_r, c2 if c2 < last_c else last_c)
-              for r1, c1, r2, c2 in ranges if r1 < height and c1 < width]
+    # Clipped to the cells held (a merge past the last cell covers nothing we hold); overlapping
+    # merges (the later one is dropped) and values hidden under a merge are findings.
+    merges, merge_notes = merge_findings(name, rows, [Merge(r1, c1, r2, c2) for r1, c1, r2, c2 in ranges])
+    merge_notes += clip_long_cells(name, rows, true_lengths=lambda cells: _true_lengths(path, name, cells))
     hidden = frozenset(r - 1 for r in info.hidden_rows if r - 1 < height)
-    return Grid(name, rows, merges, source=str(path), hidden_rows=hidden), _far_findings(name, far)
+    return Grid(name, rows, merges, source=str(path), hidden_rows=hidden), _far_findings(name, far) + merge_notes
+
+
+def _true_lengths(path: Path, name: str, cells: list[tuple[int, int]]) -> dict[tuple[int, int], int]:
+    """The real length of texts calamine handed over at exactly 32,767 characters (it cuts
+    longer ones silently): read again, for those cells only, by openpyxl in read-only mode."""
+    import openpyxl
+
+    want = {(r + 1, c + 1) for r, c in cells}
+    rows = {r for r, _ in want}
+    out: dict[tuple[int, int], int] = {}
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        for row in wb[name].iter_rows(min_row=min(rows), max_row=max(rows)):
+            for cell in row:
+                key = (getattr(cell, "row", 0), getattr(cell, "column", 0))
+                if key in want and isinstance(cell.value, str):
+                    out[(key[0] - 1, key[1] - 1)] = len(cell.value)
+    finally:
+        wb.close()
+    return out
 
 
 def _put(rows: list[list[Any]], r: int, c: int, v: Any, *, overwrite: bool) -> None:

@@ -245,7 +245,8 @@ def table_sheet(book: XlsxBook, name: str, header: Sequence[str], columns: Seque
     head = book.row(1, [(i, h, head_style) for i, h in enumerate(header, 1)])
     body = book.rows(2, columns, styles or [0] * len(columns))
     return Sheet(name=name, rows=chain([head], body, tail), dimension=f"A1:{last}{n + 1 + len(tail)}",
-                 widths=list(enumerate(widths, 1)), freeze=freeze, autofilter=f"A1:{last}{n + 1}", **settings)
+                 widths=list(enumerate(widths, 1)), freeze=freeze, autofilter=f"A1:{last}{n + 1}", own=True,
+                 **settings)
 
 
 def records_sheet(book: XlsxBook, records: Sequence[Record]) -> Sheet:

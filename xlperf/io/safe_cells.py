@@ -72,9 +72,19 @@ def without_surrogates(v: Any) -> Any:
     return LONE_SURROGATE_RE.sub("", v) if isinstance(v, str) else v
 
 
+# Excel's limit on one cell; the readers cut longer texts (with ST020), and no writer writes one.
+MAX_CELL_CHARS = 32_767
+
+
 def xlsx_text(s: str) -> str:
     """Text an xlsx can store: XML-illegal characters removed."""
     return ILLEGAL_XML_RE.sub("", s)
+
+
+def cell_text(s: str) -> str:
+    """Text for one xlsx cell: storable (:func:`xlsx_text`) and at most 32,767 characters."""
+    s = ILLEGAL_XML_RE.sub("", s)
+    return s if len(s) <= MAX_CELL_CHARS else s[:MAX_CELL_CHARS]
 
 
 def xlsx_value(v: Any) -> Any:
@@ -82,7 +92,7 @@ def xlsx_value(v: Any) -> Any:
     if isinstance(v, float) and not math.isfinite(v):
         return None
     if isinstance(v, str):
-        return xlsx_text(v)
+        return cell_text(v)
     return v
 
 

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence, Union
 
 from ..core.grid import col_letter
-from .safe_cells import ILLEGAL_XML_RE, xlsx_text
+from .safe_cells import ILLEGAL_XML_RE, cell_text, xlsx_text
 from .xlsx_theme import THEME_XML
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -91,6 +91,7 @@ class Sheet:
     fit_width: bool = False  # landscape A4, one page wide
     centered: bool = False
     margins: tuple[float, ...] = _DEFAULT_MARGINS
+    own: bool = False  # written by xlperf and never a table: carries the marker of io/own_sheets.py
 
 
 _HEX_ESCAPE_RE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
@@ -287,7 +288,7 @@ class XlsxBook:
             return f'"{sattr}/>'
         t = v.__class__
         if t is str:
-            s = xlsx_text(v)
+            s = cell_text(v)
             if not s:
                 return f'"{sattr}/>'
             return f'"{sattr} t="s"><v>{self._string(s)}</v></c>'
@@ -503,6 +504,10 @@ class XlsxBook:
             if s.autofilter:
                 names.append(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
                              f"{_esc(q)}!{_absolute(s.autofilter)}</definedName>")
+            if s.own:
+                from .own_sheets import marker_xml
+
+                names.append(marker_xml(i, s.name).decode("utf-8"))
         return "".join([
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">',
             "<workbookPr/>",

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, Optional
 
 from ..model import FIELDS, Fix, Indicator, Project
-from ..normalise import clean_text
+from ..normalise import MAX_NUMBER, clean_text, parse_number
 from ..report import weight_breakdown
 from ..taxonomy import LEVEL2
 from .registry import Context
@@ -20,12 +21,23 @@ def num(x: Optional[float]) -> Any:
     """A number for a message: float noise rounded away, 90.0 shown as 90."""
     if x is None:
         return None
+    if not math.isfinite(x):  # never raises: inf and NaN are shown as they are
+        return x
     r = round(x, 4)
-    return int(r) if r == int(r) else r
+    return int(r) if r == int(r) and abs(r) < MAX_NUMBER else r
 
 
 def signed(x: float) -> str:
     return f"{num(x):+}"
+
+
+def out_of_range(raw: Any) -> bool:
+    """A cell that holds a number too large (or not finite) to count with: parse_number's "range"."""
+    return parse_number(raw).kind == "range"
+
+
+def range_problem(label: str, raw: Any) -> str:
+    return f"{label}“{short(raw)}”超出可计算的数值范围（绝对值应小于10¹⁵）"
 
 
 def cell_number(x: float) -> Any:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..normalise import is_money, is_percent, money_factor
-from ._common import COST_LEVEL2, icell, num, pcell, short, signed
+from ._common import COST_LEVEL2, icell, num, out_of_range, pcell, range_problem, short, signed
 from .registry import Hit, rule
 
 NON_MONEY_COSTS = frozenset(("社会成本指标", "生态环境成本指标"))
@@ -39,6 +39,8 @@ def budget_invalid(project, ctx):
         problem = f"预算数为{num(b)}万元，必须大于0"
     elif raw is None or raw == "":
         problem = "预算数未填写"
+    elif out_of_range(raw):
+        problem = range_problem("预算数", raw)
     else:
         problem = f"预算数“{short(raw)}”不是数字"
     return Hit(cell=pcell(ctx, project, "budget"), row=project.row_first, params={"problem": problem})

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..taxonomy import LEVEL1
-from ._common import icell, is_template_row, num, pcell, real, routine_reason, short, signed, weight_total
+from ._common import (icell, is_template_row, num, out_of_range, pcell, range_problem, real, routine_reason, short,
+                      signed, weight_total)
 from .registry import Hit, rule
 
 _LEVEL1 = frozenset(LEVEL1)
@@ -40,6 +41,8 @@ def weight_invalid(ind, project, ctx):
         problem = f"权重为{num(w)}，必须大于0"
     elif raw is None or raw == "":
         problem = "权重未填写"
+    elif out_of_range(raw):
+        problem = range_problem("权重", raw)
     else:
         problem = f"权重“{short(raw)}”不是数字"
     return Hit(cell=icell(ctx, ind, "weight"), row=ind.row, params={"name": ind.name, "problem": problem})
