@@ -183,16 +183,20 @@ def _tsv_indicators(name: str) -> list[tuple[str, str]]:
 def test_examples_are_the_published_tables(i, tsv):
     if not (REAL / tsv).is_file():
         pytest.skip("tests/data/real not present on this branch")
-    ours = [(row[2], row[4]) for row in FORM_EXAMPLES[i]["indicators"]]
+    ours = [(row[2], row[3]) for row in FORM_EXAMPLES[i]["indicators"]]
     assert ours == _tsv_indicators(tsv)
 
 
 def test_example_sheet_holds_both_forms_stacked(wb):
     ws = wb[FORM_SAMPLE_SHEET]
-    titles = [c.row for c in ws["A"] if c.value == "项目支出绩效目标表"]
-    assert len(titles) == 2
+    titles = [c.row - 2 for c in ws["A"] if c.value == "项目名称"]
+    assert [ws[f"A{t}"].value for t in titles] == ["绩效目标申报表(基础设施建设类)", "绩效目标申报表"]
     assert ws[f"B{titles[0] + 2}"].value == "岳阳县2022年高标准农田建设项目"
     assert ws[f"B{titles[1] + 2}"].value == "2018年市级专项扶贫资金基础设施(人大代表扶贫基地)"
-    assert ws[f"D{titles[0] + 5}"].value.startswith("854万854万")  # the repeated amount, as published
+    # the published grids' own columns: 岳阳县 一级/二级/三级/指标值, 南岳 with 备注
+    assert [ws.cell(titles[0] + 8, c).value for c in range(1, 5)] == ["一级指标", "二级指标", "三级指标", "指标值"]
+    assert [ws.cell(titles[1] + 8, c).value for c in range(1, 6)] == ["一级指标", "二级指标", "三级指标", "指标值", "备注"]
+    assert ws[f"C{titles[0] + 5}"].value.startswith("854万854万")  # the repeated amount, as published
+    assert ws[f"D{titles[1] + 9}"].value == ">=20平方米"  # ASCII >=, as published
     assert [b.id for b in ws.row_breaks.brk] == [titles[1] - 3]  # each form on its own page
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1

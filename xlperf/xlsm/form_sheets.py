@@ -150,8 +150,7 @@ class FormShape:
     funds: tuple[str, ...] = ("年度资金总额", "其中：财政拨款", "上年结转", "其他资金")
     name_row: int = 2
     unit_row: int = 3
-    funds_row: int = 4  # 4 rows: 年度资金总额 … 其他资金
-    goal_row: int = 8
+    funds_row: int = 4  # then one row per funds line, 年度目标, the grid's header (blank form: rows 5-8, 9, 10)
     header_row: int = 9
     blank_rows: int = 20  # indicator rows of the blank form
 
@@ -169,10 +168,13 @@ FORM_YEAR = "（    年度）"
 
 
 def _form(ws: Worksheet, top: int, data: Optional[dict[str, Any]] = None) -> int:
-    """One MoF form from sheet row ``top`` (1-based); ``data`` fills it. Returns its last row."""
+    """One form from sheet row ``top`` (1-based); ``data`` fills it (with the published table's own
+    title, labels and grid columns, ``fields``), else the blank MoF form. Returns its last row."""
     s, d = FORM, data or {}
-    last = get_column_letter(s.width)
-    _title(ws, f"A{top}:{last}{top}", FORM_TITLE)
+    fields = d.get("fields", s.columns)
+    w = len(fields)
+    last = get_column_letter(w)
+    _title(ws, f"A{top}:{last}{top}", d.get("title", FORM_TITLE))
     year = ws.cell(row=top + 1, column=1)
     ws.merge_cells(f"A{top + 1}:{last}{top + 1}")
     set_cell(year, d.get("year", FORM_YEAR))
@@ -181,28 +183,36 @@ def _form(ws: Worksheet, top: int, data: Optional[dict[str, Any]] = None) -> int
     _put(ws, f"A{r}", "项目名称", kind="label")
     _put(ws, f"B{r}:{last}{r}", d.get("project"))
     r = top + s.unit_row
-    _put(ws, f"A{r}", "主管部门", kind="label")
-    _put(ws, f"B{r}:C{r}", d.get("department"))
-    _put(ws, f"D{r}:E{r}", "实施单位", kind="label")
-    _put(ws, f"F{r}:{last}{r}", d.get("unit"))
+    if w >= 8:
+        dept, label, unit = "B{r}:C{r}", "D{r}:E{r}", f"F{{r}}:{last}{{r}}"
+    else:
+        k = max(2, (w + 1) // 2)
+        dept, label = f"B{{r}}:{get_column_letter(k)}{{r}}", f"{get_column_letter(k + 1)}{{r}}"
+        unit = f"{get_column_letter(k + 2)}{{r}}:{last}{{r}}"
+    _put(ws, "A{r}".format(r=r), "主管部门", kind="label")
+    _put(ws, dept.format(r=r), d.get("department"))
+    _put(ws, label.format(r=r), "实施单位", kind="label")
+    _put(ws, unit.format(r=r), d.get("unit"))
     r = top + s.funds_row
-    _put(ws, f"A{r}:A{r + len(s.funds) - 1}", "项目资金（万元）", kind="label")
-    amounts = d.get("funds", {})
-    for i, label in enumerate(s.funds):
-        _put(ws, f"B{r + i}:C{r + i}", label, kind="label")
-        _put(ws, f"D{r + i}:{last}{r + i}", amounts.get(label), fmt=_MONEY)
-    r = top + s.goal_row
+    funds = list(d.get("funds", {label: None for label in s.funds}).items())
+    _put(ws, f"A{r}:A{r + len(funds) - 1}", d.get("funds_label", "项目资金（万元）"), kind="label")
+    labels_to = "C" if w > 5 else "B"
+    values_from = get_column_letter(ord(labels_to) - ord("A") + 2)
+    for i, (label, amount) in enumerate(funds):
+        _put(ws, f"B{r + i}:{labels_to}{r + i}", label, kind="label")
+        _put(ws, f"{values_from}{r + i}:{last}{r + i}", amount, fmt=_MONEY)
+    r += len(funds)
     _put(ws, f"A{r}", "年度目标", kind="label")
     _put(ws, f"B{r}:{last}{r}", d.get("goal"), kind="text")
     ws.row_dimensions[r].height = 48
-    r = top + s.header_row
-    for c, h in enumerate(s.headers, start=1):
-        _put(ws, f"{get_column_letter(c)}{r}", h, kind="label")
+    r += 1
+    for c, f in enumerate(fields, start=1):
+        _put(ws, f"{get_column_letter(c)}{r}", s.headers[s.columns.index(f)], kind="label")
     rows = d.get("indicators") or [()] * s.blank_rows
     for i, ind in enumerate(rows, start=1):
-        for c in range(1, s.width + 1):
+        for c, f in enumerate(fields, start=1):
             v = ind[c - 1] if c - 1 < len(ind) else None
-            _put(ws, f"{get_column_letter(c)}{r + i}", v, kind="value" if s.columns[c - 1] in ("name", "note") else "center")
+            _put(ws, f"{get_column_letter(c)}{r + i}", v, kind="value" if f in ("name", "note") else "center")
     end = r + len(rows)
     if data:  # 一级/二级 written once per block: merged down as on a published form
         for level_col in ("A", "B"):
@@ -253,61 +263,69 @@ def write_form_template(ws: Worksheet) -> None:
 FORM_EXAMPLES: tuple[dict[str, Any], ...] = (
     {
         "source": "岳阳县农业农村局 2022（http://www.yyx.gov.cn/37584/38137/content_2016103.html）",
-        "year": "（2022年度）",
+        "title": "绩效目标申报表(基础设施建设类)",
+        "year": "(2022年度)",
+        "fields": ("level1", "level2", "name", "target"),
+        "funds_label": "资金情况 (万元)",
         "project": "岳阳县2022年高标准农田建设项目",
         "department": "岳阳县农业农村局",
         "unit": "农田建设服务中心",
         "funds": {
-            "年度资金总额": "854万(高标准农田建设400万元,示范建设295万元,畅通工程159万元)",
-            "其中：财政拨款": "854万854万(高标准农田建设400万元,示范建设295万元,畅通工程159万元)",
+            "年度资金总额:": "854万(高标准农田建设400万元,示范建设295万元,畅通工程159万元)",
+            "其中:财政拨款": "854万854万(高标准农田建设400万元,示范建设295万元,畅通工程159万元)",
+            "其他资金": None,
         },
         "goal": "完成项目主体工程70%",
         "indicators": (
-            ("产出指标", "数量指标", "脱贫村村内道路硬化里程", None, "≥100公里"),
-            (None, None, "脱贫户供水设施数量", None, "≥20座"),
-            (None, "质量指标", "项目(工程)验收合格率", None, "100%"),
-            (None, "时效指标", "项目(工程)完成及时率", None, "≥100%"),
-            (None, "成本指标", "财政资金补助", None, "1600元/亩"),
-            ("效益指标", "经济效益指标", "年增粮食", None, "3500公斤"),
-            (None, "社会效益指标", "受益脱贫(监测)人口数", None, "≥500人"),
-            (None, None, "解决脱贫(监测)饮水安全问题人数", None, "≥1000人"),
-            (None, "生态效益指标", "新增和改善灌溉达标面积", None, "≥500亩"),
-            (None, None, "新增和改善排水达标面积", None, "≥200亩"),
-            (None, "可持续影响指标", "工程设计使用年限", None, "≥20年"),
-            ("满意度指标", "服务对象满意度指标", "受益脱贫(监测)户满意度", None, "≥95%"),
+            ("产出指标", "数量指标", "脱贫村村内道路硬化里程", "≥100公里"),
+            (None, None, "脱贫户供水设施数量", "≥20座"),
+            (None, "质量指标", "项目(工程)验收合格率", "100%"),
+            (None, "时效指标", "项目(工程)完成及时率", "≥100%"),
+            (None, "成本指标", "财政资金补助", "1600元/亩"),
+            ("效益指标", "经济效益指标", "年增粮食", "3500公斤"),
+            (None, "社会效益指标", "受益脱贫(监测)人口数", "≥500人"),
+            (None, None, "解决脱贫(监测)饮水安全问题人数", "≥1000人"),
+            (None, "生态效益指标", "新增和改善灌溉达标面积", "≥500亩"),
+            (None, None, "新增和改善排水达标面积", "≥200亩"),
+            (None, "可持续影响指标", "工程设计使用年限", "≥20年"),
+            ("满意度指标", "服务对象满意度指标", "受益脱贫(监测)户满意度", "≥95%"),
         ),
         "footer": "注:各地请根据实际情况,从上述绩效指标中选择适合的填报(其中三颗星为必填的核心绩效指标,"
                   "可结合已下达的中央对地方专项转移支付绩效指标),也可自行增加或适当调整。",
     },
     {
         "source": "衡阳市南岳区 2018（扶贫基地）",
-        "year": "（2018年度）",
+        "title": "绩效目标申报表",
+        "year": None,
+        "fields": ("level1", "level2", "name", "target", "note"),
+        "funds_label": "资金情况(万元)",
         "project": "2018年市级专项扶贫资金基础设施(人大代表扶贫基地)",
         "department": "南岳镇政府",
         "unit": "[610001]湖南省润山润水生态农业发展有限公司",
-        "funds": {"年度资金总额": 10, "其中：财政拨款": 10, "其他资金": 0},
+        "funds": {"年度资金总额:": 10, "其中:财政拨款": 10, "其他资金": 0},
         "goal": "为水濂村带来观光游客不少于6万人,村集体收入达6万元。",
         "indicators": (
-            ("产出指标", "数量指标", "贫困地区旅游基础设施建设工程", None, ">=20平方米"),
-            (None, None, "贫困地区旅游景点开发数量( ≥**个 )", None, ">=4个"),
-            (None, None, "流转土地", None, ">=60亩"),
-            (None, "质量指标", "*贫困地区旅游基础设施建设质量达标率100%", None, ">=98%"),
-            (None, "时效指标", "贫困地区基础设施建设按期完成率(≥**%)", None, ">=95%"),
-            (None, "成本指标", "流转土地补助标准", None, "<=475元/亩"),
-            (None, None, "景观建设成本", None, "<=2875元/个"),
-            (None, None, "贫困地区旅游基础设施建设工程建设成本", None, "<=3000元/平方米"),
-            ("效益指标", "经济效益指标", "乡村旅游带动增加贫困村收入(≥**万元)", None, ">=6万元"),
-            (None, None, "乡村旅游带动增加贫困人口收入(≥**万元)", None, ">=2.61万元"),
-            (None, "社会效益指标", "贫困地区乡村旅游开发景点接待游客数量(≥**人)", None, ">=60000人"),
-            (None, None, "受益建档立卡贫困人口数≥**人", None, ">=29人"),
-            ("满意度指标", "服务对象满意度指标", "旅游行业经营主体满意度(≥**%)", None, ">=90%"),
-            (None, None, "参与旅游扶贫项目贫困群众满意度(≥**%)", None, ">=90%"),
-            (None, None, "旅游区居民满意度(≥**%)", None, ">=90%"),
-            (None, None, "游客满意度(≥**%)", None, ">=90%"),
+            ("产出指标", "数量指标", "贫困地区旅游基础设施建设工程", ">=20平方米"),
+            (None, None, "贫困地区旅游景点开发数量( ≥**个 )", ">=4个"),
+            (None, None, "流转土地", ">=60亩"),
+            (None, "质量指标", "*贫困地区旅游基础设施建设质量达标率100%", ">=98%"),
+            (None, "时效指标", "贫困地区基础设施建设按期完成率(≥**%)", ">=95%"),
+            (None, "成本指标", "流转土地补助标准", "<=475元/亩"),
+            (None, None, "景观建设成本", "<=2875元/个"),
+            (None, None, "贫困地区旅游基础设施建设工程建设成本", "<=3000元/平方米"),
+            ("效益指标", "经济效益指标", "乡村旅游带动增加贫困村收入(≥**万元)", ">=6万元"),
+            (None, None, "乡村旅游带动增加贫困人口收入(≥**万元)", ">=2.61万元"),
+            (None, "社会效益指标", "贫困地区乡村旅游开发景点接待游客数量(≥**人)", ">=60000人"),
+            (None, None, "受益建档立卡贫困人口数≥**人", ">=29人"),
+            ("满意度指标", "服务对象满意度指标", "旅游行业经营主体满意度(≥**%)", ">=90%"),
+            (None, None, "参与旅游扶贫项目贫困群众满意度(≥**%)", ">=90%"),
+            (None, None, "旅游区居民满意度(≥**%)", ">=90%"),
+            (None, None, "游客满意度(≥**%)", ">=90%"),
         ),
     },
 )
 FORM_GAP = 2  # empty rows between stacked forms
+EXAMPLE_WIDTHS = {"level2": 18, "name": 44, "target": 18, "note": 36}  # fewer columns than the blank form
 
 
 def write_form_examples(ws: Worksheet) -> None:
@@ -316,7 +334,12 @@ def write_form_examples(ws: Worksheet) -> None:
     for example in FORM_EXAMPLES:
         ends.append(_form(ws, top, example))
         top = ends[-1] + 1 + FORM_GAP
-    _widths(ws, FORM.widths)
+    # one column letter per grid position; the widest use of each position wins
+    widths: dict[int, float] = {}
+    for example in FORM_EXAMPLES:
+        for c, f in enumerate(example["fields"]):
+            widths[c] = max(widths.get(c, 0), EXAMPLE_WIDTHS.get(f, FORM.widths[FORM.columns.index(f)]))
+    _widths(ws, tuple(widths[c] for c in sorted(widths)))
     ws.sheet_properties.tabColor = "70AD47"
     # stacked forms: each prints with its own header, none is repeated
     _print_form(ws, last_col=FORM.width, last_row=ends[-1], title_rows=None)
