@@ -51,7 +51,7 @@ from .port import (
 from .settings import build_config
 
 # Sheets xlperf writes (never validated as tables).
-OWN_SHEETS = {RESULTS_SHEET, WEIGHTS_SHEET, RECORDS_SHEET, CONFIG_SHEET, RULES_SHEET,
+OWN_SHEETS = {RESULTS_SHEET, WEIGHTS_SHEET, "得分汇总", RECORDS_SHEET, CONFIG_SHEET, RULES_SHEET,
               "xlwings.conf", "_xlwings.conf", "导入记录"}
 EXPORT_SUFFIX = "_报送.xlsx"
 
@@ -101,7 +101,7 @@ def load(port: WorkbookPort, *, formulas: bool = False, sheet: Optional[str] = N
         why = "；".join(f.message for f in result.findings[:3])
         raise UserError(f"当前工作表“{sheet}”不是绩效目标表，无法处理：{why}\n\n"
                         "请切换到含有“项目名称、三级指标、指标值、权重”等表头的工作表，再点击按钮。")
-    return Loaded(info, sheet, data, grid, config, result, result.tables[0])
+    return Loaded(info, sheet, data, grid, config, result, sheet_table(result.tables, sheet) or result.tables[0])
 
 
 # --- 校验 / 清除标记 -------------------------------------------------------------------
@@ -438,10 +438,29 @@ def _mark_with_openpyxl(src: Path, out: Path, result: CheckResult, text: bool) -
     _write_marked(port, result, lambda t: port.read_sheet(t.sheet), out)
 
 
+def sheet_table(tables: list[Table], sheet: str) -> Optional[Table]:
+    """The table to plan one sheet's marks with. Stacked forms are several Tables on one sheet:
+    one plan must cover them all (a second plan would replace the first's mark sheet), so
+    their union is used — the area from above the first form's first row, every column."""
+    on = [t for t in tables if t.sheet == sheet]
+    if len(on) <= 1:
+        return on[0] if on else None
+    first = min(min((p.row_first for p in t.projects), default=t.header_row or 1) for t in on)
+    columns: dict[str, int] = {}
+    for t in on:
+        for f, c in t.columns.items():
+            columns[f] = max(columns.get(f, 0), c)
+    rows = [t.data_rows[1] for t in on if t.data_rows[1]]
+    return on[0].model_copy(update={"header_row": max(first - 1, 1), "columns": columns,
+                                    "data_rows": (first, max(rows, default=first))})
+
+
 def _write_marked(port: Any, result: CheckResult, sheet_of: Callable[[Table], Any], out: Path) -> None:
-    """Every block is planned before the first write, then written: marks, 校验结果, save."""
+    """Every block is planned before the first write, then written: marks, 校验结果, save.
+    One plan per sheet (stacked forms share one: ``sheet_table``)."""
     plans = []
-    for table in result.tables:
+    for table in (sheet_table(result.tables, s) for s in dict.fromkeys(t.sheet for t in result.tables)):
+        assert table is not None
         data = sheet_of(table)
         if data is not None:
             plans.append(plan_marks(data, table, result.findings))
