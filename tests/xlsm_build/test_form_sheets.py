@@ -200,3 +200,4 @@ def test_example_sheet_holds_both_forms_stacked(wb):
     assert ws[f"D{titles[1] + 9}"].value == ">=20平方米"  # ASCII >=, as published
     assert [b.id for b in ws.row_breaks.brk] == [titles[1] - 3]  # each form on its own page
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert ws.print_title_rows is None  # each stacked form prints its own header

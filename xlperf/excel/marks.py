@@ -85,6 +85,39 @@ def notes_column(data: Union[SheetData, SheetShape], header_row: int) -> Optiona
     return None
 
 
+NOTES_SCAN_ROWS = 200  # where 校验 puts the 校验说明 header: a list's header row, a form's first row
+
+
+def notes_anchor(data: Union[SheetData, SheetShape]) -> Optional[tuple[int, int]]:
+    """(row, col), 1-based, of the 校验说明 header 校验 wrote on this sheet, whatever its layout:
+    a list's header row, or the first row of a sheet of forms (the reader of a form has no
+    header row to look on, so the first rows are scanned for the exact text)."""
+    shape = shape_of(data)
+    for r in range(1, min(shape.height, NOTES_SCAN_ROWS) + 1):
+        for c, v in enumerate(shape.row_values(r), 1):
+            if v.__class__ is str and v.strip() == NOTES_HEADER:
+                return r, c
+    return None
+
+
+def without_notes(data: SheetData) -> list[list[Any]]:
+    """The sheet's rows with our own 校验说明 column blanked (a copy of the rows it touches):
+    what the readers must see, so that a second 校验 does not read the first one's notes as the
+    clerk's content (a form reader would take them for stray cells)."""
+    at = notes_anchor(data)
+    rows = list(data.values)
+    if at is None:
+        return rows
+    r0, c = at
+    for r in range(r0 - 1, len(rows)):
+        row = rows[r]
+        if c <= len(row) and row[c - 1] is not None:
+            row = list(row)
+            row[c - 1] = None
+            rows[r] = row
+    return rows
+
+
 def last_used_col(data: SheetData) -> int:
     """The rightmost column holding a value (Excel's used range keeps cleared columns until
     the file is saved, so its width alone would push 校验说明 one column further each time)."""

@@ -121,18 +121,13 @@ def _widths(ws: Worksheet, widths: tuple[float, ...]) -> None:
 
 
 def _print_form(ws: Worksheet, *, last_col: int, last_row: int, title_rows: Optional[str]) -> None:
-    """The list sheet's print set-up: A4 landscape, one page wide, the grid's header repeated."""
+    """The list sheet's print set-up (A4 landscape, one page wide, the grid's header repeated),
+    over the form's area, centred like the tables written by ``io.layout_xlsx``."""
+    from .sheets import _print_setup  # sheets imports this module's names
+
     ws.print_area = f"A1:{get_column_letter(last_col)}{last_row}"
-    if title_rows:
-        ws.print_title_rows = title_rows
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _print_setup(ws, title_rows=title_rows)
     ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.5
 
 
 # --- 项目绩效目标表 (MoF form) ------------------------------------------------------------------

@@ -284,7 +284,7 @@ def _write_lists(ws: Worksheet, wb: Workbook) -> None:
 
 # --- shared -------------------------------------------------------------------------------
 
-def _print_setup(ws: Worksheet, *, title_rows: str) -> None:
+def _print_setup(ws: Worksheet, *, title_rows: Optional[str]) -> None:
     ws.print_title_rows = title_rows
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
