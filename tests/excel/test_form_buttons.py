@@ -16,7 +16,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from xlperf.api import check_path
+from xlperf.core.grid import address
 from xlperf.excel import commands
+from xlperf.excel.marks import CODE_OF, RANK, cell_of
 from xlperf.excel.openpyxl_port import OpenpyxlPort
 from xlperf.excel.port import mark_sheet_for
 from xlperf.xlsm.form_sheets import FORM_SAMPLE_SHEET, FORM_SHEET, SELF_EVAL_SHEET
@@ -109,6 +112,20 @@ def marks(port: OpenpyxlPort, sheet: str) -> dict[str, str]:
     return {c.coordinate: c.value for row in port.wb[name].iter_rows() for c in row if c.value}
 
 
+def expected_marks(result, sheet: str) -> dict[str, str]:
+    """What 校验 must colour: each active finding's cell (its row's 三级指标 cell when it names
+    only a row), the worst severity per cell."""
+    table = commands.sheet_table(result.tables, sheet)
+    out: dict[str, str] = {}
+    for f in result.findings:
+        rc = cell_of(f, table) if f.sheet == sheet and not f.waived else None
+        if rc is not None:
+            a = address(*rc)
+            if RANK[CODE_OF[f.severity]] > RANK[out.get(a)]:
+                out[a] = CODE_OF[f.severity]
+    return out
+
+
 def column(port: OpenpyxlPort, sheet: str, col: str) -> dict[str, str]:
     return {c.coordinate: c.value for c in port.wb[sheet][col] if c.value is not None}
 
@@ -166,15 +183,18 @@ def test_weights_split_export_on_a_form(tmp_path):
 def test_validate_the_stacked_example_forms(tmp_path):
     """岳阳县 (rows 1–22) and 南岳 (rows 25–49) on one sheet: one mark sheet and one 校验说明
     column for both; each form's findings on its own rows."""
-    port = OpenpyxlPort.open(examples(tmp_path / "examples.xlsx"))
+    path = examples(tmp_path / "examples.xlsx")
+    result = check_path(path, sheet=FORM_SAMPLE_SHEET)
+    assert [t.layout for t in result.tables] == ["form", "form"]
+    port = OpenpyxlPort.open(path)
     text = press(port, "validate", FORM_SAMPLE_SHEET)
     assert "2个项目，28条指标" in text
     got = marks(port, FORM_SAMPLE_SHEET)
-    rows = {int(a[1:]) for a in got}
-    assert rows & set(range(10, 22)) and rows & set(range(34, 50))  # both forms are marked
+    assert got == expected_marks(result, FORM_SAMPLE_SHEET)  # every finding's cell, the worst code
     assert got["D13"] == "W"  # 岳阳县's "≥100%" (VL010)
     notes = column(port, FORM_SAMPLE_SHEET, "F")  # right of the wider form (A:E)
-    assert notes["F1"] == "校验说明" and {int(a[1:]) for a in notes} - {1} == rows
+    assert notes["F1"] == "校验说明"
+    assert {int(a[1:]) for a in notes} - {1} == {f.row for f in result.findings if f.row and f.row > 1}
     assert [mark_sheet_for(FORM_SAMPLE_SHEET)] == [n for n in port.wb.sheetnames if n.startswith("_xlperf_marks")]
     press(port, "weight_totals", FORM_SAMPLE_SHEET)
     links = [r[-1] for r in port.wb["权重合计"].iter_rows(min_row=2, values_only=True) if r[-1]]
