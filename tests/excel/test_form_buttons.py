@@ -33,7 +33,7 @@ def _reader(name: str) -> bool:
 needs_form = pytest.mark.skipif(not _reader("form"), reason="form reader (h/forms) not merged yet")
 needs_self_eval = pytest.mark.skipif(not _reader("self_evaluation"),
                                      reason="self-evaluation reader (h/selfeval) not merged yet")
-BUTTONS = ("validate", "weight_totals", "split_records", "export", "clear_marks")
+BUTTONS = ("validate", "weight_totals", "split_records", "export", "clear_marks", "autofix", "undo_fix")
 MAX_CALLS = 10
 
 # --- the sheets, filled as a clerk would ---------------------------------------------------------
