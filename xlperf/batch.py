@@ -76,6 +76,7 @@ class FileResult(BaseModel):
     infos: int = 0
     projects_weight_off: list[str] = Field(default_factory=list)
     expected_total: Optional[float] = None  # the weight total this file was checked against
+    against: Optional[str] = None  # --against: the target file it was held against
     worst: list[WorstFinding] = Field(default_factory=list)  # up to 5 findings, errors first
 
 
@@ -110,9 +111,14 @@ def check_one(path: str, config_data: Optional[dict[str, Any]] = None,
     return _check(path, None if config_data is None else Config.model_validate(config_data), overrides)
 
 
-def _check(path: str, config: Optional[Config], overrides: Optional[dict[str, Any]] = None) -> FileResult:
+NO_PAIR = object()  # --against in batch mode: this file has no target file (SE058)
+
+
+def _check(path: str, config: Optional[Config], overrides: Optional[dict[str, Any]] = None,
+           against: Any = None) -> FileResult:
     """One file as ``xlperf check FILE`` sees it: ``config`` (--config) if given, else the file's
-    own configuration; ``overrides`` (--expected-total) on top of either."""
+    own configuration; ``overrides`` (--expected-total) on top of either. ``against``: the
+    target file to hold it against (--against), ``NO_PAIR`` when the target folder had none."""
     from .api import check_grids
     from .core.config import ConfigError, PendingSettings
     from .core.gc_pause import paused_gc
@@ -126,6 +132,14 @@ def _check(path: str, config: Optional[Config], overrides: Optional[dict[str, An
             pending = PendingSettings(p, base=config, overrides=overrides)
             src = read_source(p, settings=pending)
             result = check_grids(src.grids, src.config, extra_findings=src.findings, source=str(p))
+            if against is NO_PAIR:
+                from .against import no_target
+
+                result = no_target(result)
+            elif against is not None:
+                from .against import with_against
+
+                result = with_against(result, Path(against), src.config)
     except (InputError, ConfigError) as e:
         return FileResult(file=readable(path), readable=False, error=str(e))
     except Exception as e:  # noqa: BLE001 - one bad file must never stop the batch
@@ -138,7 +152,8 @@ def _check(path: str, config: Optional[Config], overrides: Optional[dict[str, An
     ]
     return FileResult(file=readable(path), tables=s.tables, projects=s.projects, indicators=s.indicators, errors=s.errors,
                       warnings=s.warnings, infos=s.infos, projects_weight_off=s.projects_weight_off,
-                      expected_total=s.expected_total, worst=worst)
+                      expected_total=s.expected_total, worst=worst,
+                      against=readable(str(against)) if against is not None and against is not NO_PAIR else None)
 
 
 def _load_engine() -> None:
@@ -152,10 +167,13 @@ def _load_engine() -> None:
 
 _worker_config: Optional[Config] = None  # None: each file's own
 _worker_overrides: Optional[dict[str, Any]] = None
+_worker_against: Optional[dict[str, Optional[str]]] = None
 
 
-def _init_worker(config_data: Optional[dict[str, Any]], overrides: Optional[dict[str, Any]] = None) -> None:
-    global _worker_config, _worker_overrides
+def _init_worker(config_data: Optional[dict[str, Any]], overrides: Optional[dict[str, Any]] = None,
+                 against: Optional[dict[str, Optional[str]]] = None) -> None:
+    global _worker_config, _worker_overrides, _worker_against
+    _worker_against = against
     _load_engine()  # already loaded when forked from a parent that loaded it: no cost
     _worker_config = None if config_data is None else Config.model_validate(config_data)
     _worker_overrides = overrides
@@ -165,8 +183,15 @@ def _init_worker(config_data: Optional[dict[str, Any]], overrides: Optional[dict
     gc.enable()
 
 
+def _against(path: str, against: Optional[dict[str, Optional[str]]]) -> Any:
+    if against is None:
+        return None
+    t = against.get(path)
+    return NO_PAIR if t is None else t
+
+
 def _check_in_worker(path: str) -> FileResult:
-    return _check(path, _worker_config, _worker_overrides)
+    return _check(path, _worker_config, _worker_overrides, _against(path, _worker_against))
 
 
 def _chunksize(n_files: int, jobs: int) -> int:
@@ -184,20 +209,22 @@ def _size(path: Path) -> int:
 
 def run_batch(paths: list[Path], config: Optional[Config] = None, jobs: Optional[int] = None,
               on_done: Optional[Callable[[FileResult], None]] = None, *,
-              overrides: Optional[dict[str, Any]] = None) -> BatchReport:
+              overrides: Optional[dict[str, Any]] = None,
+              against: Optional[dict[str, Optional[str]]] = None) -> BatchReport:
     """``config``: one configuration for every file (--config); None: each file's own, as the
     single check resolves it. ``overrides``: Config fields set on top of either
-    (``{"expected_total": 100}`` for --expected-total)."""
+    (``{"expected_total": 100}`` for --expected-total). ``against``: --against, each file (as
+    str) -> its target file, None for a file without one."""
     jobs = jobs or os.cpu_count() or 1
     results: list[FileResult] = []
     if jobs == 1 or len(paths) == 1:
         for p in paths:
-            r = _check(str(p), config, overrides)
+            r = _check(str(p), config, overrides, _against(str(p), against))
             results.append(r)
             if on_done:
                 on_done(r)
     else:
-        results = _run_pool(paths, config, overrides, min(jobs, len(paths)), on_done)
+        results = _run_pool(paths, config, overrides, min(jobs, len(paths)), on_done, against)
     report = BatchReport(files=results)
     report.summary = {
         "files": len(results),
@@ -213,7 +240,8 @@ def run_batch(paths: list[Path], config: Optional[Config] = None, jobs: Optional
 
 
 def _run_pool(paths: list[Path], config: Optional[Config], overrides: Optional[dict[str, Any]], jobs: int,
-              on_done: Optional[Callable[[FileResult], None]]) -> list[FileResult]:
+              on_done: Optional[Callable[[FileResult], None]],
+              against: Optional[dict[str, Optional[str]]] = None) -> list[FileResult]:
     ctx = multiprocessing.get_context()
     if ctx.get_start_method() == "fork":
         _load_engine()  # once here, inherited by every worker instead of imported by each
@@ -222,7 +250,7 @@ def _run_pool(paths: list[Path], config: Optional[Config], overrides: Optional[d
     slots: list[Optional[FileResult]] = [None] * len(paths)
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
-                                 initargs=(None if config is None else config.model_dump(), overrides)) as pool:
+                                 initargs=(None if config is None else config.model_dump(), overrides, against)) as pool:
             done = pool.map(_check_in_worker, [str(paths[i]) for i in order],
                             chunksize=_chunksize(len(paths), jobs))
             for i, r in zip(order, done):

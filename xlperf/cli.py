@@ -119,6 +119,7 @@ def check(
     summary: Optional[Path] = typer.Option(None, "--summary", help="批量校验时另存汇总工作簿 .xlsx"),
     show_all: bool = typer.Option(False, "--all", help="文字报告列出全部项目和问题（大表默认只列需处理的项目和问题汇总）"),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="zh：中文说明；en：每条问题的中文说明后附英文（English after each message）"),
+    against: Optional[Path] = typer.Option(None, "--against", help="自评表对照批复的绩效目标表（文件或文件夹）：目标值、权重是否改过，指标是否增删；批量时两个文件夹按文件名配对"),
 ) -> None:
     """校验绩效目标表：每个项目的权重合计、每条问题所在单元格和中文说明。多个文件或文件夹则批量校验。"""
 
@@ -136,6 +137,10 @@ def check(
             PendingSettings(overrides=overrides)  # a bad --expected-total is refused once, here
             # --config: one for all (read once, here); otherwise each file's own, as below.
             return _batch(given, load_config(config) if config is not None else None)
+        if against is not None and not against.exists():
+            from .io.read import InputError
+
+            raise InputError(f"找不到目标表：{against}（--against: file not found）")
         src = _input_or_sample(given[0] if given else None)
         # The settings before anything is read or written: --config or the xlperf.toml beside
         # the file now, the workbook's 配置 sheet in the reader's one open of it.
@@ -147,6 +152,10 @@ def check(
             check_output(mark, src)
             check_output_kind(src, mark)
         result = check_path(src, sheet=sheet, settings=pending, workers=CORES)
+        if against is not None:
+            from .against import with_against
+
+            result = with_against(result, against, result.config)
         if fmt is Format.json:
             write_json(result.report)
         else:
@@ -156,7 +165,9 @@ def check(
         if mark is not None:
             from .excel.commands import mark_file
 
-            mark_file(src, mark, result)
+            from .against import for_marking
+
+            mark_file(src, mark, for_marking(result))
             err.print(f"已写出带标记的副本：{_shown(mark)}（marked copy written）", highlight=False)
         return EXIT_ERRORS if result.report.has_errors else EXIT_OK
 
@@ -169,6 +180,16 @@ def check(
         files = expand_paths(given)
         if not files:
             raise InputError("没有找到可校验的文件（.xlsx/.xlsm/.txt）（no files found）")
+        pairs = None
+        if against is not None:
+            if not against.exists():
+                raise InputError(f"找不到目标表：{against}（--against: file not found）")
+            if against.is_dir():
+                from .against import pair_folders
+
+                pairs = pair_folders(files, expand_paths([against]))
+            else:
+                pairs = {str(f): str(against) for f in files}
         if summary is not None:
             from .io.atomic import check_output
 
@@ -177,7 +198,8 @@ def check(
                       TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as prog:
             task = prog.add_task("校验中", total=len(files))
             report = run_batch(files, cfg, jobs, on_done=lambda r: prog.advance(task),
-                               overrides=None if expected_total is None else {"expected_total": expected_total})
+                               overrides=None if expected_total is None else {"expected_total": expected_total},
+                               against=pairs)
         if fmt is Format.json:
             write_json(report)
         else:

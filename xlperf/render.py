@@ -7,7 +7,7 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 
 from .core.model import SEVERITY_ORDER, SEVERITY_ZH, Finding
-from .core.report import LEVEL1_COLUMNS, STATUS_OK, Report, text_budgets
+from .core.report import LEVEL1_COLUMNS, SELF_EVALUATION, STATUS_OK, Report, text_budgets
 
 _SEV_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _SHORT = {"产出指标": "产出", "效益指标": "效益", "满意度指标": "满意度", "成本指标": "成本", "其他": "其他"}
@@ -88,6 +88,14 @@ def _project_table(report: Report, console: Console, everything: bool) -> None:
     if not shown:
         console.print(f"[green]{note}[/]", highlight=False)
         return
+    evaluations = [p for p in shown if p.layout == SELF_EVALUATION]
+    if evaluations:
+        _self_evaluation_table(evaluations, console)
+        shown = [p for p in shown if p.layout != SELF_EVALUATION]
+        if not shown:
+            if note:
+                console.print(note, highlight=False)
+            return
     t = RichTable(title=title, show_lines=False, header_style="bold")
     t.add_column("行", justify="right")
     t.add_column("项目名称", overflow="fold", max_width=34)
@@ -110,9 +118,34 @@ def _project_table(report: Report, console: Console, everything: bool) -> None:
         console.print(note, highlight=False)
 
 
+def _of(score: float | None, points: float | None) -> str:
+    if points is None:
+        return "—" if score is None else _num(score)
+    return f"{'—' if score is None else _num(score)}/{_num(points)}"
+
+
+def _self_evaluation_table(projects, console: Console) -> None:
+    """Self-evaluations: the year's budget, 执行率, the budget line's score of its points, the
+    indicators' points, the total score of its points (— when not filled in)."""
+    t = RichTable(title="自评得分（预算执行＋绩效指标）", show_lines=False, header_style="bold")
+    for col, just in (("行", "right"), ("项目名称", "left"), ("预算数(万元)", "right"), ("执行率", "right"),
+                      ("预算执行得分", "right"), ("指标数", "right"), ("指标分值", "right"), ("总分", "right"), ("状态", "left")):
+        t.add_column(col, justify=just, overflow="fold", max_width=34 if col == "项目名称" else None)
+    for p in projects:
+        rate = "—" if p.execution_rate is None else f"{p.execution_rate:.1f}%"
+        style = "red" if not p.weight_ok else ("yellow" if p.errors else None)
+        t.add_row(str(p.row), escape(p.name) if p.name else "（无名称）", _budget(p.budget, p.budget_text), rate,
+                  _of(p.budget_score, p.budget_points), str(p.indicator_count),
+                  f"{_num(p.weight_total)}/{_num(p.expected)}" if p.points_total is not None else "—",
+                  _of(p.score_total, p.points_total) if p.points_total is not None else "—", p.status, style=style)
+    console.print(t)
+
+
 def _finding_line(f: Finding, lang: str = "zh") -> str:
     waived = "（已豁免）" if f.waived else ""
     where = f"{f.sheet}!{f.cell}" if f.cell else f.sheet
+    if f.source == "target":
+        where = f"目标表 {where}"
     text = f"{f.message}（{f.message_en}）" if lang == "en" and f.message_en else f.message
     return f"[{_SEV_STYLE[f.severity]}]{SEVERITY_ZH[f.severity]}[/] {f.code} {where}{waived}  {escape(text)}"
 

@@ -55,6 +55,7 @@ from typing import Any, Optional
 import yaml
 
 from xlperf.core.blocks import build_table
+from xlperf.core.layouts import read_grid
 from xlperf.core.config import Config
 from xlperf.core.engine import check_table
 from xlperf.core.grid import Grid, Merge, col_letter, col_number, parse_address
@@ -319,8 +320,16 @@ def build_sheet(case: Case) -> Sheet:
 # --- running ---------------------------------------------------------------------------
 
 def findings(case: Case, cells: Optional[list[list[Any]]] = None, sheet: Optional[Sheet] = None) -> list[Finding]:
+    """A ``grid`` case is read by the layout reader that fits it (a self-evaluation, a form …,
+    several stacked tables each checked), the standard-header forms by the list reader."""
     sheet = sheet or build_sheet(case)
-    return check_table(build_table(sheet.grid(cells)), case.config())
+    grid = sheet.grid(cells)
+    if case.form != "grid":
+        return check_table(build_table(grid), case.config())
+    out: list[Finding] = []
+    for t in read_grid(grid, case.config()):
+        out.extend(check_table(t, case.config()))
+    return out
 
 
 def of_rule(case: Case, fs: list[Finding]) -> list[Finding]:

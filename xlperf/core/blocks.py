@@ -13,7 +13,7 @@ from typing import Any, Callable, Optional
 from .engine import read_finding
 from .grid import Grid, col_letter, is_blank
 from .layout import Layout, field_of_header, find_layout, is_banner_row, is_repeated_header
-from .model import FIELDS, Department, Finding, Indicator, Project, Record, Table, Unit, construct_all
+from .model import EVALUATION_COLUMNS, FIELDS, Department, Finding, Indicator, Project, Record, Table, Unit, construct_all
 from .normalise import (
     _memo,
     QUANTITATIVE_ONLY,
@@ -277,6 +277,7 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
                 "department_code": department.code if department is not None else None,
                 "indicators": [], "raw": p_raw, "seen": p_seen, "cells": p_cells, "waivers": frozenset(),
                 "department": None, "funds": None, "goal_long": None, "details": {},
+                "evaluation": None,
             }, _PROJECT_FIELDS)
             if unit is not None:
                 unit.project_indices.append(project.index)
@@ -456,6 +457,7 @@ def _indicator(sheet: str, srow: int, vals: dict[str, Any], l1_raw: Any, l2_raw:
         "origin": origin,
         "notes": frozenset(notes).union(value_notes) if notes else value_notes,
         "details": {},
+        "actual": None, "score": None, "reason": None,
     }, _INDICATOR_FIELDS)
 
 
@@ -509,10 +511,11 @@ def records(table: Table) -> list[Record]:
     """The clean records: one per real indicator, every project field filled in."""
     dept_by_code = {d.code: d.name for d in table.departments}
     out: list[Record] = []
-    letters = [(f, col_letter(table.columns[f])) for f in FIELDS if table.columns.get(f)]
+    letters = [(f, col_letter(table.columns[f])) for f in (*FIELDS, *EVALUATION_COLUMNS) if table.columns.get(f)]
     for p in table.projects:
-        dept = _department_name(table, p, dept_by_code)
-        pcells = dict(p.cells)
+        dept = _department_name(table, p, dept_by_code) or p.department  # a form's 主管部门
+        # the project's own fields (a form's other label cells stay in Project.cells)
+        pcells = {k: v for k, v in p.cells.items() if k in FIELDS}
         budget_text = text_unless_number(p.budget, p.raw.get("budget"))
         for ind in p.indicators:
             if ind.is_placeholder:
@@ -530,5 +533,6 @@ def records(table: Table) -> list[Record]:
                 "direction": ind.direction,
                 "waivers": ",".join(sorted(ind.waivers)),
                 "cells": {k: v for k, v in cells.items() if v},
+                "actual": ind.actual, "score": ind.score, "reason": ind.reason,
             }, _RECORD_FIELDS))
     return out

@@ -8,7 +8,7 @@ from .config import Config
 from .forked import Forked, can_fork
 from .model import Finding, FindingScope, Indicator, Project, Table, construct_all, fast_construct
 from .rules import load_all
-from .rules.registry import REGISTRY, Context, Hit, Rule, render_rule, render_rule_en
+from .rules.registry import REGISTRY, Context, Hit, Rule, applies, render_rule, render_rule_en
 
 
 def make_finding(
@@ -43,6 +43,7 @@ def make_finding(
         fix=hit.fix,
         waived=False,
         source=None,
+        other_cell=None,
     )
 
 
@@ -93,7 +94,7 @@ def check_table(table: Table, config: Optional[Config] = None, *, workers: int =
     load_all()
     config = config or Config()
     ctx = Context(table=table, config=config)
-    enabled = [r for r in REGISTRY.values() if r.func is not None and config.enabled(r.code)]
+    enabled = [r for r in REGISTRY.values() if r.func is not None and config.enabled(r.code) and applies(r.code, table)]
     ind_rules = [r for r in enabled if r.scope == "indicator"]
     proj_rules = [r for r in enabled if r.scope == "project"]
     table_rules = [r for r in enabled if r.scope == "table"]

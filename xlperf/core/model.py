@@ -96,6 +96,20 @@ class FundLine(BaseModel):
     amount: Optional[float] = None
     cell: Optional[str] = None
     text: Optional[str] = None
+    # Self-evaluations (绩效自评表) give each line several columns; None where the layout has
+    # no such column or the cell is empty / ``/``. ``amount`` is then ``budget`` (全年预算数 /
+    # 调整后预算数). ``rate`` is a percentage (86.2 for 86.2 %) however the cell held it (0.862
+    # with a % format, a formula's cached value, the text ``86%``); ``cells`` maps each of these
+    # keys to its address, ``raw`` keeps what the cells said.
+    initial: Optional[float] = None  # 年初预算数
+    budget: Optional[float] = None  # 全年预算数 / 调整后预算数
+    spent: Optional[float] = None  # 全年执行数 / 预算执行数
+    rate: Optional[float] = None  # 执行率, percent
+    points: Optional[float] = None  # 分值 / 权重
+    score: Optional[float] = None  # 得分
+    sub: bool = False  # a 其中 line (part of the total)
+    cells: dict[str, str] = Field(default_factory=dict)
+    raw: dict[str, Any] = Field(default_factory=dict)
 
 
 class Funds(BaseModel):
@@ -106,6 +120,30 @@ class Funds(BaseModel):
     total: Optional[float] = None
     total_cell: Optional[str] = None
     lines: list[FundLine] = Field(default_factory=list)
+
+
+class Evaluation(BaseModel):
+    """What a self-evaluation (绩效自评表) says besides its funds lines and indicators.
+
+    ``budget_points``/``budget_score``/``execution_rate`` are the 年度资金总额 (总额) line's
+    分值/权重, 得分 and 执行率 (percent); ``*_stated`` are the points a label states
+    (``预算执行情况(10分)``, ``绩效指标(90分)``); ``total_score``/``total_points`` the 总分 /
+    合计 row as written. ``has_points``/``has_scores``: the indicator grid has 分值/权重 and
+    得分 columns (衡山's has neither). Every value's cell is in ``cells`` under its name."""
+
+    year: Optional[str] = None
+    execution_rate: Optional[float] = None
+    budget_points: Optional[float] = None
+    budget_score: Optional[float] = None
+    budget_points_stated: Optional[float] = None
+    indicator_points_stated: Optional[float] = None
+    total_score: Optional[float] = None
+    total_points: Optional[float] = None
+    has_points: bool = False
+    has_scores: bool = False
+    goal_actual: Optional[str] = None  # 年度总体目标: 实际完成情况
+    cells: dict[str, str] = Field(default_factory=dict)
+    raw: dict[str, Any] = Field(default_factory=dict)
 
 
 FindingScope = Literal["cell", "table"]
@@ -131,7 +169,10 @@ class Finding(BaseModel):
     message_en: str = ""
     fix: Optional[Fix] = None
     waived: bool = False
+    # --against: which file the finding is about ("self_evaluation" / "target"; None for an
+    # ordinary check) and the matching cell in the other file ("目标表.xlsx!Sheet1!F12").
     source: Optional[str] = None
+    other_cell: Optional[str] = None
 
     def sort_key(self) -> tuple:
         return (SEVERITY_ORDER[self.severity], self.sheet, self.row or 0, self.cell or "", self.code)
@@ -161,6 +202,11 @@ class Indicator(BaseModel):
     # Columns some layouts have besides the list's: 绩效标准 / 指标解释 / 备注 … by header as written
     # (the cell of each is in ``origin`` under the same key).
     details: dict[str, Any] = Field(default_factory=dict)
+    # Self-evaluations: 实际完成值 (number when numeric, else the cleaned text), 得分, and the
+    # 偏差原因 / 未完成原因 text; None elsewhere. Raw cells in ``raw`` under the same keys.
+    actual: Any = None
+    score: Optional[float] = None
+    reason: Optional[str] = None
 
     @property
     def is_placeholder(self) -> bool:
@@ -200,6 +246,7 @@ class Project(BaseModel):
     funds: Optional[Funds] = None
     goal_long: Optional[str] = None
     details: dict[str, Any] = Field(default_factory=dict)
+    evaluation: Optional[Evaluation] = None  # self-evaluations only
 
     def unplaced_waivers(self) -> frozenset[str]:
         """The project's 豁免 codes that are not on a real indicator's row (on its project row
@@ -299,6 +346,10 @@ class Record(BaseModel):
     direction: Optional[str] = None
     waivers: str = ""
     cells: dict[str, str] = Field(default_factory=dict)
+    # self-evaluations: 实际完成值, 得分, 偏差原因 (None elsewhere)
+    actual: Any = None
+    score: Optional[float] = None
+    reason: Optional[str] = None
 
 
 RECORD_COLUMNS: dict[str, str] = {
@@ -320,3 +371,5 @@ RECORD_COLUMNS: dict[str, str] = {
     "direction": "指标方向性",
     "waivers": "豁免",
 }
+# The record columns self-evaluations add (written only when the records come from one).
+EVALUATION_COLUMNS: dict[str, str] = {"actual": "实际完成值", "score": "得分", "reason": "偏差原因"}

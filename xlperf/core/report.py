@@ -17,7 +17,7 @@ STATUS_OK = "通过"
 
 # The JSON contract (docs/report.md, docs/report.schema.json): additions bump the minor
 # version; nothing is renamed or removed without a new major version.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: self-evaluations (ProjectSummary execution_rate … points_total, FundLine per column, Finding.other_cell, FileResult.against)
 SCHEMA_VERSION_PATTERN = r"^1\.\d+$"
 # Every model of the report: no field beyond the documented ones, and every field is written
 # (so the schema lists each as required in what we write).
@@ -49,6 +49,15 @@ class ProjectSummary(BaseModel):
     layout_reason: str = ""
     department: Optional[str] = None  # 主管部门, where the layout has it (forms)
     funds: Optional[Funds] = None  # the funds block, where the layout has one (forms)
+    # Self-evaluations only (None elsewhere): 执行率 in percent (from 执行数 ÷ 预算数 where both are
+    # there, 86.2; else as the cell states it), the budget line's 分值 and 得分, and the totals
+    # as the 总分 row counts them (budget + indicators). ``score_total`` is None when the form
+    # is unfilled or has no 得分 column; ``weight_total``/``expected`` are the indicators' points.
+    execution_rate: Optional[float] = None
+    budget_points: Optional[float] = None
+    budget_score: Optional[float] = None
+    score_total: Optional[float] = None
+    points_total: Optional[float] = None
 
 
 def text_budgets(projects: list[ProjectSummary]) -> int:
@@ -120,10 +129,51 @@ def share_breakdown(p: Project, config: Config) -> dict[str, float]:
     return out
 
 
+SELF_EVALUATION = "self_evaluation"
+STATUS_POINTS_OFF = "分值合计不符"
+
+
+def is_self_evaluation(report: "Report") -> bool:
+    """Every project of the report is a self-evaluation (its summary sheet is 得分汇总)."""
+    return bool(report.projects) and all(p.layout == SELF_EVALUATION for p in report.projects)
+
+
+def evaluation_figures(p: Project, points: float, config: Config) -> dict[str, Any]:
+    """The self-evaluation fields of a ProjectSummary (see there), and the expected indicator
+    points: the template's own split (绩效指标(90分)), else 100 minus the budget points."""
+    ev = p.evaluation
+    if ev is None:
+        return {}
+    total = next((ln for ln in p.funds.lines if ln.role == "total"), None) if p.funds and p.funds.lines else None
+    rate = ev.execution_rate
+    if total is not None:
+        base = total.budget if total.budget is not None else total.initial
+        if total.spent is not None and base:
+            rate = total.spent / base * 100
+    real = p.real_indicators()
+    scores = [i.score for i in real if i.score is not None]
+    filled = bool(scores) or ev.budget_score is not None
+    score_total = round(sum(scores) + (ev.budget_score or 0.0), 6) if ev.has_scores and filled else None
+    points_total = round(points + (ev.budget_points or 0.0), 6) if ev.has_points else None
+    if ev.indicator_points_stated is not None:
+        expected = ev.indicator_points_stated
+    elif ev.budget_points is not None:
+        expected = 100.0 - ev.budget_points
+    else:
+        expected = config.expected_total
+    return {"execution_rate": None if rate is None else round(rate, 2), "budget_points": ev.budget_points,
+            "budget_score": ev.budget_score, "score_total": score_total, "points_total": points_total,
+            "expected": float(expected),
+            "weight_ok": (not ev.has_points) or abs(points - expected) <= config.tolerance}
+
+
 def summarise_project(p: Project, findings: list[Finding], config: Config,
                       table: Optional[Table] = None) -> ProjectSummary:
     weights, total = weight_breakdown(p, config)
     ok = abs(total - config.expected_total) <= config.tolerance
+    figures = evaluation_figures(p, total, config)
+    if figures:
+        ok = figures["weight_ok"]
     errors = warnings = 0
     for f in findings:
         if not f.waived:
@@ -132,7 +182,7 @@ def summarise_project(p: Project, findings: list[Finding], config: Config,
             elif f.severity == "warning":
                 warnings += 1
     if not ok:
-        status = "权重合计不符"
+        status = STATUS_POINTS_OFF if figures else "权重合计不符"
     elif errors:
         status = "有错误"
     elif warnings:
@@ -152,7 +202,10 @@ def summarise_project(p: Project, findings: list[Finding], config: Config,
         "layout": table.layout if table is not None else "list",
         "layout_reason": table.layout_reason if table is not None else "",
         "department": p.department, "funds": p.funds,
-    }, _SUMMARY_FIELDS)
+        "execution_rate": figures.get("execution_rate"), "budget_points": figures.get("budget_points"),
+        "budget_score": figures.get("budget_score"), "score_total": figures.get("score_total"),
+        "points_total": figures.get("points_total"),
+    } | ({"expected": figures["expected"]} if figures else {}), _SUMMARY_FIELDS)
 
 
 _SUMMARY_FIELDS = set(ProjectSummary.model_fields)

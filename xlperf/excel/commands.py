@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import tempfile
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional, Union
 
@@ -22,6 +22,7 @@ from ..core.grid import Grid, address, parse_address
 from ..core.model import SEVERITY_ZH, Table
 from .fixes import Change, change_blocks, plan_fixes, same_value, undo_rows, with_unchanged_gaps
 from .marks import (
+    RANK,
     RESULT_WIDTHS,
     SheetShape,
     first_error,
@@ -121,6 +122,8 @@ class MarkPlan:
     area_ref: Optional[str]
     notes_at: str
     notes: list
+    # merged_plans: the 校验说明 blocks of the sheet's other tables, as (top-left cell, rows)
+    more_notes: list = field(default_factory=list)
 
 
 def plan_marks(data: Union[SheetData, SheetShape], table: Table, findings: list) -> MarkPlan:
@@ -143,11 +146,13 @@ def validate(port: WorkbookPort) -> CheckResult:
     ld = load(port)
     findings = ld.result.findings
     # Every block is built before the first write: an error here leaves the workbook as it was.
-    plan = plan_marks(ld.data, ld.table, findings)
+    # every table on the sheet (stacked forms / self-evaluations are one Table each)
+    plans = [plan_marks(ld.data, t, findings) for t in ld.result.tables if t.sheet == ld.sheet] or \
+        [plan_marks(ld.data, ld.table, findings)]
     results = results_rows(findings)
     cell = first_error(findings, ld.sheet, ld.table)
     summary = summary_text(ld.result.report, ld.sheet)
-    write_marks(port, plan)
+    write_all_marks(port, plans)
     port.replace_sheet(RESULTS_SHEET, results, widths=RESULT_WIDTHS)
     if cell:
         port.select(ld.sheet, cell)
@@ -186,11 +191,12 @@ def project_cells(tables: list[Table]) -> dict[tuple[str, int], str]:
 
 
 def weight_totals(port: WorkbookPort) -> CheckResult:
-    from ..io.export_xlsx import weights_table
+    from ..io.export_xlsx import summary_sheet_name, weights_table
 
     ld = load(port)
     report = ld.result.report
     header, rows = weights_table(report)
+    sheet_name = summary_sheet_name(report)  # 得分汇总 for self-evaluations
     out: list[list[Any]] = [header + ["位置"]]
     names = project_cells(ld.result.tables)
     for i, row in enumerate(rows):
@@ -199,10 +205,14 @@ def weight_totals(port: WorkbookPort) -> CheckResult:
         where = link(p.sheet, cell, f"第{p.row}行") if p and cell else None
         out.append(list(row) + [where])
     widths = {"A": 30, "B": 36, "C": 12}
-    port.replace_sheet(WEIGHTS_SHEET, out, widths=widths)
-    port.select(WEIGHTS_SHEET, "A1")
+    port.replace_sheet(sheet_name, out, widths=widths)
+    port.select(sheet_name, "A1")
     s = report.summary
     off = len(s.projects_weight_off)
+    if sheet_name != WEIGHTS_SHEET:
+        tail = f"其中{off}个项目的分值合计不符（状态列已标出）。" if off else "全部项目的分值合计符合。"
+        port.message(f"已写出“{sheet_name}”工作表：{s.projects}个自评项目。{tail}", title="得分汇总")
+        return ld.result
     tail = f"其中{off}个项目的权重合计不等于{_num(s.expected_total)}（状态列标为“权重合计不符”）。" if off else \
         f"全部项目的权重合计均为{_num(s.expected_total)}。"
     port.message(f"已写出“{WEIGHTS_SHEET}”工作表：{s.projects}个项目。{tail}", title="权重合计")
@@ -481,10 +491,53 @@ def _write_marked(port: Any, result: CheckResult, sheet_of: Callable[[Table], An
         if data is not None:
             plans.append(plan_marks(data, table, result.findings))
     results = results_rows(result.findings)
-    for plan in plans:
-        write_marks(port, plan)
+    write_all_marks(port, plans)
     port.replace_sheet(RESULTS_SHEET, results, widths=RESULT_WIDTHS)
     port.save(out)
+
+
+def merged_plans(plans: list[MarkPlan]) -> list[MarkPlan]:
+    """One plan per sheet: several tables on a sheet (stacked forms, self-evaluations) share its
+    mark sheet, which each plan would otherwise replace. Their marks are laid over each other
+    (the worse code wins) and the conditional format covers them all; the 校验说明 blocks stay
+    each table's own (``notes_blocks``)."""
+    by_sheet: dict[str, list[MarkPlan]] = {}
+    for p in plans:
+        by_sheet.setdefault(p.sheet, []).append(p)
+    out: list[MarkPlan] = []
+    for sheet, ps in by_sheet.items():
+        if len(ps) == 1:
+            out.append(ps[0])
+            continue
+        top = min(p.mark_top for p in ps)
+        width = max((len(r) for p in ps for r in p.marks), default=0)
+        height = max((p.mark_top + len(p.marks) for p in ps), default=top) - top
+        rows: list[list[Any]] = [[None] * width for _ in range(height)]
+        for p in ps:
+            for i, row in enumerate(p.marks):
+                for c, code in enumerate(row):
+                    cur = rows[p.mark_top - top + i][c]
+                    if code and RANK[code] > RANK[cur]:
+                        rows[p.mark_top - top + i][c] = code
+        refs = [p.area_ref for p in ps if p.area_ref]
+        area_ref = None
+        if refs:
+            cells = [parse_address(x) for ref in refs for x in ref.split(":")]
+            area_ref = f"A{min(r for r, _ in cells)}:{address(max(r for r, _ in cells), max(c for _, c in cells))}"
+        first = ps[0]
+        merged = MarkPlan(sheet, first.mark_sheet, top, rows, area_ref, first.notes_at, first.notes)
+        merged.more_notes = [(p.notes_at, p.notes) for p in ps[1:]]
+        out.append(merged)
+    return out
+
+
+def write_all_marks(port: WorkbookPort, plans: list[MarkPlan]) -> None:
+    """Every table's marks, one mark sheet per sheet (``merged_plans``), then the later tables'
+    校验说明 blocks of a sheet (each from its own header down, after the first table's)."""
+    for plan in merged_plans(plans):
+        write_marks(port, plan)
+        for at, notes in plan.more_notes:
+            port.write_block(plan.sheet, at, notes)
 
 
 def fix_file(path: Path, out: Path, sheet: Optional[str] = None, config_path: Optional[Path] = None) -> int:

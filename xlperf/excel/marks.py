@@ -29,10 +29,18 @@ class Area:
     last_row: int
     last_col: int
     notes_col: int  # the 校验说明 column (existing, or the first free column)
+    # Forms and self-evaluations have cells above their indicator header (labels, the funds
+    # block): the marks start at the form's first row; the 校验说明 column still starts below
+    # the header. None: marks start at ``first_row`` (a list).
+    mark_first: Optional[int] = None
+
+    @property
+    def mark_from(self) -> int:
+        return self.mark_first if self.mark_first is not None else self.first_row
 
     @property
     def ref(self) -> str:
-        return f"A{self.first_row}:{col_letter(self.last_col)}{self.last_row}"
+        return f"A{self.mark_from}:{col_letter(self.last_col)}{self.last_row}"
 
     @property
     def empty(self) -> bool:
@@ -152,15 +160,18 @@ def table_area(data: Union[SheetData, SheetShape], table: Table, findings: Itera
     cols = list(table.columns.values())
     last_row = max(shape.height, table.data_rows[1] or 0)
     last_col = max(cols or [1])
+    top = header + 1
+    if table.layout != "list" and table.projects:
+        top = min(top, min(p.row_first for p in table.projects))
     for f in findings:
         rc = cell_of(f, table)
-        if rc and rc[0] > header and (notes is None or rc[1] < notes):
+        if rc and rc[0] >= top and (notes is None or rc[1] < notes):
             last_col = max(last_col, rc[1])
             last_row = max(last_row, rc[0])
     if notes is None:  # the first column right of everything the clerk wrote
         notes = shape.last_used_col(last_col) + 1
     last_col = min(last_col, notes - 1)
-    return Area(header, header + 1, last_row, last_col, notes)
+    return Area(header, header + 1, last_row, last_col, notes, top if top <= header else None)
 
 
 def mine(findings: Iterable[Finding], sheet: str) -> list[Finding]:
@@ -178,13 +189,13 @@ def mark_block(area: Area, table: Table, findings: Iterable[Finding]) -> tuple[i
         if f.waived:
             continue
         rc = cell_of(f, table)
-        if rc is None or not (area.first_row <= rc[0] <= area.last_row and 1 <= rc[1] <= area.last_col):
+        if rc is None or not (area.mark_from <= rc[0] <= area.last_row and 1 <= rc[1] <= area.last_col):
             continue
         code = CODE_OF[f.severity]
         if RANK[code] > RANK[codes.get(rc)]:
             codes[rc] = code
     if not codes:
-        return area.first_row, []
+        return area.mark_from, []
     r1 = min(r for r, _ in codes)
     r2 = max(r for r, _ in codes)
     rows: list[list[Any]] = [[None] * area.last_col for _ in range(r2 - r1 + 1)]

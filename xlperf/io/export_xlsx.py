@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from ..core.blocks import records as table_records
 from ..core.export_layout import DEFAULT_TITLE, LAYOUT_SHEET, layout_grid
-from ..core.report import LEVEL1_COLUMNS, Report, text_budgets
+from ..core.report import LEVEL1_COLUMNS, Report, is_self_evaluation, text_budgets
 from .atomic import OutputError, atomic_path
 from .layout_xlsx import layout_sheet
 from .records_out import records_sheet, table_sheet
@@ -32,6 +32,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..api import CheckResult
 
 WEIGHTS_SHEET = "权重合计"
+SCORES_SHEET = "得分汇总"  # the 权重合计 sheet of self-evaluations
+
+
+def summary_sheet_name(report: Report) -> str:
+    """权重合计, or 得分汇总 when every project of the report is a self-evaluation."""
+    return SCORES_SHEET if is_self_evaluation(report) else WEIGHTS_SHEET
 OTHER_LEVEL = "其他"
 
 
@@ -113,7 +119,9 @@ def write_export(result: "CheckResult", out: Path) -> None:
 def weights_table(report: Report) -> tuple[list[str], list[list[Any]]]:
     """Header and rows of the 权重合计 sheet (numbers as numbers, a 合计 row at the end); a
     预算数 that is not a number as the clerk wrote it (the 合计 adds the numbers only and says how
-    many it left out)."""
+    many it left out). Self-evaluations get the 得分汇总 columns instead (``scores_table``)."""
+    if is_self_evaluation(report):
+        return scores_table(report)
     levels = list(LEVEL1_COLUMNS)
     if any(OTHER_LEVEL in p.weights for p in report.projects):
         levels.append(OTHER_LEVEL)
@@ -138,7 +146,38 @@ def weights_table(report: Report) -> tuple[list[str], list[list[Any]]]:
     return header, rows
 
 
-WEIGHT_WIDTHS = {"单位": 30, "项目": 36, "状态": 14}
+SCORE_HEADER = ["实施单位", "项目", "预算数(万元)", "执行数(万元)", "执行率(%)", "预算执行分值", "预算执行得分",
+                "指标数", "指标分值", "期望", "指标得分", "总分值", "总得分", "状态"]
+
+
+def scores_table(report: Report) -> tuple[list[str], list[list[Any]]]:
+    """The 得分汇总 sheet of self-evaluations: the year's budget and spending, 执行率, the budget
+    line's points and score, the indicators' points (and the template's expected split) and
+    scores, the totals as the 总分 row counts them; empty where the form has no 得分 or was not
+    filled in; a 合计 row."""
+    rows: list[list[Any]] = []
+    for p in report.projects:
+        line = next((ln for ln in p.funds.lines if ln.role == "total"), None) if p.funds and p.funds.lines else None
+        spent = line.spent if line is not None else None
+        ind_score = None
+        if p.score_total is not None:
+            ind_score = round(p.score_total - (p.budget_score or 0.0), 6)
+        rows.append([p.unit, p.name, p.budget if p.budget is not None else p.budget_text, spent, p.execution_rate,
+                     p.budget_points, p.budget_score, p.indicator_count,
+                     p.weight_total if p.points_total is not None else None,
+                     p.expected if p.points_total is not None else None, ind_score, p.points_total, p.score_total,
+                     p.status])
+    if report.projects:
+        budget_total = round(sum(p.budget or 0.0 for p in report.projects), 6)
+        spent_total = round(sum(r[3] or 0.0 for r in rows), 6)
+        ok = sum(1 for p in report.projects if p.weight_ok)
+        rows.append(["合计", f"{len(report.projects)}个项目", budget_total, spent_total, None, None, None,
+                     sum(p.indicator_count for p in report.projects), None, None, None, None, None,
+                     f"{ok}个项目分值合计符合"])
+    return list(SCORE_HEADER), rows
+
+
+WEIGHT_WIDTHS = {"单位": 30, "实施单位": 30, "项目": 36, "状态": 14}
 BAD_FILL = "FFC7CE"
 
 
@@ -151,9 +190,10 @@ def weights_sheet(book: XlsxBook, report: Report) -> Sheet:
     columns = [list(map(_clean_num, col)) if float in set(map(type, col)) else col for col in columns]
     bad, bold = book.style(Style(fill=BAD_FILL)), book.style(Style(bold=True))
     styles: list[Any] = [0] * len(header)
-    styles[-3] = styles[-1] = [0 if p.weight_ok else bad for p in report.projects]  # 合计, 状态
+    off = [0 if p.weight_ok else bad for p in report.projects]
+    styles[header.index("指标分值" if "指标分值" in header else "合计")] = styles[-1] = off  # the points, 状态
     tail = [book.row(len(projects) + 2 + i, [(c, v, bold) for c, v in enumerate(row, 1)]) for i, row in enumerate(totals)]
-    return table_sheet(book, WEIGHTS_SHEET, header, columns, styles=styles, tail=tail,
+    return table_sheet(book, summary_sheet_name(report), header, columns, styles=styles, tail=tail,
                        widths=[WEIGHT_WIDTHS.get(h, 11) for h in header], freeze="C2",
                        print_titles="1:1", fit_width=True)
 

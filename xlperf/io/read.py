@@ -47,7 +47,7 @@ from ..core.grid import Grid, Merge, col_number
 from ..core.model import Finding
 
 # Sheets xlperf writes itself; never read as tables.
-OWN_SHEETS = {"校验结果", "权重合计", "清洗记录", "规则说明", "配置", "xlwings.conf", "_xlwings.conf", "导入记录", "示例说明"}
+OWN_SHEETS = {"校验结果", "权重合计", "得分汇总", "清洗记录", "规则说明", "配置", "xlwings.conf", "_xlwings.conf", "导入记录", "示例说明"}
 IMPORT_LOG_SHEET = "导入记录"
 TEXT_SUFFIXES = {".txt", ".tsv"}
 BOOK_SUFFIXES = {".xlsx", ".xlsm"}

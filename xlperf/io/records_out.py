@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Iterator, Optional, Sequence
 
 from ..core.grid import col_letter, col_number
-from ..core.model import FIELDS, RECORD_COLUMNS, Record
+from ..core.model import EVALUATION_COLUMNS, FIELDS, RECORD_COLUMNS, Record
 from .atomic import OutputError, atomic_path
 from .safe_cells import FORMULA_TRIGGERS, LONE_SURROGATE_RE, csv_value, without_surrogates
 from ..core.gc_pause import paused_gc
@@ -38,10 +38,23 @@ SUFFIXES = (".xlsx", ".csv", ".json")
 # Column order of the xlsx/csv outputs: the Record fields, then where they came from.
 COLUMNS: list[tuple[str, str]] = list(RECORD_COLUMNS.items()) + [("source", SOURCE_COLUMN)]
 HEADERS: list[str] = [h for _, h in COLUMNS]
+# Records of a self-evaluation: 实际完成值 / 得分 / 偏差原因 before the source column.
+COLUMNS_EVALUATION: list[tuple[str, str]] = COLUMNS[:-1] + list(EVALUATION_COLUMNS.items()) + COLUMNS[-1:]
+
+
+def columns_of(records: Sequence[Record]) -> list[tuple[str, str]]:
+    """The columns to write: the self-evaluation ones when any record came from a table with
+    实际完成值 / 得分 / 偏差原因 columns (its cells name them), else the list's."""
+    for r in records:
+        c = r.cells
+        if "actual" in c or "score" in c or "reason" in c:
+            return COLUMNS_EVALUATION
+    return COLUMNS
 WIDTHS: dict[str, float] = {
     "sheet": 12, "row": 8, "department": 26, "unit_code": 10, "unit_name": 26, "project": 32,
     "budget": 13, "goal": 40, "level1": 12, "level2": 16, "name": 30, "comparator": 9,
     "target": 12, "measure": 10, "weight": 7, "direction": 11, "waivers": 10, "source": 34,
+    "actual": 12, "score": 7, "reason": 30,
 }
 _FIELD_LABEL = dict(FIELDS)
 _ADDR_RE = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
@@ -198,10 +211,10 @@ _AS_WRITTEN_AT = [([key for key, _ in COLUMNS].index(f), t) for f, t in _AS_WRIT
 
 
 def record_columns(records: Sequence[Record]) -> list[Sequence[Any]]:
-    """The records table column by column, in ``COLUMNS`` order, values as in the records
-    (the writers render blanks: None, "", NaN); a budget or weight that is not a number is
-    its text."""
-    keys = [key for key, _ in COLUMNS if key != "source"] + list(_AS_WRITTEN.values())
+    """The records table column by column, in ``columns_of(records)`` order, values as in the
+    records (the writers render blanks: None, "", NaN); a budget or weight that is not a
+    number is its text."""
+    keys = [key for key, _ in columns_of(records) if key != "source"] + list(_AS_WRITTEN.values())
     try:  # the attribute dicts read row by row and transposed: 1.5x faster than getattr by column
         cols: list[Sequence[Any]] = list(zip(*map(itemgetter(*keys), map(vars, records)))) or [() for _ in keys]
     except KeyError:
@@ -237,8 +250,9 @@ def table_sheet(book: XlsxBook, name: str, header: Sequence[str], columns: Seque
 
 def records_sheet(book: XlsxBook, records: Sequence[Record]) -> Sheet:
     """The 清洗记录 sheet: the records table with its header, frozen and filtered."""
-    return table_sheet(book, RECORDS_SHEET, HEADERS, record_columns(records),
-                       widths=[WIDTHS.get(key, 12) for key, _ in COLUMNS])
+    columns = columns_of(records)
+    return table_sheet(book, RECORDS_SHEET, [h for _, h in columns], record_columns(records),
+                       widths=[WIDTHS.get(key, 12) for key, _ in columns])
 
 
 def _write_xlsx(records: Sequence[Record], out: Path) -> None:
@@ -266,7 +280,7 @@ def csv_lines(records: Sequence[Record], *, drop_surrogates: bool = False) -> It
     1.0 s with ``writerows``, with the same bytes (tested against ``csv.writer``).
     ``drop_surrogates`` removes lone surrogates from every text first (see ``_write_csv``).
     """
-    yield ",".join(map(csv_field, HEADERS)) + "\r\n"
+    yield ",".join(csv_field(h) for _, h in columns_of(records)) + "\r\n"
     memo = ValueMemo(csv_field)
     cols = record_columns(records)
     if drop_surrogates:  # before quoting, so "\udc00=1+1" still gets its apostrophe

@@ -25,7 +25,7 @@ from ..config import Config
 from ..model import FindingScope, Fix, Severity, Table
 
 Scope = Literal["indicator", "project", "table", "read"]
-CODE_RE = re.compile(r"^(ST|TX|WT|VL|BG|NM)\d{3}$")
+CODE_RE = re.compile(r"^(ST|TX|WT|VL|BG|NM|SE)\d{3}$")
 FAMILIES = {
     "ST": "结构（structure）",
     "TX": "指标体系（taxonomy）",
@@ -33,7 +33,39 @@ FAMILIES = {
     "VL": "指标值、性质、单位与方向（values）",
     "BG": "预算（budget）",
     "NM": "规范写法（normalisation）",
+    "SE": "自评（self-evaluation）",
 }
+
+# Which rules run on which layout — the one place (``applies``; the engine asks it per table).
+# A family listed in ``only`` runs on that layout alone (SE: self-evaluations). For a layout,
+# ``skip`` lists rules that make no sense there and ``needs`` rules that need a column the
+# layout may lack (field of ``Table.columns``). Self-evaluations repeat the indicators of a
+# target table approved a year earlier: its design rules (≥3 indicators, 满意度/数量/质量/时效
+# present, the 50/30/10 shares, template rows left in the form) were judged then, and its
+# points add up to 100 with the 10 of budget execution (SE012 checks them, not WT002/WT004);
+# the MoF self-evaluation has no 指标性质 / 度量单位 / 指标方向 columns, and 衡山's no 分值.
+LAYOUT_RULES: dict[str, dict[str, Any]] = {
+    "self_evaluation": {
+        "skip": frozenset({"ST004", "ST011", "TX004", "TX005", "TX006", "WT002", "WT003", "WT004"}),
+        "needs": {"WT001": "weight", "VL001": "comparator", "VL005": "measure", "VL006": "measure",
+                  "VL007": "direction", "VL012": "measure", "BG004": "measure"},
+    },
+}
+ONLY_LAYOUT: dict[str, str] = {"SE": "self_evaluation"}  # family -> the layout it runs on
+
+
+def applies(code: str, table: Table) -> bool:
+    """Whether rule ``code`` runs on ``table`` (by its layout and columns; see LAYOUT_RULES)."""
+    only = ONLY_LAYOUT.get(code[:2])
+    if only is not None and table.layout != only:
+        return False
+    spec = LAYOUT_RULES.get(table.layout)
+    if spec is None:
+        return True
+    if code in spec["skip"]:
+        return False
+    need = spec["needs"].get(code)
+    return need is None or need in table.columns
 DOC_SECTIONS = ("问题", "原因", "反例", "正例")
 # Sections that may come from the rule's doc cases instead of its docstring (every other
 # section of DOC_SECTIONS must be in the docstring).
