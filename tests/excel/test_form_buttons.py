@@ -212,9 +212,12 @@ def test_validate_a_filled_self_evaluation(tmp_path):
     port = OpenpyxlPort.open(filled_self_eval(tmp_path / "selfeval.xlsx"))
     text = press(port, "validate", SELF_EVAL_SHEET)
     assert "（1个项目，2条指标）" in text
-    assert marks(port, SELF_EVAL_SHEET) == {"K16": "E"}  # 25 of 30 points without a reason
+    # 25 of 30 points without a reason (K16); 调整后预算数 above 年初预算 with no 原因 (I9, the
+    # oddity of the published 青神 form)
+    assert marks(port, SELF_EVAL_SHEET) == {"K16": "E", "I9": "W"}
     notes = column(port, SELF_EVAL_SHEET, "L")
-    assert set(notes) == {"L1", "L16"} and notes["L16"].startswith("错误 SE005")
+    assert set(notes) == {"L1", "L9", "L16"} and notes["L16"].startswith("错误 SE005")
+    assert notes["L9"].startswith("警告 SE016")
     assert press(port, "validate", SELF_EVAL_SHEET) == text  # its own notes are not read back
     assert "2 条记录" in press(port, "split_records", SELF_EVAL_SHEET)
     press(port, "clear_marks", SELF_EVAL_SHEET)
