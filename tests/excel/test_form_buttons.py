@@ -211,7 +211,7 @@ def test_validate_the_stacked_example_forms(tmp_path):
 def test_validate_a_filled_self_evaluation(tmp_path):
     port = OpenpyxlPort.open(filled_self_eval(tmp_path / "selfeval.xlsx"))
     text = press(port, "validate", SELF_EVAL_SHEET)
-    assert "（1个项目，2条指标）" in text
+    assert "（1个项目，2条指标）" in text and "全部1个项目的指标分值合计均为90" in text
     # 25 of 30 points without a reason (K16); 调整后预算数 above 年初预算 with no 原因 (I9, the
     # oddity of the published 青神 form)
     assert marks(port, SELF_EVAL_SHEET) == {"K16": "E", "I9": "W"}

@@ -275,11 +275,14 @@ def summary_text(report: Report, sheet: str, marked: bool = True) -> str:
     if extra:
         lines.append("另有" + "，".join(extra) + "。")
     off = s.projects_weight_off
+    # a self-evaluation's 权重 are the indicators' points (分值): say so
+    what = "指标分值合计" if report.projects and all(p.layout == "self_evaluation" for p in report.projects) \
+        else "权重合计"
     if off:
         names = "、".join(off[:MAX_NAMES]) + (f" 等{len(off)}个" if len(off) > MAX_NAMES else "")
-        lines.append(f"权重合计不等于{_num(s.expected_total)}的项目（{len(off)}个）：{names}。")
+        lines.append(f"{what}不等于{_num(s.expected_total)}的项目（{len(off)}个）：{names}。")
     elif s.projects:
-        lines.append(f"全部{s.projects}个项目的权重合计均为{_num(s.expected_total)}。")
+        lines.append(f"全部{s.projects}个项目的{what}均为{_num(s.expected_total)}。")
     if marked and (s.errors or s.warnings):
         lines.append("错误单元格标为红色、警告标为黄色；每行的原因见右侧“校验说明”列，"
                      "全部问题见“校验结果”工作表（点击单元格地址可跳转）。")
