@@ -9,7 +9,8 @@
 * ``results.png``: the 校验结果 sheet that 校验 writes;
 * ``form-template.png`` / ``selfeval-template.png``: the blank 项目绩效目标表 and 自评表, as printed;
 * ``form-sample-marked.png``: 示例（项目表）'s first form after 校验 (needs the form reader,
-  ``xlperf.core.layouts.form``; without it the picture is left as it is).
+  ``xlperf.core.layouts.form``; without it the picture is left as it is);
+* ``selfeval-marked.png``: the 自评表 filled in as ``tests/excel/test_form_buttons.py`` does, after 校验.
 
 LibreOffice prints; it does not show the ribbon (Excel draws it from customUI14.xml).
 """
@@ -102,6 +103,14 @@ def render(img: Path = IMG) -> list[Path]:
             first = only_sheet(marked_forms, FORM_SAMPLE_SHEET, tmp / "forms.xlsx", rows=FORM_SAMPLE_ROWS, header="1:1",
                                spill=4)
             made.append(to_png(to_pdf(first, tmp / "forms"), img / "form-sample-marked.png", dpi=110, height=0.75))
+        if "self_evaluation" in load_all():
+            from tests.excel.test_form_buttons import filled_self_eval
+
+            filled = filled_self_eval(tmp / "selfeval.xlsx")
+            marked_se = tmp / "marked_selfeval.xlsx"
+            mark_file(filled, marked_se, check_path(filled, sheet=SELF_EVAL_SHEET))
+            se = only_sheet(marked_se, SELF_EVAL_SHEET, tmp / "se.xlsx", rows=(1, 31), header="1:1", spill=3)
+            made.append(to_png(to_pdf(se, tmp / "se"), img / "selfeval-marked.png", dpi=110, height=0.9))
     return made
 
 
