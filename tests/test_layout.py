@@ -32,10 +32,19 @@ def test_header_below_row_30_is_not_found():
 
 
 def test_ST001_missing_required_columns_named():
-    rows = [["项目名称", "一级指标", "三级指标", "指标值"], ["A", "产出指标", "x", 1]]
+    rows = [["项目名称", "一级指标", "二级指标", "指标值"], ["A", "产出指标", "数量指标", 1]]
     t = __import__("xlperf.core.blocks", fromlist=["build_table"]).build_table(Grid("S", rows))
     assert [f.code for f in t.findings] == ["ST001"]
-    assert "权重" in t.findings[0].message
+    assert "三级指标" in t.findings[0].message
+
+
+def test_a_list_without_weight_column_is_read():
+    # 权重 is no longer required (issue 16): other provinces' lists and the national forms have none
+    rows = [["项目名称", "一级指标", "三级指标", "指标值"], ["A", "产出指标", "x", 1]]
+    t = __import__("xlperf.core.blocks", fromlist=["build_table"]).build_table(Grid("S", rows))
+    assert not t.findings
+    assert [p.name for p in t.projects] == ["A"] and len(t.projects[0].indicators) == 1
+    assert "weight" not in t.columns
 
 
 def test_money_unit_yuan_converts_budget_to_wanyuan():

@@ -27,6 +27,18 @@ class CheckResult:
     config: Config
     source: str = ""
     extra: list[Finding] = field(default_factory=list)
+    # (sheet, layout, reason) of every sheet no reader could read: what was tried, for the
+    # "0 records" refusals of split/export
+    tried: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def nothing_read(self) -> Optional[str]:
+        """Why there is nothing to write (no indicator record), in Chinese; None when there is."""
+        if self.records():
+            return None
+        reasons = [f.message for f in self.findings if f.code in ("ST001", "ST013", "ST017")]
+        tried = [f"{s}：按{layout}读取，{reason}" for s, layout, reason in self.tried]
+        read = [f"{t.sheet}：按{t.layout}读取，{len(t.projects)}个项目、0个指标" for t in self.tables]
+        return "；".join(dict.fromkeys(reasons + tried + read)) or "没有任何工作表"
 
     def records(self) -> list[Record]:
         out: list[Record] = []
@@ -37,10 +49,11 @@ class CheckResult:
 
 def tables_from_grids(grids: list[Grid], only_sheet: Optional[str] = None, *,
                       config: Optional[Config] = None, layout: Optional[str] = None,
+                      tried: Optional[list[tuple[str, str, str]]] = None,
                       ) -> tuple[list[Table], list[Finding]]:
     """Every grid that holds a table becomes one or more Tables (a sheet of stacked forms gives
     one per form), read by the layout reader that fits it best (or ``layout``); if none does,
-    say so (ST001)."""
+    say so (ST001). ``tried`` collects (sheet, layout, reason) of the sheets not read."""
     tables: list[Table] = []
     failed: list[Table] = []
     for g in grids:
@@ -48,7 +61,10 @@ def tables_from_grids(grids: list[Grid], only_sheet: Optional[str] = None, *,
             st001 = [f for f in t.findings if f.code == "ST001"]
             if not st001:
                 tables.append(t)
-            elif any(f.cell for f in st001) or only_sheet is not None or len(grids) == 1:
+                continue
+            if tried is not None:
+                tried.append((t.sheet, t.layout, t.layout_reason))
+            if any(f.cell for f in st001) or only_sheet is not None or len(grids) == 1:
                 failed.append(t)  # a header-like row was seen, or this sheet was asked for
     findings: list[Finding] = []
     if not tables:
@@ -80,7 +96,10 @@ def check_grids(
 def _check_grids(grids: list[Grid], config: Optional[Config], extra_findings: Optional[list[Finding]],
                  source: str, only_sheet: Optional[str], workers: int, layout: Optional[str]) -> CheckResult:
     config = config or Config()
-    tables, structural = tables_from_grids(grids, only_sheet, config=config, layout=layout)
+    tried: list[tuple[str, str, str]] = []
+    tables, structural = tables_from_grids(grids, only_sheet, config=config, layout=layout, tried=tried)
+    if not grids and any(f.code == "ST001" for f in extra_findings or []):
+        structural = []  # the reader said why there is nothing (a text that is not a table)
     findings: list[Finding] = list(structural)
     for f in extra_findings or []:
         if config.enabled(f.code):
@@ -89,7 +108,7 @@ def _check_grids(grids: list[Grid], config: Optional[Config], extra_findings: Op
         findings.extend(check_table(t, config, workers=workers))
     findings.sort(key=Finding.sort_key)
     report = build_report(tables, findings, config, source)
-    return CheckResult(tables, findings, report, config, source, list(extra_findings or []))
+    return CheckResult(tables, findings, report, config, source, list(extra_findings or []), tried)
 
 
 def resolve_config(path: Optional[Path], config_path: Optional[Path] = None, *,

@@ -1,4 +1,4 @@
-"""Command line: ``xlperf check | split | export | fix | rules | schema | import-text | build-workbook | doctor``.
+"""Command line: ``xlperf check | split | export | combine | fix | rules | schema | import-text | build-workbook | doctor``.
 
 Exit codes: 0 no errors, 1 errors found (or refused because of them), 2 the input could not
 be read or an argument is wrong. Never a traceback for bad input (set XLPERF_DEBUG=1 to see one).
@@ -64,6 +64,31 @@ def write_json(report) -> None:
             fh.write(text)
 
 
+class LayoutName(str, Enum):
+    """--layout: read every sheet with this layout reader (core.layouts) instead of the best fit."""
+
+    list = "list"
+    form = "form"
+    department = "department"
+
+
+LAYOUT_HELP = "按指定版式读取：list 清单 / form 项目表单 / department 部门整体（默认自动识别并说明理由）"
+
+
+def _layout(value: Optional["LayoutName"]) -> Optional[str]:
+    return value.value if value is not None else None
+
+
+def _refuse_nothing(result, output: Path) -> Optional[int]:
+    """split/export that would write no record: exit 1 with the reason, never an empty file."""
+    why = result.nothing_read()
+    if why is None:
+        return None
+    err.print(f"[bold red]未写出 {_shown(output)}：[/]没有读到任何指标记录。{escape(why)}"
+              "（nothing to write: no indicator was read）", highlight=False)
+    return EXIT_ERRORS
+
+
 def _fail(message: str, code: int = EXIT_UNREADABLE) -> "typer.Exit":
     err.print(f"[bold red]错误：[/]{escape(message)}", highlight=False)
     return typer.Exit(code)
@@ -118,6 +143,7 @@ def check(
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="批量校验时的并行进程数（默认为CPU核数）"),
     summary: Optional[Path] = typer.Option(None, "--summary", help="批量校验时另存汇总工作簿 .xlsx"),
     show_all: bool = typer.Option(False, "--all", help="文字报告列出全部项目和问题（大表默认只列需处理的项目和问题汇总）"),
+    layout: Optional[LayoutName] = typer.Option(None, "--layout", help=LAYOUT_HELP),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="zh：中文说明；en：每条问题的中文说明后附英文（English after each message）"),
     against: Optional[Path] = typer.Option(None, "--against", help="自评表对照批复的绩效目标表（文件或文件夹）：目标值、权重是否改过，指标是否增删；批量时两个文件夹按文件名配对"),
 ) -> None:
@@ -130,10 +156,10 @@ def check(
         given = list(paths or [])
         overrides = None if expected_total is None else {"expected_total": expected_total}
         if len(given) > 1 or (len(given) == 1 and given[0].is_dir()):
-            if mark is not None or sheet is not None:
+            if mark is not None or sheet is not None or layout is not None:
                 from .io.read import InputError
 
-                raise InputError("批量校验时不能使用 --mark 或 --sheet（--mark/--sheet work on one file only）")
+                raise InputError("批量校验时不能使用 --mark、--sheet 或 --layout（--mark/--sheet/--layout work on one file only）")
             PendingSettings(overrides=overrides)  # a bad --expected-total is refused once, here
             # --config: one for all (read once, here); otherwise each file's own, as below.
             return _batch(given, load_config(config) if config is not None else None)
@@ -151,7 +177,7 @@ def check(
 
             check_output(mark, src)
             check_output_kind(src, mark)
-        result = check_path(src, sheet=sheet, settings=pending, workers=CORES)
+        result = check_path(src, sheet=sheet, settings=pending, workers=CORES, layout=_layout(layout))
         if against is not None:
             from .against import with_against
 
@@ -223,6 +249,7 @@ def split(
     output: Path = typer.Option(..., "-o", "--output", help="输出 .xlsx / .csv / .json"),
     sheet: Optional[str] = typer.Option(None, "--sheet"),
     config: Optional[Path] = typer.Option(None, "--config"),
+    layout: Optional[LayoutName] = typer.Option(None, "--layout", help=LAYOUT_HELP),
 ) -> None:
     """拆分合并单元格：每个指标一行、每个字段填满的清洗记录。"""
 
@@ -236,7 +263,10 @@ def split(
         src = _input_or_sample(path)
         check_output(output, src)
         check_suffix(output)
-        result = check_path(src, sheet=sheet, config_path=config, workers=CORES)
+        result = check_path(src, sheet=sheet, config_path=config, workers=CORES, layout=_layout(layout))
+        refused = _refuse_nothing(result, output)
+        if refused is not None:
+            return refused
         recs = result.records()
         write_records(recs, output)
         err.print(f"已写出 {len(recs)} 条记录：{_shown(output)}（{len(recs)} records written）", highlight=False)
@@ -252,6 +282,7 @@ def export(
     sheet: Optional[str] = typer.Option(None, "--sheet"),
     config: Optional[Path] = typer.Option(None, "--config"),
     force: bool = typer.Option(False, "--force", help="存在错误时仍然导出"),
+    layout: Optional[LayoutName] = typer.Option(None, "--layout", help=LAYOUT_HELP),
 ) -> None:
     """导出报送用工作簿：规范格式、重新合并项目单元格、附清洗记录和权重合计。"""
 
@@ -265,7 +296,10 @@ def export(
         src = _input_or_sample(path)
         check_output(output, src)
         check_export_path(output)
-        result = check_path(src, sheet=sheet, config_path=config, workers=CORES)
+        result = check_path(src, sheet=sheet, config_path=config, workers=CORES, layout=_layout(layout))
+        refused = _refuse_nothing(result, output)
+        if refused is not None:
+            return refused
         if result.report.has_errors and not force:
             from .render import render_errors_brief
 
@@ -279,6 +313,68 @@ def export(
         write_export(result, output)
         err.print(f"已导出：{_shown(output)}（exported）", highlight=False)
         return EXIT_OK
+
+    raise typer.Exit(guarded(run))
+
+
+@app.command()
+def combine(
+    paths: List[Path] = typer.Argument(..., help="各项目的绩效目标表文件或文件夹（表单、清单、部门整体均可）"),
+    output: Path = typer.Option(..., "-o", "--output", help="汇总后的清单工作簿 .xlsx（如 部门汇总.xlsx）"),
+    config: Optional[Path] = typer.Option(None, "--config", help="规则配置 xlperf.toml（省略则每个文件按自己的配置）"),
+    layout: Optional[LayoutName] = typer.Option(None, "--layout", help=LAYOUT_HELP),
+) -> None:
+    """汇总：读取每个项目的绩效目标表（表单等），逐个校验，写成部门的清单版式（合并单元格、部门行及合计），另附来源清单。"""
+
+    def run() -> int:
+        from .api import check_path
+        from .batch import expand_paths
+        from .core.combine import FileTables, combine_tables
+        from .io.atomic import check_output
+        from .io.combine_xlsx import write_combined
+        from .io.export_xlsx import check_export_path
+        from .io.read import InputError
+
+        files = expand_paths(paths)
+        if not files:
+            raise InputError("没有找到可汇总的文件（.xlsx/.xlsm/.txt）（no files found）")
+        check_export_path(output)
+        check_output(output, *files)
+        if config is not None:
+            from .core.config import load_config
+
+            load_config(config)  # a bad --config is refused once, here (exit 2)
+        read: list[FileTables] = []
+        unreadable: list[tuple[str, str]] = []
+        for f in files:
+            try:
+                result = check_path(f, config_path=config, workers=1, layout=_layout(layout))
+            except Exception as e:  # noqa: BLE001 - an unreadable file is listed, never stops the run
+                unreadable.append((readable(str(f)), str(e)))
+                continue
+            if not result.tables:
+                why = "；".join(x.message for x in result.findings if x.code == "ST001") or "未读到任何表格"
+                unreadable.append((readable(str(f)), why))
+                continue
+            read.append(FileTables(readable(str(f)), result.tables, result.report.projects))
+        combined = combine_tables(read)
+        combined.unreadable = unreadable
+        for f, why in unreadable:
+            err.print(f"[yellow]未读取[/] {escape(f)}：{escape(why)}", highlight=False)
+        if combined.duplicates:
+            for a, b in combined.duplicates:
+                err.print(f"[bold red]重复项目[/]“{escape(b.project or '')}”：{escape(a.where)} 与 {escape(b.where)}", highlight=False)
+            err.print("[bold red]同一项目出现了两次，未汇总。[/]请删除重复的表格后再汇总。（the same project twice: not combined）",
+                      highlight=False)
+            return EXIT_ERRORS
+        if not combined.records:
+            err.print(f"[bold red]未写出 {_shown(output)}：[/]没有读到任何指标记录（nothing to combine）", highlight=False)
+            return EXIT_ERRORS
+        write_combined(combined, output)
+        errors = sum(s.errors for s in combined.sources)
+        err.print(f"已汇总 {len(combined.sources)} 个项目、{len(combined.records)} 条指标（{len(read)} 个文件，"
+                  f"未读取 {len(unreadable)} 个，错误 {errors} 个）：{_shown(output)}（combined）", highlight=False)
+        return EXIT_ERRORS if unreadable else EXIT_OK
 
     raise typer.Exit(guarded(run))
 

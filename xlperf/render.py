@@ -44,6 +44,7 @@ def render_report(report: Report, console: Console, max_findings: int = 0, *, ev
     ``everything`` is asked for (``--all``). ``lang="en"``: each message's English after it."""
     s = report.summary
     console.print(f"[bold]xlperf 校验报告[/]  {escape(report.source)}", highlight=False)
+    _table_lines(report, console, everything)
     if report.projects:
         _project_table(report, console, everything)
     findings = report.findings
@@ -68,6 +69,23 @@ def render_report(report: Report, console: Console, max_findings: int = 0, *, ev
         f"权重合计正确 {s.projects_weight_ok}/{s.projects}{off}",
         highlight=False,
     )
+
+
+LAYOUT_ZH = {"list": "清单", "form": "表单", "department": "部门整体", "self_evaluation": "自评表"}
+SHOWN_TABLES = 20
+
+
+def _table_lines(report: Report, console: Console, everything: bool) -> None:
+    """One line per table read: where it starts, the layout that read it and why."""
+    tables = report.tables
+    shown = tables if everything or len(tables) <= SHOWN_TABLES else tables[:SHOWN_TABLES]
+    for t in shown:
+        where = f"{t.sheet}" + (f" 第{t.first_row}行起" if t.first_row else "")
+        console.print(f"[dim]读取：{escape(where)} 按{LAYOUT_ZH.get(t.layout, t.layout)}（{t.layout}）读取，"
+                      f"{t.projects} 个项目、{t.indicators} 个指标 —— {escape(t.layout_reason)}[/]", highlight=False)
+    if len(shown) < len(tables):
+        counts = "、".join(f"{LAYOUT_ZH.get(k, k)} {v} 张" for k, v in report.summary.layouts.items())
+        console.print(f"[dim]……共 {len(tables)} 张表（{counts}），--all 列出全部[/]", highlight=False)
 
 
 def _project_table(report: Report, console: Console, everything: bool) -> None:

@@ -143,7 +143,7 @@ def test_validate_a_filled_form(tmp_path):
     assert set(notes) == {"J1", "J11", "J15"} and notes["J1"] == "校验说明"
     assert notes["J11"].startswith("错误 WT002") and notes["J15"].startswith("警告 NM001")
     # the marks cover the whole form, its label–value rows too, not only the indicator grid
-    assert [str(cf.sqref) for cf in port.wb[FORM_SHEET].conditional_formatting] == ["A2:H30"]
+    assert [str(cf.sqref) for cf in port.wb[FORM_SHEET].conditional_formatting] == ["A1:H30"]
     assert port.wb[FORM_SHEET].sheet_view.selection[0].activeCell == "G11"
     codes = [r[1] for r in port.wb["校验结果"].iter_rows(min_row=2, values_only=True)]
     assert codes == ["WT002", "NM001"]

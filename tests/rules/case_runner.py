@@ -54,7 +54,6 @@ from typing import Any, Optional
 
 import yaml
 
-from xlperf.core.blocks import build_table
 from xlperf.core.layouts import read_grid
 from xlperf.core.config import Config
 from xlperf.core.engine import check_table
@@ -324,12 +323,10 @@ def findings(case: Case, cells: Optional[list[list[Any]]] = None, sheet: Optiona
     several stacked tables each checked), the standard-header forms by the list reader."""
     sheet = sheet or build_sheet(case)
     grid = sheet.grid(cells)
-    if case.form != "grid":
-        return check_table(build_table(grid), case.config())
-    out: list[Finding] = []
-    for t in read_grid(grid, case.config()):
-        out.extend(check_table(t, case.config()))
-    return out
+    config = case.config()
+    # standard-header cases are lists (read with the case's settings: a [headers] mapping too)
+    forced = None if case.form == "grid" else "list"
+    return [f for t in read_grid(grid, config, forced) for f in check_table(t, config)]
 
 
 def of_rule(case: Case, fs: list[Finding]) -> list[Finding]:

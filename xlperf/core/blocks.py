@@ -8,11 +8,13 @@ first row of a project carries both the project and its first indicator).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from operator import attrgetter
 from typing import Any, Callable, Optional
 
 from .engine import read_finding
 from .grid import Grid, col_letter, is_blank
-from .layout import Layout, field_of_header, find_layout, is_banner_row, is_repeated_header
+from .layout import DETAIL_FIELDS, Layout, field_of_header, find_layout, is_banner_row, is_repeated_header
 from .model import EVALUATION_COLUMNS, FIELDS, Department, Finding, Indicator, Project, Record, Table, Unit, construct_all
 from .normalise import (
     _memo,
@@ -109,7 +111,24 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
     counts = [c is not None and wanted.index(c) == i for i, c in enumerate(wanted)]
     covered_rows = _covered_rows(grid, wanted)
     any_covered = any(covered_rows)
-    extra_cols = [c for c in range(grid.width) if c not in known_cols]
+    # 指标解释 / 绩效标准 columns: read into Indicator.details under their header as written.
+    header_cells = grid.rows[layout.header_row]
+    detail_cols = {cols[f]: clean_text(header_cells[cols[f]] if cols[f] < len(header_cells) else None) or FIELDS.get(f, f)
+                   for f in DETAIL_FIELDS if f in cols}
+    extra_cols = [c for c in range(grid.width) if c not in known_cols] + sorted(detail_cols)
+    # An extra column under a header nobody recognised: its cells are one ST015 (naming the
+    # header), not one ST010 each.
+    headed: dict[int, str] = {}
+    for c in extra_cols:
+        if c in detail_cols:
+            continue
+        for hr in sorted(layout.header_rows, reverse=True):
+            text = clean_text(grid.get(hr, c))
+            if text:
+                headed[c] = text
+                break
+    unknown_cells: dict[int, list[tuple[int, int]]] = {}
+    row_details: list[tuple[int, int, Any]] = []  # (row, col, value) of the row being read
     row0, col0 = grid.row0, grid.col0
     letters = [col_letter(c + col0) for c in range(grid.width)]
 
@@ -186,11 +205,20 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
         first_data = first_data if first_data is not None else srow
         last_data = srow
 
+        if row_details:  # detail cells of a row that gave no indicator
+            for rr, c, v in row_details:
+                unplaced(rr, c, v)
+            row_details = []
         for c in extra_cols:
             if c < n:
                 v = row[c]
                 if v is not None and (v.__class__ is not str or v.strip()):
-                    unplaced(r, c, v)
+                    if c in detail_cols:
+                        row_details.append((r, c, v))
+                    elif c in headed:
+                        unknown_cells.setdefault(c, []).append((r, c))
+                    else:
+                        unplaced(r, c, v)
 
         v_unit, v_proj, v_budget, v_goal, l1_own, l2_own, v_waiver, v_note = got[:8]
         ind_vals = got[8:]
@@ -340,12 +368,24 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
                          project.index if project is not None else None, waivers, level_origin)
         if v_note is not None:
             ind.raw["note"] = v_note
+        if row_details:
+            for _, c, v in row_details:
+                ind.details[detail_cols[c]] = v
+                ind.origin[detail_cols[c]] = addr(r, c)
+            row_details = []
         if project is None:
             table.orphans.append(ind)
         else:
             project.indicators.append(ind)
             last_row[project.index] = srow
 
+    for rr, c, v in row_details:
+        unplaced(rr, c, v)
+    if unknown_cells:
+        from .layouts.columns import unknown_header_finding
+
+        for c, where in unknown_cells.items():
+            findings.append(unknown_header_finding(grid, layout.header_row, c, headed[c], where))
     for idx, row_last in last_row.items():
         if row_last > projects[idx].row_last:
             projects[idx].row_last = row_last
@@ -461,6 +501,27 @@ def _indicator(sheet: str, srow: int, vals: dict[str, Any], l1_raw: Any, l2_raw:
     }, _INDICATOR_FIELDS)
 
 
+def read_values(comparator: Any, target: Any, measure: Any, direction: Any) -> tuple:
+    """Public: the list reader's reading of an indicator's four value cells (see
+    :func:`_read_values`), for the other layout readers."""
+    return _read_values(comparator, target, measure, direction)
+
+
+def read_indicator(sheet: str, row: int, values: dict[str, Any], level1: Any, level2: Any, *,
+                   target_cell: str, project_index: Optional[int] = None,
+                   waivers: frozenset[str] = frozenset(), origin: Optional[dict[str, str]] = None,
+                   notes: Optional[set[str]] = None) -> Indicator:
+    """Public: one Indicator from its raw cells, parsed exactly as the list reader parses a row
+    (combined cells ``≥95%``, ``>=20平方米``, ``≤30万元`` split; comparators, units, directions
+    normalised; level names through the taxonomy). ``values`` holds the raw cells of
+    name/comparator/target/measure/weight/direction (absent or None when empty); ``row`` is
+    the sheet row, ``target_cell`` the 指标值 cell's address (where a split-out comparator or
+    unit came from)."""
+    vals = {f: values.get(f) for f in IND_VALUE_FIELDS if f in values}
+    return _indicator(sheet, row, vals, level1, level2, set(notes or ()), lambda: target_cell,
+                      project_index, waivers, dict(origin or {}))
+
+
 _INDICATOR_FIELDS = set(Indicator.model_fields)
 _RECORD_FIELDS = set(Record.model_fields)
 _PROJECT_FIELDS = set(Project.model_fields)
@@ -488,8 +549,15 @@ def _short(v: Any, n: int = 30) -> str:
 
 
 def _department_name(table: Table, p: Project, dept_by_code: dict) -> Optional[str]:
-    return dept_by_code.get(p.department_code) if p.department_code else (
-        table.departments[0].name if len(table.departments) == 1 else None)
+    """The project's department: by its code; else the only one; else (several department rows
+    without codes, e.g. a list written by ``xlperf combine``) the last department row above it."""
+    if p.department_code:
+        return dept_by_code.get(p.department_code)
+    depts = table.departments
+    if len(depts) <= 1:
+        return depts[0].name if depts else None
+    i = bisect_right(depts, p.row_first, key=attrgetter("row")) - 1
+    return depts[i].name if i >= 0 and depts[i].code is None else None
 
 
 def bare_projects(table: Table) -> list[Record]:

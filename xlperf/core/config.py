@@ -72,6 +72,20 @@ class Config(BaseModel):
     select: list[str] = Field(default_factory=list)  # codes or prefixes; empty = all
     ignore: list[str] = Field(default_factory=list)
     severity: dict[str, Severity] = Field(default_factory=dict)
+    # [headers] "项目资金(万元)" = "budget": a header as written -> field, for headers the
+    # vocabulary (core.layout) does not know; read by every layout reader.
+    headers: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("headers")
+    @classmethod
+    def _known_fields(cls, v: dict[str, str]) -> dict[str, str]:
+        from .layout import HEADER_FIELDS
+
+        bad = {h: f for h, f in v.items() if f not in HEADER_FIELDS}
+        if bad:
+            raise ValueError("unknown field(s) " + ", ".join(f"{h!r} = {f!r}" for h, f in bad.items())
+                             + f"; use one of: {', '.join(HEADER_FIELDS)}")
+        return {h.strip(): f for h, f in v.items() if h.strip()}
 
     @field_validator("select", "ignore")
     @classmethod

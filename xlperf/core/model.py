@@ -80,14 +80,23 @@ class Fix(BaseModel):
     description: str = ""
 
 
+class FundPart(BaseModel):
+    """An amount listed inside a funds cell: ``854万(高标准农田建设400万元,…)`` -> 高标准农田建设, 400."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+
+    label: str
+    amount: float
+
+
 class FundLine(BaseModel):
     """One line of a funds block (年度资金总额 / 其中：财政拨款 / 其他资金 / 上年结转 …), as written.
 
     ``role`` is what the line is, when the label says so: ``fiscal`` (财政拨款), ``other``
     (其他资金), ``carried_over`` (上年结转), ``special_account`` (财政专户管理资金),
-    ``unit_funds`` (单位资金), ``project`` (项目支出), ``basic`` (基本支出); None when unknown
-    (the label is kept). Amounts are in 万元; ``text`` keeps the cell when it was not a plain
-    number (``854万(…)``)."""
+    ``unit_funds`` (单位资金), ``project`` (项目支出), ``basic`` (基本支出), ``total`` (the total
+    of a parallel column, see ``group``); None when unknown (the label is kept). Amounts are
+    in 万元; ``text`` keeps the cell when it was not a plain number (``854万(…)``)."""
 
     model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
 
@@ -110,6 +119,14 @@ class FundLine(BaseModel):
     sub: bool = False  # a 其中 line (part of the total)
     cells: dict[str, str] = Field(default_factory=dict)
     raw: dict[str, Any] = Field(default_factory=dict)
+    # Added with the form reader: where the label is; ``group`` the column heading of a
+    # parallel block (资金总额 beside 当年资金总额: the lines under 资金总额 carry group "资金总额";
+    # None = the lines under ``Funds.total``), so a rule adds up per column; the amounts listed
+    # inside the cell (``parts``), and ``repeated`` when the cell wrote its amount twice.
+    label_cell: Optional[str] = None
+    group: Optional[str] = None
+    parts: list[FundPart] = Field(default_factory=list)
+    repeated: bool = False
 
 
 class Funds(BaseModel):
@@ -120,6 +137,8 @@ class Funds(BaseModel):
     total: Optional[float] = None
     total_cell: Optional[str] = None
     lines: list[FundLine] = Field(default_factory=list)
+    # The total's own line (label, cell, text, parts), when the block wrote one.
+    total_line: Optional[FundLine] = None
 
 
 class Evaluation(BaseModel):

@@ -17,7 +17,7 @@ STATUS_OK = "通过"
 
 # The JSON contract (docs/report.md, docs/report.schema.json): additions bump the minor
 # version; nothing is renamed or removed without a new major version.
-SCHEMA_VERSION = "1.1"  # 1.1: self-evaluations (ProjectSummary execution_rate … points_total, FundLine per column, Finding.other_cell, FileResult.against)
+SCHEMA_VERSION = "1.1"  # 1.1: self-evaluations (ProjectSummary execution_rate … points_total, FundLine per column, Finding.other_cell, FileResult.against); tables[] (the layout of each table read)
 SCHEMA_VERSION_PATTERN = r"^1\.\d+$"
 # Every model of the report: no field beyond the documented ones, and every field is written
 # (so the schema lists each as required in what we write).
@@ -85,6 +85,21 @@ class Summary(BaseModel):
     layouts: dict[str, int] = Field(default_factory=dict)  # tables read per layout reader
 
 
+class TableSummary(BaseModel):
+    """One table read: where, by which layout reader and why (one line each in the text report)."""
+
+    model_config = CONTRACT
+
+    sheet: str
+    layout: str
+    layout_reason: str = ""
+    title: Optional[str] = None
+    header_row: Optional[int] = None  # sheet row of the (indicator) header
+    first_row: Optional[int] = None  # the table's first sheet row (a form's first row)
+    projects: int = 0
+    indicators: int = 0
+
+
 class Report(BaseModel):
     """The JSON of ``xlperf check FILE --format json`` (docs/report.md)."""
 
@@ -93,6 +108,7 @@ class Report(BaseModel):
     schema_version: str = Field(SCHEMA_VERSION, pattern=SCHEMA_VERSION_PATTERN)
     source: str = ""  # the file, as it can be shown (a GBK file name decoded: core.filenames)
     sheets: list[str] = Field(default_factory=list)
+    tables: list[TableSummary] = Field(default_factory=list)
     projects: list[ProjectSummary] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     summary: Summary = Field(default_factory=Summary)
@@ -268,6 +284,10 @@ def build_report(tables: list[Table], findings: list[Finding], config: Config, s
             else:
                 off.append(p.label)
     report.projects = summaries
+    report.tables = [TableSummary(
+        sheet=t.sheet, layout=t.layout, layout_reason=t.layout_reason, title=t.title, header_row=t.header_row,
+        first_row=min((p.row_first for p in t.projects), default=t.header_row), projects=len(t.projects),
+        indicators=sum(1 for p in t.projects for i in p.indicators if not i.is_placeholder)) for t in tables]
     report.findings = sorted(located(findings, tables), key=Finding.sort_key)
     counts = {"error": 0, "warning": 0, "info": 0}
     waived = 0

@@ -78,14 +78,15 @@ def _masked_rows(rows: Sequence[Sequence[Any]], merges: Iterable[Merge], cols: s
 def project_weights(rows: Sequence[Sequence[Any]], merges: Iterable[Merge] = (), row0: int = 1
                     ) -> Optional[list[ProjectWeight]]:
     """The projects of the table in ``rows`` with their weight totals, in table order;
-    None when no usable header is found (the engine's ``not layout.ok``).
+    None when no usable header is found (the engine's ``not layout.ok``) or the table has no
+    权重 column (a list without weights is read, but there is nothing to total).
 
     ``rows`` are a sheet's cells (ragged rows allowed), ``merges`` in the same 0-based
     coordinates, ``row0`` the sheet row of ``rows[0]``.
     """
     head = [_blank_to_none(r) for r in rows[:HEADER_SCAN_ROWS]]
     layout = find_layout(Grid("", head))
-    if not layout.ok or layout.header_row is None:
+    if not layout.ok or layout.header_row is None or "weight" not in layout.columns:
         return None
     cols = layout.columns
     header = head[layout.header_row]

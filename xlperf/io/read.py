@@ -47,7 +47,8 @@ from ..core.grid import Grid, Merge, col_number
 from ..core.model import Finding
 
 # Sheets xlperf writes itself; never read as tables.
-OWN_SHEETS = {"校验结果", "权重合计", "得分汇总", "清洗记录", "规则说明", "配置", "xlwings.conf", "_xlwings.conf", "导入记录", "示例说明"}
+OWN_SHEETS = {"校验结果", "权重合计", "得分汇总", "清洗记录", "规则说明", "配置", "xlwings.conf", "_xlwings.conf", "导入记录", "示例说明",
+              "来源清单", "未读取文件"}  # the last two: xlperf combine's own sheets
 IMPORT_LOG_SHEET = "导入记录"
 TEXT_SUFFIXES = {".txt", ".tsv"}
 BOOK_SUFFIXES = {".xlsx", ".xlsm"}
@@ -148,8 +149,27 @@ def _decode(path: Path) -> str:
 
 
 def _read_text(path: Path, config: Config) -> Source:
+    text = _decode(path)
+    if not looks_like_table(text):
+        from ..core.engine import read_finding
+
+        return Source(path, [], [read_finding(
+            "ST001", sheet=path.name,
+            missing="这不是表格：文本中没有制表符分隔的列，也没有表头或指标")], [], config=config)
     result = read_text_import(path, config)
     return Source(path, [result.grid], list(result.findings), [result.grid.sheet], config=config)
+
+
+_TABLE_WORDS = ("指标", "项目名称", "预算", "权重", "分值", "指标值", "一级", "二级", "三级")
+
+
+def looks_like_table(text: str) -> bool:
+    """Plain prose is not a table: a table's text has tab-separated cells or, pasted from a PDF
+    with spaces, the words of its header and levels (指标, 项目名称, 预算 …) on several lines."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if any("\t" in ln for ln in lines):
+        return True
+    return sum(1 for ln in lines if any(w in ln for w in _TABLE_WORDS)) >= 2
 
 
 # --- what is this file, really? -----------------------------------------------------------

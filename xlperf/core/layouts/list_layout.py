@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from ..blocks import build_table
 from ..config import Config
+from ..engine import read_finding
 from ..grid import Grid
 from ..layout import Layout, find_layout
 from ..model import FIELDS, Table
 from . import Fit, register
+from .columns import content_swaps
 
 
 def _fields(layout: Layout) -> str:
@@ -35,8 +37,19 @@ class ListReader:
         return Fit(self.name, round(score, 3), f"第{row}行为清单表头（{_fields(layout)}），每行一个指标")
 
     def read(self, grid: Grid, config: Config) -> list[Table]:
-        layout = find_layout(grid)
+        layout = find_layout(grid, config.headers or None)
+        swap = None
+        if layout.ok and layout.header_row is not None:
+            # columns whose content contradicts their header (指标性质 holding 正向/反向 …)
+            swap = content_swaps(grid, layout.columns, range(layout.header_row + 1, grid.height))
+            if swap is not None:
+                layout.columns = swap.columns
         table = build_table(grid, layout)
+        if swap is not None:
+            table.findings.insert(0, read_finding(
+                "ST014", sheet=grid.sheet, cell=grid.addr(layout.header_row, swap.col),  # type: ignore[arg-type]
+                row=grid.sheet_row(layout.header_row), header=swap.header, content=swap.content,  # type: ignore[arg-type]
+                other=swap.other, other_content=swap.other_content))
         table.layout_reason = self._fit(grid, layout).reason
         return [table]
 

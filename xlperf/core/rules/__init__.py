@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-FAMILY_MODULES = ("structure", "taxonomy", "weights", "values", "budget", "normalisation", "self_evaluation", "against")
+FAMILY_MODULES = ("structure", "taxonomy", "weights", "values", "budget", "normalisation", "reading", "self_evaluation", "against")
 _loaded = False
 
 
