@@ -87,3 +87,51 @@ def test_every_text_cell_accounted_for(result):
     names = {r.name for r in result.records()}
     assert "全天网络不间断时长" in names and "月均水电气费" in names
     assert len(result.records()) == sum(len(p.indicators) for p in result.tables[0].projects)
+
+
+# --- issue 17 (rulebook): every finding that changed on the sample, by (code, cell) -----------
+
+# new findings of codes that existed before (TX007, VL012, WT003), and the new review checks
+NEW_FINDINGS = {
+    "TX007": {"G6", "G25", "G31", "G39", "G61", "G74", "G96", "G99"},  # counts under 质量; 成本 under 经济效益
+    "VL012": {"J10", "J57", "J63",                                      # 次/年 is a frequency
+              "I22", "I29", "I38", "I42", "I46", "I50", "I72"},         # ≤1年 / =1年: the whole budget year
+    "WT003": {"K36", "K65"},                                            # reported although WT002 fires
+    "ST040": {"D50", "D81"}, "ST041": {"G17", "G79"}, "ST042": {"G30"}, "VL030": {"H87"}, "VL031": {"I105"},
+    "VL032": {"J84"}, "VL033": {"I14", "I23", "I39", "I70", "I74"}, "VL036": {"G34"},
+    "WT010": {"K5", "K13", "K19", "K24", "K27", "K33", "K36", "K40", "K45", "K53", "K55", "K62", "K68", "K73",
+              "K78", "K89"},
+}
+UNCHANGED_WT003 = {"K50", "K98", "K110"}
+
+
+@pytest.mark.parametrize("code", sorted(NEW_FINDINGS))
+def test_rulebook_new_findings_on_the_sample(result, code):
+    got = {f.cell for f in result.findings if f.code == code}
+    before = {"WT003": UNCHANGED_WT003 | {"K86"}, "VL012": {"J17"}}  # already there on main (K86: new message)
+    expected = NEW_FINDINGS[code] | before.get(code, set())
+    assert got == expected
+
+
+def test_rulebook_VL004_whole_scales_are_errors_now(result):
+    fs = [f for f in result.findings if f.code == "VL004"]
+    assert len(fs) == 24 and {f.severity for f in fs} == {"error"}
+
+
+def test_rulebook_WT003_zhihui_shows_the_cost_arithmetic(result):
+    f = next(f for f in result.findings if f.code == "WT003" and f.cell == "K86")
+    assert "产出指标50 + 成本指标10 = 60、效益指标20、满意度指标10" in f.message
+    f = next(f for f in result.findings if f.code == "WT003" and f.cell == "K36")
+    assert "满意度指标0" in f.message and "权重合计为80" in f.message
+
+
+def test_rulebook_no_other_finding_changed(result):
+    # the codes the rulebook left alone keep their sample counts
+    from collections import Counter
+
+    counts = Counter(f.code for f in result.findings)
+    assert {c: counts[c] for c in ("ST007", "VL006", "VL007", "VL011", "ST008", "WT002", "WT001", "TX005",
+                                   "TX006", "TX003", "TX002", "ST011", "NM001", "BG004", "VL010")} == {
+        "ST007": 33, "VL006": 15, "VL007": 8, "VL011": 3, "ST008": 3, "WT002": 2, "WT001": 1, "TX005": 1,
+        "TX006": 4, "TX003": 1, "TX002": 0, "ST011": 0, "NM001": 0, "BG004": 0, "VL010": 0}
+    assert not [f for f in result.findings if f.code in ("TX020", "VL034", "VL035", "BG020", "BG021", "BG022")]

@@ -135,18 +135,24 @@ def column(port: OpenpyxlPort, sheet: str, col: str) -> dict[str, str]:
 
 @needs_form
 def test_validate_a_filled_form(tmp_path):
-    port = OpenpyxlPort.open(filled_form(tmp_path / "form.xlsx"))
+    path = filled_form(tmp_path / "form.xlsx")
+    result = check_path(path, sheet=FORM_SHEET)
+    assert [t.layout for t in result.tables] == ["form"]
+    s = result.report.summary
+    port = OpenpyxlPort.open(path)
     text = press(port, "validate", FORM_SHEET)
-    assert "错误 1 个、警告 1 个（1个项目，5条指标）" in text
-    assert marks(port, FORM_SHEET) == {"G11": "E", "D15": "W"}
+    assert f"错误 {s.errors} 个、警告 {s.warnings} 个（1个项目，5条指标）" in text
+    got = marks(port, FORM_SHEET)
+    assert got == expected_marks(result, FORM_SHEET)
+    assert got["G11"] == "E" and got["D15"] == "W"  # WT002 (115, not 90), NM001 (">=")
     notes = column(port, FORM_SHEET, "J")  # right of the form (A:I)
-    assert set(notes) == {"J1", "J11", "J15"} and notes["J1"] == "校验说明"
+    assert notes["J1"] == "校验说明" and set(notes) == {"J1", "J11", "J15"}
     assert notes["J11"].startswith("错误 WT002") and notes["J15"].startswith("警告 NM001")
     # the marks cover the whole form, its label–value rows too, not only the indicator grid
     assert [str(cf.sqref) for cf in port.wb[FORM_SHEET].conditional_formatting] == ["A1:H30"]
     assert port.wb[FORM_SHEET].sheet_view.selection[0].activeCell == "G11"
     codes = [r[1] for r in port.wb["校验结果"].iter_rows(min_row=2, values_only=True)]
-    assert codes == ["WT002", "NM001"]
+    assert codes == [f.code for f in result.report.findings]
     # a second 校验 does not read the first one's notes as the clerk's content
     again = press(port, "validate", FORM_SHEET)
     assert again == text and marks(port, FORM_SHEET) == {"G11": "E", "D15": "W"}

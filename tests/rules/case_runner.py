@@ -319,14 +319,12 @@ def build_sheet(case: Case) -> Sheet:
 # --- running ---------------------------------------------------------------------------
 
 def findings(case: Case, cells: Optional[list[list[Any]]] = None, sheet: Optional[Sheet] = None) -> list[Finding]:
-    """A ``grid`` case is read by the layout reader that fits it (a self-evaluation, a form …,
-    several stacked tables each checked), the standard-header forms by the list reader."""
+    """The case's findings as ``xlperf check`` gives them: the grid read by the layout reader
+    that fits it best (a list, or a form: ``grid`` cases may hold any layout), every table
+    checked."""
     sheet = sheet or build_sheet(case)
-    grid = sheet.grid(cells)
     config = case.config()
-    # standard-header cases are lists (read with the case's settings: a [headers] mapping too)
-    forced = None if case.form == "grid" else "list"
-    return [f for t in read_grid(grid, config, forced) for f in check_table(t, config)]
+    return [f for t in read_grid(sheet.grid(cells), config) for f in check_table(t, config)]
 
 
 def of_rule(case: Case, fs: list[Finding]) -> list[Finding]:

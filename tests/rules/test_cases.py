@@ -23,10 +23,9 @@ NO_CASES = {
     **{c: "raised by --against comparing two files (core/compare.py); one grid never produces it "
           "(tests/test_against.py covers each code)" for c in RULES if c.startswith("SE") and int(c[2:]) >= 50},
 }
-# Pending rulebook review: another branch is rewriting these rules. Their pytest tests stay, their
-# docstrings keep 反例/正例, and their case files (the current behaviour) mark nothing doc: true.
-PENDING = ("ST011", "TX002", "TX005", "TX006", "TX007", "WT003", "VL004", "VL010", "VL011", "VL012", "BG004",
-           "NM001")
+# Pending another branch's rewrite: their pytest tests stay, their docstrings keep 反例/正例, and their
+# case files mark nothing doc: true. (Empty since issue 17, the rulebook, rewrote the twelve rules.)
+PENDING: tuple[str, ...] = ()
 # Self-evaluation rules: their cases are whole forms (grids of ~17 rows) and the docs would show
 # every row; until the runner can show part of a grid, their docstrings keep short 反例/正例 and no
 # case is marked doc: true (tests/rules/test_self_evaluation.py tests each code too).

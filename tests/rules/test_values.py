@@ -18,7 +18,7 @@ from .util import addr, check, good_project, one, variant
 @pytest.mark.parametrize("target", ["高中低", "优、良、中、差", "好/较好/一般/较差"])
 def test_VL004_fails_on_whole_scale(target):
     f = one(check(variant({3: {"target": target}})), "VL004")
-    assert f.severity == "warning" and f.cell == addr("target", 3) and target in f.message
+    assert f.severity == "error" and f.cell == addr("target", 3) and target in f.message
 
 
 def test_VL004_passes_on_one_grade():
@@ -81,7 +81,7 @@ def test_VL012_fails_on_count_unit():
 
 
 @pytest.mark.parametrize("changes", [{"measure": "%", "comparator": "≥", "target": 90, "direction": "正向指标"},
-                                     {"measure": "工作日"}, {"measure": "次/年"},
+                                     {"measure": "工作日"}, {"measure": "周"},
                                      {"comparator": "定性", "target": "按期完成", "measure": None}])
 def test_VL012_passes_on_time_units_percent_or_qualitative(changes):
     assert "VL012" not in codes(check(variant({2: changes})))

@@ -30,9 +30,11 @@ def test_WT003_counts_cost_inside_output():
     assert "WT003" not in codes(check(rows))
 
 
-def test_WT003_silent_when_total_is_wrong():
+def test_WT003_reports_also_when_total_is_wrong():
+    # was silent whenever WT002 fired (issue 16/17): the shares are off all the same
     fs = check(variant({0: {"weight": 60}}))
-    assert "WT002" in codes(fs) and "WT003" not in codes(fs)
+    f = one(fs, "WT003")
+    assert "WT002" in codes(fs) and "产出指标90" in f.message and "权重合计为130" in f.message
 
 
 def test_WT003_silent_when_shares_cannot_reach_the_expected_total():

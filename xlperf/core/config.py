@@ -68,6 +68,11 @@ class Config(BaseModel):
         default_factory=lambda: {"产出指标": 50.0, "效益指标": 30.0, "满意度指标": 10.0}
     )
     satisfaction_min: float = Field(80.0, ge=0)
+    # Staff-cost and running-cost projects (工资性支出, 公用经费, 运转类 …) are recognised by name;
+    # list more here (whole names or parts of names): TX005/TX006/WT003/ST011 do not apply to them.
+    routine_projects: list[str] = Field(default_factory=list)
+    # The same indicator row (name, target, weight) on at least this many projects is listed as copied.
+    copied_min_projects: int = Field(default=3, ge=2)
     goal_min_length: int = Field(10, ge=0)
     select: list[str] = Field(default_factory=list)  # codes or prefixes; empty = all
     ignore: list[str] = Field(default_factory=list)

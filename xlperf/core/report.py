@@ -17,7 +17,7 @@ STATUS_OK = "通过"
 
 # The JSON contract (docs/report.md, docs/report.schema.json): additions bump the minor
 # version; nothing is renamed or removed without a new major version.
-SCHEMA_VERSION = "1.1"  # 1.1: self-evaluations (ProjectSummary execution_rate … points_total, FundLine per column, Finding.other_cell, FileResult.against); tables[] (the layout of each table read)
+SCHEMA_VERSION = "1.1"  # 1.1: tables[] (the layout of each table read); self-evaluations (ProjectSummary execution_rate … points_total, FundLine per column, Finding.other_cell, FileResult.against)
 SCHEMA_VERSION_PATTERN = r"^1\.\d+$"
 # Every model of the report: no field beyond the documented ones, and every field is written
 # (so the schema lists each as required in what we write).

@@ -941,7 +941,6 @@ def _table(grid: Grid, rd: _Reader, gh: Optional[GridHeader], indicators: list[I
         "unit_code": unit_code, "unit_name": unit_name, "department_code": dept_code,
         "indicators": indicators, "raw": raw, "seen": {}, "cells": pcells, "waivers": frozenset(),
         "department": dept_name, "funds": funds, "goal_long": p.goal_long, "details": details,
-        "evaluation": None,  # self-evaluations only (core.layouts.self_evaluation)
     }, _PROJECT_FIELDS)
     table = Table(sheet=grid.sheet, source=grid.source, title=p.title, money_unit=money_unit,
                   header_row=grid.sheet_row(gh.row) if gh is not None else None,

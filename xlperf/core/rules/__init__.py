@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import importlib
 
-FAMILY_MODULES = ("structure", "taxonomy", "weights", "values", "budget", "normalisation", "reading", "self_evaluation", "against")
+FAMILY_MODULES = ("structure", "taxonomy", "weights", "values", "budget", "normalisation", "reading", "review",
+                  "self_evaluation", "against")
 _loaded = False
 
 

@@ -77,3 +77,28 @@ def weight_total(project: Project, ctx: Context) -> float:
     if got is None:
         got = cache[project.index] = weight_breakdown(project, ctx.config)[1]
     return got
+
+
+# Staff-cost and running-cost projects: templates say indicators that do not apply are not assessed
+# and the rest rescaled ("不考核该指标，用适用指标得分汇总后按百分制…").
+ROUTINE_WORDS = ("工资性", "工资福利", "人员工资", "人员经费", "公用经费", "运转类", "运转经费", "日常运转",
+                 "机关运转", "基本支出")
+
+
+def routine_reason(project: Project, ctx: Context) -> Optional[str]:
+    """Why the project counts as a staff-cost/running-cost project (the word or the 配置 entry), or None."""
+    cache = ctx.cache.setdefault("routine", {})
+    if project.index in cache:
+        return cache[project.index]
+    name = project.name or ""
+    got = None
+    for entry in ctx.config.routine_projects:
+        if entry and entry in name:
+            got = f"配置 routine_projects 中的“{entry}”"
+            break
+    else:
+        word = next((w for w in ROUTINE_WORDS if w in name), None)
+        if word:
+            got = f"项目名称含“{word}”"
+    cache[project.index] = got
+    return got

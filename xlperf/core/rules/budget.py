@@ -6,6 +6,7 @@ from ..normalise import is_money, is_percent, money_factor
 from ._common import COST_LEVEL2, icell, num, pcell, short, signed
 from .registry import Hit, rule
 
+NON_MONEY_COSTS = frozenset(("社会成本指标", "生态环境成本指标"))
 MONEY_TOLERANCE = 0.005  # 万元: amounts are compared to the cent of 万元 (0.01)
 
 
@@ -24,6 +25,9 @@ def budget_invalid(project, ctx):
 
     原因：预算数是审核“资金与目标是否匹配”（适当性）和成本指标的依据，
     也要与单位、部门的合计核对。表头或“金额单位”行注明单位（默认万元）。
+
+    依据：财预〔2015〕88号审核要点“适当性”：资金与目标是否匹配（研究笔记所记，原文未逐字核对）。9张表都写明
+    了资金数。
     """
     if "budget" not in ctx.table.columns:
         return None
@@ -72,6 +76,9 @@ def budget_total(table, ctx):
 
     原因：部门、单位行是汇总数，必须与明细一致；不一致说明漏了项目、多抄了项目，
     或某个项目的预算数填错。有项目预算数缺失或不是数字时（见BG001）先不比较。
+
+    依据：实践：遂宁部门行3,346.95等于22个项目合计；岳阳县854=400+295+159；宁德履职目标块的
+    基本支出写成171.41，与资金总额不符。未找到正式文件。
     """
     hits = []
     pairs = []
@@ -124,6 +131,9 @@ def cost_above_budget(ind, project, ctx):
     原因：成本指标说明项目花多少钱，不能超过项目本身的预算；公开的目标表中，成本总额
     通常正好等于预算数。超出多半是单位写错（元写成万元）或抄错了数。
     按度量单位换算：元÷10000，千元÷10，亿元×10000。按人、按月的单价（元/人）不比较。
+
+    依据：财预〔2021〕101号：绩效目标是“预期达到的产出和效果以及相应的成本控制要求”（http://www.kao110.com/html/63/ee/148155.html）
+    。实践：乌海“年度预算总成本 3”等于资金总额3，遂宁“支出成本 ≤164万元”等于预算数164。
     """
     t = ind.target
     if type(t) is not float or not _is_cost(ind):
@@ -150,18 +160,24 @@ def cost_above_budget(ind, project, ctx):
 )
 def cost_unit(ind, project, ctx):
     """
-    问题：成本指标的度量单位既不是金额（元、万元、千元、亿元、元/人等），也不是%（如成本控制率）。
+    问题：经济成本指标（一级“成本指标”下的“经济成本指标”，或产出指标下的二级“成本指标”）的
+    度量单位既不是金额（元、万元、千元、亿元、元/人等），也不是%（如成本控制率）。
+    社会成本指标、生态环境成本指标不检查。
 
-    原因：成本指标说明花了多少钱或成本控制在什么比例，应以金额或百分比计量；
-    单位是“次”“人”等时，多半是把数量指标放在了成本指标下。
+    原因：经济成本说明花了多少钱或成本控制在什么比例，应以金额或百分比计量；
+    单位是“次”“人”等时，多半是把数量指标放在了成本指标下。社会成本和生态环境成本说明项目对社会、
+    生态造成的负面影响（如占用耕地、噪声、排放），常以实物量（亩、吨、分贝）或定性描述，
+    不要求金额。
 
-    反例：成本指标 | 经济成本指标 | 培训场次 | ≤ | 5 | 次
-
-    正例：成本指标 | 经济成本指标 | 培训成本 | ≤ | 10 | 万元
+    依据：财预〔2021〕101号：成本指标分经济成本、社会成本、生态环境成本（研究笔记所记，原文未逐字核对），社会
+    成本和生态环境成本描述对社会、生态的负面影响，常以实物量或定性表述。实践：9张表中经济成本都以金额或%计量（乌海
+    万元、南岳和岳阳县元/亩、衡山和廊坊的%）。
     """
     m = ind.measure
     if m is None or not _is_cost(ind) or is_money(m) or is_percent(m) or ind.is_placeholder:
         return None
+    if ind.level2 in NON_MONEY_COSTS:
+        return None  # 社会成本 / 生态环境成本: physical units or qualitative (101号)
     return Hit(cell=icell(ctx, ind, "measure"), row=ind.row, params={"name": ind.name, "measure": m})
 
 
@@ -180,6 +196,8 @@ def total_not_a_number(table, ctx):
 
     原因：部门和单位的预算数是其下各项目预算的合计，财政部门据此核对；写成文字后既无法
     核对（BG002 无从比较），也无法导入预算系统。
+
+    依据：实践（推断）：合计须是数字才能核对。未找到正式文件。
     """
     hits = []
     for kind, items in (("部门", table.departments), ("单位", table.units)):

@@ -15,6 +15,11 @@ from .values import equal_fix
 _NM_FIELDS = (("comparator", "nm:comparator"), ("measure", "nm:measure"), ("direction", "nm:direction"))
 
 
+def _short_direction(raw) -> bool:
+    """正向 / 反向 without 指标 (the spelling of most templates outside Sichuan)."""
+    return clean_text(raw) in ("正向", "反向")
+
+
 def _canonical(ind, field):
     raw = ind.raw.get(field)
     if field == "comparator":
@@ -41,11 +46,11 @@ def non_canonical_spelling(ind, project, ctx):
     “百分比”“％”应为“%”。
 
     原因：xlperf 能识别这些写法，但财政部门的系统和其他人的公式未必能；统一写法便于汇总和评分。
-    可自动修正为规范写法。
+    可自动修正为规范写法。“正向指标”“反向指标”是四川系统（清单式目标表）的写法；其他版式的表格
+    （财政部表单式目标表、自评表等）普遍只写“正向”“反向”，这在那些表格中是规范写法，不报告。
 
-    反例：指标性质 >=，度量单位 百分比，指标方向性 正向
-
-    正例：指标性质 ≥，度量单位 %，指标方向性 正向指标
+    依据：实践：“≥”“≤”和“正向指标”“反向指标”是四川系统的写法（遂宁样表）；9张表中南岳用ASCII“>=”
+    ，乌海写“正向”“反向”。未找到正式文件。
     """
     notes = ind.notes
     if "nm:comparator" not in notes and "nm:measure" not in notes and "nm:direction" not in notes:
@@ -60,6 +65,8 @@ def non_canonical_spelling(ind, project, ctx):
             continue  # the symbol came from the 指标值 cell (column: 定量指标), or VL010 rewrites it as =
         if field == "measure" and ind.comparator == "定性":
             continue  # VL006 clears it
+        if field == "direction" and ctx.table.layout != "list" and _short_direction(ind.raw.get(field)):
+            continue  # 正向/反向 is an accepted spelling outside the Sichuan list
         old, new = ind.raw.get(field), _canonical(ind, field)
         if new is None:
             continue
@@ -98,6 +105,8 @@ def number_as_text(ind, project, ctx):
 
     原因：以文本保存的数字不参加Excel的求和，权重合计、预算合计会算错，财政系统导入时也可能
     报错。xlperf 能读出其数值并继续校验；可自动修正为数值。
+
+    依据：实践：遂宁样表从PDF取出的预算数带千位分隔符（3,346.95、2,227.25）。未找到正式文件。
     """
     hits = None
     if ind is project.indicators[0] and "budget" in ctx.table.columns:
@@ -147,6 +156,8 @@ def stray_whitespace(ind, project, ctx):
 
     原因：看不见的空格会让筛选、数据透视和财政系统的匹配失败（“≥ ”不等于“≥”）。
     xlperf 读取时已忽略它们；可自动去掉多余的空白。
+
+    依据：实践：工具自身的要求（看不见的空白使匹配失败）。未找到正式文件。
     """
     raw = ind.raw
     for v in raw.values():  # fast way out for clean rows (the hot path); fields are sorted out below

@@ -1,7 +1,7 @@
 """One registry from rule code to rule. Rules are small pure functions.
 
 A rule is registered with :func:`rule`; its docstring, written in the fixed
-sections 问题 / 原因, is its documentation (``docs/rules.md`` and the workbook's
+sections 问题 / 原因 / 依据, is its documentation (``docs/rules.md`` and the workbook's
 规则说明 sheet are generated from it). Its 反例 / 正例 are the rule's cases marked
 ``doc: true`` (tests/rules/cases/<CODE>.yaml, run by the test suite), shipped as
 ``xlperf/data/rule_examples.json``; a rule without such cases writes them in its docstring.
@@ -46,7 +46,13 @@ FAMILIES = {
 # the MoF self-evaluation has no 指标性质 / 度量单位 / 指标方向 columns, and 衡山's no 分值.
 LAYOUT_RULES: dict[str, dict[str, Any]] = {
     "self_evaluation": {
-        "skip": frozenset({"ST004", "ST011", "TX004", "TX005", "TX006", "WT002", "WT003", "WT004"}),
+        "skip": frozenset({"ST004", "ST011", "TX004", "TX005", "TX006", "WT002", "WT003", "WT004"})
+        # The reviewer's judgements of a target's design (issue 17's review checks: goal fit, names,
+        # copied rows, inputs as outputs, direction/unit implied by the name, too-easy targets,
+        # cost coverage, qualitative-heavy levels) belong to the target table, where the same
+        # indicators are checked; a self-evaluation is judged on its figures and reasons.
+        | frozenset({"TX020", "ST040", "ST041", "ST042", "WT010", "BG020", "BG021", "BG022"})
+        | frozenset(f"VL{n:03d}" for n in range(30, 37)),
         "needs": {"WT001": "weight", "VL001": "comparator", "VL005": "measure", "VL006": "measure",
                   "VL007": "direction", "VL012": "measure", "BG004": "measure"},
     },
@@ -66,7 +72,9 @@ def applies(code: str, table: Table) -> bool:
         return False
     need = spec["needs"].get(code)
     return need is None or need in table.columns
-DOC_SECTIONS = ("问题", "原因", "反例", "正例")
+
+
+DOC_SECTIONS = ("问题", "原因", "依据", "反例", "正例")
 # Sections that may come from the rule's doc cases instead of its docstring (every other
 # section of DOC_SECTIONS must be in the docstring).
 EXAMPLE_SECTIONS = ("反例", "正例")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from ..normalise import nfkc
-from ._common import LABEL, icell, pcell, real, short
+from ._common import LABEL, icell, pcell, real, routine_reason, short
 from .registry import Hit, read_rule, rule
 
 def _key(text: str) -> str:
@@ -26,6 +26,9 @@ read_rule(
 
     原因：没有表头就无法知道每一列的含义，整张表都无法校验。表头须在前30行内，
     可使用常见同义写法（预算数(万元)、分值、指标值类型、计量单位等）。
+
+    依据：实践：9张表都有一行表头写明一级/二级/三级指标和指标值，列名各不相同，只有遂宁样表是完整的12列。未找到
+    规定列名的正式文件。
     """,
 )
 
@@ -43,6 +46,8 @@ read_rule(
     原因：从PDF复制粘贴或手工插入单元格时，整行或半行会错位。错位的值会被当成别的
     字段，导致权重合计、方向等校验全部出错。导入时 xlperf 按每个值的类型把它放回原位，
     并逐条报告；在Excel文件中则报告疑似放错列的值。
+
+    依据：实践：遂宁样表从PDF复制，有33处单元格错位。未找到正式文件。
     """,
 )
 
@@ -59,6 +64,8 @@ read_rule(
 
     原因：PDF把合并单元格里的项目名称居中显示，跨页的项目名称可能只出现在另一页。
     xlperf 把这几行归入能使两个项目的权重合计都达到期望值的一方，并说明归属，请核对。
+
+    依据：实践：遂宁样表有3处分页使项目归属不明。未找到正式文件。
 
     反例：第一页末尾“政府采购率 = 100% 权重20”没有项目名称，下一页开始“遂宁市公共安全
     视频监控建设联网应用项目”。
@@ -80,6 +87,8 @@ read_rule(
 
     原因：xlperf 保证表格中的每个非空单元格都进入记录、部门/单位行或一条校验结果，
     不会悄悄丢掉内容。这里报告的就是无法归属的内容，请确认是否需要。
+
+    依据：实践：工具自身的原则（不悄悄丢掉任何内容）。未找到正式文件。
     """,
 )
 
@@ -102,6 +111,9 @@ def orphan_indicator(table, ctx):
     原因：项目的预算数、年度目标和权重合计都按项目计算，不属于任何项目的指标既不能
     计入权重合计，也不会出现在清洗后的记录中。常见于删掉了项目名称所在行，或项目名称
     的合并单元格没有覆盖到表格最上面的几行。
+
+    依据：实践：工具自身的完整性要求（每个指标都要归入一个项目）；遂宁样表从PDF粘贴后，分页处有3处行没有项目名称
+    。未找到正式文件。
     """
     hits = []
     for ind in table.orphans:
@@ -128,6 +140,8 @@ def conflicting_project_fields(project, ctx):
     原因：单位名称、项目名称、预算数和年度目标应当合并单元格、在项目的各行中只出现一次。
     出现不同的值，说明合并区域被拆开后各行填得不一样，或两个项目被写成了一个；
     无法判断哪个值是对的，预算和权重的校验都会出错。
+
+    依据：实践：遂宁样表的项目字段都是纵向合并单元格，每个项目只有一个值。未找到正式文件。
     """
     hits = []
     for field, vals in project.seen.items():
@@ -157,6 +171,9 @@ def placeholder_row(ind, project, ctx):
 
     原因：模板里预留的二级指标行（如“成本指标”“可持续影响指标”）没有用到时常被原样留下。
     这种行不能评分，提交前应删除，或补全为完整的指标。其他规则都跳过这种行。
+
+    依据：实践：空模板行见于9张表中的2张（廊坊“指标2”“……”行和空的生态效益指标行，宁德的成本指标行），研究笔
+    记另记湘潭、中江、池州。未找到正式文件。
     """
     if not ind.is_placeholder:
         return None
@@ -180,6 +197,8 @@ def duplicate_indicator(project, ctx):
 
     原因：重复的指标会重复占用权重，评分时同一件事被计算两次；通常是复制行后忘了改名。
     比较时忽略空格和全角/半角差别。
+
+    依据：实践（推断）：同一指标重复会被计分两次；9张表中未见，属于推断的常见错误。未找到正式文件。
     """
     first: dict[str, int] = {}
     hits = None
@@ -212,6 +231,9 @@ def annual_goal_weak(project, ctx):
 
     原因：年度目标要说明这笔钱一年内要做成什么、做到什么程度（指向明确、细化量化），
     是审核完整性的第一项。照抄项目名称或只写几个字，无法判断资金与目标是否匹配。
+
+    依据：财预〔2015〕88号审核要点“完整性”：绩效目标是否明确（研究笔记所记，原文未逐字核对）。实践：9张表中
+    廊坊的年度总体目标只写了“43.2”。
     """
     if "goal" not in ctx.table.columns or not real(project, ctx):
         return None
@@ -245,6 +267,8 @@ def indicator_without_name(ind, project, ctx):
 
     原因：没有名称的指标无法理解、无法评分，却仍然占用权重。常见于从其他表复制数值时
     漏了名称列，或名称被误放进了别的列。
+
+    依据：实践：研究笔记记有宁乡表只有数字、没有指标名称；9张表中未见。未找到正式文件。
     """
     if ind.name or ind.is_placeholder:
         return None
@@ -257,25 +281,27 @@ def indicator_without_name(ind, project, ctx):
 @rule(
     "ST011",
     "too-few-indicators",
-    "warning",
+    "info",
     "project",
-    "{cell} 项目“{project}”只有{count}个三级指标，少于3个",
-    message_en="too few indicators",
+    "{cell} 项目“{project}”只有{count}个三级指标，可能不足以说明数量、质量、时效和效益",
+    message_en="only {count} indicators: probably not enough for quantity, quality, timeliness and outcome",
     title="项目的三级指标少于3个",
 )
 def too_few_indicators(project, ctx):
     """
-    问题：一个项目的三级指标少于3个。
+    问题：一个项目的三级指标少于3个（提示）。工资性支出、公用经费等运转类项目（按名称或配置
+    routine_projects 识别）不检查。
 
-    原因：绩效目标应从产出、效益、满意度等方面细化量化；一两个指标无法覆盖数量、质量、
-    时效和效益。有的地方文件明确要求自设指标“总数不得少于3个”。
+    原因：绩效目标应从产出、效益、满意度等方面细化量化；一两个指标往往覆盖不了数量、质量、
+    时效和效益。但没有找到“至少3个”的正式规定，四川自己的“工资性支出”项目就只有2个指标
+    （发放覆盖率60、足额保障率30），所以只作提示，不作警告。
 
-    反例：项目只有“培训次数 ≥ 5 次”一个指标，权重90。
-
-    正例：至少包括数量、质量（或时效）、效益指标，如培训次数、培训合格率、干部业务能力提升。
+    依据：实践：某地方文件片段要求自设三级指标“总数不得少于3个”（http://m.dybbs8.com/excel/974350.html，
+    文件名和发文单位不明）；未找到全国或四川的正式规定。9张表中青神“工资性支出”只有2个指标（60+30），所以工
+    资性、公用经费等运转类项目不检查。
     """
     n = len(real(project, ctx))
-    if n == 0 or n >= 3:
+    if n == 0 or n >= 3 or routine_reason(project, ctx):
         return None
     return Hit(cell=pcell(ctx, project, "project"), row=project.row_first, params={"count": n})
 
@@ -295,6 +321,9 @@ def project_without_indicators(project, ctx):
 
     原因：没有指标就没有绩效目标，项目无法审核。常见于复制项目时只复制了第一列，或指标
     被误放到了下一个项目里。出现本问题时，该项目的指标体系和权重规则不再重复报告。
+
+    依据：财预〔2015〕88号：绩效目标由绩效指标细化量化（研究笔记所记，原文未逐字核对）。9张表的每个项目都有指
+    标。
     """
     if real(project, ctx):
         return None
@@ -316,6 +345,8 @@ def no_data_rows(table, ctx):
 
     原因：提交一张空表等于没有申报绩效目标；也常见于把数据粘贴到了另一个工作表，
     或数据在表头上方。
+
+    依据：实践：工具自身的要求。未找到正式文件。
     """
     if table.projects or table.orphans or table.departments or table.units or table.header_row is None:
         return None

@@ -49,6 +49,8 @@ def comparator_invalid(ind, project, ctx):
 
     原因：指标性质决定如何评分：≥ 类指标按“实际值/目标值”，≤ 类按“目标值/实际值”，
     定性指标按达成程度分档。无法识别的性质无法评分。
+
+    依据：模板评分说明：正向指标（指标值为≥*）按“实际值/指标值”计分，反向指标（≤*）按“指标值/实际值”计分（http://biz.doczj.com/doc/174893555.html）。实践：四川样表的指标性质为 ≥ ≤ = 定性；9张表中南岳写ASCII“>=”“<=”。
     """
     c = ind.comparator
     if c in QUANTITATIVE or c == "定性":
@@ -80,6 +82,9 @@ def quantitative_target_not_number(ind, project, ctx):
 
     原因：定量指标评分时要计算“实际值/目标值”，指标值必须是数字；文字写的目标应改为
     定性指标，或改写成可计量的数字。指标值中带符号和单位（如“≥80%”）是可以识别的。
+
+    依据：模板评分说明：定量指标按“实际值/指标值×分值”计分（http://biz.doczj.com/doc/174893555.html）
+    ，指标值必须是数字。
     """
     t = ind.target
     if t is None or type(t) is float or ind.comparator not in QUANTITATIVE:
@@ -103,6 +108,9 @@ def qualitative_target_is_number(ind, project, ctx):
 
     原因：定性指标按达成程度分档评分，不计算实际值与目标值之比；写了数字说明其实是定量指标，
     指标性质填错了，评分方式会因此出错。
+
+    依据：财预〔2020〕10号：定性指标按“达成/部分达成/未达成”分档计分（研究笔记所记，中江县注释印证）。数字
+    目标写成定性属推断的填报错误。
     """
     if ind.comparator != "定性":
         return None
@@ -123,7 +131,7 @@ def qualitative_target_is_number(ind, project, ctx):
 @rule(
     "VL004",
     "qualitative-lists-scale",
-    "warning",
+    "error",
     "indicator",
     "{cell} 定性指标值“{target}”列出了整个等级，应只填一个目标等级",
     message_en="qualitative target lists a whole scale",
@@ -134,11 +142,10 @@ def qualitative_lists_scale(ind, project, ctx):
     问题：定性指标的指标值把整个等级都写上了，如“高中低”“优、良、中、差”“好/较好/一般/较差”。
 
     原因：指标值是年初设定的目标，必须是一个等级，年底才能判断是否达成；写出整个等级
-    等于没有设定目标，无法评分。
+    等于没有设定目标，无法评分，所以是错误（以前只作警告）。
 
-    反例：维护社会稳定 | 定性 | 高中低
-
-    正例：维护社会稳定 | 定性 | 高
+    依据：财预〔2020〕10号：定性指标按是否达成年度指标分档计分（研究笔记所记，原文未逐字核对），目标须是一个等
+    级。实践：遂宁样表有24个定性指标值写“高中低”或“优良中低差”。
     """
     if ind.comparator != "定性":
         return None
@@ -163,6 +170,9 @@ def quantitative_without_measure(ind, project, ctx):
 
     原因：没有单位的数字无法理解和核实：“≥88”是88人、88次还是88%？
     细化量化的目标必须写明计量单位。
+
+    依据：财预〔2015〕88号“细化量化”原则（研究笔记所记，原文未逐字核对）。实践：9张表中乌海“出差人数”没有
+    计量单位；研究笔记记宁乡的表只有数字。
     """
     if ind.measure is not None or ind.comparator not in QUANTITATIVE or "measure" not in ctx.table.columns:
         return None
@@ -188,6 +198,8 @@ def qualitative_with_measure(ind, project, ctx):
     原因：定性指标的指标值是一个等级或一句描述（如“高”“按时完成”），没有计量单位；
     填了单位，通常说明指标性质填错（本应是定量），或单位是从上一行复制下来的。
     若指标确属定性，可自动清除单位；若本应是定量，请改指标性质和指标值。
+
+    依据：实践：遂宁样表有15个定性指标的度量单位写“项”。未找到正式文件。
     """
     if ind.comparator != "定性" or ind.measure is None:
         return None
@@ -216,6 +228,9 @@ def direction_invalid(ind, project, ctx):
     原因：方向性说明指标越大越好（正向）还是越小越好（反向），自评时决定评分公式。
     指标性质为 ≥ 或 > 时应为正向指标，为 ≤ 或 < 时应为反向指标，这两种情况可以自动填写；
     = 和定性指标请自行判断（通常为正向指标）。
+
+    依据：模板评分说明：正向、反向决定计分公式（http://biz.doczj.com/doc/174893555.html）
+    。实践：9张表中只有遂宁样表和乌海有方向列；遂宁“智慧政法”项目6行都没填方向。
     """
     d = ind.direction
     if d in DIRECTIONS or "direction" not in ctx.table.columns or ind.is_placeholder:
@@ -248,6 +263,9 @@ def direction_contradicts_comparator(ind, project, ctx):
     原因：评分说明规定：正向指标即指标值为“≥*”，按“实际值/目标值”计分；反向指标即指标值为
     “≤*”，按“目标值/实际值”计分。两者矛盾时无法评分，通常是其中一个填错了，例如把
     “稳定运行率”写成“≤99%”。请判断是性质错了还是方向错了，不自动修正。
+
+    依据：模板评分说明：“正向指标(即指标值为≥*)”“反向指标(即指标值≤*)”（http://biz.doczj.com/doc/174893555.html）
+    。
     """
     d = ind.direction
     if d is None:
@@ -274,6 +292,8 @@ def reverse_with_equal_or_qualitative(ind, project, ctx):
 
     原因：“=”表示恰好达到某个值（如“=100%”按时发放率），定性指标按等级评价，等级越高越好；
     两者都很少是“越小越好”的反向指标，通常是从上一行复制时带下来的。确属反向时可豁免。
+
+    依据：推断：由上述评分说明，=和定性都不是“越小越好”。实践：9张表中乌海5条成本指标都是“反向”配“=”。
     """
     if ind.direction != "反向指标" or ind.comparator not in ("=", "定性"):
         return None
@@ -283,12 +303,26 @@ def reverse_with_equal_or_qualitative(ind, project, ctx):
 
 # --- ranges and kinds ---------------------------------------------------------------------
 
+# Rates that may exceed 100 % (growth, completion above plan) and rates whose ceiling is 100 %.
+MAY_EXCEED_RE = re.compile(r"增长|增幅|增速|超额|完成率|同比|环比|提高率|提升率|增加率")
+CEILING_RE = re.compile(
+    r"合格|覆盖率|满意|达标率|及时|按时|按期|到位率|知晓率|参保率|发放率|执行率|完好率|建成率|联通率|"
+    r"通过率|准确率|普及率|安全率|入学率|保障率|供应率|采购率|验收")
+
+
+def may_exceed_100(name) -> bool:
+    return bool(name) and MAY_EXCEED_RE.search(name) is not None and CEILING_RE.search(name) is None
+
+
 def needs_equal(ind) -> bool:
-    """≥100% / >100% / ≤0% / <0%: reachable only at exactly that value, so the comparator should be =."""
+    """≥100% / >100% on a rate whose ceiling is 100 % (合格率, 覆盖率, 满意度 …), or ≤0% / <0%:
+    reachable only at exactly that value, so the comparator should be =."""
     if ind.measure != "%" or type(ind.target) is not float:
         return False
     t, c = ind.target, ind.comparator
-    return (t == 100.0 and c in ("≥", ">")) or (t == 0.0 and c in ("≤", "<"))
+    if t == 0.0 and c in ("≤", "<"):
+        return True
+    return t == 100.0 and c in ("≥", ">") and bool(ind.name) and CEILING_RE.search(ind.name) is not None
 
 
 def equal_fix(ctx, ind):
@@ -324,14 +358,17 @@ def equal_fix(ctx, ind):
 )
 def percent_out_of_range(ind, project, ctx):
     """
-    问题：度量单位为%的指标值小于0或大于100（错误）；或写成“≥100%”“>100%”“≤0%”（警告）。
+    问题：度量单位为%的指标值小于0，或大于100而指标不是可以超过100%的比率（错误）；
+    上限为100%的比率（合格率、覆盖率、满意度、达标率、及时率、执行率等）写成“≥100%”“>100%”，
+    或写成“≤0%”（警告）。
 
-    原因：百分比超过100%（如“292%”）多是录入或识别错误（应为“≥92%”）。“≥100%”只有恰好等于
-    100%才能达到，应写作“=100%”；同理“≤0%”应写作“=0%”。后者可自动把指标性质改为“=”。
+    原因：百分比超过100%（如“292%”）多是录入或识别错误（应为“≥92%”）。但增长率、增幅、
+    同比、超额完成和“完成率”（超计划完成）可以超过100%，不报告；“完成率 ≥100%”也是正常写法。
+    上限为100%的比率写“≥100%”只有恰好等于100%才能达到，应写作“=100%”；同理“≤0%”应写作“=0%”，
+    可自动把指标性质改为“=”。名称看不出上限的比率不再提这条建议。
 
-    反例：政府采购执行率 | ≥ | 100 | %；到位率 | ≥ | 292 | %
-
-    正例：政府采购执行率 | = | 100 | %；到位率 | ≥ | 92 | %
+    依据：实践：衡山“市民满意度调查 290%”、研究笔记所记鄂州“292%”（应为≥90%、≥92%）；岳阳县“完
+    成及时率 ≥100%”、研究笔记所记池州“≥100百分比”。未找到正式文件。
     """
     if ind.measure != "%":
         return None
@@ -340,7 +377,7 @@ def percent_out_of_range(ind, project, ctx):
         return None
     c = ind.comparator
     params = {"name": ind.name, "comparator": c if c in QUANTITATIVE else "", "target": num(t)}
-    if t < 0 or t > 100:
+    if t < 0 or (t > 100 and not may_exceed_100(ind.name)):
         params["problem"] = "超出0–100%的范围"
         return Hit(cell=icell(ctx, ind, "target"), row=ind.row, params=params)
     if needs_equal(ind):
@@ -362,14 +399,15 @@ def percent_out_of_range(ind, project, ctx):
 def satisfaction_target(ind, project, ctx):
     """
     问题：满意度指标（二级为“服务对象满意度指标”，或名称含“满意”）的度量单位不是%，
-    指标性质不是 ≥ 或 =，或目标值低于配置的最低值（satisfaction_min，默认80%）。
+    指标性质不是 ≥ 或 =，目标值低于配置的最低值（satisfaction_min，默认80%），或目标值定为100%。
 
     原因：满意度通常以问卷调查的满意率计量，写作“≥90%”。公开的目标表多在85%–95%之间；
     财预〔2020〕10号要求对“设定明显偏低”的指标值扣分。没有官方最低值，因此只作警告。
+    反过来，100%的满意度几乎不可能由调查得到，审核时会被问“依据是什么”，同样作警告。
 
-    反例：参训人员满意度 | 定性 | 满意；群众满意度 | ≥ | 60 | %；满意度 | ≤ | 90 | %
-
-    正例：参训人员满意度 | ≥ | 90 | % | 10 | 正向指标
+    依据：未找到满意度最低值的正式规定；财预〔2020〕10号要求对“设定明显偏低”的年初指标值扣分（研究笔记所记，
+    原文未逐字核对）。实践：9张表中满意度目标为≥80%（遂宁）、≥90%（南岳4条、青山、遂宁）、≥95%（岳阳县
+    、遂宁），廊坊为100。
     """
     name = ind.name
     if ind.level2 != "服务对象满意度指标" and (name is None or "满意" not in name):
@@ -384,9 +422,40 @@ def satisfaction_target(ind, project, ctx):
         problems.append(f"指标性质为“{c}”，通常应为 ≥ 或 =")
     if m == "%" and type(t) is float and t < ctx.config.satisfaction_min:
         problems.append(f"目标值{num(t)}%低于{num(ctx.config.satisfaction_min)}%")
+    elif m == "%" and t == 100.0 and c in ("≥", "=", ">"):
+        problems.append("目标值为100%：满意度调查很少人人满意，定为100%审核时常被质疑，"
+                        "建议参照以往调查结果设定（如≥90%）")
     if not problems:
         return None
     return Hit(cell=icell(ctx, ind, "target"), row=ind.row, params={"name": name, "problems": "；".join(problems)})
+
+
+# A bare "12月" is left out: it is as often "by December" as "12 months".
+_WHOLE_YEAR = {"年": 1.0, "个月": 12.0, "天": 365.0, "日": 365.0, "季度": 4.0, "个季度": 4.0}
+
+
+def is_frequency(measure) -> bool:
+    """次/年, 件/月, 期/季度: how often, not how soon (a time unit only after the slash)."""
+    if "次" in measure and "/" in measure:
+        head, _, tail = measure.partition("/")
+        return not is_time_unit(head) or head == "次"
+    head, sep, tail = measure.partition("/")
+    return bool(sep) and is_time_unit(tail) and not is_time_unit(head)
+
+
+def whole_year(ind) -> bool:
+    """≤1年 / =12个月 / ≤365天 on a 时效 indicator: the budget year itself."""
+    if ind.comparator not in ("≤", "=", "<") or type(ind.target) is not float:
+        return False
+    if ind.comparator == "<":
+        return False
+    return _WHOLE_YEAR.get(ind.measure) == ind.target or (ind.measure == "天" and ind.target == 366.0)
+
+
+_FREQUENCY_MESSAGE = ("{cell} 时效指标“{name}”的度量单位“{measure}”是频次：说明一年做多少次，不说明是否按时完成，"
+                      "应放在数量指标下，或改为完成时限、及时率")
+_WHOLE_YEAR_MESSAGE = ("{cell} 时效指标“{name}”的目标为“{comparator}{target}{measure}”，等于整个预算年度：年度项目本来"
+                       "就要在年内完成，这个目标起不到时效约束作用，请写明具体完成时限（如“≤6个月”或“2023年9月底前”）")
 
 
 @rule(
@@ -401,25 +470,36 @@ def satisfaction_target(ind, project, ctx):
 def timeliness_unit(ind, project, ctx):
     """
     问题：时效指标（定量）的度量单位既不是%，也不是时间单位（年、月、日、天、工作日、小时、
-    季度、周、次/年等），指标值也不是日期。
+    季度、周等），指标值也不是日期；或单位是频次（次/年、件/月）；或目标等于整个预算年度
+    （≤1年、=1年、≤12个月、≤365天；“12月”既可能指12个月也可能指12月份，不报告）。
 
-    原因：时效指标衡量是否按时完成，常见写法是“及时率 ≥ 90 %”“完成时限 ≤ 12 月”或
-    “2023.07-2024.01”。单位为“次”“人”等时，多半是把数量指标放在了时效指标下。
-    定性的时效指标（如“在计划时间内完成”）不检查。
+    原因：时效指标衡量是否按时完成，常见写法是“及时率 ≥ 90 %”“完成时限 ≤ 6 月”或
+    “2023.07-2024.01”。单位为“次”“人”等时，多半是把数量指标放在了时效指标下；“次/年”是频次，
+    说明做多少次，也不说明是否按时。年度项目本来就在一个预算年度内实施，“完成时限 ≤1年”
+    什么也没有约束，审核时会要求写明具体时限。定性的时效指标（如“在计划时间内完成”）不检查。
 
-    反例：时效指标 | 完成防控任务 | ≥ | 7 | 次
-
-    正例：时效指标 | 防控任务完成时限 | ≤ | 12 | 月；或 时效指标 | 按时完成率 | = | 100 | %
+    依据：实践：时效指标在9张表中写作%（南岳、青山、岳阳县、衡山、乌海）、时间单位（遂宁：天、月、年、小时）或日期
+    （乌海、宁德）。未找到正式文件。
     """
     if ind.level2 != "时效指标":
         return None
     m = ind.measure
-    if m is None or m == "%" or ind.comparator == "定性" or is_time_unit(m) or m in _TIME_WORDS:
+    if m is None or m == "%" or ind.comparator == "定性" or m in _TIME_WORDS:
+        return None
+    params = {"name": ind.name, "measure": m}
+    if is_frequency(m):
+        return Hit(cell=icell(ctx, ind, "measure"), row=ind.row, params=params, message=_FREQUENCY_MESSAGE,
+                   message_en="a frequency (times per period) is not timeliness")
+    if is_time_unit(m):
+        if whole_year(ind):
+            params.update(comparator=ind.comparator, target=num(ind.target))
+            return Hit(cell=icell(ctx, ind, "target"), row=ind.row, params=params,
+                       message=_WHOLE_YEAR_MESSAGE, message_en="a timeliness target equal to the whole budget year")
         return None
     t = ind.raw.get("target")
     if isinstance(t, str) and _DATE_RE.search(t):
         return None
-    return Hit(cell=icell(ctx, ind, "measure"), row=ind.row, params={"name": ind.name, "measure": m})
+    return Hit(cell=icell(ctx, ind, "measure"), row=ind.row, params=params)
 
 
 def _same_measure(a, b) -> bool:
@@ -444,6 +524,9 @@ def value_cell_contradicts_column(ind, project, ctx):
 
     原因：许多表格把符号和单位写进指标值里，xlperf 能识别并拆分；但若与本列的值相矛盾
     （指标性质写“≤”，指标值写“≥80%”；度量单位写“次”，指标值写“80%”），无法判断哪个是对的。
+
+    依据：实践：9张表中南岳、岳阳县、宁德把符号和单位写在指标值单元格里（“>=98%”“≥100公里”）；与本列矛
+    盾时无法判断，属推断。
     """
     if "split:target" not in ind.notes:
         return None
@@ -478,6 +561,9 @@ def vague_qualitative_target(ind, project, ctx):
 
     原因：绩效目标要“细化量化”，年底要能判断是否达成。笼统的说法几乎总能说成已达成，
     审核时常被要求改写。能量化的改为定量指标；不能量化的写明可检验的标准或等级。
+
+    依据：财预〔2015〕88号“细化量化”原则（研究笔记所记，原文未逐字核对）。实践：青山“持续改善”“巩固提高”
+    。
     """
     if ind.comparator != "定性":
         return None
@@ -505,6 +591,9 @@ def target_missing(ind, project, ctx):
 
     原因：指标值是年初设定的目标，年底据此判断是否达成；没有指标值的指标无法评分。
     定性指标也要写出目标等级或描述（如“高”“按时完成”）。
+
+    依据：模板评分说明：按年度指标值计分（http://biz.doczj.com/doc/174893555.html）
+    。实践：青山长期指标的指标值7行全空。
     """
     if ind.target is not None or ind.is_placeholder:
         return None

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from ..report import share_breakdown
 from ..taxonomy import LEVEL1
-from ._common import icell, num, pcell, real, short, signed, weight_total
+from ._common import icell, num, pcell, real, routine_reason, short, signed, weight_total
 from .registry import Hit, rule
 
 _LEVEL1 = frozenset(LEVEL1)
@@ -26,6 +25,9 @@ def weight_invalid(ind, project, ctx):
 
     原因：权重决定每条指标的分值，自评时按权重计分；没有有效权重的指标无法评分，
     项目的权重合计也无法核对。
+
+    依据：财预〔2020〕10号：自评按各指标的权重计分（研究笔记所记，原文未逐字核对）。实践：9张表中有权重（分值
+    ）列的4张（遂宁、青神、乌海、廊坊）每条指标都有权重。
     """
     w = ind.weight
     if w is not None and w > 0:
@@ -68,6 +70,10 @@ def weight_total_off(project, ctx):
     目标表中没有预算执行率一行，它的10分在自评时才加上，所以目标表的权重合计应为90。
     合计为80、100或110，说明漏了或多了指标、或权重填错。有的系统按100分填写目标表，
     此时请在配置中设置 expected_total = 100。
+
+    依据：财预〔2020〕10号（约第十六条）：“原则上预算执行率和一级指标权重统一设置为：产出指标50%、效益指标30%、服务对象满意度指标10%，预算执行率10%”（研究笔记所记，原文未逐字核对）；中江县2022自评表注1同
+    此。实践：青神60+30=90加预算执行10分合计100，乌海表头“权重分值90分”，遂宁样表22个项目中20个
+    合计90。
     """
     if not real(project, ctx):
         return None
@@ -89,23 +95,57 @@ def _shares_text(values: dict[str, float]) -> str:
     "level1-shares",
     "warning",
     "project",
-    "{cell} 项目“{project}”的一级指标权重为{actual}，原则上应为{expected}",
+    "{cell} 项目“{project}”的一级指标权重为{actual}，原则上应为{expected}{note}",
     message_en="level-1 shares differ",
     title="一级指标权重分配不符合50/30/10",
 )
 def level1_shares(project, ctx):
     """
-    问题：项目的权重合计正确，但各一级指标的权重不是配置的分配（默认产出指标50、
-    效益指标30、满意度指标10；成本指标计入产出指标）。
+    问题：项目各一级指标的权重不是配置的分配（默认产出指标50、效益指标30、满意度指标10）。
+    权重合计不对时（WT002）也照样检查，并在消息中注明合计。
 
-    原因：财预〔2020〕10号规定一级指标权重“原则上”统一为产出50%、效益30%、满意度10%，
-    “如有特殊情况，一级指标权重可做适当调整”，因此只作警告。只在权重合计正确（WT002不报）、
-    所有一级指标都能识别（TX001不报）、且配置的各项分值之和等于期望合计时检查，避免重复报告。
+    原因：一级指标权重“原则上”统一为产出50%、效益30%、满意度10%，特殊情况可以调整，因此只作警告。
+    成本指标有两种写法：写在产出指标下的二级“成本指标”（旧写法）就是产出的一部分；作为一级指标的
+    “成本指标”（财预〔2021〕101号的写法）默认没有自己的分值，与产出合计比较，消息中按表上的算法写出
+    “产出指标50 + 成本指标10 = 60”；要给它单独的分值，在配置 shares 中加上“成本指标”。旧版模板把
+    服务对象满意度指标放在效益指标下（见TX002），这里仍算作满意度指标。所有一级指标都能识别（TX001不报）、
+    且配置的各项分值之和等于期望合计时才检查。工资性支出、公用经费等运转类项目（如只有产出60、效益30）
+    不报本规则，改由TX020提示一次。
 
-    反例：产出70、效益10、满意度10（合计90）。
-
-    正例：产出50（数量20、质量15、时效15）、效益30、满意度10。
+    依据：财预〔2020〕10号（约第十六条）：一级指标权重原则上为产出50%、效益30%、满意度10%，“如有特殊
+    情况，一级指标权重可做适当调整”（研究笔记所记，原文未逐字核对）。实践：乌海表头写明产出50、效益30、满意度10；
+    青神“工资性支出”为60/30；研究笔记记中江实际为70/20。未找到成本指标作为一级时的分值规定。
     """
+    if routine_reason(project, ctx):
+        return None  # TX020
+    return shares_off(project, ctx)
+
+
+def _share_weights(project, ctx) -> tuple[dict[str, float], float]:
+    """Weights by configured share ({level-1: points}) and the points of a level-1 成本指标 that has
+    no share of its own (counted inside 产出, shown apart)."""
+    shares = ctx.config.shares
+    own_cost = "成本指标" in shares
+    by: dict[str, float] = {}
+    cost_top = 0.0
+    for i in real(project, ctx):
+        w = i.weight
+        if w is None:
+            continue
+        l1 = i.level1
+        if i.level2 == "服务对象满意度指标":
+            g = "满意度指标"  # filed under 效益 by older templates (TX002)
+        elif l1 == "成本指标" and not own_cost:
+            cost_top += w
+            g = "产出指标"
+        else:
+            g = l1 or "其他"
+        by[g] = by.get(g, 0.0) + w
+    return by, cost_top
+
+
+def shares_off(project, ctx):
+    """WT003's finding for any project (TX020 asks it for the routine ones)."""
     inds = real(project, ctx)
     if not inds:
         return None
@@ -113,16 +153,25 @@ def level1_shares(project, ctx):
     shares = cfg.shares
     if abs(sum(shares.values()) - cfg.expected_total) > cfg.tolerance:
         return None  # the configured shares cannot add up to the expected total: nothing to compare
-    if abs(weight_total(project, ctx) - cfg.expected_total) > cfg.tolerance:
-        return None  # WT002
     if any(i.level1 not in _LEVEL1 for i in inds):
         return None  # TX001
-    by = share_breakdown(project, cfg)
-    if all(abs(by.get(k, 0.0) - v) <= cfg.tolerance for k, v in shares.items()):
+    by, cost_top = _share_weights(project, ctx)
+    if all(abs(by.get(k, 0.0) - v) <= cfg.tolerance for k, v in shares.items()) and set(by) <= set(shares):
         return None
-    actual = {k: by.get(k, 0.0) for k in shares} | {k: v for k, v in by.items() if k not in shares}
+    parts = []
+    for k in list(shares) + [k for k in by if k not in shares]:
+        v = by.get(k, 0.0)
+        if k == "产出指标" and cost_top:
+            parts.append(f"产出指标{num(v - cost_top)} + 成本指标{num(cost_top)} = {num(v)}")
+        else:
+            parts.append(f"{k}{num(v)}")
+    total = weight_total(project, ctx)
+    note = ""
+    if abs(total - cfg.expected_total) > cfg.tolerance:
+        note = f"（权重合计为{num(total)}，不是{num(cfg.expected_total)}，见WT002）"
     cell, row = _weight_cell(project, ctx)
-    return Hit(cell=cell, row=row, params={"actual": _shares_text(actual), "expected": _shares_text(shares)})
+    return Hit(cell=cell, row=row, params={"actual": "、".join(parts), "expected": _shares_text(shares),
+                                           "note": note})
 
 
 @rule(
@@ -141,6 +190,8 @@ def mixed_totals(table, ctx):
     原因：目标表的权重合计通常为90（预算执行率的10分在自评时加上），也有系统按100填写。
     同一张表两种都有，多半是从不同模板复制的项目；按配置的期望合计，其中一种会被WT002报为错误。
     本规则只提示现象，帮助判断该改项目还是改配置（expected_total）。
+
+    依据：实践：9张表中乌海按90分、廊坊自评表按100分（含预算执行率10分）。未找到正式文件。
     """
     cfg = ctx.config
     standard = set(STANDARD_TOTALS) | {cfg.expected_total}
