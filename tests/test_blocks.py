@@ -63,13 +63,15 @@ def test_goal_continuation_rows_are_joined():
 
 def test_combined_value_cells_are_split():
     cases = {"≥80%": ("≥", 80.0, "%"), "≤90万元": ("≤", 90.0, "万元"), "=100%": ("=", 100.0, "%"),
-             "250万": (None, 250.0, "万"), "≥100百分比": ("≥", 100.0, "%"), ">92%": (">", 92.0, "%")}
+             "250万": ("=", 250.0, "万"), "≥100百分比": ("≥", 100.0, "%"), ">92%": (">", 92.0, "%")}
     for text, (cmp, num, measure) in cases.items():
         t = table_of([ind(project="A", budget=1, goal=GOAL, comparator=None, target=text, measure=None)])
         i = t.projects[0].indicators[0]
         assert (i.comparator, i.target, i.measure) == (cmp, num, measure), text
         assert "split:target" in i.notes
-        if cmp:
+        # the 指标性质 cell is empty on every row: a value without a sign reads as = (VL016)
+        assert ("implied:comparator" in i.notes) == (text == "250万")
+        if cmp and text != "250万":
             assert i.origin["comparator"] == f"I{DATA_ROW0}"
 
 

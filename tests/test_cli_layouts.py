@@ -21,7 +21,7 @@ def form_file(tmp_path_factory):
 
 def test_check_names_the_layout_of_each_table(form_file):
     r = run("check", form_file)
-    assert r.returncode == 1  # WT errors on a table without weights until layoutrules lands
+    assert r.returncode == 0  # no weights: the WT rules do not run (ST030 says so), nothing is an error
     assert "按表单（form）读取" in r.stdout and "A3为“项目名称”标签" in r.stdout
 
 

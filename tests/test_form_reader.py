@@ -51,7 +51,7 @@ def test_a_form_is_one_project_with_its_labels_funds_goal_and_indicators():
     assert p.details["项目属性"] == "经常性项目"
     assert p.funds.total_cell == "B4" and [(x.role, x.amount) for x in p.funds.lines] == [("fiscal", 100), ("other", 20)]
     assert [(i.level1, i.comparator, i.target, i.measure) for i in p.indicators] == [
-        ("产出指标", "≥", 100, "人次"), ("产出指标", "≥", 95, "%"), ("效益指标", None, "明显提升", None),
+        ("产出指标", "≥", 100, "人次"), ("产出指标", "≥", 95, "%"), ("效益指标", "定性", "明显提升", None),
         ("满意度指标", "≥", 90, "%")]
     assert p.details["stated_points"]["产出指标"]["points"] == 50
     assert not t.findings

@@ -135,3 +135,13 @@ def test_rulebook_no_other_finding_changed(result):
         "ST007": 33, "VL006": 15, "VL007": 8, "VL011": 3, "ST008": 3, "WT002": 2, "WT001": 1, "TX005": 1,
         "TX006": 4, "TX003": 1, "TX002": 0, "ST011": 0, "NM001": 0, "BG004": 0, "VL010": 0}
     assert not [f for f in result.findings if f.code in ("TX020", "VL034", "VL035", "BG020", "BG021", "BG022")]
+
+
+def test_TX010_level_name_as_indicator_name_in_gongdu(result):
+    """Issue 16 §2 on purpose: 工读学校管理专项 names an indicator “质量指标” (its level-2), the one
+    finding the new layout checks add to the sample."""
+    (f,) = codes_for(result, "工读学校管理专项", "TX010")
+    assert f.cell == "G92" and "质量指标" in f.message
+    new = {"ST030", "VL016", "VL017", "VL018", "TX009", "TX011", "WT005", "WT006",
+           "BG006", "BG008", "BG009", "BG010", "BG011"}
+    assert not [g for g in result.findings if g.code in new]

@@ -75,7 +75,7 @@ def test_yueyang_854_is_400_295_159_and_the_repeat_is_read_once(built):
     time = next(i for i in p.indicators if i.level2 == "时效指标")
     assert (time.comparator, time.target, time.measure) == ("≥", 100, "%")
     grain = next(i for i in p.indicators if i.name == "年增粮食")
-    assert (grain.comparator, grain.target, grain.measure) == (None, 3500, "公斤")
+    assert (grain.comparator, grain.target, grain.measure) == ("=", 3500, "公斤")  # no sign: read as "=" (VL016 says so once)
 
 
 def test_nanyue_ascii_comparators_are_read_as_signs(built):

@@ -17,7 +17,12 @@ from .grid import Grid, col_letter, is_blank
 from .layout import DETAIL_FIELDS, Layout, field_of_header, find_layout, is_banner_row, is_repeated_header
 from .model import EVALUATION_COLUMNS, FIELDS, Department, Finding, Indicator, Project, Record, Table, Unit, construct_all
 from .normalise import (
+    CORE_FLAG,
+    CORE_MARKS as _CORE_MARKS,
+    IMPLIED_NOTE,
+    strip_core_mark,
     _memo,
+    implied_comparator,
     QUANTITATIVE_ONLY,
     clean_text,
     normalise_comparator,
@@ -390,7 +395,30 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
         if row_last > projects[idx].row_last:
             projects[idx].row_last = row_last
     table.data_rows = (first_data or 0, last_data or 0)
+    imply_comparators(table)
     return table
+
+
+def imply_comparators(table: Table) -> int:
+    """In a table without a 指标性质 column (or one empty on every row), give each indicator the
+    comparator its value implies (``normalise.implied_comparator``: a number without a sign reads
+    as ``=``, text without a number as ``定性``) and note it (``implied:comparator``; VL016 says so
+    once per table). A sign written in the value (``≥95%``) was already taken by ``_read_values``.
+    Every layout reader calls this once after building its indicators; a table whose 指标性质
+    column is filled costs one row. Returns how many comparators were implied."""
+    if "comparator" in table.columns and any(
+            not is_blank(i.raw.get("comparator")) for i in table.indicators()):
+        return 0
+    n = 0
+    for ind in table.indicators():
+        if ind.comparator is None:
+            c = implied_comparator(ind.target)
+            if c is not None:
+                d = ind.__dict__
+                d["comparator"] = c
+                d["notes"] = d["notes"] | {IMPLIED_NOTE}
+                n += 1
+    return n
 
 
 @_memo
@@ -480,13 +508,18 @@ def _indicator(sheet: str, srow: int, vals: dict[str, Any], l1_raw: Any, l2_raw:
         if wn.value is not None and wn.kind != "number":
             notes.add("nm:weight")
 
+    name = clean_text(vals.get("name"))
+    if name is not None and (name[0] in _CORE_MARKS or name[-1] in _CORE_MARKS):
+        name, core = strip_core_mark(name)
+        if core:
+            notes.add(CORE_FLAG)  # *名称 / ★名称: a core indicator, the mark is not part of the name
     return construct_all(Indicator, {
         "sheet": sheet,
         "row": srow,
         "project_index": project_index,
         "level1": lv1.value,
         "level2": lv2.value,
-        "name": clean_text(vals.get("name")),
+        "name": name,
         "comparator": comparator,
         "target": target,
         "measure": measure,

@@ -137,8 +137,29 @@ class FundLine(BaseModel):
     repeated: bool = False
 
 
+class DutyLine(BaseModel):
+    """One line of a department table's 年度履职目标 block: 部门职能 / 年度目标任务 / 支出项目名称 /
+    预算金额. ``label`` is the 支出项目名称 as written; ``role`` ``project`` or ``basic`` (基本支出)
+    when known; ``amount`` in 万元; ``text`` the amount cell when it was not a plain number.
+
+    The department reader keeps the lines in ``Project.details["duties"]`` (dicts: function, task,
+    project, amount, amount_text, cells; or DutyLines); ``rules.funds.duty_lines`` reads either."""
+
+    label: str
+    role: Optional[str] = None
+    amount: Optional[float] = None
+    cell: Optional[str] = None
+    text: Optional[str] = None
+    duty: Optional[str] = None  # 部门职能
+    task: Optional[str] = None  # 年度目标任务
+
+
 class Funds(BaseModel):
-    """A form's funds block: the total (年度资金总额 / 资金总额) and its lines."""
+    """A form's funds block: the total (年度资金总额 / 资金总额) and its lines.
+
+    ``total_line`` is the total's own line (its label and, when it was not a plain number, its
+    ``text``: ``854万(…)``); a parallel column's total is a line of ``lines`` with role ``total``
+    and its ``group``."""
 
     model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
 
@@ -328,6 +349,12 @@ class Table(BaseModel):
     # Which layout reader read the table (core.layouts) and why, as the clerk is told.
     layout: str = "list"
     layout_reason: str = ""
+    # Points the table states on its labels (normalise.parse_stated_points), by what they are
+    # for: "绩效指标" (the indicators' total: 绩效指标(90分), 年度绩效目标(90分)), "预算执行"
+    # (预算执行情况(10分)), "合计" (a 合计 row's 100), and level-1 names (产出指标(50分)); the
+    # cell of each under the same key. A reader fills them; WT005/WT006 read them.
+    stated_points: dict[str, float] = Field(default_factory=dict)
+    stated_points_cells: dict[str, str] = Field(default_factory=dict)
 
     def cell(self, field: str, row: int) -> Optional[str]:
         from .grid import address
@@ -341,6 +368,66 @@ class Table(BaseModel):
     def indicators(self):
         for p in self.projects:
             yield from p.indicators
+
+    def points_stated(self) -> dict[str, tuple[float, float, Optional[str]]]:
+        """Every point the table states, by ``normalise.points_key``: (low, high, cell). From
+        ``stated_points`` and, for a one-project table (a form), the form reader's
+        ``Project.details["stated_points"]`` ({label: {"points" | "low"/"high", "cell"}})."""
+        from .normalise import points_key
+
+        out: dict[str, tuple[float, float, Optional[str]]] = {}
+        for k, v in self.stated_points.items():
+            out[points_key(k)] = (v, v, self.stated_points_cells.get(k))
+        if len(self.projects) == 1:
+            for k, v in (self.projects[0].details.get("stated_points") or {}).items():
+                if not isinstance(v, dict):
+                    continue
+                lo, hi = v.get("low", v.get("points")), v.get("high", v.get("points"))
+                if isinstance(lo, (int, float)) and isinstance(hi, (int, float)):
+                    out.setdefault(points_key(k), (float(lo), float(hi), v.get("cell")))
+        return out
+
+    def stated_total(self) -> Optional[float]:
+        """The indicators' total the table states (``points_stated``): 绩效指标(90分) / 年度绩效目标(90分),
+        else a 合计 less the 预算执行情况 points (合计 100, 预算执行情况(10分) -> 90), else None."""
+        sp = {k: hi for k, (lo, hi, _) in self.points_stated().items()}
+        if "绩效指标" in sp:
+            return sp["绩效指标"]
+        if "合计" in sp:
+            return sp["合计"] - sp.get("预算执行", 0.0)
+        return None
+
+    def present_fields(self) -> frozenset[str]:
+        """The fields this table really has: a column for it (``columns``; a layout reader puts
+        every field its grid has there) holding at least one non-blank cell. A 权重 column that
+        is empty on every row counts as absent, like a missing one.
+
+        One pass per column at most, stopping at the first filled cell: a filled column costs a
+        row, an empty one a scan (~5 ms per 100k rows). The engine calls it once per check."""
+        present = set()
+        for f in self.columns:
+            if f == "unit":  # read into unit_code/unit_name and the Unit rows, not raw
+                if self.units or any(p.unit_name or p.unit_code for p in self.projects):
+                    present.add(f)
+            elif f in PROJECT_FIELDS:
+                if any(not _blank(p.raw.get(f)) for p in self.projects):
+                    present.add(f)
+            elif f in FIELDS:
+                if any(not _blank(i.raw.get(f)) for p in self.projects for i in p.indicators) or any(
+                        not _blank(i.raw.get(f)) for i in self.orphans):
+                    present.add(f)
+            else:
+                present.add(f)  # 豁免, 备注 …: no rule needs them empty or not
+        # blocks some layouts have (not columns): rules that need them skip silently elsewhere
+        if any(p.funds is not None for p in self.projects):
+            present.add("funds")
+        if any(p.details and p.details.get("duties") for p in self.projects):
+            present.add("duties")
+        return frozenset(present)
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (v.__class__ is str and not v.strip())
 
 
 class Record(BaseModel):

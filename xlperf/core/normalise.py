@@ -236,6 +236,24 @@ def split_value(v: Any) -> Optional[SplitValue]:
     return SplitValue(cmp, float(m.group("num").replace(",", "")), measure, cmp_raw, unit_raw)
 
 
+_HAS_DIGIT_RE = re.compile(r"\d")
+IMPLIED_NOTE = "implied:comparator"
+
+
+def implied_comparator(target: Any) -> Optional[str]:
+    """The comparator a value says when the table has no 指标性质 (or it is empty everywhere):
+    a number — also a split ``100%`` / ``20座`` (the caller passes the number) — reads as ``=``;
+    text with no digit (``持续改善``, ``高中低``) as ``定性``; None otherwise (``2019年12月前``:
+    a text holding a number is not guessed at). ``target`` is the parsed 指标值."""
+    if target is None or isinstance(target, bool):
+        return None
+    if isinstance(target, (int, float)):
+        return "="
+    if isinstance(target, str) and target.strip() and not _HAS_DIGIT_RE.search(target):
+        return "定性"
+    return None
+
+
 # --- qualitative grades ------------------------------------------------------
 
 # Scales clerks paste whole instead of choosing one grade.
@@ -280,3 +298,155 @@ def looks_numeric_text(v: Any) -> bool:
     if not isinstance(v, str):
         return False
     return parse_number(v).value is not None or split_value(v) is not None
+
+
+# --- amounts written in funds cells: 854万(高标准农田建设400万元,…), 10000万元, 854万854万 ---------
+
+_AMOUNT_RE = re.compile(r"([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(亿元|万元|千元|元|万|亿)?")
+_PAREN_RE = re.compile(r"[(（]([^()（）]*)[)）]")
+_PART_SPLIT_RE = re.compile(r"[,，;；、]+")
+_AMOUNT_FACTOR = {"亿元": 10000.0, "亿": 10000.0, "万元": 1.0, "万": 1.0, "千元": 0.1, "元": 0.0001}
+
+
+@dataclass(frozen=True, slots=True)
+class AmountText:
+    """A funds cell read as text: the amount in 万元, the listed parts, and what was odd.
+
+    ``amount`` is None when no amount could be read. ``parts`` are the (label, 万元) pairs listed
+    in brackets (``高标准农田建设400万元``); ``repeated`` is True when the same amount was written
+    twice in a row (``854万854万``: read once); ``unit`` is the unit as written (None: the block's
+    unit, 万元 unless ``default_unit`` says otherwise)."""
+
+    amount: Optional[float]
+    unit: Optional[str]
+    parts: tuple[tuple[str, float], ...] = ()
+    repeated: bool = False
+
+
+def _to_wan(number: str, unit: Optional[str], default_factor: float) -> float:
+    n = float(number.replace(",", ""))
+    f = _AMOUNT_FACTOR.get(unit) if unit else default_factor
+    v = n * (f if f is not None else default_factor)
+    return round(v, 6)
+
+
+@_memo
+def parse_amount_text(v: Any, default_unit: str = "万元") -> AmountText:
+    """A funds cell (``120``, ``120万``, ``10000万元``, ``1,200元``, ``854万(高标准农田建设400万元,
+    示范建设295万元,畅通工程159万元)``, ``854万854万(…)``) -> amount in 万元 and its listed parts.
+
+    Pure; every layout reader of a money block calls it (and rule BG008/BG009 read the parts and the
+    repetition from ``FundLine.text``). ``default_unit`` is the block's unit (``(万元)`` in its label,
+    or 元) for a bare number."""
+    default_factor = _AMOUNT_FACTOR.get(default_unit, 1.0)
+    if v is None or isinstance(v, bool):
+        return AmountText(None, None)
+    if isinstance(v, (int, float)):
+        return AmountText(float(v) * default_factor if v == v else None, None)
+    s = nfkc(str(v)).strip()
+    if not s:
+        return AmountText(None, None)
+    parts: list[tuple[str, float]] = []
+    for inner in _PAREN_RE.findall(s):
+        for piece in _PART_SPLIT_RE.split(inner):
+            m = None
+            for m in _AMOUNT_RE.finditer(piece):
+                pass  # the last amount of a piece is its figure (高标准农田建设2022年400万元)
+            if m is not None:
+                label = piece[: m.start()].strip(" :：")
+                parts.append((label, _to_wan(m.group(1), m.group(2), default_factor)))
+    head = _PAREN_RE.sub(" ", s)
+    found = list(_AMOUNT_RE.finditer(head))
+    if not found:
+        return AmountText(None, None, tuple(parts))
+    first = found[0]
+    amount = _to_wan(first.group(1), first.group(2), default_factor)
+    # 854万854万: the same figure written again right after it (a paste twice) reads once
+    repeated = len(found) > 1 and all(
+        _to_wan(m.group(1), m.group(2), default_factor) == amount for m in found[1:])
+    if len(found) > 1 and not repeated:
+        return AmountText(None, first.group(2), tuple(parts))  # two different figures: not one amount
+    return AmountText(amount, first.group(2), tuple(parts), repeated)
+
+
+# --- stated points on labels: 产出指标(50分), 产出指标（40-50分）, 绩效指标(权重分值90分,其中…) -------
+
+_POINTS_RE = re.compile(
+    r"[(（]\s*(?:[^()（）]*?)(\d+(?:\.\d+)?)\s*(?:[-－~～—至到]\s*(\d+(?:\.\d+)?))?\s*分")
+_POINTS_PART_RE = re.compile(r"(产出|效益|满意度|成本)指标[^\d,，;；)）]*?(\d+(?:\.\d+)?)\s*分")
+_LEVEL1_SHORT = {"产出": "产出指标", "效益": "效益指标", "满意度": "满意度指标", "成本": "成本指标"}
+
+
+@dataclass(frozen=True, slots=True)
+class StatedPoints:
+    """Points a label states: ``name`` the label without them (``产出指标``), ``low``..``high`` the
+    points (equal unless a range ``40-50分`` is given), ``parts`` level-1 points listed inside
+    (``其中产出指标权重分值50分`` -> {"产出指标": 50})."""
+
+    name: str
+    low: float
+    high: float
+    parts: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def points(self) -> float:
+        return self.high
+
+
+@_memo
+def parse_stated_points(v: Any) -> Optional[StatedPoints]:
+    """``产出指标(50分)`` -> (产出指标, 50, 50); ``产出指标（40-50分）`` -> (产出指标, 40, 50);
+    ``绩效指标(权重分值90分,其中产出指标权重分值50分,效益指标权重分值30分,满意度指标权重分值10分)``
+    -> (绩效指标, 90, 90, parts 产出 50 / 效益 30 / 满意度 10); ``年度绩效目标(90分)``; ``预算执行情况(10分)``.
+    None when the label states no points. Pure; layout readers call it on block and level labels
+    and put the result in ``Table.stated_points``."""
+    s = clean_text(v)
+    if s is None or "分" not in s:
+        return None
+    s = nfkc(s)
+    m = _POINTS_RE.search(s)
+    if m is None:
+        return None
+    name = s[: m.start()].strip(" :：")
+    a = float(m.group(1))
+    b = float(m.group(2)) if m.group(2) else a
+    inner = s[m.start():]
+    parts = tuple((_LEVEL1_SHORT[p], float(n)) for p, n in _POINTS_PART_RE.findall(inner[m.end() - m.start():]))
+    return StatedPoints(name or s[: m.start()], min(a, b), max(a, b), parts)
+
+
+_POINTS_KEYS = {"绩效指标": "绩效指标", "年度绩效目标": "绩效指标", "绩效目标": "绩效指标", "年度绩效指标": "绩效指标",
+                "预算执行情况": "预算执行", "预算执行": "预算执行", "预算执行率": "预算执行", "合计": "合计", "总分": "合计"}
+
+
+def points_key(name: str) -> str:
+    """What a label's stated points are for, as ``Table.stated_points`` keys them: ``绩效指标`` (the
+    indicators' total: 绩效指标 / 年度绩效目标), ``预算执行`` (预算执行情况), ``合计`` (合计 / 总分),
+    else the level-1's canonical name (产出 -> 产出指标), else the name as written."""
+    key = compact(name)
+    if key in _POINTS_KEYS:
+        return _POINTS_KEYS[key]
+    from .taxonomy import normalise_level1
+
+    lv = normalise_level1(key)
+    return lv.value if lv.known and lv.value else key
+
+
+# --- core-indicator marks: *名称, ★名称 ----------------------------------------------------------
+
+CORE_MARKS = "*＊★☆"
+CORE_FLAG = "flag:core"  # Indicator.notes: the name carried a core-indicator mark
+_CORE_MARK_RE = re.compile(r"^[*＊★☆]+\s*(?=\S{2})|\s*[*＊★☆]+$")
+
+
+def strip_core_mark(name: Optional[str]) -> tuple[Optional[str], bool]:
+    """``*贫困地区…达标率`` / ``★★★受益人数`` -> (the name without the mark, True). A template
+    placeholder (``**人``, ``≥**%``) is not a mark: it is kept (TX009 reports it)."""
+    if not name or name[0] not in "*＊★☆" and name[-1] not in "*＊★☆":
+        return name, False
+    if "**" in name and not name.startswith(("★", "☆")) and re.search(r"\*\*\s*\S?$|\*\*[人个%万元]", name):
+        return name, False
+    out = _CORE_MARK_RE.sub("", name)
+    if out == name or not out:
+        return name, False
+    return out, True

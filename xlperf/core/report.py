@@ -184,9 +184,12 @@ def evaluation_figures(p: Project, points: float, config: Config) -> dict[str, A
 
 
 def summarise_project(p: Project, findings: list[Finding], config: Config,
-                      table: Optional[Table] = None) -> ProjectSummary:
+                      table: Optional[Table] = None, judged: Optional[tuple[bool, float]] = None) -> ProjectSummary:
+    """``judged``: (whether the table has weights at all, the total it is judged by) — computed
+    once per table by :func:`table_total`; a table without weights is not "off"."""
     weights, total = weight_breakdown(p, config)
-    ok = abs(total - config.expected_total) <= config.tolerance
+    weighted, expected = judged or (True, config.expected_total)
+    ok = not weighted or abs(total - expected) <= config.tolerance
     figures = evaluation_figures(p, total, config)
     if figures:
         ok = figures["weight_ok"]
@@ -213,7 +216,7 @@ def summarise_project(p: Project, findings: list[Finding], config: Config,
         "budget": None if p.budget is None else float(p.budget),
         "budget_text": text_unless_number(p.budget, p.raw.get("budget")),
         "indicator_count": sum(1 for i in p.indicators if not i.is_placeholder),
-        "weights": weights, "weight_total": float(total), "expected": float(config.expected_total),
+        "weights": weights, "weight_total": float(total), "expected": float(expected),
         "weight_ok": ok, "errors": errors, "warnings": warnings, "status": status,
         "layout": table.layout if table is not None else "list",
         "layout_reason": table.layout_reason if table is not None else "",
@@ -253,6 +256,14 @@ def located(findings: list[Finding], tables: list[Table]) -> list[Finding]:
     return out
 
 
+def table_total(table: Table, config: Config) -> tuple[bool, float]:
+    """Whether the table has weights (a 权重/分值 column with a value), and the total its projects
+    are judged by: the one it states (``绩效指标(90分)``; WT006 says so), else the configured one —
+    the same as WT002 uses."""
+    stated = table.stated_total()
+    return "weight" in table.present_fields(), stated if stated else config.expected_total
+
+
 def build_report(tables: list[Table], findings: list[Finding], config: Config, source: str = "") -> Report:
     # (sheet, row) -> (table, project): several Tables can share a sheet (stacked forms), and
     # each numbers its projects from 0, so a project is known by its table too.
@@ -274,8 +285,9 @@ def build_report(tables: list[Table], findings: list[Finding], config: Config, s
     layouts: dict[str, int] = {}
     for ti, t in enumerate(tables):
         layouts[t.layout] = layouts.get(t.layout, 0) + 1
+        judged = table_total(t, config)
         for p in t.projects:
-            ps = summarise_project(p, by_project.get((t.sheet, (ti, p.index)), []), config, t)
+            ps = summarise_project(p, by_project.get((t.sheet, (ti, p.index)), []), config, t, judged)
             summaries.append(ps)
             indicators += ps.indicator_count
             budget_total += p.budget or 0.0

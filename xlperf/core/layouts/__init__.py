@@ -48,8 +48,10 @@ class LayoutReader(Protocol):
 
 FORCED = "按 --layout {layout} 指定读取；"
 READERS: dict[str, LayoutReader] = {}
-# Order of preference when two readers fit equally well: the list reader is the oldest and
-# the one the bundled sample and the benchmarks exercise.
+# Order of preference when two readers fit equally well (and the order they are asked in), fixed
+# here rather than by which module happened to be imported first: the list reader is the oldest
+# and the one the bundled sample and the benchmarks exercise.
+PREFERENCE = ("list", "form", "department", "self_evaluation")
 _ORDER: list[str] = []
 
 
@@ -59,6 +61,7 @@ def register(reader: LayoutReader) -> LayoutReader:
     READERS[reader.name] = reader
     if reader.name not in _ORDER:
         _ORDER.append(reader.name)
+        _ORDER.sort(key=lambda n: PREFERENCE.index(n) if n in PREFERENCE else len(PREFERENCE))
     return reader
 
 
@@ -99,9 +102,14 @@ def choose(grid: Grid, forced: Optional[str] = None) -> tuple[LayoutReader, Fit]
 
 def read_grid(grid: Grid, config: Optional[Config] = None, forced: Optional[str] = None) -> list[Table]:
     """The grid as Tables, each stamped with the layout that read it and why."""
+    from ..blocks import imply_comparators
+
     reader, fit = choose(grid, forced)
     tables = reader.read(grid, config or Config())
     for t in tables:
+        # values without 指标性质 (a form's 指标值 only): = for a bare number, 定性 for text (VL016);
+        # one row's look when the column is filled
+        imply_comparators(t)
         t.layout = reader.name
         if not t.layout_reason:
             t.layout_reason = fit.reason

@@ -102,3 +102,27 @@ def routine_reason(project: Project, ctx: Context) -> Optional[str]:
             got = f"项目名称含“{word}”"
     cache[project.index] = got
     return got
+
+
+def row_of(cell: Optional[str]) -> Optional[int]:
+    """The sheet row of an address (``C12`` -> 12), for hits placed by cell (funds, stated points)."""
+    if not cell:
+        return None
+    from ..grid import parse_address
+
+    try:
+        return parse_address(cell)[0]
+    except ValueError:
+        return None
+
+
+_TEMPLATE_NAME_RE = __import__("re").compile(r"^(指标\s*\d+|[…．.。·、\s]+)$")
+
+
+def is_template_row(ind: Indicator) -> bool:
+    """An empty template row left in the table: the name is only the template's number or dots
+    (``指标2``, ``……``) and there is no target or weight. TX009 reports it once; the per-row
+    checks of a missing weight or target leave it alone."""
+    name = ind.name
+    return (name is not None and ind.target is None and ind.weight is None
+            and _TEMPLATE_NAME_RE.match(name) is not None)

@@ -129,7 +129,8 @@ def cost_above_budget(ind, project, ctx):
     换算为万元后超过了项目的预算数。
 
     原因：成本指标说明项目花多少钱，不能超过项目本身的预算；公开的目标表中，成本总额
-    通常正好等于预算数。超出多半是单位写错（元写成万元）或抄错了数。
+    通常正好等于预算数。超出多半是单位写错（元写成万元）或抄错了数。没有预算数列的表
+    （财政部的项目支出绩效目标表）与资金块的“年度资金总额”比较。
     按度量单位换算：元÷10000，千元÷10，亿元×10000。按人、按月的单价（元/人）不比较。
 
     依据：财预〔2021〕101号：绩效目标是“预期达到的产出和效果以及相应的成本控制要求”（http://www.kao110.com/html/63/ee/148155.html）
@@ -140,6 +141,8 @@ def cost_above_budget(ind, project, ctx):
         return None
     factor = money_factor(ind.measure)
     b = project.budget
+    if b is None and project.funds is not None:
+        b = project.funds.total  # a form's 年度资金总额, when the reader left budget empty
     if factor is None or b is None:
         return None
     amount = t * factor

@@ -13,6 +13,9 @@ Scopes and signatures:
 * ``project``: ``f(project, ctx) -> Hit | list[Hit] | None``;
 * ``table``: ``f(table, ctx) -> Hit | list[Hit] | None``;
 * ``read``: raised while reading (layout, blocks, the text importer); no function.
+
+``needs=("weight",)`` names the fields a rule reads; a table without them (see
+``Table.present_fields``) skips the rule, and ST030 says once which checks did not run.
 """
 
 from __future__ import annotations
@@ -52,6 +55,10 @@ LAYOUT_RULES: dict[str, dict[str, Any]] = {
         # cost coverage, qualitative-heavy levels) belong to the target table, where the same
         # indicators are checked; a self-evaluation is judged on its figures and reasons.
         | frozenset({"TX020", "ST040", "ST041", "ST042", "WT010", "BG020", "BG021", "BG022"})
+        # how a target without a 指标性质 column was read is said on the target table (VL016); a
+        # self-evaluation without 分值/得分 columns is checked by the SE rules' no-score mode
+        # (SE009/SE010) instead of being told which weight checks did not run (ST030)
+        | frozenset({"VL016", "ST030"})
         | frozenset(f"VL{n:03d}" for n in range(30, 37)),
         "needs": {"WT001": "weight", "VL001": "comparator", "VL005": "measure", "VL006": "measure",
                   "VL007": "direction", "VL012": "measure", "BG004": "measure"},
@@ -92,6 +99,11 @@ class Rule:
     fixable: bool = False
     title: str = ""  # one line in Chinese, for tables of rules
     message_en: str = ""  # the English of the message (a template too): Finding.message_en
+    # Fields (model.FIELDS keys) the rule reads: when the table does not really have one of them
+    # (no such column, or the column is empty everywhere: Table.present_fields), the engine does
+    # not run the rule and says so once per table (ST030) instead of once per row. "funds" and
+    # "duties" (blocks of forms and department tables) skip the rule without a note.
+    needs: tuple[str, ...] = ()
 
     @property
     def family(self) -> str:
@@ -140,6 +152,7 @@ def rule(
     title: str,
     message_en: str,
     fixable: bool = False,
+    needs: tuple[str, ...] = (),
 ):
     """Register a rule. Used as a decorator, or called with ``func=None`` via :func:`read_rule`.
     ``message`` is the Chinese template, ``message_en`` its English (both ``str.format``)."""
@@ -147,7 +160,7 @@ def rule(
         raise ValueError(f"bad rule code {code!r}")
 
     def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
-        _register(Rule(code, slug, severity, scope, message, fn, _doc(fn), fixable, title, message_en))
+        _register(Rule(code, slug, severity, scope, message, fn, _doc(fn), fixable, title, message_en, tuple(needs)))
         return fn
 
     return deco

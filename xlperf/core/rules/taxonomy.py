@@ -43,6 +43,10 @@ def unknown_level1(ind, project, ctx):
         return None  # reported once, on the row that holds the text
     hint = ""
     if ind.level1 is not None and is_level2_text(ind.level1):
+        from .layoutfit import two_level_rows
+
+        if ind.row in two_level_rows(ctx.table, ctx) and ctx.config.enabled("TX011"):
+            return None  # the whole table has two levels: TX011 says so once
         hint = f"；“{ind.level1}”是二级指标名称，一级与二级指标可能错列"
     return Hit(cell=icell(ctx, ind, "level1"), row=ind.row, params={"level1": ind.level1, "hint": hint})
 

@@ -7,6 +7,7 @@ import re
 from ..normalise import _SCALE_GRADES  # noqa: PLC2701 - the grades lists_whole_scale knows
 from ..normalise import (
     DIRECTIONS,
+    IMPLIED_NOTE,
     QUANTITATIVE_ONLY,
     direction_for,
     is_time_unit,
@@ -15,7 +16,7 @@ from ..normalise import (
     nfkc,
     split_value,
 )
-from ._common import QUANTITATIVE, icell, fix, num, short
+from ._common import QUANTITATIVE, icell, fix, is_template_row, num, short
 from .registry import Hit, rule
 
 _DIGIT_RE = re.compile(r"\d")
@@ -41,6 +42,7 @@ _VAGUE_RE = re.compile("|".join(VAGUE_PHRASES))
     "{cell} 指标性质“{comparator}”{problem}",
     message_en="comparator missing or unknown",
     title="指标性质为空或无法识别",
+    needs=("comparator",),
 )
 def comparator_invalid(ind, project, ctx):
     """
@@ -219,6 +221,7 @@ def qualitative_with_measure(ind, project, ctx):
     "{cell} 指标方向性“{direction}”{problem}",
     message_en="direction missing or unknown",
     title="指标方向性为空或无法识别",
+    needs=("direction",),
     fixable=True,
 )
 def direction_invalid(ind, project, ctx):
@@ -297,6 +300,8 @@ def reverse_with_equal_or_qualitative(ind, project, ctx):
     """
     if ind.direction != "反向指标" or ind.comparator not in ("=", "定性"):
         return None
+    if IMPLIED_NOTE in ind.notes:
+        return None  # the table has no 指标性质: "=" was read from a bare number (VL016)
     return Hit(cell=icell(ctx, ind, "direction"), row=ind.row,
                params={"name": ind.name, "comparator": ind.comparator})
 
@@ -595,6 +600,6 @@ def target_missing(ind, project, ctx):
     依据：模板评分说明：按年度指标值计分（http://biz.doczj.com/doc/174893555.html）
     。实践：青山长期指标的指标值7行全空。
     """
-    if ind.target is not None or ind.is_placeholder:
-        return None
+    if ind.target is not None or ind.is_placeholder or is_template_row(ind):
+        return None  # an empty template row (指标2, ……) is TX009's
     return Hit(cell=icell(ctx, ind, "target"), row=ind.row, params={"name": ind.name})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..taxonomy import LEVEL1
-from ._common import icell, num, pcell, real, routine_reason, short, signed, weight_total
+from ._common import icell, is_template_row, num, pcell, real, routine_reason, short, signed, weight_total
 from .registry import Hit, rule
 
 _LEVEL1 = frozenset(LEVEL1)
@@ -18,6 +18,7 @@ STANDARD_TOTALS = (90.0, 100.0)
     "{cell} 三级指标“{name}”的{problem}",
     message_en="weight missing, not a number or ≤ 0",
     title="权重缺失、不是数字或不大于0",
+    needs=("weight",),
 )
 def weight_invalid(ind, project, ctx):
     """
@@ -32,8 +33,8 @@ def weight_invalid(ind, project, ctx):
     w = ind.weight
     if w is not None and w > 0:
         return None
-    if ind.is_placeholder:
-        return None
+    if ind.is_placeholder or is_template_row(ind):
+        return None  # an empty template row (指标2, ……) is TX009's
     raw = ind.raw.get("weight")
     if w is not None:
         problem = f"权重为{num(w)}，必须大于0"
@@ -60,6 +61,7 @@ def _weight_cell(project, ctx):
     "{cell} 项目“{project}”的权重合计为{total}，应为{expected}（相差{diff}）",
     message_en="weights do not add up",
     title="项目权重合计不等于期望值",
+    needs=("weight",),
 )
 def weight_total_off(project, ctx):
     """
@@ -98,6 +100,7 @@ def _shares_text(values: dict[str, float]) -> str:
     "{cell} 项目“{project}”的一级指标权重为{actual}，原则上应为{expected}{note}",
     message_en="level-1 shares differ",
     title="一级指标权重分配不符合50/30/10",
+    needs=("weight",),
 )
 def level1_shares(project, ctx):
     """
@@ -182,6 +185,7 @@ def shares_off(project, ctx):
     "{cell} 本表各项目的权重合计不统一：{detail}，可能混用了不同的模板",
     message_en="projects use different totals",
     title="同一张表中项目权重合计有90也有100",
+    needs=("weight",),
 )
 def mixed_totals(table, ctx):
     """
