@@ -84,9 +84,10 @@ class LayoutName(str, Enum):
     list = "list"
     form = "form"
     department = "department"
+    self_evaluation = "self_evaluation"
 
 
-LAYOUT_HELP = "按指定版式读取：list 清单 / form 项目表单 / department 部门整体（默认自动识别并说明理由）"
+LAYOUT_HELP = "按指定版式读取：list 清单 / form 项目表单 / department 部门整体 / self_evaluation 绩效自评表（默认自动识别并说明理由）"
 
 
 def _layout(value: Optional["LayoutName"]) -> Optional[str]:

@@ -6,7 +6,11 @@
 * ``sample-marked.png``: the 示例 sheet after 校验 — the same marks, 校验说明 column and
   conditional formats the button writes, produced here by the command line's ``--mark``
   path (``xlperf.excel.commands.mark_file``, the same code over the openpyxl port);
-* ``results.png``: the 校验结果 sheet that 校验 writes.
+* ``results.png``: the 校验结果 sheet that 校验 writes;
+* ``form-template.png`` / ``selfeval-template.png``: the blank 项目绩效目标表 and 自评表, as printed;
+* ``form-sample-marked.png``: 示例（项目表）'s first form after 校验 (needs the form reader,
+  ``xlperf.core.layouts.form``; without it the picture is left as it is);
+* ``selfeval-marked.png``: the 自评表 filled in as ``tests/excel/test_form_buttons.py`` does, after 校验.
 
 LibreOffice prints; it does not show the ribbon (Excel draws it from customUI14.xml).
 """
@@ -25,6 +29,7 @@ from xlperf.api import check_path
 from xlperf.excel.commands import mark_file
 from xlperf.excel.port import NOTES_HEADER, RESULTS_SHEET
 from xlperf.xlsm.build import ROOT, build_workbook_bytes
+from xlperf.xlsm.form_sheets import FORM_SAMPLE_SHEET, FORM_SHEET, SELF_EVAL_SHEET
 from xlperf.xlsm.sheets import SAMPLE_SHEET, layout_xlsx_bytes
 
 from .lo import to_pdf, to_png
@@ -32,10 +37,11 @@ from .lo import to_pdf, to_png
 IMG = ROOT / "docs" / "img"
 # 示例 rows shown: where 校验 puts the cursor (the first error, K36) and the errors below it.
 SAMPLE_ROWS = (30, 72)
+FORM_SAMPLE_ROWS = (2, 22)  # 岳阳县's form (its title row is the repeated row 1)
 
 
 def only_sheet(src: Path, keep: str, out: Path, *, rows: Optional[tuple[int, int]] = None,
-               header: str = "1:3", spill: int = 6) -> Path:
+               header: str = "1:3", spill: int = 6, keep_print_area: bool = False) -> Path:
     """A copy of `src` where `keep` is the only visible sheet, A4 landscape, one page wide.
 
     With `rows` (first, last), print those rows under the `header` rows, and the columns up
@@ -50,7 +56,8 @@ def only_sheet(src: Path, keep: str, out: Path, *, rows: Optional[tuple[int, int
                 ws.sheet_state = "hidden"
     ws = wb[keep]
     wb.active = wb.worksheets.index(ws)
-    ws.print_area = None
+    if not keep_print_area:
+        ws.print_area = None
     if rows is not None:
         notes = next((c.column for row in ws.iter_rows(max_row=10) for c in row if c.value == NOTES_HEADER),
                      ws.max_column)
@@ -83,6 +90,27 @@ def render(img: Path = IMG) -> list[Path]:
         made.append(to_png(to_pdf(sample, tmp / "sample"), img / "sample-marked.png", dpi=130))
         results = only_sheet(marked, RESULTS_SHEET, tmp / "results.xlsx")
         made.append(to_png(to_pdf(results, tmp / "results"), img / "results.png", dpi=110, height=0.6))
+
+        for sheet, name, height in ((FORM_SHEET, "form-template", 0.75), (SELF_EVAL_SHEET, "selfeval-template", 0.85)):
+            one = only_sheet(layout, sheet, tmp / f"{name}.xlsx", keep_print_area=True)
+            made.append(to_png(to_pdf(one, tmp / name), img / f"{name}.png", dpi=110, height=height))
+        from xlperf.core.layouts import load_all
+
+        if "form" in load_all():
+            forms = check_path(layout, sheet=FORM_SAMPLE_SHEET)
+            marked_forms = tmp / "marked_forms.xlsx"
+            mark_file(layout, marked_forms, forms)
+            first = only_sheet(marked_forms, FORM_SAMPLE_SHEET, tmp / "forms.xlsx", rows=FORM_SAMPLE_ROWS, header="1:1",
+                               spill=4)
+            made.append(to_png(to_pdf(first, tmp / "forms"), img / "form-sample-marked.png", dpi=110, height=0.75))
+        if "self_evaluation" in load_all():
+            from tests.excel.test_form_buttons import filled_self_eval
+
+            filled = filled_self_eval(tmp / "selfeval.xlsx")
+            marked_se = tmp / "marked_selfeval.xlsx"
+            mark_file(filled, marked_se, check_path(filled, sheet=SELF_EVAL_SHEET))
+            se = only_sheet(marked_se, SELF_EVAL_SHEET, tmp / "se.xlsx", rows=(1, 31), header="1:1", spill=3)
+            made.append(to_png(to_pdf(se, tmp / "se"), img / "selfeval-marked.png", dpi=110, height=0.9))
     return made
 
 

@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from xlperf.cli import app
 from xlperf.xlsm.build import DEFAULT_OUTPUT, BuildError, build_workbook, build_workbook_bytes, vba_modules
+from xlperf.xlsm.sheets import SHEETS
 
 import pytest
 
@@ -49,9 +50,11 @@ def test_refuses_a_non_xlsm_output(tmp_path):
 
 def test_module_order_and_kinds():
     modules = vba_modules()
-    assert [m.name for m in modules][:7] == ["ThisWorkbook", *(f"Sheet{i}" for i in range(1, 7))]
+    documents = ["ThisWorkbook", *(spec.code_name for spec in SHEETS)]  # in tab order
+    assert [m.name for m in modules][:len(documents)] == documents
+    assert sorted(documents[1:]) == [f"Sheet{i}" for i in range(1, 10)]
     kinds = {m.name: m.kind for m in modules}
-    assert {n for n, k in kinds.items() if k == "document"} == {"ThisWorkbook", *(f"Sheet{i}" for i in range(1, 7))}
+    assert {n for n, k in kinds.items() if k == "document"} == set(documents)
     assert kinds["RibbonPerf"] == kinds["xlwings"] == kinds["xlwings_udfs"] == "standard"
 
 

@@ -116,10 +116,17 @@ def test_template_dropdowns(wb):
     assert lists.sheet_state == "veryHidden"
 
 
-def test_no_formula_cells_anywhere(parts):
-    for name, data in parts.items():
-        if name.startswith("xl/worksheets/"):
-            assert b"<f>" not in data and b"<f " not in data, name  # "=" in the lists stays text
+def test_formula_cells_only_where_the_self_evaluation_template_has_them(parts):
+    """"=" in the lists and every clerk-facing text stays text; the only formulas are the
+    自评表's 预算执行率 and 合计 cells (xlperf.xlsm.form_sheets.self_eval_formulas)."""
+    from xlperf.xlsm.form_sheets import self_eval_formulas
+
+    for i, spec in enumerate(SHEETS, start=1):
+        xml = etree.fromstring(parts[f"xl/worksheets/sheet{i}.xml"])
+        found = {c.get("r"): "=" + c.find(f"{MAIN}f").text for c in xml.iter(f"{MAIN}c") if c.find(f"{MAIN}f") is not None}
+        assert found == (self_eval_formulas() if spec.title == "自评表" else {}), spec.title
+    calc = etree.fromstring(parts["xl/workbook.xml"]).find(f"{MAIN}calcPr")
+    assert calc.get("fullCalcOnLoad") in ("1", "true")  # no cached values: computed on open
 
 
 def test_sample_sheet_is_the_bundled_table(wb):

@@ -19,7 +19,6 @@ from ..api import CheckResult, check_grids
 from ..core.config import Config, ConfigError, load_config
 from ..core.gc_pause import paused_gc
 from ..core.grid import Grid, address, parse_address
-from ..core.layout import find_layout
 from ..core.model import SEVERITY_ZH, Table
 from .fixes import Change, change_blocks, plan_fixes, same_value, undo_rows, with_unchanged_gaps
 from .marks import (
@@ -30,11 +29,12 @@ from .marks import (
     link,
     mark_block,
     mine,
+    notes_anchor,
     notes_block,
-    notes_column,
     results_rows,
     summary_text,
     table_area,
+    without_notes,
 )
 from .port import (
     CONFIG_SHEET,
@@ -126,12 +126,15 @@ def load(port: WorkbookPort, *, formulas: bool = False, sheet: Optional[str] = N
         raise UserError(f"找不到工作表“{sheet}”。")
     config = config or read_config(port, info)
     source = str(info.path or info.name)
-    grid = grid_of(data, source)
+    # Whatever the layout (list, stacked forms, self-evaluation): the reader that fits best,
+    # and never our own 校验说明 column as the clerk's content.
+    grid = Grid(data.name, without_notes(data), list(data.merges), source=source)
     result = check_grids([grid], config, source=source, only_sheet=sheet)
     if not result.tables:
         why = "；".join(f.message for f in result.findings[:3])
         raise UserError(f"当前工作表“{sheet}”不是绩效目标表，无法处理：{why}\n\n"
-                        "请切换到含有“项目名称、三级指标、指标值、权重”等表头的工作表，再点击按钮。")
+                        "请切换到绩效目标表（清单：含“项目名称、三级指标、指标值、权重”等表头；或项目绩效目标表、"
+                        "自评表等表单），再点击按钮。")
     return Loaded(info, sheet, data, grid, config, result, sheet_table(result.tables, sheet) or result.tables[0])
 
 
@@ -173,9 +176,10 @@ def validate(port: WorkbookPort) -> CheckResult:
     ld = load(port)
     findings = ld.result.findings
     # Every block is built before the first write: an error here leaves the workbook as it was.
-    # every table on the sheet (stacked forms / self-evaluations are one Table each)
-    plans = [plan_marks(ld.data, t, findings) for t in ld.result.tables if t.sheet == ld.sheet] or \
-        [plan_marks(ld.data, ld.table, findings)]
+    # One plan for every table on the sheet (stacked forms / self-evaluations are one Table
+    # each; ``ld.table`` is their union, ``sheet_table``): one mark sheet, one 校验说明 block, so
+    # the button costs the same few port calls for 1 form or 1,000.
+    plans = [plan_marks(ld.data, ld.table, findings)]
     results = results_rows(findings)
     cell = first_error(findings, ld.sheet, ld.table)
     summary = summary_text(ld.result.report, ld.sheet)
@@ -189,24 +193,33 @@ def validate(port: WorkbookPort) -> CheckResult:
 
 
 def clear_marks(port: WorkbookPort) -> None:
-    """Empty the mark sheet and the 校验说明 column; the clerk's own formats stay as they are."""
+    """Empty the mark sheet and the 校验说明 column; the clerk's own formats stay as they are.
+    The column is found by its header whatever the layout (a list's header row, a form's top)."""
     info = port.book_info()
     sheet = info.active_sheet
     mark = mark_sheet_for(sheet)
     if mark in info.sheet_names:
         port.replace_sheet(mark, [], visibility="veryHidden")
     data = port.read_sheet(sheet, merges=False)
-    col = header = None
-    if data is not None:
-        layout = find_layout(grid_of(data))
-        header = (layout.header_row + 1) if layout.header_row is not None else None
-        col = notes_column(data, header) if header else None
-    if col and data is not None and header:
+    at = notes_anchor(data) if data is not None else None
+    if at is not None and data is not None:
+        header, col = at
         port.write_block(sheet, address(header, col), [[None]] * (data.height - header + 1))
     port.message(f"已清除“{sheet}”的校验标记和校验说明。", title="清除标记")
 
 
 # --- 权重合计 / 拆分为记录 / 导出报送 ----------------------------------------------------
+
+
+def project_cells(tables: list[Table]) -> dict[tuple[str, int], str]:
+    """(sheet, first row) -> the cell holding the project's name, in every layout (a list's
+    项目名称 column, a form's 项目名称 value): where 权重合计's 位置 links jump to."""
+    out: dict[tuple[str, int], str] = {}
+    for t in tables:
+        for p in t.projects:
+            if p.cells.get("project"):
+                out.setdefault((t.sheet, p.row_first), p.cells["project"])
+    return out
 
 
 def weight_totals(port: WorkbookPort) -> CheckResult:
@@ -217,9 +230,11 @@ def weight_totals(port: WorkbookPort) -> CheckResult:
     header, rows = weights_table(report)
     sheet_name = summary_sheet_name(report)  # 得分汇总 for self-evaluations
     out: list[list[Any]] = [header + ["位置"]]
+    names = project_cells(ld.result.tables)
     for i, row in enumerate(rows):
         p = report.projects[i] if i < len(report.projects) else None
-        where = link(p.sheet, address(p.row, ld.table.columns.get("project", 1)), f"第{p.row}行") if p else None
+        cell = (names.get((p.sheet, p.row)) or address(p.row, ld.table.columns.get("project", 1))) if p else None
+        where = link(p.sheet, cell, f"第{p.row}行") if p and cell else None
         out.append(list(row) + [where])
     widths = {"A": 30, "B": 36, "C": 12}
     target = sheet_to_write(port, sheet_name)  # beside a clerk's own sheet of that name, never over it
@@ -502,9 +517,11 @@ def _mark_with_openpyxl(src: Path, out: Path, result: CheckResult, text: bool) -
 def sheet_table(tables: list[Table], sheet: str) -> Optional[Table]:
     """The table to plan one sheet's marks with. Stacked forms are several Tables on one sheet:
     one plan must cover them all (a second plan would replace the first's mark sheet), so
-    their union is used — the area from above the first form's first row, every column."""
+    their union is used — the area from above the first form's first row, every column.
+    A single form (or self-evaluation) gets the same treatment: its label–value rows (项目名称,
+    资金, 年度目标) lie above the indicator header, and their findings must be marked too."""
     on = [t for t in tables if t.sheet == sheet]
-    if len(on) <= 1:
+    if not on or (len(on) == 1 and on[0].layout == "list"):
         return on[0] if on else None
     first = min(min((p.row_first for p in t.projects), default=t.header_row or 1) for t in on)
     columns: dict[str, int] = {}

@@ -116,6 +116,39 @@ def _column(shape: SheetShape, col: int, first: int) -> Iterable[Any]:
             for row in (shape.row_values(r) for r in range(first, shape.height + 1)))
 
 
+NOTES_SCAN_ROWS = 200  # where 校验 puts the 校验说明 header: a list's header row, a form's first row
+
+
+def notes_anchor(data: Union[SheetData, SheetShape]) -> Optional[tuple[int, int]]:
+    """(row, col), 1-based, of the 校验说明 header 校验 wrote on this sheet, whatever its layout:
+    a list's header row, or the first row of a sheet of forms (the reader of a form has no
+    header row to look on, so the first rows are scanned for the exact text)."""
+    shape = shape_of(data)
+    for r in range(1, min(shape.height, NOTES_SCAN_ROWS) + 1):
+        for c, v in enumerate(shape.row_values(r), 1):
+            if v.__class__ is str and v.strip() == NOTES_HEADER:
+                return r, c
+    return None
+
+
+def without_notes(data: SheetData) -> list[list[Any]]:
+    """The sheet's rows with our own 校验说明 column blanked (a copy of the rows it touches):
+    what the readers must see, so that a second 校验 does not read the first one's notes as the
+    clerk's content (a form reader would take them for stray cells)."""
+    at = notes_anchor(data)
+    rows = list(data.values)
+    if at is None:
+        return rows
+    r0, c = at
+    for r in range(r0 - 1, len(rows)):
+        row = rows[r]
+        if c <= len(row) and row[c - 1] is not None:
+            row = list(row)
+            row[c - 1] = None
+            rows[r] = row
+    return rows
+
+
 def last_used_col(data: SheetData) -> int:
     """The rightmost column holding a value (Excel's used range keeps cleared columns until
     the file is saved, so its width alone would push 校验说明 one column further each time)."""
@@ -265,11 +298,14 @@ def summary_text(report: Report, sheet: str, marked: bool = True) -> str:
     if extra:
         lines.append("另有" + "，".join(extra) + "。")
     off = s.projects_weight_off
+    # a self-evaluation's 权重 are the indicators' points (分值): say so
+    what = "指标分值合计" if report.projects and all(p.layout == "self_evaluation" for p in report.projects) \
+        else "权重合计"
     if off:
         names = "、".join(off[:MAX_NAMES]) + (f" 等{len(off)}个" if len(off) > MAX_NAMES else "")
-        lines.append(f"权重合计不等于{_num(s.expected_total)}的项目（{len(off)}个）：{names}。")
+        lines.append(f"{what}不等于{_num(s.expected_total)}的项目（{len(off)}个）：{names}。")
     elif s.projects:
-        lines.append(f"全部{s.projects}个项目的权重合计均为{_num(s.expected_total)}。")
+        lines.append(f"全部{s.projects}个项目的{what}均为{_num(s.expected_total)}。")
     if marked and (s.errors or s.warnings):
         lines.append("错误单元格标为红色、警告标为黄色；每行的原因见右侧“校验说明”列，"
                      "全部问题见“校验结果”工作表（点击单元格地址可跳转）。")

@@ -11,7 +11,12 @@ sheet          code name   state        content
 =============  ==========  ===========  =====================================================
 绩效目标表     Sheet1      visible      the empty table: title, 金额单位, 12 headers + 豁免,
                                         dropdowns (一级, dependent 二级, 指标性质, 方向性)
+项目绩效目标表 Sheet7      visible      the blank MoF form (label–value rows, 项目资金 block, 年度目标,
+                                        indicator grid with dropdowns) — xlperf.xlsm.form_sheets
+自评表         Sheet8      visible      the blank Sichuan self-evaluation (510000_0013zp) with its
+                                        预算执行率 and 合计 formulas — xlperf.xlsm.form_sheets
 示例           Sheet2      visible      the bundled real 2023 table (xlperf/data/sample_2023.xlsx)
+示例（项目表） Sheet9      visible      two real published forms (岳阳县 2022, 南岳 2018), stacked
 规则说明       Sheet3      visible      one row per rule, generated from the registry
 配置           Sheet4      visible      settings the engine reads (xlperf.xlsm.config_sheet)
 xlwings.conf   Sheet5      hidden       xlwings settings: interpreter, PYTHONPATH, UDF modules
@@ -39,9 +44,10 @@ from ..core.taxonomy import LEVEL1, LEVEL2
 from ..io.layout_xlsx import write_layout_sheet
 from ..io.safe_cells import harden_sheet, set_cell
 from .config_sheet import CONFIG_SHEET, default_rows
+from .form_sheets import FORM_SAMPLE_SHEET, FORM_SHEET, SELF_EVAL_SHEET
 
 __all__ = [
-    "SheetSpec", "SHEETS", "TEMPLATE_SHEET", "SAMPLE_SHEET", "RULES_SHEET", "XLWINGS_CONF_SHEET", "LISTS_SHEET",
+    "SheetSpec", "SHEETS", "TEMPLATE_SHEET", "SAMPLE_SHEET", "FORM_SHEET", "SELF_EVAL_SHEET", "FORM_SAMPLE_SHEET", "RULES_SHEET", "XLWINGS_CONF_SHEET", "LISTS_SHEET",
     "XLWINGS_CONF", "COMPARATORS", "DIRECTIONS", "TEMPLATE_DATA_ROWS", "VALIDATION_ROWS",
     "build_layout_workbook", "layout_xlsx_bytes", "rule_rows",
 ]
@@ -62,7 +68,10 @@ LISTS_SHEET = "_lists"
 
 SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec(TEMPLATE_SHEET, "Sheet1", "visible"),
+    SheetSpec(FORM_SHEET, "Sheet7", "visible"),
+    SheetSpec(SELF_EVAL_SHEET, "Sheet8", "visible"),
     SheetSpec(SAMPLE_SHEET, "Sheet2", "visible"),
+    SheetSpec(FORM_SAMPLE_SHEET, "Sheet9", "visible"),
     SheetSpec(RULES_SHEET, "Sheet3", "visible"),
     SheetSpec(CONFIG_SHEET, "Sheet4", "visible"),
     SheetSpec(XLWINGS_CONF_SHEET, "Sheet5", "hidden"),
@@ -282,7 +291,7 @@ def _write_lists(ws: Worksheet, wb: Workbook) -> None:
 
 # --- shared -------------------------------------------------------------------------------
 
-def _print_setup(ws: Worksheet, *, title_rows: str) -> None:
+def _print_setup(ws: Worksheet, *, title_rows: Optional[str]) -> None:
     ws.print_title_rows = title_rows
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -300,8 +309,19 @@ def build_layout_workbook(sample: Optional[Path] = None) -> Workbook:
     wb.code_name = WORKBOOK_CODE_NAME
     wb.properties.creator = "xlperf"
     wb.properties.title = "部门预算项目绩效目标申报表（xlperf PerfTemplate）"
+    from openpyxl.workbook.properties import CalcProperties
+
+    from . import form_sheets
+
+    # The 自评表's formulas carry no cached value (openpyxl computes nothing): Excel and
+    # LibreOffice are asked to calculate everything when the file is opened.
+    wb.calculation = CalcProperties(fullCalcOnLoad=True)
+    formulas = {SELF_EVAL_SHEET: form_sheets.self_eval_formulas()}
     writers = {
         TEMPLATE_SHEET: _write_template,
+        FORM_SHEET: form_sheets.write_form_template,
+        SELF_EVAL_SHEET: form_sheets.write_self_eval_template,
+        FORM_SAMPLE_SHEET: form_sheets.write_form_examples,
         SAMPLE_SHEET: lambda ws: _write_sample(ws, sample),
         RULES_SHEET: _write_rules,
         CONFIG_SHEET: _write_config,
@@ -313,6 +333,7 @@ def build_layout_workbook(sample: Optional[Path] = None) -> Workbook:
         ws.sheet_properties.codeName = spec.code_name
         writers[spec.title](ws)
         harden_sheet(ws)  # clerk-facing text such as "=" or "≥ 80" must never become a formula
+        form_sheets.apply_formulas(ws, formulas.get(spec.title, {}))  # the only formulas, on purpose
         ws.sheet_state = spec.state
     wb.active = 0
     return wb
