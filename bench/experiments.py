@@ -14,7 +14,7 @@ candidate applied by monkeypatching: nothing under xlperf/ is edited.
     python bench/experiments.py all
 
 Results are appended to bench/out/experiments.json. The export and --mark experiments were
-removed once their candidates landed (io/xlsx_stream.py, io/mark_package.py): they patched
+removed once their candidates landed (writers/xlsx_stream.py, writers/mark_package.py): they patched
 code that no longer exists. The BG002 and JSON ones likewise compare against code since changed.
 """
 
@@ -61,13 +61,13 @@ def phases(rows: int = 100_000) -> None:
     t0 = T()
     from python_calamine import CalamineWorkbook
 
-    from xlperf import cli  # noqa: F401 - what the console script imports
+    from xlperf.cli import app as cli  # noqa: F401 - what the console script imports
     t_cli = T()
     from xlperf.api import resolve_config, tables_from_grids
     from xlperf.core.engine import check_table
     from xlperf.core.model import Finding
     from xlperf.core.report import build_report
-    from xlperf.io import read as R
+    from xlperf.readers import source as R
     t_imp = T()
     out: dict[str, Any] = {"rows": rows, "import xlperf.cli": t_cli - t0, "import engine": t_imp - t_cli}
     if hasattr(R, "preflight_book"):
@@ -112,7 +112,7 @@ def budget(rows: int = 100_000) -> None:
     from xlperf.api import resolve_config, tables_from_grids
     from xlperf.core.engine import check_table
     from xlperf.core.rules import budget as B, load_all
-    from xlperf.io.read import read_source
+    from xlperf.readers.source import read_source
 
     load_all()
     book = generate.workbook(rows)
@@ -210,7 +210,7 @@ def rules(rows: int = 100_000) -> None:
     from xlperf.api import resolve_config, tables_from_grids
     from xlperf.core.engine import check_table
     from xlperf.core.rules import REGISTRY, load_all
-    from xlperf.io.read import read_source
+    from xlperf.readers.source import read_source
 
     load_all()
     book = generate.workbook(rows)
@@ -349,10 +349,10 @@ def udf(rows: int = 100_000) -> None:
     replacement for build_table's edge cases (shifted rows, repeated headers, …)."""
     from python_calamine import CalamineWorkbook
 
-    from xlperf import udfs
+    from xlperf.excel import udfs
     from xlperf.core.config import Config
     from xlperf.core.grid import Grid
-    from xlperf.core.layout import find_layout, is_repeated_header
+    from xlperf.core.headers import find_layout, is_repeated_header
     from xlperf.core.normalise import clean_text, parse_number
 
     book = generate.workbook(rows)
@@ -476,7 +476,7 @@ def columnar(rows: int = 100_000) -> None:
     from xlperf.core.config import Config
     from xlperf.core.engine import check_table
     from xlperf.core.report import weight_breakdown
-    from xlperf.io.read import read_source
+    from xlperf.readers.source import read_source
 
     cfg = Config()
     e_wall, e_cpu, res = timed(lambda: engine(df))

@@ -38,7 +38,7 @@ t0 = time.perf_counter()
 from xlperf import cli  # what the console script imports
 t_import = time.perf_counter()
 from pathlib import Path
-from xlperf.io.read import read_source
+from xlperf.readers.source import read_source
 from xlperf.api import tables_from_grids, resolve_config
 from xlperf.core.engine import check_table
 from xlperf.core.model import Finding

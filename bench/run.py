@@ -218,10 +218,10 @@ COMMANDS = [
     Command("check", "`xlperf check FILE --format json`", lambda b, s: [XLPERF, "check", str(b), "--format", "json"],
             ok_rc=(0, 1), verify=_verify_check),
     Command("split", "`xlperf split FILE -o x.csv`", lambda b, s: [XLPERF, "split", str(b), "-o", str(s / "x.csv")],
-            needs=("xlperf.io.records_out",), verify=_verify_split),
+            needs=("xlperf.writers.records",), verify=_verify_split),
     Command("export", "`xlperf export FILE -o x.xlsx --force`",
             lambda b, s: [XLPERF, "export", str(b), "-o", str(s / "x.xlsx"), "--force"],
-            needs=("xlperf.io.export_xlsx",), verify=_verify_exists("x.xlsx")),
+            needs=("xlperf.writers.export",), verify=_verify_exists("x.xlsx")),
     Command("mark", "`xlperf check FILE --mark x.xlsx`",
             lambda b, s: [XLPERF, "check", str(b), "--mark", str(s / "marked.xlsx")],
             needs=("xlperf.excel.commands",), ok_rc=(0, 1), verify=_verify_exists("marked.xlsx")),
@@ -340,16 +340,16 @@ def port_calls(sizes: tuple[int, ...], log: Callable[[str], None]) -> dict[str, 
 def udf_time(book: Path, runs: int, log: Callable[[str], None]) -> dict[str, Any]:
     """Python CPU time of the PERF_WEIGHTS UDF's pure function on the 100k table's 2-D values."""
     try:
-        udfs = importlib.import_module("xlperf.udfs")
+        udfs = importlib.import_module("xlperf.excel.udfs")
     except Exception as e:  # noqa: BLE001
-        return {"skipped": True, "note": f"not measured: xlperf.udfs not importable yet ({type(e).__name__}: {e})"}
+        return {"skipped": True, "note": f"not measured: xlperf.excel.udfs not importable yet ({type(e).__name__}: {e})"}
     fn = None
     for name in ("weights", "perf_weights", "PERF_WEIGHTS"):  # the pure helper behind =PERF_WEIGHTS first
         fn = getattr(udfs, name, None)
         if callable(fn):
             break
     if fn is None:
-        return {"skipped": True, "note": f"not measured: no perf_weights/PERF_WEIGHTS in xlperf.udfs ({dir(udfs)})"}
+        return {"skipped": True, "note": f"not measured: no perf_weights/PERF_WEIGHTS in xlperf.excel.udfs ({dir(udfs)})"}
     fn = getattr(fn, "__wrapped__", fn)
     from python_calamine import CalamineWorkbook
 

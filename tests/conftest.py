@@ -10,7 +10,7 @@ settings.load_profile("default")
 
 
 # --- every JSON report the command line writes in this suite follows docs/report.schema.json --------
-# The CLI puts a copy of each JSON report it writes into $XLPERF_JSON_COPY_DIR (xlperf.cli.write_json);
+# The CLI puts a copy of each JSON report it writes into $XLPERF_JSON_COPY_DIR (xlperf.cli.app.write_json);
 # subprocesses and in-process CliRunner calls alike. After each test, the copies it made are validated,
 # so a report that breaks the contract fails the test that produced it.
 

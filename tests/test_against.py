@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 
-from xlperf.against import pair_folders, with_against
+from xlperf.cli.against import pair_folders, with_against
 from xlperf.api import check_path
 from xlperf.core.compare import norm, split_code
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-import xlperf.batch as batch
+import xlperf.cli.batch as batch
 from xlperf.api import sample_path
-from xlperf.batch import worst_findings
+from xlperf.cli.batch import worst_findings
 from xlperf.core.model import Finding
 from xlperf.core.config import Config
 
@@ -75,7 +75,7 @@ def test_chunks_stay_small(n, jobs, want):
 
 from typer.testing import CliRunner  # noqa: E402
 
-from xlperf.cli import app  # noqa: E402
+from xlperf.cli.app import app  # noqa: E402
 
 
 def book(path: Path, settings: list[list] | None = None) -> Path:

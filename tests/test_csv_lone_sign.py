@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from xlperf.io.safe_cells import LONE_SIGNS, csv_value
+from xlperf.writers.safe_cells import LONE_SIGNS, csv_value
 
 from .helpers import good_project
 from .test_cli import run, write_xlsx

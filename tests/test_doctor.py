@@ -10,18 +10,18 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from xlperf import doctor
-from xlperf.cli import app
-from xlperf.xlsm.build import DOCUMENT_MODULES, REQUIRED_MODULES
-from xlperf.doctor import (ASR_CHILD_PROCESSES, ASR_WIN32_API, ERROR, FIX, OK, SKIP, Item, asr_findings,
+from xlperf.excel import doctor
+from xlperf.cli.app import app
+from tools.xlsm.build import DOCUMENT_MODULES, REQUIRED_MODULES
+from xlperf.excel.doctor import (ASR_CHILD_PROCESSES, ASR_WIN32_API, ERROR, FIX, OK, SKIP, Item, asr_findings,
                            check_asr, check_dll, check_excel_bitness, check_interpreter, check_motw, check_python,
                            check_template, check_xlwings, conf_interpreter, exit_code, parse_mdm_rules,
                            pe_machine_bits, zone_id)
-from xlperf.vbaread import load_manifest, module_digest, read_modules_from_xlsm
-from xlperf.xlsm.assemble import assemble_xlsm
-from xlperf.xlsm.build import CUSTOM_UI, DEFAULT_OUTPUT, project_modules
-from xlperf.xlsm.sheets import layout_xlsx_bytes
-from xlperf.xlsm.vbaproject import Module, build_vba_project
+from xlperf.excel.vbaread import load_manifest, module_digest, read_modules_from_xlsm
+from tools.xlsm.assemble import assemble_xlsm
+from tools.xlsm.build import CUSTOM_UI, DEFAULT_OUTPUT, project_modules
+from tools.xlsm.sheets import layout_xlsx_bytes
+from tools.xlsm.vbaproject import Module, build_vba_project
 
 
 @pytest.fixture(scope="module")
@@ -289,7 +289,7 @@ def test_the_stdlib_reader_reads_an_excel_saved_project_as_oletools_does():
     import xlwings
     from oletools.olevba import VBA_Parser
 
-    from xlperf.vbaread import project_code_page
+    from xlperf.excel.vbaread import project_code_page
 
     path = Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
     mine = read_modules_from_xlsm(path)

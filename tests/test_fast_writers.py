@@ -37,14 +37,14 @@ from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from xlperf.api import check_path, sample_path
-from xlperf.core.export_layout import layout_grid
+from xlperf.core.export_plan import layout_grid
 from xlperf.core.grid import Grid, Merge
 from xlperf.core.model import FIELDS, Record
-from xlperf.core.pdftext import import_text
-from xlperf.io import xlsx_stream
-from xlperf.io.atomic import OutputError
-from xlperf.io.export_xlsx import write_export
-from xlperf.io.layout_xlsx import (
+from xlperf.readers.text import import_text
+from xlperf.writers import xlsx_stream
+from xlperf.writers.atomic import OutputError
+from xlperf.writers.export import write_export
+from xlperf.writers.styled_table import (
     DEFAULT_WIDTH,
     LINE_HEIGHT,
     SAMPLE_TEXT,
@@ -53,7 +53,7 @@ from xlperf.io.layout_xlsx import (
     layout_sheet,
     write_layout_sheet,
 )
-from xlperf.io.records_out import (
+from xlperf.writers.records import (
     HEADERS,
     _json_bytes,
     _json_record,
@@ -63,8 +63,8 @@ from xlperf.io.records_out import (
     source_text,
     write_records,
 )
-from xlperf.io.safe_cells import csv_value
-from xlperf.io.xlsx_stream import Sheet, Style, ValueMemo, XlsxBook
+from xlperf.writers.safe_cells import csv_value
+from xlperf.writers.xlsx_stream import Sheet, Style, ValueMemo, XlsxBook
 
 # --- helpers ------------------------------------------------------------------------------
 
@@ -256,7 +256,7 @@ def test_awkward_values_round_trip(tmp_path):
 
 def test_export_and_split_do_not_import_openpyxl():
     code = ("import sys\n"
-            "import xlperf.io.export_xlsx, xlperf.io.records_out\n"
+            "import xlperf.writers.export, xlperf.writers.records\n"
             "assert 'openpyxl' not in sys.modules, 'openpyxl imported'\n")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
@@ -455,7 +455,7 @@ def test_disk_full_while_deflating_keeps_the_old_file(tmp_path, sample_result, m
 
 
 def test_error_while_producing_rows_leaves_nothing(tmp_path, sample_result, monkeypatch):
-    from xlperf.io import export_xlsx
+    from xlperf.writers import export as export_xlsx
 
     def broken(book, report):
         def rows():

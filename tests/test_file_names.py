@@ -20,8 +20,8 @@ import pytest
 
 from xlperf.api import check_path
 from xlperf.core.filenames import readable
-from xlperf.io.atomic import OutputError, temp_path_for
-from xlperf.io.read import InputError
+from xlperf.writers.atomic import OutputError, temp_path_for
+from xlperf.readers.source import InputError
 
 from .test_split_export import sample_rows, strip, write_grid_xlsx
 from .helpers import grid_of

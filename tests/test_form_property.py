@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xlperf.core.grid import Grid, Merge, address
-from xlperf.core.layout import field_of_header
+from xlperf.core.headers import field_of_header
 from xlperf.core.layouts import read_grid
 from xlperf.core.layouts.labels import role_of
 from xlperf.core.normalise import clean_text

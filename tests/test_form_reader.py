@@ -87,7 +87,7 @@ def test_one_form_per_sheet(tmp_path):
 
 def test_self_evaluations_are_not_claimed_with_a_high_score(tmp_path):
     for name in tsv_names("_selfeval"):
-        from xlperf.io.read import read_source
+        from xlperf.readers.source import read_source
 
         src = read_source(build(tmp_path / f"{name}.xlsx", [name]))
         from xlperf.core.layouts import load_all
@@ -99,7 +99,7 @@ def test_self_evaluations_are_not_claimed_with_a_high_score(tmp_path):
 def test_the_list_sample_is_not_taken_for_a_form():
     from xlperf.api import sample_path
     from xlperf.core.layouts import load_all
-    from xlperf.io.read import read_source
+    from xlperf.readers.source import read_source
 
     g = read_source(sample_path()).grids[0]
     readers = load_all()

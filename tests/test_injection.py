@@ -14,9 +14,9 @@ import openpyxl
 import pytest
 
 from xlperf.api import check_path
-from xlperf.io.export_xlsx import write_export
-from xlperf.io.records_out import HEADERS, write_records
-from xlperf.io.safe_cells import csv_value, harden_sheet, is_risky_text, safe_row, set_cell
+from xlperf.writers.export import write_export
+from xlperf.writers.records import HEADERS, write_records
+from xlperf.writers.safe_cells import csv_value, harden_sheet, is_risky_text, safe_row, set_cell
 
 from .helpers import grid_of, ind
 from .test_split_export import write_grid_xlsx

@@ -1,5 +1,5 @@
 from xlperf.core.grid import Grid
-from xlperf.core.layout import field_of_header, find_layout
+from xlperf.core.headers import field_of_header, find_layout
 
 from .helpers import HEADER, grid_of, ind, table_of
 

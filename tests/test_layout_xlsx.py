@@ -10,8 +10,8 @@ from openpyxl import Workbook
 
 from xlperf.core.grid import Grid, Merge
 from xlperf.core.model import FIELDS
-from xlperf.core.pdftext import import_text
-from xlperf.io.layout_xlsx import (
+from xlperf.readers.text import import_text
+from xlperf.writers.styled_table import (
     IMPORT_LOG_HEADERS,
     IMPORT_LOG_SHEET,
     SAMPLE_TEXT,
@@ -132,7 +132,7 @@ def test_import_log_rows_one_per_finding(sample_result):
 
 def test_committed_sample_workbook_matches_regeneration(tmp_path: Path, sample_result):
     """xlperf/data/sample_2023.xlsx is what the importer makes of sample_2023.txt (content, not bytes)."""
-    assert SAMPLE_XLSX.exists(), "run: python -m xlperf.io.layout_xlsx"
+    assert SAMPLE_XLSX.exists(), "run: python -m xlperf.writers.styled_table"
     fresh = tmp_path / "fresh.xlsx"
     write_import_workbook(fresh, sample_result)
     a, b = openpyxl.load_workbook(SAMPLE_XLSX), openpyxl.load_workbook(fresh)

@@ -1,4 +1,4 @@
-"""The importer of tables pasted/extracted from PDF (xlperf.core.pdftext).
+"""The importer of tables pasted/extracted from PDF (xlperf.readers.text).
 
 Golden tests run it on the real 2023 table in xlperf/data/sample_2023.txt; small
 synthetic texts pin each repair (ST007 realignment, ST008 page breaks, ST010 nothing lost).
@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from xlperf.core.grid import Merge, parse_address
 from xlperf.core.model import FIELDS
 from xlperf.core.normalise import parse_number
-from xlperf.core.pdftext import ImportResult, import_text, realign
+from xlperf.readers.text import ImportResult, import_text, realign
 
 SAMPLE = Path(__file__).resolve().parents[1] / "xlperf" / "data" / "sample_2023.txt"
 HEADERS = list(FIELDS.values())
@@ -628,8 +628,8 @@ def test_realign_leaves_unplaceable_cells_out():
 
 
 def test_pdftext_is_pure():
-    code = "import sys, xlperf.core.pdftext; print(any(m.split('.')[0] in ('openpyxl', 'xlwings') for m in sys.modules))"
+    code = "import sys, xlperf.readers.text; print(any(m.split('.')[0] in ('openpyxl', 'xlwings') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
-    src = Path(sys.modules["xlperf.core.pdftext"].__file__).read_text(encoding="utf-8")
+    src = Path(sys.modules["xlperf.readers.text"].__file__).read_text(encoding="utf-8")
     assert not re.search(r"^\s*(import|from)\s+(openpyxl|xlwings)", src, re.M)

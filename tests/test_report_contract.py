@@ -13,10 +13,10 @@ import pytest
 from typer.testing import CliRunner
 
 from xlperf.api import check_path, sample_path, sample_text_path
-from xlperf.cli import app
+from xlperf.cli.app import app
 from xlperf.core.report import SCHEMA_VERSION
 from xlperf.core.rules import all_rules
-from xlperf.schema import report_schema, schema_text
+from xlperf.cli.schema import report_schema, schema_text
 
 from .conftest import JSON_COPIES, SCHEMA_PATH, schema_errors
 

@@ -23,15 +23,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xlperf.api import check_grids, check_path
-from xlperf.core.export_layout import layout_grid
+from xlperf.core.export_plan import layout_grid
 from xlperf.core.grid import Grid
 from xlperf.core.blocks import bare_projects, parse_waivers
-from xlperf.core.layout import is_repeated_header
+from xlperf.core.headers import is_repeated_header
 from xlperf.core.model import FIELDS, Record
 from xlperf.core.normalise import clean_text, parse_number
 from xlperf.core.taxonomy import LEVEL2
-from xlperf.io.export_xlsx import write_export
-from xlperf.io.records_out import write_records
+from xlperf.writers.export import write_export
+from xlperf.writers.records import write_records
 
 from .helpers import grid_of
 

@@ -9,7 +9,7 @@ import pytest
 from xlperf.api import check_path, sample_path
 from xlperf.core.layouts import choose
 from xlperf.core.layouts.self_evaluation import SelfEvaluationReader, percent
-from xlperf.io.read import read_source
+from xlperf.readers.source import read_source
 
 from .se_helpers import MOF, PLAIN, change, grid_of
 

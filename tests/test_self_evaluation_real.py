@@ -12,7 +12,7 @@ import pytest
 
 from xlperf.api import check_path
 from xlperf.core.layouts import READERS, load_all
-from xlperf.io.read import read_source
+from xlperf.readers.source import read_source
 
 from .se_real import HENGSHAN, LANGFANG, QINGSHEN, build
 

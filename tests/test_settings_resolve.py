@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from xlperf.api import check_path, sample_path, sample_text_path
-from xlperf.cli import app
+from xlperf.cli.app import app
 from xlperf.core.config import Config, ConfigError, PendingSettings, resolve_settings
 
 from .test_batch import book
@@ -120,7 +120,7 @@ def test_precedence_flags_config_sheet_toml_defaults(tmp_path):
 
 
 def test_the_workbook_is_opened_once_and_its_config_sheet_read_before_the_data(tmp_path, monkeypatch):
-    import xlperf.io.read as read
+    import xlperf.readers.source as read
 
     book = with_config_sheet(tmp_path / "book.xlsx", [["期望权重合计", 80]])
     opened: list[str] = []
@@ -137,7 +137,7 @@ def test_the_workbook_is_opened_once_and_its_config_sheet_read_before_the_data(t
 
 
 def test_api_and_core_do_not_parse_settings_in_the_excel_adapter():
-    code = ("import sys, xlperf.api, xlperf.batch, xlperf.cli; "
+    code = ("import sys, xlperf.api, xlperf.cli.batch, xlperf.cli; "
             "print('xlperf.excel.settings' in sys.modules, 'xlperf.excel' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]

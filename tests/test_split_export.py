@@ -16,12 +16,12 @@ import openpyxl
 import pytest
 
 from xlperf.api import check_path
-from xlperf.core.export_layout import layout_grid
+from xlperf.core.export_plan import layout_grid
 from xlperf.core.model import RECORD_COLUMNS, Record
-from xlperf.io.atomic import OutputError
-from xlperf.io.export_xlsx import write_export
-from xlperf.io.records_out import HEADERS, SOURCE_COLUMN, source_text, write_records
-from xlperf.io.safe_cells import set_cell
+from xlperf.writers.atomic import OutputError
+from xlperf.writers.export import write_export
+from xlperf.writers.records import HEADERS, SOURCE_COLUMN, source_text, write_records
+from xlperf.writers.safe_cells import set_cell
 
 from .helpers import DATA_ROW0, good_project, grid_of, ind
 
@@ -645,7 +645,7 @@ def test_export_of_sheets_each_with_its_department_and_units(tmp_path):
 
 
 def test_layout_sheet_names_keep_source_names_where_excel_and_the_reader_allow():
-    from xlperf.io.export_xlsx import layout_sheet_names
+    from xlperf.writers.export import layout_sheet_names
 
     assert layout_sheet_names(["Sheet1"]) == ["绩效目标表"] and layout_sheet_names([]) == []
     assert layout_sheet_names(["甲", "乙 单位", "x" * 32, "清洗记录", "_隐藏", "甲", "绩效目标表7", ""]) == [

@@ -150,8 +150,8 @@ def test_good_jobs_run(tmp_path, jobs):
 
 
 def test_jobs_api_refuses_the_same():
-    from xlperf.batch import parse_jobs
-    from xlperf.io.read import InputError
+    from xlperf.cli.batch import parse_jobs
+    from xlperf.readers.source import InputError
 
     assert parse_jobs(None) >= 1 and parse_jobs("auto") == parse_jobs(None) and parse_jobs(1) == 1
     for bad in (0, -3, "x", True):
@@ -198,14 +198,14 @@ def test_mark_never_replaces_the_clerks_sheet_and_knows_its_own(tmp_path):
 def test_sheets_of_earlier_versions_are_known_by_their_header_row(tmp_path):
     from xlperf.excel.commands import rules_rows
     from xlperf.excel.marks import RESULT_HEADER
-    from xlperf.io.layout_xlsx import IMPORT_LOG_HEADERS
-    from xlperf.io.own_sheets import is_own_header
-    from xlperf.io.records_out import HEADERS
+    from xlperf.writers.styled_table import IMPORT_LOG_HEADERS
+    from xlperf.core.own_sheets import is_own_header
+    from xlperf.writers.records import HEADERS
     from xlperf.excel.fixes import UNDO_HEADER
-    from xlperf.xlsm.config_sheet import CONFIG_HEADER
+    from tools.xlsm.config_sheet import CONFIG_HEADER
 
-    from xlperf.io.combine_xlsx import SOURCE_HEADER
-    from xlperf.io.export_xlsx import SCORE_HEADER
+    from xlperf.writers.combine import SOURCE_HEADER
+    from xlperf.writers.export import SCORE_HEADER
 
     for header in (RESULT_HEADER, HEADERS, IMPORT_LOG_HEADERS, rules_rows()[0], UNDO_HEADER, CONFIG_HEADER,
                    SCORE_HEADER, SCORE_HEADER + ["位置"], SOURCE_HEADER,
@@ -411,7 +411,7 @@ def test_utf16_text_without_bom_is_refused_with_a_hint(tmp_path):
 
 
 def test_every_sheet_xlperf_writes_carries_the_marker(tmp_path):
-    from xlperf.io.own_sheets import MARKER
+    from xlperf.core.own_sheets import MARKER
 
     src = write_table(tmp_path / "a.xlsx", two_projects())
     text = tmp_path / "t.txt"
@@ -429,9 +429,9 @@ def test_every_sheet_xlperf_writes_carries_the_marker(tmp_path):
 
 def test_no_writer_writes_a_cell_over_32767_characters(tmp_path):
     """Whatever a caller hands them (the API, the Excel side): export, records, --mark."""
-    from xlperf.io import mark_package as mp
-    from xlperf.io.safe_cells import xlsx_value
-    from xlperf.io.xlsx_stream import Sheet, XlsxBook
+    from xlperf.writers import mark_package as mp
+    from xlperf.writers.safe_cells import xlsx_value
+    from xlperf.writers.xlsx_stream import Sheet, XlsxBook
 
     long = "长" * 40_000
     assert len(xlsx_value(long)) == 32_767

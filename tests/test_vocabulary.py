@@ -1,4 +1,4 @@
-"""The one header vocabulary (core.layout): a test per synonym, per form label, and the list
+"""The one header vocabulary (core.headers): a test per synonym, per form label, and the list
 reader on other provinces' headers: no 权重, unknown headers (ST015), [headers], swapped columns."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import pytest
 from xlperf.core.blocks import build_table
 from xlperf.core.config import Config, ConfigError, load_config
 from xlperf.core.grid import Grid
-from xlperf.core.layout import _SYNONYMS, DUTY_LABELS, LABELS, field_of_header, find_layout
+from xlperf.core.headers import _SYNONYMS, DUTY_LABELS, LABELS, field_of_header, find_layout
 from xlperf.core.layouts import read_grid
 from xlperf.core.layouts.labels import role_of
 
@@ -31,7 +31,7 @@ def test_form_label(role, label):
 
 @pytest.mark.parametrize("role,label", [(r, s) for r, ls in DUTY_LABELS.items() for s in ls])
 def test_duty_label_only_inside_the_duties_block(role, label):
-    from xlperf.core.layout import DUTY_LOOKUP
+    from xlperf.core.headers import DUTY_LOOKUP
 
     assert DUTY_LOOKUP[label] == role
 

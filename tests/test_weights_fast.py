@@ -16,15 +16,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-import xlperf.udfs as udfs
+import xlperf.excel.udfs as udfs
 from xlperf.core.blocks import build_table
 from xlperf.core.config import Config
 from xlperf.core.grid import Grid, Merge
-from xlperf.core.layout import find_layout
+from xlperf.core.headers import find_layout
 from xlperf.core.model import FIELDS
 from xlperf.core.report import weight_breakdown
 from xlperf.core.weights_fast import project_weights
-from xlperf.io.read import read_source
+from xlperf.readers.source import read_source
 
 from .robustness.test_properties import messy_tables
 from .test_roundtrip_property import tables as roundtrip_tables

@@ -370,7 +370,9 @@ def _zip_info(name: str) -> zipfile.ZipInfo:
 
 
 def _ensure_template() -> bytes:
-    from xlperf.xlsm.build import build_workbook_bytes
+    if str(ROOT) not in sys.path:  # run as a script: the builder is the checkout's tools.xlsm
+        sys.path.insert(0, str(ROOT))
+    from tools.xlsm.build import build_workbook_bytes
 
     data = build_workbook_bytes()
     if not TEMPLATE.is_file() or TEMPLATE.read_bytes() != data:

@@ -12,7 +12,7 @@ Attribute VB_Name = "RibbonPerf"
 '
 ' The Chinese texts below are readable in vba/RibbonPerf.bas; the build turns them
 ' into ChrW() expressions so that the module stored in the workbook is pure ASCII
-' (xlperf/xlsm/vba_ascii.py). That is why they are Functions, not Consts.
+' (tools/xlsm/vba_ascii.py). That is why they are Functions, not Consts.
 Option Explicit
 
 Private Const XLWINGS_VERSION As String = "0.37.8"

@@ -4,10 +4,10 @@ Attribute VB_Name = "xlwings_udfs"
 Function PERF_CHECK(indicator_row)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        PERF_CHECK = XLPy.CallUDF("xlperf.udfs", "PERF_CHECK", Array(indicator_row), ThisWorkbook, Application.Caller)
+        PERF_CHECK = XLPy.CallUDF("xlperf.excel.udfs", "PERF_CHECK", Array(indicator_row), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        PERF_CHECK = XLPy.CallUDF("xlperf.udfs", "PERF_CHECK", Array(indicator_row))
+        PERF_CHECK = XLPy.CallUDF("xlperf.excel.udfs", "PERF_CHECK", Array(indicator_row))
         Exit Function
     #End If
 failed:
@@ -17,10 +17,10 @@ End Function
 Function PERF_DIRECTION(comparator)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        PERF_DIRECTION = XLPy.CallUDF("xlperf.udfs", "PERF_DIRECTION", Array(comparator), ThisWorkbook, Application.Caller)
+        PERF_DIRECTION = XLPy.CallUDF("xlperf.excel.udfs", "PERF_DIRECTION", Array(comparator), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        PERF_DIRECTION = XLPy.CallUDF("xlperf.udfs", "PERF_DIRECTION", Array(comparator))
+        PERF_DIRECTION = XLPy.CallUDF("xlperf.excel.udfs", "PERF_DIRECTION", Array(comparator))
         Exit Function
     #End If
 failed:
@@ -30,10 +30,10 @@ End Function
 Function PERF_WEIGHTS(table, Optional expected)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        PERF_WEIGHTS = XLPy.CallUDF("xlperf.udfs", "PERF_WEIGHTS", Array(table, expected), ThisWorkbook, Application.Caller)
+        PERF_WEIGHTS = XLPy.CallUDF("xlperf.excel.udfs", "PERF_WEIGHTS", Array(table, expected), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        PERF_WEIGHTS = XLPy.CallUDF("xlperf.udfs", "PERF_WEIGHTS", Array(table, expected))
+        PERF_WEIGHTS = XLPy.CallUDF("xlperf.excel.udfs", "PERF_WEIGHTS", Array(table, expected))
         Exit Function
     #End If
 failed:
@@ -43,10 +43,10 @@ End Function
 Function PERF_WEIGHT_TOTAL(table, project)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        PERF_WEIGHT_TOTAL = XLPy.CallUDF("xlperf.udfs", "PERF_WEIGHT_TOTAL", Array(table, project), ThisWorkbook, Application.Caller)
+        PERF_WEIGHT_TOTAL = XLPy.CallUDF("xlperf.excel.udfs", "PERF_WEIGHT_TOTAL", Array(table, project), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        PERF_WEIGHT_TOTAL = XLPy.CallUDF("xlperf.udfs", "PERF_WEIGHT_TOTAL", Array(table, project))
+        PERF_WEIGHT_TOTAL = XLPy.CallUDF("xlperf.excel.udfs", "PERF_WEIGHT_TOTAL", Array(table, project))
         Exit Function
     #End If
 failed:

@@ -12,7 +12,7 @@ from typing import Optional
 from .core.blocks import records
 from .core.config import CONFIG_SHEET, Config, PendingSettings
 from .core.engine import check_table, read_finding
-from .core.gc_pause import paused_gc
+from .gc_pause import paused_gc
 from .core.grid import Grid
 from .core.layouts import read_grid
 from .core.model import Finding, Record, Table
@@ -125,7 +125,7 @@ def _config_sheet_rows(path: Path) -> Optional[list[list]]:
     if path.suffix.lower() not in (".xlsx", ".xlsm") or not path.is_file():
         return None
     try:
-        from .io.read import open_calamine
+        from .readers.source import open_calamine
 
         wb = open_calamine(path)  # also a GBK name unpacked on Linux
         if CONFIG_SHEET not in wb.sheet_names:
@@ -143,7 +143,7 @@ def check_path(path: Path, *, sheet: Optional[str] = None, config: Optional[Conf
     the text importer, the layout readers, every rule and every writer get them
     (``CheckResult.config``). ``settings``: the same, begun by the caller (the command line, to
     refuse bad ones first)."""
-    from .io.read import read_source
+    from .readers.source import read_source
 
     with paused_gc():
         pending = settings or PendingSettings(Path(path), config_path=config_path, base=config, overrides=overrides)

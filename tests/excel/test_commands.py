@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from xlperf.api import check_path
 from xlperf.core.grid import address
 from xlperf.excel import commands
+from xlperf.cli import file_commands
 from xlperf.excel.marks import CODE_OF, RANK, cell_of
 from xlperf.excel.openpyxl_port import OpenpyxlPort
 from xlperf.excel.port import mark_sheet_for
@@ -340,8 +341,8 @@ def test_undo_keeps_a_cell_the_clerk_changed_since(table_file):
 def test_fix_file_twice_is_fix_once(table_file, tmp_path):
     before = sha(table_file)
     once, twice = tmp_path / "once.xlsx", tmp_path / "twice.xlsx"
-    assert commands.fix_file(table_file, once) == 2
-    assert commands.fix_file(once, twice) == 0
+    assert file_commands.fix_file(table_file, once) == 2
+    assert file_commands.fix_file(once, twice) == 0
     assert sha(table_file) == before
     a, b = load_workbook(once)[SHEET], load_workbook(twice)[SHEET]
     assert [[c.value for c in r] for r in a.iter_rows()] == [[c.value for c in r] for r in b.iter_rows()]
@@ -353,18 +354,18 @@ def test_fix_file_with_the_real_rulebook_converges(tmp_path):
     rows[0][7], rows[1][11], rows[2][10] = ">=", "正向", "15"  # spellings and a number as text
     src = write_table(tmp_path / "real.xlsx", rows)
     once, twice = tmp_path / "once.xlsx", tmp_path / "twice.xlsx"
-    n = commands.fix_file(src, once)
-    assert commands.fix_file(once, twice) == 0
+    n = file_commands.fix_file(src, once)
+    assert file_commands.fix_file(once, twice) == 0
     assert n >= 1
     ws = load_workbook(once)[SHEET]
     assert ws["H4"].value == "≥"
 
 
 def test_fix_file_refuses_other_kinds(table_file, tmp_path):
-    from xlperf.io.atomic import OutputError
+    from xlperf.writers.atomic import OutputError
 
     with pytest.raises(OutputError):
-        commands.fix_file(table_file, tmp_path / "x.xlsm")
+        file_commands.fix_file(table_file, tmp_path / "x.xlsm")
 
 
 # --- --mark -----------------------------------------------------------------------------------
@@ -376,7 +377,7 @@ def test_mark_file_writes_a_marked_copy_and_never_the_input(table_file, tmp_path
     before = sha(table_file)
     result = check_path(table_file, config=Config(select=["VL99", "NM99"]))
     out = tmp_path / "marked.xlsx"
-    commands.mark_file(table_file, out, result)
+    file_commands.mark_file(table_file, out, result)
     assert sha(table_file) == before
     wb = load_workbook(out)
     assert marks_of(wb) == EXPECTED_MARKS
@@ -389,7 +390,7 @@ def test_mark_file_from_pasted_text(tmp_path):
     src = sample_text_path()
     result = check_path(src)
     out = tmp_path / "sample.xlsx"
-    commands.mark_file(src, out, result)
+    file_commands.mark_file(src, out, result)
     wb = load_workbook(out)
     table = result.tables[0]
     marked = marks_of(wb, table.sheet)

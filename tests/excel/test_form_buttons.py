@@ -22,8 +22,8 @@ from xlperf.excel import commands
 from xlperf.excel.marks import CODE_OF, RANK, cell_of
 from xlperf.excel.openpyxl_port import OpenpyxlPort
 from xlperf.excel.port import mark_sheet_for
-from xlperf.xlsm.form_sheets import FORM_SAMPLE_SHEET, FORM_SHEET, SELF_EVAL_SHEET
-from xlperf.xlsm.sheets import layout_xlsx_bytes
+from tools.xlsm.form_sheets import FORM_SAMPLE_SHEET, FORM_SHEET, SELF_EVAL_SHEET
+from tools.xlsm.sheets import layout_xlsx_bytes
 
 
 def _reader(name: str) -> bool:

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from xlperf.api import check_path
 from xlperf.core.config import Config
-from xlperf.excel.commands import mark_file
+from xlperf.cli.file_commands import mark_file
 
 from .conftest import make_rows, write_table
 

@@ -1,4 +1,4 @@
-"""``check --mark`` by editing the package (xlperf.io.mark_package): real files written and read
+"""``check --mark`` by editing the package (xlperf.writers.mark_package): real files written and read
 back with openpyxl, calamine and LibreOffice; untouched parts byte for byte; valid OOXML."""
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from python_calamine import CalamineWorkbook
 from xlperf.api import check_path
 from xlperf.core.config import Config
 from xlperf.excel import commands
+from xlperf.cli import file_commands
 from xlperf.excel.port import MARK_STYLES, mark_sheet_for
-from xlperf.io import mark_package as mp
-from xlperf.io.atomic import is_temp_name
+from xlperf.writers import mark_package as mp
+from xlperf.writers.atomic import is_temp_name
 
 from .conftest import SELECT_TEST_RULES, make_rows, write_table
 from .test_commands import EXPECTED_MARKS, MARKS, SHEET, marks_of, sha
@@ -34,10 +35,10 @@ def mark(src: Path, out: Path, config: Config = CONFIG, *, package: bool = True)
     result = check_path(src, config=config)
     if package:
         with pytest.MonkeyPatch.context() as mpatch:
-            mpatch.setattr(commands, "_mark_with_openpyxl", _no_fallback)
-            commands.mark_file(src, out, result)
+            mpatch.setattr(file_commands, "_mark_with_openpyxl", _no_fallback)
+            file_commands.mark_file(src, out, result)
     else:
-        commands.mark_file(src, out, result)
+        file_commands.mark_file(src, out, result)
     return out
 
 

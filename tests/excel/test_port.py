@@ -136,7 +136,7 @@ def test_saving_an_xlsm_keeps_the_ribbon(book, tmp_path):
 
 
 def test_open_refuses_what_is_not_a_workbook(tmp_path):
-    from xlperf.io.read import InputError
+    from xlperf.readers.source import InputError
 
     p = tmp_path / "x.xlsx"
     p.write_text("not a zip")

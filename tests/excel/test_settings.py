@@ -47,9 +47,9 @@ def test_bad_settings_say_what_is_wrong(rows, words):
 
 def test_the_built_config_sheet_rows_all_parse():
     """The rows the workbook build writes into 配置 are all understood (if the builder is there)."""
-    sheet = pytest.importorskip("xlperf.xlsm.config_sheet")
+    sheet = pytest.importorskip("tools.xlsm.config_sheet")
     rows = getattr(sheet, "default_rows", None)
     if rows is None:
-        pytest.skip("no default_rows in xlperf.xlsm.config_sheet")
+        pytest.skip("no default_rows in tools.xlsm.config_sheet")
     cfg = build_config(None, [list(r) for r in rows()])
     assert cfg.expected_total == 90

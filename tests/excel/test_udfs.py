@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-import xlperf.udfs as udfs
+import xlperf.excel.udfs as udfs
 
 from .conftest import HEADER, TITLE, make_rows, project_rows
 
@@ -49,7 +49,7 @@ def test_udfs_are_marked_for_xlwings_and_vba_safe():
 
 
 def test_generated_wrappers_list_exactly_these_udfs():
-    gen = pytest.importorskip("xlperf.xlsm.udf_wrappers")
+    gen = pytest.importorskip("tools.xlsm.udf_wrappers")
     funcs = gen.udf_functions()
     assert set(funcs) == set(UDFS)
     for name, args in funcs.items():

@@ -91,8 +91,8 @@ def rules_book(out) -> Path:
 
 @pytest.fixture(scope="module")
 def template_rules(out) -> Path:
-    """The template's 规则说明 (xlperf.xlsm.sheets), as the workbook builder lays it out."""
-    from xlperf.xlsm.sheets import layout_xlsx_bytes
+    """The template's 规则说明 (tools.xlsm.sheets), as the workbook builder lays it out."""
+    from tools.xlsm.sheets import layout_xlsx_bytes
 
     path = out / "template.xlsx"
     path.write_bytes(layout_xlsx_bytes())

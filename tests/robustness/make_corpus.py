@@ -346,7 +346,7 @@ def _biff_workbook_stream() -> bytes:
 
 
 def make_xls(path: Path) -> None:
-    from xlperf.xlsm.cfb import build_cfb
+    from tools.xlsm.cfb import build_cfb
 
     path.write_bytes(build_cfb({"Workbook": _biff_workbook_stream() + b"\0" * 5000}))
 

@@ -24,7 +24,7 @@ from types import SimpleNamespace
 import openpyxl
 import pytest
 
-from xlperf.io.atomic import is_temp_name
+from xlperf.writers.atomic import is_temp_name
 
 from .make_corpus import CASES, Case, build_all
 from .runner import Job, Result, command, run_many, snapshot

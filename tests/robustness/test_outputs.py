@@ -24,7 +24,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xlperf.io.atomic import (
+from xlperf.writers.atomic import (
     OutputError,
     atomic_path,
     check_output,
@@ -276,7 +276,7 @@ def test_permissions_are_normal_and_kept(tmp_path):
 
 
 def test_temp_names_cannot_be_taken_for_outputs(tmp_path):
-    from xlperf.batch import expand_paths
+    from xlperf.cli.batch import expand_paths
 
     tmp = temp_path_for(tmp_path / "报送.xlsx")
     assert tmp.parent == tmp_path and tmp.name.startswith(".~xlperf.") and tmp.name.endswith(".tmp")
@@ -294,7 +294,7 @@ def _dead_pid() -> int:
 
 
 def test_stale_temps_are_removed_only_when_stale(tmp_path):
-    from xlperf.io import atomic
+    from xlperf.writers import atomic
 
     host = atomic._host()
     dead = tmp_path / f".~xlperf.{host}.{_dead_pid()}.abcd1234.out.xlsx.tmp"

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from xlperf.api import check_grids
 from xlperf.core.blocks import split_code_name
 from xlperf.core.grid import Grid
-from xlperf.core.layout import field_of_header, find_layout, is_repeated_header
+from xlperf.core.headers import field_of_header, find_layout, is_repeated_header
 from xlperf.core.normalise import clean_text, parse_number
 
 from ..helpers import HEADER, TITLE_ROWS, good_project, grid_of

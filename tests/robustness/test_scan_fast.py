@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xlperf.core.grid import col_letter
-from xlperf.io import read
-from xlperf.io.read import InputError, preflight_book, read_source
+from xlperf.readers import source as read
+from xlperf.readers.source import InputError, preflight_book, read_source
 
 from .make_corpus import RawPart, deflated, skeleton, write_raw_zip
 

@@ -18,9 +18,9 @@ RULES = {r.code: r for r in all_rules()}
 # Rules without a case file, and why. Each must still be tested by an ordinary pytest test
 # named by its code (checked below).
 NO_CASES = {
-    "ST008": "raised only by the PDF-text importer (core/pdftext.py) when page-break rows are moved "
+    "ST008": "raised only by the PDF-text importer (readers/text.py) when page-break rows are moved "
              "between projects; a sheet grid never produces it (tests/test_pdftext.py covers it)",
-    **{c: "raised by the file reader (io/read.py) from the file itself (values under a merge, overlapping "
+    **{c: "raised by the file reader (readers/source.py) from the file itself (values under a merge, overlapping "
           "merges, cells over 32,767 characters); a grid never holds them (tests/test_trust.py covers each code)"
        for c in ("ST018", "ST019", "ST020")},
     **{c: "raised by --against comparing two files (core/compare.py); one grid never produces it "

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from xlperf.xlsm.vbaproject import Module
+from tools.xlsm.vbaproject import Module
 
 from .vba_sources import DICTIONARY, RIBBON_PERF, SHEET1, SHEET2, THIS_WORKBOOK, LogCapture, bulk_module, crlf
 

@@ -13,8 +13,8 @@ from lxml import etree
 from oletools.olevba import VBA_Parser
 from openxml_audit import FileFormat, OpenXmlValidator, ValidationSeverity
 
-from xlperf.xlsm.assemble import assemble_xlsm
-from xlperf.xlsm.vbaproject import Module, build_vba_project, read_modules
+from tools.xlsm.assemble import assemble_xlsm
+from tools.xlsm.vbaproject import Module, build_vba_project, read_modules
 
 from .vba_sources import DICTIONARY, RIBBON_PERF, SHEET1, SHEET2, THIS_WORKBOOK, crlf, strip_attributes
 

@@ -12,9 +12,9 @@ import olefile
 import pytest
 from oletools.olevba import VBA_Parser, VBA_Project, decompress_stream
 
-from xlperf.xlsm.cfb import build_cfb, cfb_name_key
-from xlperf.xlsm.ovba_compress import compress, decompress
-from xlperf.xlsm.vbaproject import Module, build_vba_project, module_source, read_modules
+from tools.xlsm.cfb import build_cfb, cfb_name_key
+from tools.xlsm.ovba_compress import compress, decompress
+from tools.xlsm.vbaproject import Module, build_vba_project, module_source, read_modules
 
 from .vba_sources import RIBBON_PERF, crlf, strip_attributes
 

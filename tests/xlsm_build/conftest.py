@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from xlperf.xlsm.build import VBA_DIR, build_workbook_bytes
+from tools.xlsm.build import VBA_DIR, build_workbook_bytes
 
 
 @pytest.fixture(scope="session")
@@ -58,7 +58,7 @@ def code_lines(text: str) -> list[str]:
 
 def copy_vba_sources(tmp_path: Path) -> Path:
     """A copy of vba/ (as the build reads it) in `tmp_path`/vba, for tests that break a source."""
-    from xlperf.xlsm.build import vba_modules
+    from tools.xlsm.build import vba_modules
 
     vba = tmp_path / "vba"
     vba.mkdir()

@@ -5,7 +5,7 @@
 * ``template.png``: the empty 绩效目标表 of the built PerfTemplate.xlsm, as printed;
 * ``sample-marked.png``: the 示例 sheet after 校验 — the same marks, 校验说明 column and
   conditional formats the button writes, produced here by the command line's ``--mark``
-  path (``xlperf.excel.commands.mark_file``, the same code over the openpyxl port);
+  path (``xlperf.cli.file_commands.mark_file``, the same code over the openpyxl port);
 * ``results.png``: the 校验结果 sheet that 校验 writes;
 * ``form-template.png`` / ``selfeval-template.png``: the blank 项目绩效目标表 and 自评表, as printed;
 * ``form-sample-marked.png``: 示例（项目表）'s first form after 校验 (needs the form reader,
@@ -26,11 +26,11 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 
 from xlperf.api import check_path
-from xlperf.excel.commands import mark_file
+from xlperf.cli.file_commands import mark_file
 from xlperf.excel.port import NOTES_HEADER, RESULTS_SHEET
-from xlperf.xlsm.build import ROOT, build_workbook_bytes
-from xlperf.xlsm.form_sheets import FORM_SAMPLE_SHEET, FORM_SHEET, SELF_EVAL_SHEET
-from xlperf.xlsm.sheets import SAMPLE_SHEET, layout_xlsx_bytes
+from tools.xlsm.build import ROOT, build_workbook_bytes
+from tools.xlsm.form_sheets import FORM_SAMPLE_SHEET, FORM_SHEET, SELF_EVAL_SHEET
+from tools.xlsm.sheets import SAMPLE_SHEET, layout_xlsx_bytes
 
 from .lo import to_pdf, to_png
 

@@ -3,7 +3,7 @@
 Under a system locale with another double-byte code page (932, 949, 950) the bytes of a
 GBK string literal tokenise differently, and on a Western locale they are not Chinese at
 all. The build therefore stores each Chinese literal as ``ChrW()`` pieces
-(xlperf/xlsm/vba_ascii.py); these tests read the built workbook back and check both halves.
+(tools/xlsm/vba_ascii.py); these tests read the built workbook back and check both halves.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import re
 
 import pytest
 
-from xlperf.vbaread import read_modules_from_xlsm
-from xlperf.xlsm.build import BuildError, project_modules, vba_modules
-from xlperf.xlsm.vba_ascii import (MAX_CONTINUATIONS, MAX_LINE, VbaTextError, decode_expression, encode_literal,
+from xlperf.excel.vbaread import read_modules_from_xlsm
+from tools.xlsm.build import BuildError, project_modules, vba_modules
+from tools.xlsm.vba_ascii import (MAX_CONTINUATIONS, MAX_LINE, VbaTextError, decode_expression, encode_literal,
                                    encode_module, literals)
 
 from .conftest import copy_vba_sources
@@ -35,7 +35,7 @@ def test_every_stored_module_is_pure_ascii(built_path):
     # The document modules (ThisWorkbook.cls, Sheet*.cls) are in the project too.
     assert {"ThisWorkbook", "Sheet1", "Sheet6", "RibbonPerf", "UdfHelp"} <= set(mine)
     for name in names:
-        for reader, text in (("xlperf.vbaread", mine[name]), ("olevba", theirs[name])):
+        for reader, text in (("xlperf.excel.vbaread", mine[name]), ("olevba", theirs[name])):
             bad = sorted({ch for ch in text if ord(ch) > 127})
             assert not bad, f"{name} ({reader}): non-ASCII characters {bad[:5]}"
 
@@ -44,7 +44,7 @@ def test_the_stored_bytes_are_ascii(parts):
     """Below the text readers: the decompressed module streams themselves."""
     import olefile
 
-    from xlperf.xlsm.ovba_compress import decompress
+    from tools.xlsm.ovba_compress import decompress
 
     ole = olefile.OleFileIO(parts["xl/vbaProject.bin"])
     try:

@@ -6,9 +6,9 @@ import hashlib
 
 from typer.testing import CliRunner
 
-from xlperf.cli import app
-from xlperf.xlsm.build import DEFAULT_OUTPUT, BuildError, build_workbook, build_workbook_bytes, vba_modules
-from xlperf.xlsm.sheets import SHEETS
+from xlperf.cli.app import app
+from tools.xlsm.build import DEFAULT_OUTPUT, BuildError, build_workbook, build_workbook_bytes, vba_modules
+from tools.xlsm.sheets import SHEETS
 
 import pytest
 

@@ -15,7 +15,7 @@ import pytest
 
 from xlperf.excel import commands
 from xlperf.excel.openpyxl_port import OpenpyxlPort
-from xlperf.xlsm.sheets import RULES_SHEET, SAMPLE_SHEET, TEMPLATE_SHEET
+from tools.xlsm.sheets import RULES_SHEET, SAMPLE_SHEET, TEMPLATE_SHEET
 
 
 @pytest.fixture

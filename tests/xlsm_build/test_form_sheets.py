@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xlperf.xlsm.form_sheets import (
+from tools.xlsm.form_sheets import (
     FORM,
     FORM_EXAMPLES,
     FORM_SAMPLE_SHEET,
@@ -22,7 +22,7 @@ from xlperf.xlsm.form_sheets import (
     SELF_EVAL_SHEET,
     self_eval_formulas,
 )
-from xlperf.xlsm.sheets import layout_xlsx_bytes
+from tools.xlsm.sheets import layout_xlsx_bytes
 
 from .lo import SOFFICE, pdf_text, to_pdf
 

@@ -12,8 +12,8 @@ from xlperf.core.config import Config
 from xlperf.core.model import FIELDS
 from xlperf.core.rules import all_rules
 from xlperf.core.taxonomy import LEVEL1, LEVEL2
-from xlperf.xlsm.config_sheet import CONFIG_ROWS, config_from_rows, default_rows, parse_config_rows
-from xlperf.xlsm.sheets import (
+from tools.xlsm.config_sheet import CONFIG_ROWS, config_from_rows, default_rows, parse_config_rows
+from tools.xlsm.sheets import (
     COMPARATORS,
     DIRECTIONS,
     LISTS_SHEET,
@@ -118,8 +118,8 @@ def test_template_dropdowns(wb):
 
 def test_formula_cells_only_where_the_self_evaluation_template_has_them(parts):
     """"=" in the lists and every clerk-facing text stays text; the only formulas are the
-    自评表's 预算执行率 and 合计 cells (xlperf.xlsm.form_sheets.self_eval_formulas)."""
-    from xlperf.xlsm.form_sheets import self_eval_formulas
+    自评表's 预算执行率 and 合计 cells (tools.xlsm.form_sheets.self_eval_formulas)."""
+    from tools.xlsm.form_sheets import self_eval_formulas
 
     for i, spec in enumerate(SHEETS, start=1):
         xml = etree.fromstring(parts[f"xl/worksheets/sheet{i}.xml"])
@@ -201,7 +201,7 @@ def test_xlwings_conf_sheet(wb):
         keys.append(row)
     assert keys == [(k, v) for k, v in XLWINGS_CONF]
     conf = {k.upper(): v for k, v in keys}
-    assert conf["UDF MODULES"] == "xlperf.udfs"
+    assert conf["UDF MODULES"] == "xlperf.excel.udfs"
     assert conf["INTERPRETER_WIN"].endswith("pythonw.exe")
     assert conf["USE UDF SERVER"] is False and conf["SHOW CONSOLE"] is False
     assert conf["PYTHONPATH"] is None

@@ -18,7 +18,7 @@ import pytest
 import xlwings
 from lxml import etree
 
-from xlperf.xlsm.build import CUSTOM_UI
+from tools.xlsm.build import CUSTOM_UI
 
 NS = "http://schemas.microsoft.com/office/2009/07/customui"
 BUTTONS = ["校验", "清除标记", "规则说明", "权重合计", "拆分为记录", "导出报送", "自动修正", "撤销修正"]
@@ -190,14 +190,14 @@ def test_openxml_audit_would_catch_a_bad_ribbon(tmp_path):
     """The gate above is live: a misspelt element in our ribbon is reported."""
     from openxml_audit import FileFormat, OpenXmlValidator, ValidationSeverity
 
-    from xlperf.xlsm import build
+    from tools.xlsm import build
 
     bad = CUSTOM_UI.read_bytes().replace(b'size="large" imageMso="Undo"', b'size="huge" imageMso="Undo"')
     assert bad != CUSTOM_UI.read_bytes()
     path = tmp_path / "bad.xlsm"
-    from xlperf.xlsm.assemble import assemble_xlsm
-    from xlperf.xlsm.sheets import layout_xlsx_bytes
-    from xlperf.xlsm.vbaproject import build_vba_project
+    from tools.xlsm.assemble import assemble_xlsm
+    from tools.xlsm.sheets import layout_xlsx_bytes
+    from tools.xlsm.vbaproject import build_vba_project
 
     path.write_bytes(assemble_xlsm(layout_xlsx_bytes(), build_vba_project(build.vba_modules()), bad))
     result = OpenXmlValidator(file_format=FileFormat.OFFICE_2016, max_errors=0).validate(str(path))

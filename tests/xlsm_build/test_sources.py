@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import xlwings
 
-from xlperf.xlsm.build import VBA_DIR
-from xlperf.xlsm.sheets import SHEETS
-from xlperf.xlsm.udf_wrappers import generate_udf_module, udf_functions
+from tools.xlsm.build import VBA_DIR
+from tools.xlsm.sheets import SHEETS
+from tools.xlsm.udf_wrappers import generate_udf_module, udf_functions
 
 # VBA keywords and statements (MS-VBAL 3.3.5.2 reserved identifiers, plus the statement
 # words and type names a procedure or argument name must not take), and the built-in
@@ -42,7 +42,7 @@ def test_xlwings_bas_is_the_installed_wheels_byte_for_byte():
 def test_udf_wrappers_are_up_to_date():
     expected = generate_udf_module()
     assert (VBA_DIR / "xlwings_udfs.bas").read_bytes().decode("utf-8") == expected, (
-        "vba/xlwings_udfs.bas is stale: run `python -m xlperf.xlsm.udf_wrappers`, then rebuild the workbook"
+        "vba/xlwings_udfs.bas is stale: run `python -m tools.xlsm.udf_wrappers`, then rebuild the workbook"
     )
 
 
@@ -55,7 +55,7 @@ def test_udf_generation_leaves_the_process_as_it_was():
     import sys
 
     before = {name: sys.modules.get(name) for name in ("pythoncom", "pywintypes", "win32com", "xlwings.udfs",
-                                                        "xlperf.udfs")}
+                                                        "xlperf.excel.udfs")}
     func = xlwings.func
     generate_udf_module()
     assert {name: sys.modules.get(name) for name in before} == before
@@ -108,15 +108,15 @@ def test_hand_written_modules_use_option_explicit(vba_sources):
 
 
 def test_udf_help_is_up_to_date():
-    from xlperf.xlsm.udf_wrappers import HELP_MODULE_NAME, generate_udf_help
+    from tools.xlsm.udf_wrappers import HELP_MODULE_NAME, generate_udf_help
 
     assert (VBA_DIR / f"{HELP_MODULE_NAME}.bas").read_bytes().decode("utf-8") == generate_udf_help(), (
-        "vba/UdfHelp.bas is stale: run `python -m xlperf.xlsm.udf_wrappers`, then rebuild the workbook"
+        "vba/UdfHelp.bas is stale: run `python -m tools.xlsm.udf_wrappers`, then rebuild the workbook"
     )
 
 
 def test_udf_help_describes_every_udf_and_is_called_on_open(vba_sources):
-    from xlperf.xlsm.udf_wrappers import UDF_CATEGORY, udf_help
+    from tools.xlsm.udf_wrappers import UDF_CATEGORY, udf_help
 
     text = vba_sources["UdfHelp"]
     for name, (doc, arg_docs) in udf_help().items():
@@ -132,8 +132,8 @@ def test_udf_help_describes_every_udf_and_is_called_on_open(vba_sources):
 
 
 def test_doctor_manifest_is_up_to_date():
-    from xlperf.vbaread import MANIFEST
-    from xlperf.xlsm.build import manifest_text
+    from xlperf.excel.vbaread import MANIFEST
+    from tools.xlsm.build import manifest_text
 
     assert MANIFEST.read_text(encoding="utf-8") == manifest_text(), (
         "xlperf/data/vba_manifest.json is stale: run `xlperf build-workbook -o workbook/PerfTemplate.xlsm`"
@@ -143,12 +143,12 @@ def test_doctor_manifest_is_up_to_date():
 def test_ribbon_icons_are_excel_commands():
     from lxml import etree
 
-    from xlperf.xlsm.build import CUSTOM_UI
-    from xlperf.xlsm.ribbon_icons import EXCEL_IMAGE_MSO, NOT_EXCEL
+    from tools.xlsm.build import CUSTOM_UI
+    from tools.xlsm.ribbon_icons import EXCEL_IMAGE_MSO, NOT_EXCEL
 
     icons = [b.get("imageMso") for b in etree.fromstring(CUSTOM_UI.read_bytes()).iter()
              if b.get("imageMso") is not None]
     assert len(icons) == 8
     for icon in icons:
-        assert icon in EXCEL_IMAGE_MSO, f"{icon}: not on the list of Excel command ids (xlsm/ribbon_icons.py)"
+        assert icon in EXCEL_IMAGE_MSO, f"{icon}: not on the list of Excel command ids (tools/xlsm/ribbon_icons.py)"
         assert icon not in NOT_EXCEL

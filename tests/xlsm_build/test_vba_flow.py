@@ -29,10 +29,10 @@ from pathlib import Path
 
 import pytest
 
-from xlperf.xlsm.assemble import assemble_xlsm
-from xlperf.xlsm.build import CUSTOM_UI, VBA_DIR, project_modules
-from xlperf.xlsm.sheets import layout_xlsx_bytes
-from xlperf.xlsm.vbaproject import Module, build_vba_project
+from tools.xlsm.assemble import assemble_xlsm
+from tools.xlsm.build import CUSTOM_UI, VBA_DIR, project_modules
+from tools.xlsm.sheets import layout_xlsx_bytes
+from tools.xlsm.vbaproject import Module, build_vba_project
 
 from .lo import SOFFICE
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from oletools.olevba import VBA_Parser
 
-from xlperf.xlsm.build import project_modules, vba_modules
-from xlperf.xlsm.vba_ascii import decode_expression
-from xlperf.xlsm.vbaproject import CODE_PAGE
+from tools.xlsm.build import project_modules, vba_modules
+from tools.xlsm.vba_ascii import decode_expression
+from tools.xlsm.vbaproject import CODE_PAGE
 
 from .conftest import code_lines
 

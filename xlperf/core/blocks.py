@@ -14,7 +14,7 @@ from typing import Any, Callable, Optional
 
 from .engine import read_finding
 from .grid import Grid, col_letter, is_blank
-from .layout import DETAIL_FIELDS, Layout, field_of_header, find_layout, is_banner_row, is_repeated_header
+from .headers import DETAIL_FIELDS, Layout, field_of_header, find_layout, is_banner_row, is_repeated_header
 from .model import EVALUATION_COLUMNS, FIELDS, Department, Finding, Indicator, Project, Record, Table, Unit, construct_all
 from .normalise import (
     CORE_FLAG,
@@ -33,6 +33,7 @@ from .normalise import (
     text_unless_number,
 )
 from .taxonomy import normalise_level1, normalise_level2
+from .normalise import short
 
 _CODE_NAME_RE = re.compile(r"^\s*(\d{3,})\s*[-－—_ ]\s*(.+?)\s*$")
 _WAIVER_SPLIT_RE = re.compile(r"[\s,，;；、/]+")
@@ -161,7 +162,7 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
 
     def unplaced(r: int, c: int, v: Any) -> None:
         findings.append(read_finding("ST010", sheet=sheet, cell=addr(r, c), row=r + row0,
-                                     value=_short(v)))
+                                     value=short(v)))
 
     def level(r: int, c: Optional[int], own_value: Any, slot: int) -> tuple[Any, Optional[tuple[int, int]]]:
         """A level cell's value and where it came from (itself, or its merge's anchor)."""
@@ -574,11 +575,6 @@ def same_value(a: Any, b: Any) -> bool:
         return abs(float(a) - float(b)) < 1e-9
     except (TypeError, ValueError):
         return a == b
-
-
-def _short(v: Any, n: int = 30) -> str:
-    s = clean_text(v) or ""
-    return s if len(s) <= n else s[: n - 1] + "…"
 
 
 def _department_name(table: Table, p: Project, dept_by_code: dict) -> Optional[str]:

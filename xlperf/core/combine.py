@@ -7,7 +7,7 @@ one per indicator, each project's 单位名称 its 实施单位 (``code-name``),
 projects follow its department row — plus one source row per project (file, sheet, rows,
 layout) and the projects given twice.
 
-The writer (``io.combine_xlsx``) lays the records out with the export's ``layout_grid``; reading
+The writer (``writers.combine``) lays the records out with the export's ``layout_grid``; reading
 that workbook back gives the same records (tests/test_combine.py).
 """
 

@@ -78,13 +78,13 @@ class Config(BaseModel):
     ignore: list[str] = Field(default_factory=list)
     severity: dict[str, Severity] = Field(default_factory=dict)
     # [headers] "项目资金(万元)" = "budget": a header as written -> field, for headers the
-    # vocabulary (core.layout) does not know; read by every layout reader.
+    # vocabulary (core.headers) does not know; read by every layout reader.
     headers: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("headers")
     @classmethod
     def _known_fields(cls, v: dict[str, str]) -> dict[str, str]:
-        from .layout import HEADER_FIELDS
+        from .headers import HEADER_FIELDS
 
         bad = {h: f for h, f in v.items() if f not in HEADER_FIELDS}
         if bad:

@@ -7,6 +7,14 @@ run the rules over the second half of a large table's projects on the second cor
 Only where ``os.fork`` exists (not on Windows, where the Excel add-in runs: there everything
 stays in one process). If the child fails in any way, ``result()`` returns None and the
 caller computes that part itself, so a fork can cost time but never a finding.
+
+Invariant the engine's split relies on (``core.engine.check_table``): a rule's result for a
+project depends only on that project, the Table (read-only) and the Config; ``Context.cache``
+holds per-project memos keyed by ``project.index`` that any process can recompute on a miss.
+A rule that accumulated facts across projects in the cache (a running total, a set of names
+seen so far) would see only its half in each process: such a check must be a table rule
+(``scope="table"``), which runs once in the parent after both halves. The split starts at
+PARALLEL_MIN_ROWS indicator rows (20,000), so the bench's --quick files (1k/10k) never fork.
 """
 
 from __future__ import annotations

@@ -110,3 +110,8 @@ def is_blank(v: Any) -> bool:
     if isinstance(v, str):
         return not v.strip()
     return False
+
+
+def quote_sheet(name: str) -> str:
+    """A sheet name as it appears in a formula reference: always quoted, quotes doubled."""
+    return "'" + name.replace("'", "''") + "'"

@@ -149,7 +149,7 @@ def merge_findings(sheet: str, rows: Sequence[Sequence[Any]], merges: Sequence[M
 
 # --- cells longer than Excel can hold -------------------------------------------------------
 
-MAX_CELL_CHARS = 32_767  # Excel's limit on the characters of one cell (io.safe_cells has the same)
+MAX_CELL_CHARS = 32_767  # Excel's limit on the characters of one cell (writers.safe_cells has the same)
 
 
 def clip_long_cells(sheet: str, rows: list[list[Any]], *, row0: int = 0, col0: int = 0,

@@ -462,3 +462,14 @@ def strip_core_mark(name: Optional[str]) -> tuple[Optional[str], bool]:
     if out == name or not out:
         return name, False
     return out, True
+
+
+def plain_number(v: float) -> str:
+    """A number as a clerk writes it in a sentence: 90, 0.5 (no .0, no thousands separator)."""
+    return str(int(v)) if float(v).is_integer() else str(v)
+
+
+def short(v: Any, n: int = 30) -> str:
+    """Text for a message: cleaned, cut to ``n`` characters with an ellipsis."""
+    s = clean_text(v) or ""
+    return s if len(s) <= n else s[: n - 1] + "…"

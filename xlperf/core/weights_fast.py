@@ -27,7 +27,7 @@ from typing import Any, Iterable, Optional, Sequence
 
 from .blocks import IND_VALUE_FIELDS, same_value
 from .grid import Grid, Merge
-from .layout import HEADER_SCAN_ROWS, find_layout, is_banner_row, is_repeated_header
+from .headers import HEADER_SCAN_ROWS, find_layout, is_banner_row, is_repeated_header
 from .normalise import MAX_NUMBER, clean_text, parse_number
 from .taxonomy import normalise_level1
 

@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional, Union
 
 from ..api import CheckResult, check_grids
-from ..core.config import Config, ConfigError, load_config
-from ..core.gc_pause import paused_gc
+from ..core.config import Config, ConfigError
 from ..core.grid import Grid, address, parse_address
 from ..core.model import SEVERITY_ZH, Table
 from .fixes import Change, change_blocks, plan_fixes, same_value, undo_rows, with_unchanged_gaps
@@ -50,16 +49,16 @@ from .port import (
     mark_sheet_for,
 )
 from .settings import build_config
+from ..core.own_sheets import OWN_SHEETS
+from ..core.normalise import plain_number
+from ..gc_pause import paused_gc
 
-# Sheets xlperf writes (never validated as tables).
-OWN_SHEETS = {RESULTS_SHEET, WEIGHTS_SHEET, "得分汇总", RECORDS_SHEET, CONFIG_SHEET, RULES_SHEET,
-              "xlwings.conf", "_xlwings.conf", "导入记录"}
 EXPORT_SUFFIX = "_报送.xlsx"
 
 
 def is_own_sheet(name: str) -> bool:
     """Only xlperf's helper sheets by name; the others are told by content (see :func:`own_sheet`)."""
-    from ..io.own_sheets import is_helper_name
+    from ..core.own_sheets import is_helper_name
 
     return is_helper_name(name)
 
@@ -69,7 +68,7 @@ def own_sheet(port: WorkbookPort, name: str) -> bool:
     probe = getattr(port, "own_sheet", None)
     if probe is not None:
         return probe(name)
-    from ..io.own_sheets import is_helper_name, is_own_header
+    from ..core.own_sheets import is_helper_name, is_own_header
 
     if is_helper_name(name) or name not in port.book_info().sheet_names:
         return True
@@ -223,7 +222,7 @@ def project_cells(tables: list[Table]) -> dict[tuple[str, int], str]:
 
 
 def weight_totals(port: WorkbookPort) -> CheckResult:
-    from ..io.export_xlsx import summary_sheet_name, weights_table
+    from ..writers.export import summary_sheet_name, weights_table
 
     ld = load(port)
     report = ld.result.report
@@ -246,14 +245,14 @@ def weight_totals(port: WorkbookPort) -> CheckResult:
         tail = f"其中{off}个项目的分值合计不符（状态列已标出）。" if off else "全部项目的分值合计符合。"
         port.message(f"已写出“{target}”工作表：{s.projects}个自评项目。{tail}", title="得分汇总")
         return ld.result
-    tail = f"其中{off}个项目的权重合计不等于{_num(s.expected_total)}（状态列标为“权重合计不符”）。" if off else \
-        f"全部项目的权重合计均为{_num(s.expected_total)}。"
+    tail = f"其中{off}个项目的权重合计不等于{plain_number(s.expected_total)}（状态列标为“权重合计不符”）。" if off else \
+        f"全部项目的权重合计均为{plain_number(s.expected_total)}。"
     port.message(f"已写出“{target}”工作表：{s.projects}个项目。{tail}", title="权重合计")
     return ld.result
 
 
 def split_records(port: WorkbookPort) -> int:
-    from ..io.records_out import HEADERS, record_values
+    from ..writers.records import HEADERS, record_values
 
     ld = load(port)
     records = ld.result.records()
@@ -267,7 +266,7 @@ def split_records(port: WorkbookPort) -> int:
 
 
 def export(port: WorkbookPort) -> Optional[Path]:
-    from ..io.export_xlsx import write_export
+    from ..writers.export import write_export
 
     ld = load(port)
     if ld.info.path is None:
@@ -395,7 +394,7 @@ RULES_WIDTHS = {"A": 8, "B": 6, "C": 30, "D": 10, "E": 90}
 def rules_layout(rows: list[list[Any]]):
     """规则说明: the long texts wrapped in rows tall enough for them (in Excel and LibreOffice
     alike: the heights are written), the header frozen, one page wide."""
-    from ..io.sheet_layout import PrintSetup, SheetLayout, fitted_heights
+    from ..writers.sheet_layout import PrintSetup, SheetLayout, fitted_heights
 
     wrap = {3, 5}
     return SheetLayout(widths=dict(RULES_WIDTHS), wrap_cols=wrap, heights=fitted_heights(rows, RULES_WIDTHS, wrap),
@@ -420,11 +419,12 @@ def log_path() -> Path:
 
 def run_button(port: WorkbookPort, fn: Callable[[WorkbookPort], Any]) -> Any:
     """Run one button; whatever goes wrong ends as a message box, never a traceback."""
-    from ..io.atomic import OutputError
-    from ..io.read import InputError
+    from ..writers.atomic import OutputError
+    from ..readers.source import InputError
 
     try:
-        return fn(port)
+        with paused_gc():  # one switch per button: read, check and write
+            return fn(port)
     except (UserError, ConfigError, InputError, OutputError) as e:
         port.message(str(e), title="xlperf", error=True)
     except Exception as e:  # noqa: BLE001 - the clerk gets a sentence, the log gets the traceback
@@ -442,76 +442,6 @@ def run_button(port: WorkbookPort, fn: Callable[[WorkbookPort], Any]) -> Any:
             title="xlperf 出错", error=True,
         )
     return None
-
-
-def _num(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else str(v)
-
-
-# --- command line: --mark and fix --------------------------------------------------------
-
-
-def check_output_kind(src: Path, out: Path) -> None:
-    from ..io.atomic import OutputError
-
-    s, o = src.suffix.lower(), out.suffix.lower()
-    want = ".xlsx" if s in (".txt", ".tsv") else s
-    if o != want:
-        raise OutputError(f"输出文件的扩展名应为 {want}（与输入一致）：{out}（output must be {want}）")
-
-
-def mark_file(src: Path, out: Path, result: CheckResult) -> None:
-    """A copy of ``src`` with the marks, the 校验说明 column and 校验结果 (``check --mark``).
-
-    The input is never written: the copy is saved atomically to ``out``. The source package is
-    copied and edited part by part (:mod:`xlperf.io.mark_package`) rather than loaded whole; a
-    sheet written in a way that editor does not splice is marked through openpyxl instead.
-    """
-    from ..io.mark_package import Unsupported
-    from ..io.read import InputError
-    from .package_port import PackagePort
-
-    src, out = Path(src), Path(out)
-    check_output_kind(src, out)
-    text = src.suffix.lower() in (".txt", ".tsv")
-    if not text and not src.is_file():
-        raise InputError(f"找不到文件：{src}（file not found）")
-    # The check's findings and tables are millions of live objects: each run of the cyclic
-    # collector triggered by marking's allocations would walk them all (half the time at
-    # 100,000 rows). Marking creates no cycles.
-    with paused_gc():
-        try:
-            port = PackagePort(_imported_package(src, result.config) if text else src)
-            with port.pkg:
-                _write_marked(port, result, lambda t: port.sheet_shape(t.sheet, max(t.columns.values(), default=1)), out)
-        except Unsupported:
-            _mark_with_openpyxl(src, out, result, text)
-
-
-def _imported_package(src: Path, config: Optional[Config] = None) -> bytes:
-    """Pasted text as the workbook ``import-text`` would write, in memory, imported with the
-    settings the check used (so the marks land on the rows the findings name)."""
-    import io
-
-    from ..io.layout_xlsx import build_import_workbook
-    from ..io.read import read_text_import
-
-    buf = io.BytesIO()
-    build_import_workbook(read_text_import(src, config)).save(buf)
-    return buf.getvalue()
-
-
-def _mark_with_openpyxl(src: Path, out: Path, result: CheckResult, text: bool) -> None:
-    from .openpyxl_port import OpenpyxlPort
-
-    if text:
-        from ..io.layout_xlsx import build_import_workbook
-        from ..io.read import read_text_import
-
-        port = OpenpyxlPort(build_import_workbook(read_text_import(src, result.config)), None)
-    else:
-        port = OpenpyxlPort.open(src)
-    _write_marked(port, result, lambda t: port.read_sheet(t.sheet), out)
 
 
 def sheet_table(tables: list[Table], sheet: str) -> Optional[Table]:
@@ -533,54 +463,14 @@ def sheet_table(tables: list[Table], sheet: str) -> Optional[Table]:
                                     "data_rows": (first, max(rows, default=first))})
 
 
-def _write_marked(port: Any, result: CheckResult, sheet_of: Callable[[Table], Any], out: Path) -> None:
-    """Every block is planned before the first write, then written: marks, 校验结果, save.
-    One plan per sheet (stacked forms share one: ``sheet_table``)."""
-    plans = []
-    for table in (sheet_table(result.tables, s) for s in dict.fromkeys(t.sheet for t in result.tables)):
-        assert table is not None
-        data = sheet_of(table)
-        if data is not None:
-            plans.append((plan_marks(data, table, result.findings), table))
-    results = results_rows(result.findings)
-    target = sheet_to_write(port, RESULTS_SHEET)
-    write_all_marks(port, [p for p, _ in plans])
-    first_table = {}
-    for p, t in plans:
-        first_table.setdefault(p.sheet, t)
-    for plan in merged_plans([p for p, _ in plans]):  # once per sheet, after every write
-        lay_out_marked(port, plan, first_table[plan.sheet])
-    port.replace_sheet(target, results, widths=RESULT_WIDTHS, layout=results_layout(results))
-    port.save(out)
-
-
 # The 校验说明 column of a marked copy: this wide (characters), its text wrapped.
 NOTES_WIDTH = 40
-
-
-def lay_out_marked(port: Any, plan: MarkPlan, table: Table) -> None:
-    """How the marked table prints: 校验说明 wraps at NOTES_WIDTH and its rows grow; where the
-    clerk has no print set-up, A4 landscape with the table's own columns on one page wide
-    (a page break before 校验说明), the header row repeated on every page."""
-    from ..io.sheet_layout import PrintSetup, text_height
-
-    notes_row, notes_col = parse_address(plan.notes_at)
-    heights: dict[int, float] = {}
-    for at, notes in [(plan.notes_at, plan.notes), *plan.more_notes]:  # every table's block on the sheet
-        top, _ = parse_address(at)
-        for i, row in enumerate(notes):
-            if row and row[0] and text_height(row[0], NOTES_WIDTH) > 16:
-                heights[top + i] = max(heights.get(top + i, 0.0), text_height(row[0], NOTES_WIDTH))
-    last_col = notes_col - 1
-    header = table.header_row or notes_row
-    setup = PrintSetup(landscape=True, break_after=last_col, title_rows=(header, header))
-    port.lay_out_table(plan.sheet, notes_col, NOTES_WIDTH, heights, setup, last_col)
 
 
 def results_layout(rows: list[list[Any]]):
     """校验结果: rows coloured by 级别, the header frozen and filtered, long text wrapped in rows
     tall enough, one page wide (A4 landscape), the header repeated on every page."""
-    from ..io.sheet_layout import PrintSetup, SheetLayout, fitted_heights
+    from ..writers.sheet_layout import PrintSetup, SheetLayout, fitted_heights
 
     n = len(rows)
     wrap = {4, 5}  # 项目, 说明
@@ -632,111 +522,3 @@ def write_all_marks(port: WorkbookPort, plans: list[MarkPlan]) -> None:
         write_marks(port, plan)
         for at, notes in plan.more_notes:
             port.write_block(plan.sheet, at, notes)
-
-
-@dataclass
-class FixOutcome:
-    """What ``xlperf fix`` did: the cells changed, and what it left for the clerk."""
-
-    changes: list[Change]
-    formula_cells: list[str]  # "Sheet!H19": the fix would have written a formula cell
-    held: list[str]  # "Sheet!H19 (VL008)": not applied, another finding on the row concerns it
-
-    @property
-    def changed(self) -> int:
-        return len(self.changes)
-
-
-def fix_file(path: Path, out: Path, sheet: Optional[str] = None, config_path: Optional[Path] = None) -> int:
-    """``xlperf fix``: apply the safe fixes to every table sheet (or ``sheet``), save a copy.
-
-    Returns the number of cells changed; running it on its own output changes nothing.
-    """
-    return fix_book(path, out, sheet, config_path).changed
-
-
-def fix_book(path: Path, out: Path, sheet: Optional[str] = None, config_path: Optional[Path] = None) -> FixOutcome:
-    """``fix`` edits the package the way ``--mark`` does (:mod:`xlperf.io.mark_package`): the
-    table is read like ``check`` reads it (bounded memory, the same guards), the fixes are
-    planned in memory, and only the fixed cells' XML is rewritten. Every other byte of the
-    workbook is copied as it was: other parts (VBA, images, charts, styles, comments, defined
-    names, the calculation chain) as stored, other rows of the sheet as they were, formulas
-    with their cached values. A formula cell is never written."""
-    from ..io import mark_package as mp
-    from ..io.atomic import atomic_path
-    from ..io.read import InputError, read_source
-
-    path, out = Path(path), Path(out)
-    check_output_kind(path, out)
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise InputError(f"自动修正只能处理 .xlsx/.xlsm 工作簿：{path}（fix needs a workbook）")
-    source = read_source(path, sheet)  # every guard of check: refuses what it cannot read safely
-    try:
-        pkg = mp.Package(path)
-    except mp.Unsupported as e:
-        raise InputError(_cannot_splice(path, e)) from None
-    with pkg:
-        config = load_config(config_path) if config_path is not None else _book_config(pkg, path)
-        outcome = FixOutcome([], [], [])
-        edits: list[tuple[Any, dict[tuple[int, int], Any]]] = []
-        try:
-            for grid in source.grids:
-                sx = pkg.worksheet(grid.sheet)
-                if sx is None:
-                    continue
-                formulas = {(r - 1, c - 1): "=" for r, c in sx.formula_cells()}
-                data = SheetData(grid.sheet, grid.rows, list(grid.merges), formulas)
-                plan = plan_fixes(data, config, source=str(path))
-                if plan.result is None or not plan.result.tables:
-                    continue
-                outcome.changes += plan.changes
-                outcome.formula_cells += [f"{grid.sheet}!{c}" for c in plan.formula_cells]
-                outcome.held += [f"{grid.sheet}!{c}" for c in getattr(plan, "held", [])]
-                edits.append((sx, {(c.row, c.col): _cell_value(c.new) for c in plan.changes}))
-            for sx, cells in edits:
-                sx.set_cells(cells)
-            with atomic_path(out) as tmp:
-                pkg.save(tmp, keep_calc_chain=True)
-        except mp.Unsupported as e:
-            raise InputError(_cannot_splice(path, e)) from None
-    return outcome
-
-
-def fix_summary(outcome: FixOutcome, shown_out: str, limit: int = 10) -> list[str]:
-    """The lines ``xlperf fix`` prints: what changed, and what it left for the clerk and why."""
-    from rich.markup import escape
-
-    from ..core.filenames import visible_controls
-
-    def names(cells: list[str]) -> str:
-        more = f" 等{len(cells)}处" if len(cells) > limit else ""
-        return escape(visible_controls("、".join(cells[:limit]))) + more
-
-    n = outcome.changed
-    lines = [f"已修正 {n} 个单元格：{shown_out}（{n} cells fixed）"]
-    if outcome.held:
-        lines.append(f"留给您处理 {len(outcome.held)} 处（自动修正会掩盖同一行的其他问题，或会使文字变成公式的样子）：{names(outcome.held)}"
-                     f"（{len(outcome.held)} fixes held back: they would hide another finding on the row, or make text look like a formula）")
-    if outcome.formula_cells:
-        lines.append(f"含公式的单元格未修改 {len(outcome.formula_cells)} 处：{names(outcome.formula_cells)}"
-                     f"（formula cells are never changed）")
-    return lines
-
-
-def _cell_value(v: Any) -> Any:
-    # A fix writes a value, never a formula: text (even "=1+1") is written as text by cells_xml.
-    return v
-
-
-def _cannot_splice(path: Path, e: Exception) -> str:
-    return (f"这个工作簿的写法无法在不改动其他内容的情况下修改（{e}），未做任何修改。"
-            f"请在Excel或WPS中打开并另存为 .xlsx 后再试：{path}（cannot edit this workbook safely; nothing written）")
-
-
-def _book_config(pkg: Any, path: Path) -> Config:
-    """The settings as the ribbon reads them: xlperf.toml beside the book, then its 配置 sheet."""
-    rows = None
-    sx = pkg.worksheet(CONFIG_SHEET) if CONFIG_SHEET in pkg.sheet_names else None
-    if sx is not None:
-        rows = [sx.row_values(r) for r in sx.row_nums]
-    return build_config(path, rows)

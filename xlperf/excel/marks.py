@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Optional, Protocol, Union
 
 from ..core.grid import address, col_letter, parse_address
-from ..core.layout import header_key
+from ..core.headers import header_key
 from ..core.model import SEVERITY_ZH, Finding, Table
 from ..core.report import Report
 from .port import NOTES_HEADER, Formula, SheetData, quote_sheet
+from ..core.normalise import plain_number
 
 CODE_OF = {"error": "E", "warning": "W", "info": "I"}
 RANK = {"E": 3, "W": 2, "I": 1, "": 0, None: 0}
@@ -50,7 +51,7 @@ class Area:
 
 class SheetShape(Protocol):
     """What marking needs to know of a sheet. A file is marked without reading all its values
-    (``xlperf.io.mark_package``), so this is asked for instead of a :class:`SheetData`."""
+    (``xlperf.writers.mark_package``), so this is asked for instead of a :class:`SheetData`."""
 
     @property
     def height(self) -> int:
@@ -303,14 +304,12 @@ def summary_text(report: Report, sheet: str, marked: bool = True) -> str:
         else "权重合计"
     if off:
         names = "、".join(off[:MAX_NAMES]) + (f" 等{len(off)}个" if len(off) > MAX_NAMES else "")
-        lines.append(f"{what}不等于{_num(s.expected_total)}的项目（{len(off)}个）：{names}。")
+        lines.append(f"{what}不等于{plain_number(s.expected_total)}的项目（{len(off)}个）：{names}。")
     elif s.projects:
-        lines.append(f"全部{s.projects}个项目的{what}均为{_num(s.expected_total)}。")
+        lines.append(f"全部{s.projects}个项目的{what}均为{plain_number(s.expected_total)}。")
     if marked and (s.errors or s.warnings):
         lines.append("错误单元格标为红色、警告标为黄色；每行的原因见右侧“校验说明”列，"
                      "全部问题见“校验结果”工作表（点击单元格地址可跳转）。")
     return "\n".join(lines)
 
 
-def _num(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else str(v)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable, Optional, Union
 
 from ..core.grid import Merge, parse_address
+from ..writers.sheet_marker import mark_own_sheet
 from .port import (
     MARK_SHEET,
     MARK_STYLES,
@@ -46,12 +47,12 @@ class OpenpyxlPort(CountingPort):
     def open(cls, path: Path, **kw: Any) -> "OpenpyxlPort":
         from openpyxl import load_workbook
 
-        from ..io.read import InputError, _check_zip
+        from ..readers.source import InputError, preflight_book
 
         path = Path(path)
         if not path.is_file():
             raise InputError(f"找不到文件：{path}（file not found）")
-        _check_zip(path)
+        preflight_book(path)
         try:
             wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
         except Exception as e:  # openpyxl raises many kinds for broken parts
@@ -127,14 +128,14 @@ class OpenpyxlPort(CountingPort):
         for col, width in (widths or {}).items():
             new.column_dimensions[col].width = width
         if layout is not None:
-            from ..io.sheet_layout import apply_openpyxl
+            from ..writers.sheet_layout import apply_openpyxl
 
             apply_openpyxl(new, layout)
         new.sheet_state = visibility
         if old is not None:
             wb.remove(old)
         new.title = name
-        _mark_own(new)
+        mark_own_sheet(new)
         if active is old or active is None:
             active = new if visibility == "visible" else _first_visible(wb)
         wb.active = active
@@ -186,7 +187,7 @@ class OpenpyxlPort(CountingPort):
         from openpyxl.styles import Alignment
 
         from ..core.grid import col_letter
-        from ..io import sheet_layout as sl
+        from ..writers import sheet_layout as sl
 
         ws = self.wb[sheet]
         letter = col_letter(notes_col)
@@ -218,7 +219,7 @@ class OpenpyxlPort(CountingPort):
     def save(self, out: Path) -> None:
         """Write atomically. For .xlsm the VBA project is kept (keep_vba) and the ribbon
         relationship, which openpyxl drops, is put back."""
-        from ..io.atomic import atomic_path
+        from ..writers.atomic import atomic_path
 
         out = Path(out)
         with atomic_path(out) as tmp:
@@ -237,7 +238,7 @@ def _first_visible(wb: Any) -> Any:
 def _write(ws: Any, top_left: str, rows: Block) -> None:
     from openpyxl.cell.cell import MergedCell
 
-    from ..io.safe_cells import set_cell
+    from ..writers.safe_cells import set_cell
 
     r0, c0 = parse_address(top_left)
     existing = ws._cells  # noqa: SLF001 - openpyxl has no public "peek without creating a cell"
@@ -310,28 +311,18 @@ def _extent(ws: Any) -> tuple[int, int]:
     single stray cell at XFD1048576 makes that 17 billion cells: then keep only the run of
     real cells that starts near A1, as the file reader does (the far cell is reported by
     ``xlperf check`` as ST010)."""
-    from ..io.read import FAR_COL_GAP, FAR_ROW_GAP, MAX_DENSE_CELLS, _kept_extent
+    from ..readers.source import FAR_COL_GAP, FAR_ROW_GAP, MAX_DENSE_CELLS, kept_extent
 
     h, w = ws.max_row, ws.max_column
     if h * w <= MAX_DENSE_CELLS:
         return h, w
     real = [k for k, cell in ws._cells.items() if cell.value is not None]  # noqa: SLF001
-    return _kept_extent([r for r, _ in real], FAR_ROW_GAP), _kept_extent([c for _, c in real], FAR_COL_GAP)
-
-
-def _mark_own(ws: Any) -> None:
-    """xlperf's marker on a sheet it wrote (see io/own_sheets.py): a hidden sheet-scoped name."""
-    from openpyxl.workbook.defined_name import DefinedName
-
-    from ..io.own_sheets import MARKER
-
-    quoted = ws.title.replace('"', '""')
-    ws.defined_names[MARKER] = DefinedName(MARKER, attr_text=f'"{quoted}"', hidden=True)
+    return kept_extent([r for r, _ in real], FAR_ROW_GAP), kept_extent([c for _, c in real], FAR_COL_GAP)
 
 
 def is_own_sheet(wb: Any, name: str) -> bool:
     """Written by xlperf (marker, helper name, own header row) or empty: replacing it loses nothing."""
-    from ..io.own_sheets import MARKER, is_helper_name, is_own_header
+    from ..core.own_sheets import MARKER, is_helper_name, is_own_header
 
     if name not in wb.sheetnames or is_helper_name(name):
         return True

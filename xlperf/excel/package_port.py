@@ -1,4 +1,4 @@
-"""The workbook port over a package edited in place (``xlperf.io.mark_package``): what
+"""The workbook port over a package edited in place (``xlperf.writers.mark_package``): what
 ``check --mark`` uses, so a 100,000-row workbook is marked in seconds, not minutes.
 
 Only the writes marking needs are here (``replace_sheet``, ``write_block``,
@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any, Optional, Union
 
 from ..core.grid import parse_address
-from ..io import mark_package as mp
-from ..io import sheet_layout
-from ..io.sheet_layout import PrintSetup, SheetLayout
+from ..writers import mark_package as mp
+from ..writers import sheet_layout
+from ..writers.sheet_layout import PrintSetup, SheetLayout
 from .port import MARK_SHEET, MARK_STYLES, Block, CountingPort, Formula, Visibility, counted, quote_sheet
 
 
@@ -96,7 +96,7 @@ class PackagePort(CountingPort):
         sx.cond = mp.CondFormat(area, rules, MARK_SHEET.encode())
 
     def save(self, out: Path) -> None:
-        from ..io.atomic import atomic_path
+        from ..writers.atomic import atomic_path
 
         with atomic_path(Path(out)) as tmp:
             self.pkg.save(tmp)

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any, Callable, Literal, Optional, Protocol, Sequence, TypeVar, runtime_checkable
 
 from ..core.grid import Merge
+from ..core.config import CONFIG_SHEET  # its one home
+from ..core.grid import quote_sheet  # noqa: F401 - the buttons import it from here
 
 Visibility = Literal["visible", "hidden", "veryHidden"]
 Block = Sequence[Sequence[Any]]
@@ -27,7 +29,6 @@ UNDO_SHEET = "_xlperf_undo"
 RESULTS_SHEET = "校验结果"
 WEIGHTS_SHEET = "权重合计"
 RECORDS_SHEET = "清洗记录"
-CONFIG_SHEET = "配置"
 RULES_SHEET = "规则说明"
 NOTES_HEADER = "校验说明"
 
@@ -90,7 +91,7 @@ class WorkbookPort(Protocol):
     def replace_sheet(self, name: str, rows: Block, *, top_left: str = "A1", visibility: Visibility = "visible",
                       widths: Optional[dict[str, float]] = None, layout: Any = None) -> None:
         """Create the sheet if missing, clear its contents, write ``rows`` at ``top_left``, set visibility.
-        ``layout`` (:class:`xlperf.io.sheet_layout.SheetLayout`): how it looks and prints."""
+        ``layout`` (:class:`xlperf.writers.sheet_layout.SheetLayout`): how it looks and prints."""
 
     def apply_marks_format(self, sheet: str, area: str, mark_sheet: str) -> None:
         """Colour ``area`` from the mark sheet (same addresses) by conditional formatting; replaces
@@ -148,8 +149,3 @@ def mark_sheet_for(sheet: str) -> str:
 
 def _plain(name: str) -> bool:
     return not any(ch in name for ch in "'[]:*?/\\")
-
-
-def quote_sheet(name: str) -> str:
-    """A sheet name as it appears in a formula reference: always quoted, quotes doubled."""
-    return "'" + name.replace("'", "''") + "'"

@@ -57,7 +57,7 @@ XLWINGS_API: dict[str, tuple[str, ...]] = {
     "ConditionalFormat": ("formula", "delete"),
     "App": ("properties", "alert", "screen_updating", "calculation"),
 }
-# Top-level names: ``xw.Book.caller()`` in ribbon.py, the UDF decorators in xlperf/udfs.py.
+# Top-level names: ``xw.Book.caller()`` in ribbon.py, the UDF decorators in xlperf/excel/udfs.py.
 XLWINGS_TOP: tuple[str, ...] = ("Book", "func", "arg", "ret")
 # COM members used through ``.api`` (Windows only; not checkable here).
 COM_API = ("Worksheet.Visible = 2", "Range.Value(11)", "PyIDispatch.Invoke / GetIDsOfNames")
@@ -131,7 +131,7 @@ class XlwingsPort(CountingPort):
     @counted
     def replace_sheet(self, name: str, rows: Block, *, top_left: str = "A1", visibility: Visibility = "visible",
                       widths: Optional[dict[str, float]] = None, layout: Any = None) -> None:
-        # ``layout`` (io.sheet_layout: wrap, colours, print set-up) is applied to files only; live
+        # ``layout`` (writers.sheet_layout: wrap, colours, print set-up) is applied to files only; live
         # Excel gets the ``widths`` every caller passes with it (the calls the manifest allows).
         del layout
         # Cleared and rewritten, never deleted: conditional formats that read a mark sheet

@@ -38,7 +38,7 @@ from ..blocks import read_indicator, split_code_name
 from ..config import Config
 from ..engine import read_finding
 from ..grid import Grid, is_blank
-from ..layout import DUTY_LOOKUP, FUND_ROLES, HEADER_SCAN_ROWS, LABEL_LOOKUP, field_of_header, mapped_field
+from ..headers import DUTY_LOOKUP, FUND_ROLES, HEADER_SCAN_ROWS, LABEL_LOOKUP, field_of_header, mapped_field
 from ..model import FIELDS, Finding, FundLine, FundPart, Funds, Indicator, Project, Table, construct_all
 from ..normalise import clean_text, compact
 from ..taxonomy import normalise_level1
@@ -868,7 +868,7 @@ _PROJECT_FIELDS = set(Project.model_fields)
 
 def read_forms(grid: Grid, config: Config, kind: str = "form") -> list[Table]:
     """Every form on the sheet as its own Table (``kind``: form or department)."""
-    from ..layout import _money_unit
+    from ..headers import _money_unit
 
     covered = covered_cells(grid)
     roles = ("project",) if kind == "form" else ("org",)

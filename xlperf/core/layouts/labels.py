@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Optional
 
 from ..grid import Grid, is_blank
-from ..layout import LABEL_LOOKUP
+from ..headers import LABEL_LOOKUP
 from ..normalise import _memo, clean_text, compact, nfkc, parse_number
 
 # --- label text ----------------------------------------------------------------------------
@@ -88,7 +88,7 @@ def label_key(v: Any) -> Optional[str]:
 
 
 def role_of(v: Any, lookup: Optional[Mapping[str, str]] = None) -> Optional[str]:
-    """The role of a label cell in the shared vocabulary (``core.layout.LABELS``), or in
+    """The role of a label cell in the shared vocabulary (``core.headers.LABELS``), or in
     ``lookup`` (key -> role) when given; None when the text is not a known label."""
     lt = label_text(v)
     if lt is None:

@@ -1,6 +1,6 @@
 """``list``: one row per indicator, many projects, project cells merged over their rows (the
 Sichuan department list, ``xlperf/data/sample_2023.txt``). The header finder is
-``core.layout.find_layout``; the block reader is ``core.blocks.build_table``."""
+``core.headers.find_layout``; the block reader is ``core.blocks.build_table``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from ..blocks import build_table
 from ..config import Config
 from ..engine import read_finding
 from ..grid import Grid
-from ..layout import Layout, find_layout
+from ..headers import Layout, find_layout
 from ..model import FIELDS, Table
 from . import Fit, register
 from .columns import content_swaps

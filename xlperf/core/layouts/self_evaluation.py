@@ -109,7 +109,7 @@ _FUND_LABEL_RE = re.compile(r"资金|总额|拨款|结转|补助|自筹|财政")
 _FUND_ROLES = (("total", re.compile(r"总额|资金总额|合计")), ("carried_over", re.compile(r"结转")),
                ("special_account", re.compile(r"专户")), ("unit_funds", re.compile(r"单位资金")),
                ("other", re.compile(r"其他资金|其他")), ("fiscal", re.compile(r"财政|拨款|补助")))
-_TITLE_RE = re.compile(r"自评")
+TITLE_RE = re.compile(r"自评")
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 # Template rows left as printed (指标1, 指标2, ……) and the 指标1 prefix a clerk typed after.
 _PLACEHOLDER_NAME_RE = re.compile(r"^(?:指标\s*\d*|[.…。·]+|\.{2,})$")
@@ -241,7 +241,7 @@ class SelfEvaluationReader:
                 money_rows.append(r)
             if title is None and "自评" in joined:
                 for v in texts:
-                    if _TITLE_RE.search(v) and len(v) <= 60:
+                    if TITLE_RE.search(v) and len(v) <= 60:
                         title = (r, v)
                         break
         if not ind_rows and not money_rows:
@@ -293,7 +293,7 @@ class SelfEvaluationReader:
             if prev_header >= 0 and k is not None and (k in TOTAL_KEYS or k in TRAILING_KEYS):
                 break
             for v in row:
-                if isinstance(v, str) and (_TITLE_RE.search(v) or key(v) in LABELS or
+                if isinstance(v, str) and (TITLE_RE.search(v) or key(v) in LABELS or
                                            (key(v) or "").startswith("报表编号") or _money_header(row)):
                     start = r
                     break
@@ -318,7 +318,7 @@ class SelfEvaluationReader:
             for c, v in enumerate(row):
                 if not isinstance(v, str):
                     continue
-                if title is None and _TITLE_RE.search(v) and len(v) <= 60:
+                if title is None and TITLE_RE.search(v) and len(v) <= 60:
                     title = clean_text(v)
                     m = _YEAR_RE.search(nfkc(v))
                     if m:

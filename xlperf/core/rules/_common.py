@@ -10,6 +10,7 @@ from ..normalise import MAX_NUMBER, clean_text, parse_number
 from ..report import weight_breakdown
 from ..taxonomy import LEVEL2
 from .registry import Context
+from ..normalise import short  # noqa: F401 - the rules import it from here
 
 QUANTITATIVE = frozenset(("≥", "≤", "=", ">", "<"))
 # level-2 names of cost indicators (成本指标 as a level-2 is the legacy placement under 产出)
@@ -43,11 +44,6 @@ def range_problem(label: str, raw: Any) -> str:
 def cell_number(x: float) -> Any:
     """The value a fix writes into a numeric cell (an int when integral)."""
     return int(x) if float(x).is_integer() else x
-
-
-def short(v: Any, n: int = 30) -> str:
-    s = clean_text(v) or ""
-    return s if len(s) <= n else s[: n - 1] + "…"
 
 
 def visible(v: Any, n: int = 30) -> str:

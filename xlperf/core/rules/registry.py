@@ -136,7 +136,7 @@ class Hit:
 class Context:
     table: Table
     config: Config
-    cache: dict[str, Any] = field(default_factory=dict)  # table-wide facts rules may share
+    cache: dict[str, Any] = field(default_factory=dict)  # per-project memos keyed by project.index, recomputable on a miss (core/forked.py)
 
 
 REGISTRY: dict[str, Rule] = {}

@@ -1,0 +1,5 @@
+"""``python -m xlperf.cli``: the same as the ``xlperf`` command."""
+
+from .app import main
+
+main()

@@ -1,0 +1,12 @@
+"""Readers: everything that turns a file into Grids (the first room of the pipeline).
+
+- ``source``: sniff the file (what it really is, whatever its name says), guard it (zip bombs,
+  oversized sheets, encrypted or macro-only packages: a Chinese message, never a crash), and
+  read .xlsx/.xlsm sheets into Grids with python-calamine (values and merges only), plus the
+  settings found in the workbook (配置 sheet);
+- ``text``: the text importer for tables pasted from PDF (tabs, shifted cells, page breaks).
+
+May import: ``xlperf.core`` (Grid, Finding, config) and the standard library / calamine /
+openpyxl (read-only fall-back). Never ``writers``, ``excel``, ``cli`` or ``api``
+(tests/test_import_direction.py).
+"""
