@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from .. import __version__
-from ..cli_help import ChineseCommand, ChineseGroup
+from .help import ChineseCommand, ChineseGroup
 from ..core.filenames import readable, visible_controls
 
 app = typer.Typer(
@@ -562,7 +562,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        from ..cli_help import run
+        from .help import run
 
         code = run(app, argv, "xlperf")
     finally:
