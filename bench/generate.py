@@ -541,27 +541,35 @@ def manifest(path: Path) -> dict[str, Any]:
     return json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
 
 
-def batch_dir(n_files: int = 500, seed: int = 2023, force: bool = False) -> Path:
-    """``n_files`` sample-sized workbooks (one department, 15-30 projects, like the 22-project sample)."""
-    d = OUT / f"batch{n_files}_s{seed}_v{GEN_VERSION}"
-    done = d / "_done"
-    if done.exists() and not force:
-        return d
+def _fresh_dir(d: Path, force: bool) -> bool:
+    """Whether the cached folder ``d`` must be (re)generated; if so it is emptied of workbooks.
+    A ``_done`` file written after the last workbook marks a complete folder."""
+    if (d / "_done").exists() and not force:
+        return False
     d.mkdir(parents=True, exist_ok=True)
     for f in d.glob("*.xlsx"):
         f.unlink()
+    return True
+
+
+def batch_dir(n_files: int = 500, seed: int = 2023, force: bool = False) -> Path:
+    """``n_files`` sample-sized workbooks (one department, 15-30 projects, like the 22-project sample)."""
+    d = OUT / f"batch{n_files}_s{seed}_v{GEN_VERSION}"
+    if not _fresh_dir(d, force):
+        return d
     rng = random.Random(f"batch:{seed}:{GEN_VERSION}")
     for i in range(n_files):
         rows = rng.randint(15, 30) * 6  # ~ 22 projects of 4-8 indicators
         p = d / f"book_{i:03d}.xlsx"
         generate(rows, p, seed=seed * 1000 + i, single_department=True)
         p.with_suffix(".json").unlink()  # keep the folder to workbooks only: it is checked as a folder
-    done.write_text(str(n_files))
+    (d / "_done").write_text(str(n_files))
     return d
 
 
 # --- forms (the Ministry of Finance 项目支出绩效目标表: one project per form) ----------------------
 
+FORMS_VERSION = 2  # bump when the one-form files change (2: project names made unique)
 FORM_WIDTH = 8  # 一级 | 二级 | 三级 | 指标性质 | 指标值 | 度量单位 | 分值 | 指标方向
 FORM_HEADERS = ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "分值", "指标方向"]
 
@@ -644,17 +652,14 @@ def forms_workbook(n_forms: int = 1000, seed: int = 2023, force: bool = False) -
 
 def forms_dir(n_files: int = 500, seed: int = 2023, force: bool = False) -> Path:
     """``n_files`` workbooks of one form each (what a department collects before combining)."""
-    d = OUT / f"forms_dir{n_files}_s{seed}_v{GEN_VERSION}"
-    done = d / "_done"
-    if done.exists() and not force:
+    d = OUT / f"forms_dir{n_files}_s{seed}_v{GEN_VERSION}.{FORMS_VERSION}"
+    if not _fresh_dir(d, force):
         return d
-    d.mkdir(parents=True, exist_ok=True)
-    for f in d.glob("*.xlsx"):
-        f.unlink()
     for i in range(n_files):
         cells, merges, _ = build_forms(1, seed * 1000 + i)
+        cells[2][1] = f"{cells[2][1]}（{i + 1:03d}）"  # one project per file: names never repeat (combine refuses twins)
         write_excel_like(cells, merges, d / f"form_{i:03d}.xlsx", sheet="项目绩效目标表")
-    done.write_text(str(n_files))
+    (d / "_done").write_text(str(n_files))
     return d
 
 
