@@ -236,6 +236,21 @@ def _inject(rng: random.Random, ind: list[Any], m: Manifest) -> None:
     m.errors[kind] += 1
 
 
+def _level1_merges(inds: list[list[Any]], col: str, first: int) -> list[str]:
+    """一级指标 merged over each run of consecutive indicator rows of one level (``inds[j][0]``),
+    the first row of the run at sheet row ``first + j``."""
+    out: list[str] = []
+    j = 0
+    while j < len(inds):
+        e = j
+        while e + 1 < len(inds) and inds[e + 1][0] == inds[j][0]:
+            e += 1
+        if e > j:
+            out.append(f"{col}{first + j}:{col}{first + e}")
+        j = e + 1
+    return out
+
+
 def _col(c: int) -> str:
     return chr(65 + c)
 
@@ -315,14 +330,7 @@ def build(rows: int, seed: int = 2023, *, per_department: tuple[int, int] = (30,
                 if last > first:
                     merges.extend(f"{_col(c)}{first}:{_col(c)}{last}" for c in (C_UNIT, C_PROJ, C_BUDGET, C_GOAL))
                     if merge_l1:
-                        j = 0
-                        while j < len(inds):
-                            e = j
-                            while e + 1 < len(inds) and inds[e + 1][0] == inds[j][0]:
-                                e += 1
-                            if e > j:
-                                merges.append(f"E{first + j}:E{first + e}")
-                            j = e + 1
+                        merges.extend(_level1_merges(inds, "E", first))
         i += n_proj
     m.merges = len(merges)
     m.sheet_rows = sheet_row
@@ -606,14 +614,7 @@ def build_form(rng: random.Random, m: Manifest, first_row: int) -> tuple[list[li
     grid_first = r + len(rows)
     for j, (l1, l2, nm, cmp_, value, measure, w, direction) in enumerate(inds):
         rows.append([l1 if j == 0 or inds[j - 1][0] != l1 else None, l2, nm, cmp_, value, measure, w, direction])
-    j = 0
-    while j < len(inds):  # 一级指标 merged over consecutive rows of one level
-        e = j
-        while e + 1 < len(inds) and inds[e + 1][0] == inds[j][0]:
-            e += 1
-        if e > j:
-            merges.append(f"A{grid_first + j}:A{grid_first + e}")
-        j = e + 1
+    merges.extend(_level1_merges(inds, "A", grid_first))
     m.projects += 1
     m.rows += len(inds)
     return rows, merges
