@@ -27,13 +27,12 @@ Error values become their text (``#DIV/0!``) and uncached formulas their formula
 
 from __future__ import annotations
 
+import copy
 import html
 import io
 import posixpath
-import queue
 import re
 import struct
-import threading
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
@@ -48,6 +47,7 @@ from ..core.merges import clip_long_cells, merge_findings
 from ..core.model import Finding
 from ..core import own_sheets
 from ..core.own_sheets import OWN_SHEETS
+from ..zipstream import overlapped
 
 # The names of the sheets xlperf writes. A name alone no longer makes a sheet "ours" (a clerk's
 # table may be on a sheet called 校验结果): see own_sheets for what does. Kept for the export,
@@ -247,50 +247,21 @@ def sniff(path: Path) -> str:
 
 
 def _cfb_names(path: Path) -> set[str]:
-    """The stream and storage names of an OLE compound file (MS-CFB), read from its directory.
+    """The stream and storage names of an OLE compound file (MS-CFB), at any depth, read by
+    olefile. A damaged or truncated file yields what could be read (possibly nothing): the
+    caller then says "an OLE file that is not an Excel workbook", never crashes."""
+    import olefile
 
-    Small and defensive: any inconsistency ends the walk with what was found so far.
-    """
-    names: set[str] = set()
     try:
-        with open(path, "rb") as fh:
-            header = fh.read(512)
-            size = fh.seek(0, 2)
-            shift = struct.unpack_from("<H", header, 0x1E)[0]
-            if shift not in (9, 12):
-                return names
-            ssz = 1 << shift
-            first_dir, first_difat, n_difat = struct.unpack_from("<I", header, 0x30)[0], *struct.unpack_from("<II", header, 0x44)
-            difat = [s for s in struct.unpack_from("<109I", header, 0x4C) if s < 0xFFFFFFFA]
-            s, seen = first_difat, 0
-            while s < 0xFFFFFFFA and seen < min(n_difat, 10_000):
-                fh.seek((s + 1) * ssz)
-                vals = struct.unpack(f"<{ssz // 4}I", fh.read(ssz))
-                difat.extend(v for v in vals[:-1] if v < 0xFFFFFFFA)
-                s, seen = vals[-1], seen + 1
-            fat: list[int] = []
-            for s in difat[: size // ssz + 1]:
-                fh.seek((s + 1) * ssz)
-                block = fh.read(ssz)
-                if len(block) < ssz:
-                    break
-                fat.extend(struct.unpack(f"<{ssz // 4}I", block))
-            s, visited = first_dir, set()
-            while s < 0xFFFFFFFA and s not in visited and len(visited) < 100_000:
-                visited.add(s)
-                fh.seek((s + 1) * ssz)
-                block = fh.read(ssz)
-                if len(block) < ssz:
-                    break
-                for off in range(0, ssz, 128):
-                    entry = block[off: off + 128]
-                    n = struct.unpack_from("<H", entry, 0x40)[0]
-                    if entry[0x42] != 0 and 2 <= n <= 64:
-                        names.add(entry[: n - 2].decode("utf-16-le", "replace"))
-                s = fat[s] if s < len(fat) else 0xFFFFFFFE
-    except (OSError, struct.error, IndexError, ValueError):
-        pass
-    return names
+        ole = olefile.OleFileIO(str(path))
+    except Exception:  # noqa: BLE001 - olefile raises OSError, struct.error, IndexError… on damage
+        return set()
+    try:
+        return {part for entry in ole.listdir(streams=True, storages=True) for part in entry}
+    except Exception:  # noqa: BLE001 - a directory that breaks half-way: what was read is enough
+        return set()
+    finally:
+        ole.close()
 
 
 def _refuse_other_kind(path: Path) -> None:
@@ -558,124 +529,27 @@ class _Collect:
         pass
 
 
-def _raw_pieces(path: Path, info: zipfile.ZipInfo) -> Iterator[bytes]:
-    """The stored (compressed) bytes of one part, read straight from the file: exactly the
-    central directory's compressed size, after the local header."""
-    with open(path, "rb") as fh:
-        fh.seek(info.header_offset)
-        local = fh.read(30)
-        if len(local) != 30 or local[:4] != b"PK\x03\x04":
-            raise zipfile.BadZipFile("bad local file header")
-        name_len, extra_len = struct.unpack_from("<HH", local, 26)
-        fh.seek(name_len + extra_len, 1)
-        left = info.compress_size
-        while left > 0:
-            piece = fh.read(min(CHUNK, left))
-            if not piece:
-                raise EOFError("part data cut short")
-            left -= len(piece)
-            yield piece
+def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """Inflate one part with :mod:`zipfile`, in pieces of at most CHUNK bytes, on a size budget.
 
-
-def _inflate(path: Path, info: zipfile.ZipInfo) -> Iterator[bytes]:
-    """Inflate one part in pieces of at most CHUNK bytes, never past its declared size, and
-    check that the stream ends exactly there with the declared CRC. A part that would inflate
-    further than it says (a zip bomb with a falsified size) stops one piece past the limit."""
-    declared, total, crc = info.file_size, 0, 0
-    if info.compress_type == zipfile.ZIP_STORED:
-        pieces: Iterator[bytes] = _raw_pieces(path, info)
-        inflater = None
-    else:
-        inflater = zlib.decompressobj(-15)
-        pieces = _raw_pieces(path, info)
-    for raw in pieces:
-        if inflater is None:
-            outs: Iterator[bytes] = iter((raw,))
-        else:
-            outs = _drain(inflater, raw)
-        for out in outs:
-            total += len(out)
+    zipfile alone stops reading at the declared size and checks the CRC there, so a zip bomb
+    that lies about its size (a 3 GB stream declared as 1 KB, with the CRC of that 1 KB) would
+    be cut off silently and look like a short part. Opened instead with a budget of two pieces
+    more than declared, such a part is refused one piece past its declared size — memory stays
+    bounded by the piece size either way. A part that ends early, or whose CRC differs, is
+    refused too."""
+    declared = info.file_size
+    budget = copy.copy(info)
+    budget.file_size = declared + 2 * max(CHUNK, 2**16)  # zipfile inflates 4 KiB at least per step
+    total = 0
+    with zf.open(budget) as fh:
+        while piece := fh.read(CHUNK):
+            total += len(piece)
             if total > declared:
                 raise zipfile.BadZipFile(f"inflates past its declared size of {declared} bytes")
-            crc = zlib.crc32(out, crc)
-            yield out
-    if inflater is not None:
-        tail = inflater.flush()
-        total += len(tail)
-        if total > declared:
-            raise zipfile.BadZipFile(f"inflates past its declared size of {declared} bytes")
-        crc = zlib.crc32(tail, crc)
-        if tail:
-            yield tail
-        if not inflater.eof or inflater.unused_data:
-            raise zipfile.BadZipFile("the compressed stream does not end where the part ends")
+            yield piece
     if total != declared:
         raise zipfile.BadZipFile(f"inflates to {total} bytes, not the declared {declared}")
-    if crc != info.CRC:
-        raise zipfile.BadZipFile("CRC mismatch")
-
-
-def _drain(inflater: Any, raw: bytes) -> Iterator[bytes]:
-    data = inflater.decompress(raw, CHUNK)
-    if data:
-        yield data
-    while inflater.unconsumed_tail:
-        data = inflater.decompress(inflater.unconsumed_tail, CHUNK)
-        if data:
-            yield data
-
-
-def _prefetched(pieces: Iterator[bytes]) -> Iterator[bytes]:
-    """What ``pieces`` yields, produced on a helper thread.
-
-    Reading the file, inflating and the CRC release the GIL, so the next pieces of a large
-    worksheet are inflated on the other core while this thread scans the current one. At most
-    PREFETCH_DEPTH pieces wait, so memory stays bounded as when inflating inline; whatever the
-    producer raises is raised here, at the piece where it happened."""
-    q: queue.Queue[Any] = queue.Queue(maxsize=PREFETCH_DEPTH)
-    stop = threading.Event()
-    end = object()
-
-    def put(item: Any) -> bool:
-        while not stop.is_set():
-            try:
-                q.put(item, timeout=0.05)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def produce() -> None:
-        try:
-            for piece in pieces:
-                if not put(piece):
-                    return
-        except BaseException as e:  # noqa: BLE001 - handed to the consumer, which raises it
-            put(e)
-            return
-        put(end)
-
-    worker = threading.Thread(target=produce, name="xlperf-inflate", daemon=True)
-    worker.start()
-    try:
-        while True:
-            try:
-                item = q.get(timeout=0.5)
-            except queue.Empty:
-                if worker.is_alive() or not q.empty():
-                    continue
-                raise RuntimeError("the inflating thread ended without a result") from None
-            if item is end:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()  # the consumer stopped (done, or an error): the producer ends after its piece
-        worker.join()
-        close = getattr(pieces, "close", None)
-        if close is not None:
-            close()  # the file handle inside the generator
 
 
 _DTD_TEXT_RE = re.compile(r"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -746,9 +620,9 @@ def _stream_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, sink: A
     tail = b""
     text_tail = ""
     fed = False
-    pieces = _inflate(path, info)
+    pieces = _inflate(zf, info)
     if sink is not None and info.file_size >= max(PREFETCH_MIN, 2 * CHUNK):
-        pieces = _prefetched(pieces)
+        pieces = overlapped(pieces, depth=PREFETCH_DEPTH, name="xlperf-inflate")
     try:
         for chunk in pieces:
             if is_xml is None:

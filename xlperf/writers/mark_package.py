@@ -21,10 +21,8 @@ import bisect
 import html
 import io
 import posixpath
-import queue
 import re
 import struct
-import threading
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -34,6 +32,7 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator, Optional, Sequen
 from lxml import etree
 
 from ..core.grid import col_letter, col_number, parse_address
+from ..zipstream import Deflater
 from .safe_cells import MAX_CELL_CHARS, xlsx_text, xlsx_value
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -1164,18 +1163,13 @@ class _ZipWriter:
               overlap: bool = False) -> None:
         """Deflate a part from its pieces; the header is patched once sizes and CRC are known.
 
-        ``overlap``: deflate on a second thread while the pieces are still being made (zlib lets
-        go of the GIL), for a large spliced sheet. The bytes written are the same either way."""
+        ``overlap``: make the pieces on a second thread while this one deflates (zlib lets go of
+        the GIL), for a large spliced sheet. The bytes written are the same either way."""
         name, flags = self._name(name_str)
         offset = self.fh.tell()
         self.fh.write(self._local(name, flags, zipfile.ZIP_DEFLATED, dt, 0, 0, 0))
-        sink = _Deflater(self.fh, level)
-        if overlap:
-            sink.run_overlapped(_chunks(pieces))
-        else:
-            for chunk in _chunks(pieces):
-                sink.feed(chunk)
-            sink.finish()
+        sink = Deflater(self.fh, level)
+        sink.run(_chunks(pieces), overlap=overlap)
         end = self.fh.tell()
         self.fh.seek(offset)
         self.fh.write(self._local(name, flags, zipfile.ZIP_DEFLATED, dt, sink.crc, sink.csize, sink.size))
@@ -1188,64 +1182,6 @@ class _ZipWriter:
             self.fh.write(rec)
         size = self.fh.tell() - start
         self.fh.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(self.central), len(self.central), size, start, 0))
-
-
-class _Deflater:
-    """Deflates chunks into a file, keeping the CRC and both sizes."""
-
-    def __init__(self, fh: BinaryIO, level: int) -> None:
-        self.fh, self.comp = fh, zlib.compressobj(level, zlib.DEFLATED, -15)
-        self.crc = self.size = self.csize = 0
-
-    def feed(self, chunk: bytes) -> None:
-        self.crc = zlib.crc32(chunk, self.crc)
-        self.size += len(chunk)
-        out = self.comp.compress(chunk)
-        self.csize += len(out)
-        self.fh.write(out)
-
-    def finish(self) -> None:
-        out = self.comp.flush()
-        self.csize += len(out)
-        self.fh.write(out)
-
-    def run_overlapped(self, chunks: Iterable[bytes]) -> None:
-        """Make the chunks on this thread, deflate them on another. An error on either side
-        stops both and is raised here."""
-        q: queue.Queue = queue.Queue(maxsize=4)
-        failed: list[BaseException] = []
-
-        def work() -> None:
-            try:
-                while (chunk := q.get()) is not None:
-                    self.feed(chunk)
-                self.finish()
-            except BaseException as e:  # noqa: BLE001 - handed to the producing thread
-                failed.append(e)
-                while q.get() is not None:  # keep taking, so the producer never blocks
-                    pass
-
-        def put(item: Optional[bytes]) -> None:
-            while True:  # never wait forever on a worker that is gone
-                try:
-                    q.put(item, timeout=1.0)
-                    return
-                except queue.Full:
-                    if not worker.is_alive():
-                        raise RuntimeError("deflate thread stopped") from None
-
-        worker = threading.Thread(target=work, name="xlperf-deflate", daemon=True)
-        worker.start()
-        try:
-            for chunk in chunks:
-                if failed:
-                    break
-                put(chunk)
-        finally:
-            put(None)
-            worker.join()
-        if failed:
-            raise failed[0]
 
 
 def _chunks(pieces: Iterable[bytes], size: int = 2**20) -> Iterator[bytes]:
