@@ -103,12 +103,19 @@ def xml_encoding(name: str, head: bytes) -> Optional[str]:
 
 
 def to_utf8(data: bytes, encoding: str) -> bytes:
-    """A whole XML part as UTF-8, its declaration saying so (BOM dropped): what calamine is
-    given for a UTF-16 part (it reads UTF-8 only), and what the splicer edits and writes back."""
+    """A whole XML part as UTF-8, its declaration saying so (BOM dropped; a declaration added
+    where the BOM alone said UTF-16): what calamine is given for a UTF-16 part (it reads UTF-8
+    only), and what the splicer edits and writes back."""
     if not encoding.startswith("utf-16"):
         return data
-    text = DECL_TEXT_RE.sub(r"\1UTF-8\2", data.decode(encoding).lstrip("\ufeff"), count=1)
+    text, n = DECL_TEXT_RE.subn(r"\1UTF-8\2", data.decode(encoding).lstrip("\ufeff"), count=1)
+    if not n:  # a BOM and no declaration (or one without encoding=): say it, now that no BOM does
+        text = _PROLOG_RE.sub("", text, count=1)
+        text = '<?xml version="1.0" encoding="UTF-8"?>\n' + text
     return text.encode("utf-8", "surrogatepass")
+
+
+_PROLOG_RE = re.compile(r"^\s*<\?xml\b[^>]*\?>\s*")
 
 
 # --- the safety scan: tolerant patterns ---------------------------------------------------

@@ -33,7 +33,7 @@ from lxml import etree
 from ..core.grid import col_letter, col_number, parse_address
 from ..readers.sheet_xml import (BEFORE_CF, CELL, CELL_START, CF_RULE, DIMENSION, ESCAPE_X, LOWER_REF, ODD_ROW, PRIORITY,
                                  ROW_FIRST, ROW_NUM, ROW_TAG, RPH, S_ATTR, SPANS, T_ATTR, T_TEXT, TAG, V, col, cols_above,
-                                 unescape)
+                                 PartEncodingError, to_utf8, unescape, xml_encoding)
 from ..zipstream import Deflater
 from .safe_cells import MAX_CELL_CHARS, xlsx_text, xlsx_value
 
@@ -77,9 +77,29 @@ class Formula(str):
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
+def _as_utf8(name: str, data: bytes) -> bytes:
+    """An XML part as the splicer edits it: UTF-8. A part in UTF-16 (with a BOM or a matching
+    declaration, which the reader accepts too) is decoded and given a UTF-8 declaration, so the
+    byte patterns of :mod:`~xlperf.readers.sheet_xml` and lxml see what they see in any other
+    book, and a part that is edited is written back in UTF-8 — what Excel itself writes, and
+    what calamine reads without the reader's transcoding. Parts that are not edited are copied
+    as stored, still in UTF-16 (each part says its own encoding). Any other encoding: not
+    spliced (the reader refuses it before)."""
+    try:
+        encoding = xml_encoding(name, data[:4096])
+    except PartEncodingError as e:
+        raise Unsupported(f"{name}: {e.en}") from None
+    if encoding is None or not encoding.startswith("utf-16"):
+        return data
+    try:
+        return to_utf8(data, encoding)
+    except UnicodeDecodeError as e:
+        raise Unsupported(f"{name}: not {encoding} throughout ({e.reason})") from None
+
+
 def _parse(data: bytes, name: str) -> Any:
     if data.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")):
-        raise Unsupported(f"{name}: UTF-16")  # a DTD in it would not be these bytes: not parsed here
+        raise Unsupported(f"{name}: UTF-16 not decoded")  # _read decodes it: a DTD in it would not be these bytes
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data or b"<!doctype" in data.lower()[:4096]:
         raise Unsupported(f"{name}: DTD")
     try:
@@ -713,9 +733,10 @@ class Package:
         if info.file_size > MAX_PART or info.flag_bits & 0x1:
             raise Unsupported(f"{part}: too large or encrypted")
         try:
-            return self._zf.read(info)
+            data = self._zf.read(info)
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as e:
             raise Unsupported(f"{part}: {e}") from None
+        return _as_utf8(part, data)
 
     def _xml(self, part: str) -> Any:
         part = self._name(part)
