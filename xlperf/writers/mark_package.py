@@ -1085,7 +1085,16 @@ MINIMAL_STYLES = (
 
 
 class _ZipWriter:
-    """A minimal zip writer: stored bytes copied as they are, new parts deflated as a stream."""
+    """A minimal zip writer: stored bytes copied as they are, new parts deflated as a stream.
+
+    Why not :mod:`zipfile`: it has no way to write a member's stored (compressed) bytes as they
+    are, so every part nobody edits — the sheet's XML, images, VBA — would be inflated and
+    deflated again, and come out as different bytes than the clerk's file holds (``fix``
+    promises byte-for-byte copies). Measured (2026-12-03, shared 2-core machine) on the marked
+    10k-row bench book (0.9 MB, 18 parts): copying the stored bytes of every part takes under
+    0.01 s of CPU, zipfile's ``read`` + ``writestr`` at level 6 0.13 s — and ten times that for
+    a 100k-row sheet. Reading stays with zipfile (the reader's size budget, readers/source.py).
+    """
 
     def __init__(self, fh: BinaryIO) -> None:
         self.fh = fh
