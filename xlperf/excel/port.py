@@ -72,6 +72,9 @@ class BookInfo:
     path: Optional[Path]  # None for a workbook never saved (or one that lives on a web URL)
     active_sheet: str
     sheet_names: tuple[str, ...]
+    # Sheets known to carry xlperf's own-sheet marker (core/own_sheets.py), looked up with the
+    # names (a port may look only at the sheets whose name xlperf writes: 校验结果, 校验结果(2) …).
+    own: frozenset[str] = frozenset()
 
 
 @runtime_checkable
@@ -90,8 +93,17 @@ class WorkbookPort(Protocol):
 
     def replace_sheet(self, name: str, rows: Block, *, top_left: str = "A1", visibility: Visibility = "visible",
                       widths: Optional[dict[str, float]] = None, layout: Any = None) -> None:
-        """Create the sheet if missing, clear its contents, write ``rows`` at ``top_left``, set visibility.
-        ``layout`` (:class:`xlperf.writers.sheet_layout.SheetLayout`): how it looks and prints."""
+        """Create the sheet if missing, clear it, write ``rows`` at ``top_left``, set visibility, and
+        mark it as xlperf's own (the hidden sheet-scoped name ``_xlperf_sheet``, core/own_sheets.py).
+        ``layout`` (:class:`xlperf.writers.sheet_layout.SheetLayout`): how it looks and prints —
+        applied by every port in the same call (wrap, header, colours by 级别, frozen header,
+        filter, print set-up)."""
+
+    def lay_out_table(self, sheet: str, spec: Any) -> None:
+        """The clerk's marked sheet, in one call (:class:`xlperf.excel.marks.TableLayout`): the
+        校验说明 column's width and wrap, its header cell, rows raised (never lowered) to fit the
+        notes, a print area that ends at the table's last column widened to take the notes in,
+        and ``spec.print`` only where the clerk has no print set-up of their own."""
 
     def apply_marks_format(self, sheet: str, area: str, mark_sheet: str) -> None:
         """Colour ``area`` from the mark sheet (same addresses) by conditional formatting; replaces
