@@ -50,6 +50,7 @@ from .port import (
     UserError,
     WorkbookPort,
     mark_sheet_for,
+    named_like_ours,
 )
 from .settings import build_config
 from ..core.own_sheets import OWN_SHEETS
@@ -66,31 +67,38 @@ def is_own_sheet(name: str) -> bool:
     return is_helper_name(name)
 
 
-def own_sheet(port: WorkbookPort, name: str, info: Optional[BookInfo] = None) -> bool:
+def own_sheet(port: WorkbookPort, name: str, info: Optional[BookInfo] = None,
+              data: Optional[SheetData] = None) -> bool:
     """Sheet ``name`` is absent, empty or written by xlperf (its marker or its header row).
-    ``info``: the button's book info, whose ``own`` lists the marked sheets (no extra call)."""
+    ``info``: the button's book info, whose ``own`` lists the marked sheets; ``data``: the sheet
+    as already read (each saves a port call)."""
     probe = getattr(port, "own_sheet", None)
     if probe is not None:
         return probe(name)
     from ..core.own_sheets import is_helper_name, is_own_header
 
     info = info or port.book_info()
-    if is_helper_name(name) or name not in info.sheet_names or name in info.own:
+    if is_helper_name(name) or name not in info.sheet_names:
         return True
-    data = port.read_sheet(name, merges=False)
+    if info.own is not None and named_like_ours(name):
+        return name in info.own
+    if data is None:
+        data = port.read_sheet(name, merges=False)
     if data is None:
         return False
     first = next((r for r in data.values if any(v is not None and str(v).strip() for v in r)), None)
     return first is None or is_own_header(first)
 
 
-def sheet_to_write(port: WorkbookPort, wanted: str, info: Optional[BookInfo] = None) -> str:
+def sheet_to_write(port: WorkbookPort, wanted: str, info: Optional[BookInfo] = None,
+                   table_sheet: Optional[str] = None) -> str:
     """``wanted`` (校验结果, 权重合计 …) unless the clerk has a sheet of that name with their own
-    content: then ``校验结果(2)``, ``校验结果(3)`` … — never the clerk's sheet."""
-    if own_sheet(port, wanted, info):
+    content: then ``校验结果(2)``, ``校验结果(3)`` … — never the clerk's sheet. ``table_sheet``:
+    the sheet the button just read as the clerk's table (theirs, whatever it is called)."""
+    if wanted != table_sheet and own_sheet(port, wanted, info):
         return wanted
     n = 2
-    while not own_sheet(port, f"{wanted}({n})", info):
+    while f"{wanted}({n})" == table_sheet or not own_sheet(port, f"{wanted}({n})", info):
         n += 1
     return f"{wanted}({n})"
 
@@ -123,11 +131,14 @@ def load(port: WorkbookPort, *, formulas: bool = False, sheet: Optional[str] = N
     """Book info, the table sheet (one read), the settings, and the engine's verdict."""
     info = port.book_info()
     sheet = sheet or info.active_sheet
-    if is_own_sheet(sheet) or (sheet in OWN_SHEETS and sheet in info.sheet_names and own_sheet(port, sheet, info)):
-        raise UserError(f"当前工作表“{sheet}”是 xlperf 生成的工作表。请先切换到要校验的绩效目标表（如“绩效目标表”或“示例”），再点击按钮。")
+    ours = f"当前工作表“{sheet}”是 xlperf 生成的工作表。请先切换到要校验的绩效目标表（如“绩效目标表”或“示例”），再点击按钮。"
+    if is_own_sheet(sheet):
+        raise UserError(ours)
     data = port.read_sheet(sheet, formulas=formulas)
     if data is None:
         raise UserError(f"找不到工作表“{sheet}”。")
+    if sheet in OWN_SHEETS and own_sheet(port, sheet, info, data):  # named like ours: is it?
+        raise UserError(ours)
     config = config or read_config(port, info)
     source = str(info.path or info.name)
     # Whatever the layout (list, stacked forms, self-evaluation): the reader that fits best,
@@ -193,7 +204,7 @@ def validate(port: WorkbookPort) -> CheckResult:
     results = results_rows(findings)
     cell = first_error(findings, ld.sheet, ld.table)
     summary = summary_text(ld.result.report, ld.sheet)
-    target = sheet_to_write(port, RESULTS_SHEET, ld.info)
+    target = sheet_to_write(port, RESULTS_SHEET, ld.info, ld.sheet)
     write_all_marks(port, plans)
     port.replace_sheet(target, results, widths=RESULT_WIDTHS, layout=results_layout(results))
     if cell:
@@ -247,7 +258,7 @@ def weight_totals(port: WorkbookPort) -> CheckResult:
         where = link(p.sheet, cell, f"第{p.row}行") if p and cell else None
         out.append(list(row) + [where])
     widths = {"A": 30, "B": 36, "C": 12}
-    target = sheet_to_write(port, sheet_name, ld.info)  # beside a clerk's own sheet of that name, never over it
+    target = sheet_to_write(port, sheet_name, ld.info, ld.sheet)  # beside a clerk's own sheet of that name, never over it
     port.replace_sheet(target, out, widths=widths)
     port.select(target, "A1")
     s = report.summary
@@ -268,7 +279,7 @@ def split_records(port: WorkbookPort) -> int:
     ld = load(port)
     records = ld.result.records()
     rows = [list(HEADERS)] + [record_values(r) for r in records]
-    target = sheet_to_write(port, RECORDS_SHEET, ld.info)
+    target = sheet_to_write(port, RECORDS_SHEET, ld.info, ld.sheet)
     port.replace_sheet(target, rows, widths={"F": 32, "H": 40, "K": 30})
     port.select(target, "A1")
     port.message(f"已把“{ld.sheet}”拆分为 {len(records)} 条记录，写在“{target}”工作表（原表未改动）。",

@@ -63,14 +63,11 @@ class OpenpyxlPort(CountingPort):
 
     @counted
     def book_info(self) -> BookInfo:
-        from ..core.own_sheets import MARKER
-
         return BookInfo(
             name=self.path.name if self.path else "工作簿",
             path=self.path,
             active_sheet=self.wb.active.title if self.wb.active is not None else self.wb.sheetnames[0],
             sheet_names=tuple(self.wb.sheetnames),
-            own=frozenset(ws.title for ws in self.wb.worksheets if MARKER in getattr(ws, "defined_names", {})),
         )
 
     @counted

@@ -10,6 +10,7 @@ handful of calls for 50 rows or 50,000.
 from __future__ import annotations
 
 import functools
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,9 +73,12 @@ class BookInfo:
     path: Optional[Path]  # None for a workbook never saved (or one that lives on a web URL)
     active_sheet: str
     sheet_names: tuple[str, ...]
-    # Sheets known to carry xlperf's own-sheet marker (core/own_sheets.py), looked up with the
-    # names (a port may look only at the sheets whose name xlperf writes: 校验结果, 校验结果(2) …).
-    own: frozenset[str] = frozenset()
+    # Of the sheets named as xlperf names its own (``named_like_ours``: 校验结果, 校验结果(2), the
+    # helper sheets …), those that are xlperf's — its marker, the exact header row of an earlier
+    # version, or empty (core/own_sheets.py) — decided with the names, so a button needs no
+    # further call to know where it may write. None: the port did not decide (it answers
+    # ``own_sheet(name)`` itself).
+    own: Optional[frozenset[str]] = None
 
 
 @runtime_checkable
@@ -144,6 +148,17 @@ class CountingPort:
     def reset_counts(self) -> None:
         self.calls = 0
         self.counts = Counter()
+
+
+_NUMBERED = re.compile(r"^(.*)\((\d+)\)$")
+
+
+def named_like_ours(name: str) -> bool:
+    """A name xlperf gives a sheet it writes: 校验结果, 权重合计(2) …, or a helper sheet's."""
+    from ..core.own_sheets import OWN_SHEETS, is_helper_name
+
+    m = _NUMBERED.match(name)
+    return name in OWN_SHEETS or is_helper_name(name) or bool(m and m.group(1) in OWN_SHEETS)
 
 
 def mark_sheet_for(sheet: str) -> str:

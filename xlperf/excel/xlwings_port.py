@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any, Iterator, Optional
 
 from ..core.grid import Merge, col_letter, col_number
-from ..core.own_sheets import MARKER, OWN_SHEETS
+from ..core.own_sheets import MARKER
 from .port import (
     MARK_SHEET,
     MARK_STYLES,
@@ -51,6 +51,7 @@ from .port import (
     SheetData,
     Visibility,
     counted,
+    named_like_ours,
     quote_sheet,
 )
 
@@ -136,9 +137,10 @@ class XlwingsPort(CountingPort):
         full = str(self.book.fullname)
         path = Path(full) if Path(full).is_absolute() and not full.lower().startswith("http") else None
         names = tuple(self.book.sheet_names)
-        # The marker is looked for only on sheets whose name xlperf writes (校验结果, 校验结果(2) …):
-        # a few COM calls, not one per sheet of a large workbook.
-        own = frozenset(n for n in names if _may_be_ours(n) and _has_marker(self.book.sheets[n]))
+        # Only sheets named as xlperf names its own are looked at (a few COM calls each, not one
+        # per sheet of a large workbook): the marker, else the first rows (an earlier version's
+        # header row, or nothing at all).
+        own = frozenset(n for n in names if named_like_ours(n) and _is_own(self.book.sheets[n]))
         return BookInfo(self.book.name, path, self.book.sheets.active.name, names, own)
 
     @counted
@@ -380,13 +382,22 @@ def _set_visibility(sheet: Any, visibility: Visibility, com: bool = sys.platform
         sheet.visible = False
 
 
-_NUMBERED = re.compile(r"^(.*)\((\d+)\)$")
+FIRST_ROWS = 20  # where an earlier version's header row is looked for (it was row 1)
 
 
-def _may_be_ours(name: str) -> bool:
-    """A name xlperf gives a sheet it writes (校验结果, 权重合计(2) …, the helper sheets)."""
-    m = _NUMBERED.match(name)
-    return name in OWN_SHEETS or name.startswith("_xlperf") or bool(m and m.group(1) in OWN_SHEETS)
+def _is_own(sheet: Any) -> bool:
+    """xlperf's sheet: its marker, or the first non-empty row is the header row an earlier
+    version wrote, or the sheet is empty (core/own_sheets.py, as the file ports decide)."""
+    from ..core.own_sheets import is_own_header
+
+    if _has_marker(sheet):
+        return True
+    last = sheet.used_range.last_cell
+    rows = sheet.range((1, 1), (min(last.row, FIRST_ROWS), last.column)).options(ndim=2).value
+    for row in rows:
+        if any(v is not None and str(v).strip() for v in row):
+            return is_own_header(row)
+    return last.row <= FIRST_ROWS  # empty (beyond the first rows: not looked at, so the clerk's)
 
 
 def _has_marker(sheet: Any) -> bool:
