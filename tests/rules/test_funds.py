@@ -1,12 +1,13 @@
 """BG006-BG011 and BG003 on the funds of forms and department tables (Project.funds / duties),
-built directly on the model until the form and department readers are merged."""
+built directly on the model; a cell written as text is read the way the readers read it
+(``text_line``: normalise.parse_amount, whose amount, parts and repetition the rules use)."""
 
 import pytest
 
 from xlperf.core.config import Config
 from xlperf.core.engine import check_table
-from xlperf.core.model import DutyLine, FundLine, Funds
-from xlperf.core.normalise import parse_amount_text
+from xlperf.core.model import DutyLine, FundLine, FundPart, Funds
+from xlperf.core.normalise import parse_amount
 
 from ..helpers import good_project, table_of
 from .util import variant
@@ -28,15 +29,22 @@ def only(fs, code):
 YUEYANG = "854万(高标准农田建设400万元,示范建设295万元,畅通工程159万元)"
 
 
-def test_parse_amount_text_yueyang():
-    got = parse_amount_text(YUEYANG)
-    assert got.amount == 854 and [v for _, v in got.parts] == [400, 295, 159] and not got.repeated
-    twice = parse_amount_text("854万854万" + YUEYANG[4:])
-    assert twice.amount == 854 and twice.repeated
-    assert parse_amount_text("1,200元").amount == pytest.approx(0.12)
-    assert parse_amount_text("10000万元").amount == 10000
-    assert parse_amount_text("约十万").amount is None
-    assert parse_amount_text("3万5万").amount is None  # two different figures: not one amount
+def text_line(text, **kw):
+    """A FundLine for a cell written as ``text``, filled the way the form reader fills one."""
+    a = parse_amount(text)
+    return FundLine(amount=a.value, text=a.text, parts=[FundPart(label=k, amount=v) for k, v in a.parts],
+                    repeated=a.repeated, **kw)
+
+
+def test_parse_amount_yueyang():
+    got = parse_amount(YUEYANG)
+    assert got.value == 854 and [v for _, v in got.parts] == [400, 295, 159] and not got.repeated
+    twice = parse_amount("854万854万" + YUEYANG[4:])
+    assert twice.value == 854 and twice.repeated
+    assert parse_amount("1,200元").value == pytest.approx(0.12)
+    assert parse_amount("10000万元").value == 10000
+    assert parse_amount("约十万").value is None
+    assert parse_amount("3万5万").value is None  # two different figures: not one amount
 
 
 def test_BG006_funds_lines_add_up():
@@ -64,22 +72,22 @@ def test_BG006_per_column():
 
 
 def test_BG008_listed_amounts_add_up():
-    good = Funds(total=854, total_cell="C5", total_line=FundLine(label="年度资金总额", amount=854, cell="C5", text=YUEYANG))
+    good = Funds(total=854, total_cell="C5", total_line=text_line(YUEYANG, label="年度资金总额", cell="C5"))
     assert not only(check(good, budget=854)[1], "BG008")
     bad = Funds(total=854, total_cell="C5",
-                total_line=FundLine(label="年度资金总额", amount=854, cell="C5", text=YUEYANG.replace("159", "150")))
+                total_line=text_line(YUEYANG.replace("159", "150"), label="年度资金总额", cell="C5"))
     (f,) = only(check(bad, budget=854)[1], "BG008")
     assert f.cell == "C5" and "845" in f.message and "-9" in f.message
 
 
 def test_BG009_repeated_amount_is_one_amount_with_a_note():
-    funds = Funds(total=854, total_cell="C5", total_line=FundLine(label="年度资金总额", amount=854, cell="C5", text=YUEYANG),
-                  lines=[FundLine(label="其中：财政拨款", role="fiscal", amount=854, cell="C6", text="854万854万" + YUEYANG[4:])])
+    funds = Funds(total=854, total_cell="C5", total_line=text_line(YUEYANG, label="年度资金总额", cell="C5"),
+                  lines=[text_line("854万854万" + YUEYANG[4:], label="其中：财政拨款", role="fiscal", cell="C6")])
     fs = check(funds, budget=854)[1]
     (f,) = only(fs, "BG009")
     assert f.cell == "C6" and "854万元" in f.message and f.severity == "warning"
     assert not only(fs, "BG006") and not only(fs, "BG008")
-    assert not only(check(Funds(total=854, total_line=FundLine(label="年度资金总额", text=YUEYANG)), budget=854)[1], "BG009")
+    assert not only(check(Funds(total=854, total_line=text_line(YUEYANG, label="年度资金总额")), budget=854)[1], "BG009")
 
 
 NINGDE_FUNDS = Funds(total=171.41, total_cell="C4", lines=[FundLine(label="项目支出", role="project", amount=60.8, cell="C5"),
@@ -106,8 +114,8 @@ def test_BG010_total_only_when_no_roles_to_compare():
 
 
 def test_BG011_amount_written_as_text():
-    funds = Funds(total=10000, total_cell="C5", total_line=FundLine(label="资金总额", amount=10000, cell="C5", text="10000万元"),
-                  lines=[FundLine(label="其中：财政拨款", role="fiscal", amount=None, cell="C6", text="约一万万")])
+    funds = Funds(total=10000, total_cell="C5", total_line=text_line("10000万元", label="资金总额", cell="C5"),
+                  lines=[text_line("约一万万", label="其中：财政拨款", role="fiscal", cell="C6")])
     fs = sorted(only(check(funds, budget=10000)[1], "BG011"), key=lambda f: f.cell)
     assert [(f.cell, f.severity) for f in fs] == [("C5", "info"), ("C6", "warning")]
     assert "已按10000万元读取" in fs[0].message and "无法读取" in fs[1].message
@@ -142,8 +150,8 @@ def test_funds_rules_silent_without_a_funds_block():
 
 
 def test_BG011_one_note_per_project_and_not_applicable_marks():
-    funds = Funds(total=10000, total_cell="C6", total_line=FundLine(label="资金总额", amount=10000, cell="C6", text="10000万元"),
-                  lines=[FundLine(label="其中:财政拨款", role="fiscal", amount=10000, cell="C7", text="10000万元"),
-                         FundLine(label="其他资金", role="other", cell="C8", text="/")])
+    funds = Funds(total=10000, total_cell="C6", total_line=text_line("10000万元", label="资金总额", cell="C6"),
+                  lines=[text_line("10000万元", label="其中:财政拨款", role="fiscal", cell="C7"),
+                         text_line("/", label="其他资金", role="other", cell="C8")])
     (f,) = only(check(funds, budget=10000)[1], "BG011")
     assert f.cell == "C6" and f.severity == "info" and "2个金额（C6、C7）" in f.message
