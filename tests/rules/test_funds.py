@@ -155,3 +155,27 @@ def test_BG011_one_note_per_project_and_not_applicable_marks():
                          text_line("/", label="其他资金", role="other", cell="C8")])
     (f,) = only(check(funds, budget=10000)[1], "BG011")
     assert f.cell == "C6" and f.severity == "info" and "2个金额（C6、C7）" in f.message
+
+
+def test_BG008_BG009_on_duty_lines_read_by_the_department_reader():
+    """The department reader reads a 预算金额 written as text once; BG008/BG009 use what it stored."""
+    from xlperf.core.grid import Grid, Merge
+    from xlperf.core.layouts import read_grid
+
+    rows = [["部门整体支出绩效目标表"], ["部门(单位)名称", "某局"], ["年度预算安排(万元)", "资金总额", 10],
+            [None, "项目支出", 4], [None, "基本支出", 6],
+            ["年度履职目标", "部门职能", "年度目标任务", "支出项目名称", "预算金额"],
+            [None, "职能一", "任务一", "项目一", "4万(调研2万,印刷1万)"], [None, "职能二", "任务二", "基本支出", "6万6万"],
+            ["一级指标", "二级指标", "三级指标", "目标值"], ["产出指标", "数量指标", "开展调研", "≥5次"]]
+    width = max(map(len, rows))
+    g = Grid("部门", [r + [None] * (width - len(r)) for r in rows], [Merge(2, 0, 4, 0), Merge(5, 0, 7, 0)])
+    (t,) = read_grid(g)
+    duties = t.projects[0].details["duties"]
+    assert [(d["amount"], d.get("amount_parts"), d.get("amount_repeated")) for d in duties] == [
+        (4, [["调研", 2], ["印刷", 1]], False), (6, [], True)]
+    fs = check_table(t, Config())
+    (f8,) = only(fs, "BG008")
+    assert f8.cell == "E7" and "合计3万元" in f8.message
+    (f9,) = only(fs, "BG009")
+    assert f9.cell == "E8" and "按6万元读取" in f9.message
+    assert not only(fs, "BG010")
