@@ -247,17 +247,25 @@ def _of(score: float | None, points: float | None) -> str:
 def _self_evaluation_table(projects, console: Console) -> None:
     """Self-evaluations: the year's budget, 执行率, the budget line's score of its points, the
     indicators' points, the total score of its points (— when not filled in)."""
-    t = RichTable(title="自评得分（预算执行＋绩效指标）", show_lines=False, header_style="bold")
-    for col, just in (("行", "right"), ("项目名称", "left"), ("预算数(万元)", "right"), ("执行率", "right"),
-                      ("预算执行得分", "right"), ("指标数", "right"), ("指标分值", "right"), ("总分", "right"), ("状态", "left")):
-        t.add_column(col, justify=just, overflow="fold", max_width=34 if col == "项目名称" else None)
+    # Like the weight table: no rules, one space between columns, short titles and one line per
+    # project (long names cut with …; --all or the JSON give the whole name) — fits 80 columns.
+    console.print("[bold]自评得分（预算执行＋绩效指标）[/]", highlight=False)
+    t = RichTable(show_lines=False, header_style="bold underline", box=None, pad_edge=False, show_edge=False,
+                  padding=(0, 1), collapse_padding=True)
+    t.add_column("行", justify="right")
+    t.add_column("项目名称", overflow="ellipsis", no_wrap=True, min_width=10, max_width=22)
+    t.add_column("预算(万元)", justify="right", min_width=10, no_wrap=True)
+    for col in ("执行率", "预算得分", "指标", "分值", "总分"):
+        t.add_column(col, justify="right", no_wrap=True)
+    t.add_column("状态", no_wrap=True)
     for p in projects:
         rate = "—" if p.execution_rate is None else f"{p.execution_rate:.1f}%"
         style = "red" if not p.weight_ok else ("yellow" if p.errors else None)
         t.add_row(str(p.row), escape(p.name) if p.name else "（无名称）", _budget(p.budget, p.budget_text), rate,
                   _of(p.budget_score, p.budget_points), str(p.indicator_count),
                   f"{_num(p.weight_total)}/{_num(p.expected)}" if p.points_total is not None else "—",
-                  _of(p.score_total, p.points_total) if p.points_total is not None else "—", p.status, style=style)
+                  _of(p.score_total, p.points_total) if p.points_total is not None else "—",
+                  _STATUS_SHORT.get(p.status, p.status), style=style)
     console.print(t)
 
 
