@@ -111,8 +111,13 @@ def _table_lines(report: Report, console: Console, everything: bool) -> None:
     """One line per table read: where it starts, the layout that read it and why."""
     tables = report.tables
     shown = tables if everything or len(tables) <= SHOWN_TABLES else tables[:SHOWN_TABLES]
+    # a pasted text says once how it was decoded (Notepad's "Unicode" is UTF-16 LE with a BOM)
+    encoding = f"（文本编码：{report.encoding}）" if report.encoding else ""
+    if encoding and not shown:
+        console.print(f"[dim]读取：{escape(encoding[1:-1])}[/]", highlight=False)
     for t in shown:
-        where = f"{t.sheet}" + (f" 第{t.first_row}行起" if t.first_row else "")
+        where = f"{t.sheet}" + (f" 第{t.first_row}行起" if t.first_row else "") + encoding
+        encoding = ""
         console.print(f"[dim]读取：{escape(where)} 按{LAYOUT_ZH.get(t.layout, t.layout)}（{t.layout}）读取，"
                       f"{t.projects} 个项目、{t.indicators} 个指标 —— {escape(t.layout_reason)}[/]", highlight=False)
     if len(shown) < len(tables):
