@@ -148,8 +148,10 @@ def check_path(path: Path, *, sheet: Optional[str] = None, config: Optional[Conf
     with paused_gc():
         pending = settings or PendingSettings(Path(path), config_path=config_path, base=config, overrides=overrides)
         src = read_source(Path(path), sheet, settings=pending)
-        return check_grids(src.grids, src.config, extra_findings=src.findings, source=str(path), only_sheet=sheet,
-                           workers=workers, layout=layout)
+        result = check_grids(src.grids, src.config, extra_findings=src.findings, source=str(path), only_sheet=sheet,
+                             workers=workers, layout=layout)
+        result.report.encoding = src.encoding or None
+        return result
 
 
 def sample_path() -> Path:

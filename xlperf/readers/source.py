@@ -89,6 +89,7 @@ class Source:
     sheet_names: list[str] = field(default_factory=list)
     sheet_states: dict[str, str] = field(default_factory=dict)  # name -> visible/hidden/veryHidden
     config: Config = field(default_factory=Config)  # the settings the file was read (and is judged) with
+    encoding: str = ""  # a text file's encoding as decode_text names it for the clerk; "" for a workbook
 
 
 def read_source(path: Path, sheet: Optional[str] = None, *,
@@ -190,7 +191,8 @@ def _read_text(path: Path, config: Config) -> Source:
             "ST001", sheet=path.name,
             missing="这不是表格：文本中没有制表符分隔的列，也没有表头或指标")], [], config=config)
     result = read_text_import(path, config)
-    return Source(path, [result.grid], list(result.findings), [result.grid.sheet], config=config)
+    return Source(path, [result.grid], list(result.findings), [result.grid.sheet], config=config,
+                  encoding=result.encoding)
 
 
 _TABLE_WORDS = ("指标", "项目名称", "预算", "权重", "分值", "指标值", "一级", "二级", "三级")

@@ -52,7 +52,7 @@ def _columns(funds: Funds) -> list[tuple[Optional[str], Optional[float], Optiona
     "funds-total-off",
     "error",
     "project",
-    "{cell} 项目“{project}”的{column}资金总额为{total}万元，其中各项（{lines}）合计{sum}万元（相差{diff}万元）",
+    "{cell} 项目“{project}”的{column}资金总额为{total}万元，其中各项（{lines}）合计{sum}万元（相差{diff}万元）；请核对总额或各项金额",
     message_en="funds lines do not add up",
     title="资金总额不等于其中各项之和",
     needs=("funds",),
@@ -110,7 +110,7 @@ def _text_cells(project):
     "listed-amounts-sum",
     "error",
     "project",
-    "{cell} “{label}”写明{amount}万元，括号内列出的各项（{parts}）合计{sum}万元（相差{diff}万元）",
+    "{cell} “{label}”写明{amount}万元，括号内列出的各项（{parts}）合计{sum}万元（相差{diff}万元）；请核对总额或括号内的金额",
     message_en="amounts listed in the cell do not add up",
     title="资金单元格内列出的各项金额之和不等于该金额",
     needs=("funds",),
@@ -205,7 +205,7 @@ ROLE_ZH = {"project": "项目支出", "basic": "基本支出"}
     "duty-lines-sum",
     "error",
     "project",
-    "{cell} 年度履职目标中{what}为{got}万元，年度预算安排中为{want}万元；{detail}",
+    "{cell} 年度履职目标中{what}为{got}万元，年度预算安排中为{want}万元；{detail}；请核对两处金额",
     message_en="duty lines do not add up to the funds they break down",
     title="年度履职目标各项金额与年度预算安排不一致",
     needs=("duties",),
@@ -282,7 +282,7 @@ def amount_as_text(project, ctx):
             read.append((label, cell, text, value))
     if read:  # the readable ones: one note for the block
         label, cell, text, value = read[0]
-        more = f"等{len(read)}个金额（{'、'.join(c for _, c, _, _ in read if c)}）" if len(read) > 1 else ""
+        more = f"共{len(read)}个金额（{'、'.join(c for _, c, _, _ in read if c)}）" if len(read) > 1 else ""
         hits.append(_at(cell, params={"label": short(label, 16), "text": short(text, 24),
-                                      "how": f"已按{_m(value)}万元读取{more and '；' + more + '均写成文字'}，建议只填数字"}))
+                                      "how": f"已按{_m(value)}万元读取{more and '；' + more + '写成了文字'}，建议只填数字"}))
     return hits or None

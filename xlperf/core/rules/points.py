@@ -63,7 +63,7 @@ def _level_points(project, ctx) -> dict[str, tuple[float, float, str, str]]:
     "stated-level-points",
     "error",
     "project",
-    "{cell} 项目“{project}”的{level}注明{stated}分（“{label}”），其下各指标权重合计为{total}",
+    "{cell} 项目“{project}”的{level}注明{stated}分（“{label}”），其下各指标权重合计为{total}，应为{stated}；请核对各指标权重或注明的分值",
     message_en="weights differ from the level's stated points",
     title="一级指标的权重合计不等于表中注明的分值",
     needs=("weight",),
