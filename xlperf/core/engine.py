@@ -125,12 +125,13 @@ def check_table(table: Table, config: Optional[Config] = None, *, workers: int =
             waivers_by_row[ind.row] = ind.waivers
 
     def emit(r: Rule, result: Any, project: Optional[Project]) -> None:
+        code = r.code
+        proj_w = project_waivers.get(project.index, _NONE) if project is not None and r.scope != "indicator" else _NONE
         for hit in _as_hits(result):
-            f = make_finding(r.code, hit, table, project, config)
-            row_w = waivers_by_row.get(hit.row or -1, frozenset())
-            proj_w = project_waivers.get(project.index, frozenset()) if project and r.scope != "indicator" else frozenset()
-            if _waives(r.code, row_w) or _waives(r.code, proj_w):
-                f.waived = True
+            f = make_finding(code, hit, table, project, config)
+            if waivers_by_row or proj_w:  # 豁免 are rare: most tables have none at all
+                if _waives(code, waivers_by_row.get(hit.row or -1, _NONE)) or _waives(code, proj_w):
+                    f.waived = True
             findings.append(f)
 
     # The hot loop: 27 indicator rules × every row. Functions are bound once; a rule returns
@@ -176,6 +177,9 @@ def check_table(table: Table, config: Optional[Config] = None, *, workers: int =
 
     findings.sort(key=Finding.sort_key)
     return findings
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 def _waives(code: str, waivers: frozenset[str]) -> bool:
