@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import attrgetter
 from typing import Optional
 
 from ..normalise import _SCALE_GRADES  # noqa: PLC2701 - the grades VL004 knows
@@ -501,6 +502,7 @@ def sentence_as_name(ind, project, ctx):
 # --- ST042 copied indicators --------------------------------------------------------------
 
 _name_key = lru_cache(maxsize=1 << 16)(compact)
+_ROW = attrgetter("row")
 
 @rule(
     "ST042",
@@ -541,7 +543,8 @@ def copied_indicators(table, ctx):
     copied = [(k, g) for k, g in groups.items() if len(g) >= min_n]
     if not copied:
         return None
-    copied.sort(key=lambda kg: (-len(kg[1]), min(i.row for i in kg[1].values())))
+    # (the first row of each group by map, not a generator: a third of the rule's time with 600 groups)
+    copied.sort(key=lambda kg: (-len(kg[1]), min(map(_ROW, kg[1].values()))))
     parts = []
     for (name, c, t, m, w), g in copied[:5]:
         first = min(g.values(), key=lambda i: i.row)
