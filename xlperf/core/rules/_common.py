@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any, Optional
 
-from ..model import FIELDS, Fix, Indicator, Project
+from ..model import FIELDS, Fix, Indicator, Project, construct_all
 from ..normalise import MAX_NUMBER, clean_text, parse_number
 from ..report import weight_breakdown
 from ..taxonomy import LEVEL2
@@ -66,7 +66,12 @@ def pcell(ctx: Context, project: Project, field: str) -> Optional[str]:
 def fix(ctx: Context, cell: Optional[str], old: Any, new: Any, description: str) -> Optional[Fix]:
     if cell is None:
         return None
-    return Fix(sheet=ctx.table.sheet, cell=cell, old=old, new=new, description=description)
+    # every field is already of its type (two str, two Any, a str): validation would change nothing
+    return construct_all(Fix, {"sheet": ctx.table.sheet, "cell": cell, "old": old, "new": new,
+                               "description": description}, _FIX_FIELDS)
+
+
+_FIX_FIELDS = set(Fix.model_fields)
 
 
 def real(project: Project, ctx: Context) -> list[Indicator]:

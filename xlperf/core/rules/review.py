@@ -98,6 +98,9 @@ def _words(text: Optional[str]) -> frozenset[str]:
     return frozenset(grams - STOP_WORDS)
 
 
+_short24 = lru_cache(maxsize=1 << 14)(lambda clause: short(clause, 24))  # clauses repeat with their goals
+
+
 def goal_clauses(goal: str) -> list[tuple[str, frozenset[str]]]:
     """The goal's clauses that say something (at least 3 content words), with their words."""
     return list(_clauses(goal)[0])
@@ -154,7 +157,7 @@ def goal_indicator_fit(project, ctx):
     measured = any(i.level1 in ("产出指标", "效益指标") and not w.isdisjoint(goal_words) for i, w in names)
     parts = []
     if len(missed) * 2 > len(clauses):
-        shown = "；".join(f"“{short(c, 24)}”" for c in missed[:3]) + ("等" if len(missed) > 3 else "")
+        shown = "；".join(f"“{_short24(c)}”" for c in missed[:3]) + ("等" if len(missed) > 3 else "")
         parts.append(f"{len(clauses)}个目标分句中有{len(missed)}个在指标名称里找不到相同的词"
                      f"（得分{len(clauses) - len(missed)}/{len(clauses)}）：{shown}")
     if not measured and any(i.level1 in ("产出指标", "效益指标") for i in inds):
