@@ -132,7 +132,9 @@ def weight_breakdown(p: Project, config: Config) -> tuple[dict[str, float], floa
         key = ind.level1 if ind.level1 in LEVEL1_COLUMNS else "其他"
         by[key] = by.get(key, 0.0) + w
         total += w
-    return {k: round(v, 6) for k, v in by.items()}, round(total, 6)
+    # round(x, 6) goes through a decimal string (~1 µs); a whole number is its own rounding
+    return ({k: v if v.is_integer() else round(v, 6) for k, v in by.items()},
+            total if total.is_integer() else round(total, 6))
 
 
 def share_breakdown(p: Project, config: Config) -> dict[str, float]:
