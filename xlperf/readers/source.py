@@ -9,13 +9,16 @@ sees a workbook, :func:`preflight_book` looks at it from the outside:
   an encrypted workbook, an .xls, a CSV or an HTML page each get their own sentence;
 - the zip directory is checked before anything is inflated: number of parts, total declared
   size, compression ratio, encrypted parts, unknown compression methods (zip bombs);
-- every part is then inflated once as a stream, bounded by its declared size and verified by
-  its CRC (a bomb that lies about its size fails here, with memory bounded by the chunk size);
+- every part is then inflated once as a stream by :mod:`zipfile` on a size budget, bounded by
+  its declared size and verified by its CRC (a bomb that lies about its size fails here, with
+  memory bounded by the chunk size; see :func:`_inflate`);
   XML parts must not declare a DTD or entities (``<!DOCTYPE``/``<!ENTITY``: billion laughs,
   external entities) — Excel never writes one;
-- worksheet parts are scanned on the way for what calamine hides or cannot survive: the real
-  extent of the cells (calamine builds a dense range from A1 to the last cell, and a single
-  cell at XFD1048576 would make it allocate half a terabyte and abort the process), error
+- worksheet parts are scanned on the way (:class:`sheet_xml.SheetScanner`, the large ones
+  inflated ahead on a helper thread, :func:`xlperf.zipstream.overlapped`) for what calamine
+  hides or cannot survive: the real extent of the cells (calamine builds a dense range from A1
+  to the last cell, and a single cell at XFD1048576 would make it allocate half a terabyte and
+  abort the process), error
   values (``#REF!``, which calamine reads as blank), formulas saved without a cached value
   (blank to calamine as well), hidden rows and merged ranges.
 
