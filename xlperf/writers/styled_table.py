@@ -13,7 +13,6 @@ with the header rows repeated on every printed page. Both writers take the look 
 from __future__ import annotations
 
 import math
-import unicodedata
 from copy import copy
 from dataclasses import dataclass
 from itertools import chain, repeat, zip_longest
@@ -25,6 +24,7 @@ from ..core.headers import field_of_header
 from ..core.model import FIELDS, SEVERITY_ZH
 from .atomic import atomic_path
 from .safe_cells import set_cell
+from .sheet_layout import display_width
 from .xlsx_stream import Sheet, Style, ValueMemo, XlsxBook, cell_range, num_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -140,9 +140,7 @@ def _data_columns(grid: Grid, first: int, width: int) -> list[list[Any]]:
 
 
 def _display_width(text: str) -> int:
-    if text.isascii():
-        return len(text)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return display_width(text)  # one definition (and its fast path) for every writer
 
 
 def _lines_needed(v: Any, col_width: float, money: bool = False) -> int:
