@@ -39,10 +39,11 @@ from ..config import Config
 from ..engine import read_finding
 from ..grid import Grid, is_blank
 from ..headers import DUTY_LOOKUP, FUND_ROLES, HEADER_SCAN_ROWS, LABEL_LOOKUP, field_of_header, mapped_field
-from ..model import FIELDS, Finding, FundLine, FundPart, Funds, Indicator, Project, Table, construct_all
+from ..model import FIELDS, Costs, Finding, FundLine, FundPart, Funds, Indicator, Project, Table, construct_all
 from ..normalise import clean_text, compact
 from ..taxonomy import normalise_level1
 from . import Fit, register
+from . import cost_block
 from .columns import content_swaps, unknown_header_finding
 from .labels import (Covered, LabelText, covered_cells, label_text, level_points, merge_end, parse_amount,
                      stated_points, value_right)
@@ -58,6 +59,11 @@ _LONG_RE = re.compile(r"长期|中期|实施期|中长期")
 _ANNUAL_RE = re.compile(r"年度|当年|本年")
 _FOOTER_RE = re.compile(r"^(注|附件|附注|说明|备注|填报说明)\s*\d*\s*[:：]|审核意见|盖章|填报人|填表人|联系电话|审核人|负责人签字")
 _TITLE_ROW_RE = re.compile(r"绩效目标|绩效指标|申报表|目标表|^[(（]?\s*\d{4}\s*年度?\s*[)）]?$")
+# A footnote under (or inside) a form: 注：…, 注1：, 注：1.…, 备注：, 说明：, 填报说明：. It and the
+# lines that go on from it (1.…, 2.…, single text cells up to a blank row) belong to the form
+# above: never a form's start, never the next form's title.
+_NOTE_RE = re.compile(r"^(注|附注|说明|备注|填报说明|填表说明)\s*\d*\s*(?:[:：]|\d+\s*[.、．])|^注\s*$")
+_NUMBERED_RE = re.compile(r"^\s*(?:[(（]?\d+[)）.、．]|[一二三四五六七八九十]+[、.．])")
 _CODE_RE = re.compile(r"^\s*[\[\(（【]\s*(\d{2,})\s*[\]\)）】]\s*(.+?)\s*$")
 
 
@@ -295,10 +301,53 @@ def label_key_of(v: Any) -> Optional[str]:
     return lt.key if lt else None
 
 
-def segments(grid: Grid, covered: Covered, roles: tuple[str, ...]) -> list[tuple[int, int]]:
+def _own_cells(grid: Grid, covered: Covered, r: int) -> list[tuple[int, Any]]:
+    return [(c, v) for c, v in enumerate(grid.rows[r]) if not is_blank(v) and (r, c) not in covered]
+
+
+def _title_like(v: Any) -> bool:
+    """A form's title (项目支出绩效目标表, (2024年度)) rather than a footnote's prose."""
+    if not isinstance(v, str):
+        return False
+    k = compact(v)
+    return bool(_TITLE_ROW_RE.search(k)) and len(k) <= 30 and not _NUMBERED_RE.match(k) and \
+        not k.endswith(("。", "；", ";", "，", ",")) and not _NOTE_RE.match(k)
+
+
+def is_note_opener(v: Any) -> bool:
+    return isinstance(v, str) and bool(_NOTE_RE.match(compact(v)))
+
+
+def footnote_rows(grid: Grid, covered: Covered) -> dict[int, int]:
+    """Every footnote row of the sheet -> the row of the footnote's opener (``注：``): the opener
+    (its first cell 注/备注/说明…：) and the single-text rows going on from it, up to a blank row,
+    a row of several cells, or a form's title."""
+    out: dict[int, int] = {}
+    opener: Optional[int] = None
+    for r in range(grid.height):
+        cells = _own_cells(grid, covered, r)
+        if not cells:
+            opener = None
+            continue
+        c0, v0 = cells[0]
+        if c0 <= 3 and is_note_opener(v0):
+            opener = r
+            out[r] = r
+            continue
+        if opener is not None and len(cells) == 1 and isinstance(v0, str) and not _title_like(v0) and \
+                not cost_block.entry(cells):
+            out[r] = opener
+            continue
+        opener = None
+    return out
+
+
+def segments(grid: Grid, covered: Covered, roles: tuple[str, ...],
+             notes: Optional[dict[int, int]] = None) -> list[tuple[int, int]]:
     """The forms of a sheet as grid row ranges [start, end): one per subject label row, each
     starting at the title rows just above its label."""
-    starts = _subject_rows(grid, covered, roles)
+    notes = notes if notes is not None else footnote_rows(grid, covered)
+    starts = [r for r in _subject_rows(grid, covered, roles) if r not in notes]
     if not starts:
         return [(0, grid.height)]
     out: list[int] = []
@@ -306,7 +355,7 @@ def segments(grid: Grid, covered: Covered, roles: tuple[str, ...]) -> list[tuple
     for i, r in enumerate(starts):
         s = r
         floor = prev if i else 0
-        while s - 1 >= floor and _is_title_row(grid, s - 1, covered):
+        while s - 1 >= floor and s - 1 not in notes and _is_title_row(grid, s - 1, covered):
             s -= 1
         if i == 0:
             s = 0
@@ -364,6 +413,9 @@ class _Reader:
         self.read_columns: dict[str, int] = {}
         self._cells: dict[int, list[tuple[int, Any]]] = {}
         self.grid_stop = end
+        self.costs: Optional[Costs] = None
+        self.cost_rows: set[int] = set()
+        self.notes: dict[int, int] = {}  # footnote rows -> their opener's row (footnote_rows)
 
     # -- helpers
     def addr(self, r: int, c: int) -> str:
@@ -377,6 +429,34 @@ class _Reader:
             got = self._cells[r] = [(c, v) for c, v in enumerate(self.grid.rows[r])
                                     if v is not None and (v.__class__ is not str or v.strip()) and (r, c) not in covered]
         return got
+
+    def is_grid_header(self, r: int) -> bool:
+        return grid_header_at(self.grid, r, self.headers, self.covered) is not None
+
+    def read_costs(self, start: int, stop: int) -> None:
+        """Every cost block (成本构成 …) in rows [start, stop) into ``self.costs``, its rows taken."""
+        for r in range(start, stop):
+            if r in self.cost_rows or r in self.notes:
+                continue
+            cells = [(c, v) for c, v in self.cells_of(r) if (r, c) not in self.claimed]
+            if not cells or not cost_block.entry(cells):
+                continue
+            costs, rows = cost_block.read_block(self, r, stop)
+            if costs is not None:
+                self.costs = cost_block.merge(self.costs, costs)
+                self.cost_rows |= rows
+
+    def footnote(self, r: int) -> None:
+        """A footnote row: every cell under the opener's key (注, 注2 … / 说明 …), as written."""
+        opener = self.notes[r]
+        cells = self.cells_of(opener)
+        m = _NOTE_RE.match(compact(cells[0][1])) if cells and isinstance(cells[0][1], str) else None
+        key = m.group(1) if m and m.group(1) else "注"
+        for c, v in self.cells_of(r):
+            if (r, c) in self.claimed:
+                continue
+            self.detail(key, v, (r, c))
+            self.claim((r, c))
 
     def claim(self, *pos: Optional[tuple[int, int]]) -> None:
         for p in pos:
@@ -404,6 +484,11 @@ class _Reader:
         for r in range(self.start, stop):
             cells = self.cells_of(r)
             if not cells:
+                continue
+            if r in self.cost_rows or r in self.notes:
+                if r in self.notes:
+                    self.footnote(r)
+                funds, slots, cont, duty_cols = None, {}, None, {}
                 continue
             labelled = [(c, v, label_text(v)) for c, v in cells]
             roles = [(c, v, lt, LABEL_LOOKUP.get(lt.key) if lt else None) for c, v, lt in labelled]
@@ -791,7 +876,9 @@ class _Reader:
     def _is_stop(self, r: int, cells: list[tuple[int, Any]], ind_cols: dict[str, int], first_col: int) -> bool:
         c0, v0 = cells[0]
         text = compact(v0) if isinstance(v0, str) else ""
-        if text and _FOOTER_RE.search(text):
+        if text and _FOOTER_RE.search(text) or r in self.notes:
+            return True
+        if cost_block.entry(cells):
             return True
         if c0 < first_col:
             return True
@@ -822,7 +909,11 @@ class _Reader:
 
     # -- everything after the grid
     def read_tail(self, start: int) -> None:
+        self.read_costs(start, self.end)
         for r in range(start, self.end):
+            if r in self.notes:
+                self.footnote(r)
+                continue
             cells = self.cells_of(r)
             i = 0
             while i < len(cells):
@@ -872,13 +963,16 @@ def read_forms(grid: Grid, config: Config, kind: str = "form") -> list[Table]:
 
     covered = covered_cells(grid)
     roles = ("project",) if kind == "form" else ("org",)
-    segs = segments(grid, covered, roles)
+    notes = footnote_rows(grid, covered)
+    segs = segments(grid, covered, roles, notes)
     money_unit = _money_unit(grid, min(HEADER_SCAN_ROWS, grid.height), None)
     tables: list[Table] = []
     headers = dict(getattr(config, "headers", None) or {})
     for start, end in segs:
         rd = _Reader(grid, config, start, end, covered, money_unit, kind)
+        rd.notes = {r: o for r, o in notes.items() if start <= r < end}
         gh = find_grid_header(grid, start, end, headers, covered)
+        rd.read_costs(start, gh.row if gh is not None else end)
         rd.read_top(gh.row if gh is not None else end)
         indicators: list[Indicator] = []
         first = last = 0
@@ -941,6 +1035,7 @@ def _table(grid: Grid, rd: _Reader, gh: Optional[GridHeader], indicators: list[I
         "unit_code": unit_code, "unit_name": unit_name, "department_code": dept_code,
         "indicators": indicators, "raw": raw, "seen": {}, "cells": pcells, "waivers": frozenset(),
         "department": dept_name, "funds": funds, "goal_long": p.goal_long, "details": details,
+        "costs": rd.costs,
     }, _PROJECT_FIELDS)
     table = Table(sheet=grid.sheet, source=grid.source, title=p.title, money_unit=money_unit,
                   header_row=grid.sheet_row(gh.row) if gh is not None else None,
