@@ -469,6 +469,8 @@ class Table(BaseModel):
             present.add("funds")
         if any(p.details and p.details.get("duties") for p in self.projects):
             present.add("duties")
+        if any(p.costs is not None and p.costs.lines for p in self.projects):
+            present.add("costs")
         return frozenset(present)
 
 

@@ -182,6 +182,7 @@ def find_grid_header(grid: Grid, start: int, end: int, headers: dict[str, str],
 class Signals:
     subject: Optional[tuple[int, int]] = None  # the 项目名称 (or 部门名称) label
     subject_role: Optional[str] = None
+    subject_filled: bool = True  # False: the label is there with no value (a blank template)
     funds: bool = False
     goal: bool = False
     duties: bool = False
@@ -209,10 +210,13 @@ def signals(grid: Grid, upto: int = HEADER_SCAN_ROWS, headers: Optional[dict[str
             if lt is None:
                 continue
             role = LABEL_LOOKUP.get(lt.key)
-            if role in ("project", "org") and s.subject is None and c <= 3:
+            if role in ("project", "org") and (s.subject is None or not s.subject_filled) and c <= 3:
                 value, _ = value_right(grid, r, c, covered, LABEL_LOOKUP) if lt.inline is None else (lt.inline, None)
-                if value is not None and not is_header_row(row, headers or {}):
-                    s.subject, s.subject_role = (r, c), role
+                if not is_header_row(row, headers or {}):
+                    if value is not None:
+                        s.subject, s.subject_role, s.subject_filled = (r, c), role, True
+                    elif s.subject is None:
+                        s.subject, s.subject_role, s.subject_filled = (r, c), role, False
             elif role == "funds" or role in FUND_ROLES:
                 s.funds = True
             elif role in GOAL_ROLES:
@@ -227,7 +231,8 @@ def signals(grid: Grid, upto: int = HEADER_SCAN_ROWS, headers: Optional[dict[str
 def _fit_reason(grid: Grid, s: Signals, what: str) -> str:
     parts = []
     if s.subject is not None:
-        parts.append(f"{grid.addr(*s.subject)}为“{clean_text(grid.get(*s.subject))}”标签")
+        parts.append(f"{grid.addr(*s.subject)}为“{clean_text(grid.get(*s.subject))}”标签"
+                     + ("" if s.subject_filled else "（未填写）"))
     if s.funds:
         parts.append("有资金块")
     if s.goal:
@@ -253,6 +258,9 @@ class FormReader:
             score = 0.1 if s.grid is not None and (s.funds or s.goal) else 0.0
             return Fit(self.name, score, _fit_reason(grid, s, "但没有“项目名称”标签") if score else
                        f"前{HEADER_SCAN_ROWS}行中未找到“项目名称”等表单标签")
+        if not s.subject_filled and s.grid is None and not s.funds:
+            # a lone 项目名称 label with nothing beside it and no form around it: not a form
+            return Fit(self.name, 0.1, _fit_reason(grid, s, "但标签未填写，也没有资金块或指标表头"))
         score = 0.45 + (0.15 if s.funds else 0) + (0.1 if s.goal else 0) + (0.3 if s.grid is not None else 0)
         if s.department_title or s.duties:
             score = min(score, 0.3)
@@ -279,10 +287,26 @@ def _subject_rows(grid: Grid, covered: Covered, roles: tuple[str, ...]) -> list[
             if lt is None or LABEL_LOOKUP.get(lt.key) not in roles:
                 continue
             value = lt.inline if lt.inline is not None else value_right(grid, r, c, covered, LABEL_LOOKUP)[0]
-            if value is not None and not (out and out[-1] == r) and not is_header_row(row, {}):
+            if (value is not None or _blank_form_below(grid, r, covered)) and not (out and out[-1] == r) \
+                    and not is_header_row(row, {}):
                 out.append(r)
             break
     return out
+
+
+_FORM_NEAR_ROLES = ("department", "unit", "funds", "total", "fiscal")
+
+
+def _blank_form_below(grid: Grid, r: int, covered: Covered) -> bool:
+    """An empty 项目名称 label starts a (blank) form when the form's other labels (主管部门,
+    实施单位, the funds block) are on its row or the next two."""
+    for rr in range(r, min(r + 3, grid.height)):
+        for c, v in _own_cells(grid, covered, rr):
+            if rr == r and c <= 0:
+                continue
+            if isinstance(v, str) and LABEL_LOOKUP.get(label_key_of(v) or "") in _FORM_NEAR_ROLES:
+                return True
+    return False
 
 
 def _is_title_row(grid: Grid, r: int, covered: Covered) -> bool:
@@ -552,6 +576,7 @@ class _Reader:
                     self.claim((r, c), pos)
                     if pos is not None:
                         done.add(pos[1])
+                    self._label_pos = (r, c)
                     self._subject(role, lt, value, pos)
                     continue
                 if role == "funds":
@@ -657,6 +682,8 @@ class _Reader:
         p = self.parts
         text = clean_text(value) if value is not None else None
         cell = self.addr(*pos) if pos else None
+        if role in ("project", "org") and pos is None and "subject_label" not in p.cells:
+            p.cells["subject_label"] = self.addr(*self._label_pos)
         if role == "project":
             if p.name is None:
                 p.name, p.name_cell, p.subject_label = text, cell, lt.text
@@ -1037,15 +1064,52 @@ def _table(grid: Grid, rd: _Reader, gh: Optional[GridHeader], indicators: list[I
         "department": dept_name, "funds": funds, "goal_long": p.goal_long, "details": details,
         "costs": rd.costs,
     }, _PROJECT_FIELDS)
+    unfilled = _unfilled(project, p)
     table = Table(sheet=grid.sheet, source=grid.source, title=p.title, money_unit=money_unit,
-                  header_row=grid.sheet_row(gh.row) if gh is not None else None,
+                  header_row=grid.sheet_row(gh.row) if gh is not None and not unfilled else None,
                   columns={f: c + grid.col0 for f, c in (rd.read_columns.items() if gh else ())},
-                  projects=[project], findings=rd.findings, data_rows=(first, last), layout=kind)
+                  projects=[] if unfilled else [project], findings=rd.findings, data_rows=(first, last), layout=kind)
+    if unfilled:
+        # A blank template (labels only): one finding, no project for the rules to report on
+        # field by field, and no "未找到表头" either.
+        where = p.cells.get("subject_label") or grid.addr(start, 0)
+        table.findings.append(read_finding("ST021", sheet=grid.sheet, cell=where, row=_row_of(where, grid),
+                                           form="部门整体支出绩效目标表" if kind == "department" else "项目支出绩效目标表",
+                                           project=""))
+        return table
+    if rd.costs is not None and rd.costs.lines:
+        c = rd.costs
+        where = c.label_cell or next((ln.cells.get("label") for ln in c.lines if ln.cells.get("label")), None) \
+            or grid.addr(start, 0)
+        t = c.total_line()
+        cols = "、".join(f"“{h}”" for h in c.columns) or "无金额列"
+        table.findings.append(read_finding(
+            "ST022", sheet=grid.sheet, cell=where, row=_row_of(where, grid), project=name or "", count=len(c.lines),
+            columns=f"金额列{cols}" + ("，有合计行" if t is not None else "，无合计行")))
     if gh is None:
         where = name_cell or grid.addr(start, 0)
         table.findings.append(read_finding("ST017", sheet=grid.sheet, cell=where,
                                            row=grid.sheet_row(start), project=name or ""))
     return table
+
+
+def _unfilled(project: Project, p: FormParts) -> bool:
+    """Labels only: no name, no amount, no goal, no cost amount, no indicator with a value."""
+    if project.name or p.org or p.goal or p.goal_long:
+        return False
+    f = project.funds
+    if f is not None and (f.total is not None or any(ln.amount is not None or ln.text for ln in f.lines)):
+        return False
+    c = project.costs
+    if c is not None and any(a is not None for ln in c.lines for a in ln.amounts.values()):
+        return False
+    if project.real_indicators():
+        return False
+    return not any(k not in ("资金块", "指标表", "标题", "stated_points") for k in p.details)
+
+
+def _row_of(cell: str, grid: Grid) -> int:
+    return _pos(cell, grid)[0] + grid.row0
 
 
 def _pos(cell: str, grid: Grid) -> tuple[int, int]:
