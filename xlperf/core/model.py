@@ -208,6 +208,8 @@ class Costs(BaseModel):
     label_cell: Optional[str] = None
     columns: list[str] = Field(default_factory=list)
     units: dict[str, str] = Field(default_factory=dict)
+    # The header row's cells (成本项目, 金额(万元), 测算依据 …): heading as written -> address.
+    cells: dict[str, str] = Field(default_factory=dict)
     lines: list[CostLine] = Field(default_factory=list)
 
     def total_line(self) -> Optional[CostLine]:

@@ -176,6 +176,8 @@ def read_block(rd: Any, r0: int, end: int) -> tuple[Optional[Costs], set[int]]:
         hcells = [(c, v) for c, v in rd.cells_of(header_at) if c >= left]
         cols = _header(hcells, unit)
         rd.claim(*((header_at, c) for c, _ in hcells))
+        for c, v in hcells:
+            costs.cells.setdefault(clean_text(v) if isinstance(v, str) else str(v), rd.addr(header_at, c))
         rows_taken.add(header_at)
         left = min(c for c, _ in hcells)
     # The block's rows: until a blank row, a row starting left of it (outside the label's merge), a
@@ -297,4 +299,5 @@ def merge(a: Optional[Costs], b: Costs) -> Costs:
     if a is None:
         return b
     cols = a.columns + [h for h in b.columns if h not in a.columns]
-    return a.model_copy(update={"columns": cols, "units": {**a.units, **b.units}, "lines": a.lines + b.lines})
+    return a.model_copy(update={"columns": cols, "units": {**a.units, **b.units}, "cells": {**b.cells, **a.cells},
+                                "lines": a.lines + b.lines})
