@@ -260,7 +260,7 @@ class FormReader:
                        f"前{HEADER_SCAN_ROWS}行中未找到“项目名称”等表单标签")
         if not s.subject_filled and s.grid is None and not s.funds:
             # a lone 项目名称 label with nothing beside it and no form around it: not a form
-            return Fit(self.name, 0.1, _fit_reason(grid, s, "但标签未填写，也没有资金块或指标表头"))
+            return Fit(self.name, 0.0, _fit_reason(grid, s, "但标签未填写，也没有资金块或指标表头"))
         score = 0.45 + (0.15 if s.funds else 0) + (0.1 if s.goal else 0) + (0.3 if s.grid is not None else 0)
         if s.department_title or s.duties:
             score = min(score, 0.3)
@@ -329,13 +329,16 @@ def _own_cells(grid: Grid, covered: Covered, r: int) -> list[tuple[int, Any]]:
     return [(c, v) for c, v in enumerate(grid.rows[r]) if not is_blank(v) and (r, c) not in covered]
 
 
+_TITLE_END_RE = re.compile(r"表(?:[(（][^)）]*[)）])?$|^[(（]?\d{4}年度?[)）]?$|^[(（]\s*年度\s*[)）]$")
+
+
 def _title_like(v: Any) -> bool:
-    """A form's title (项目支出绩效目标表, (2024年度)) rather than a footnote's prose."""
+    """A form's title (项目支出绩效目标表, 绩效目标申报表(基础设施建设类), (2024年度)) rather than
+    a footnote's prose: it ends in 表 (and a bracket) or is a year."""
     if not isinstance(v, str):
         return False
     k = compact(v)
-    return bool(_TITLE_ROW_RE.search(k)) and len(k) <= 30 and not _NUMBERED_RE.match(k) and \
-        not k.endswith(("。", "；", ";", "，", ",")) and not _NOTE_RE.match(k)
+    return len(k) <= 30 and bool(_TITLE_END_RE.search(k)) and not _NUMBERED_RE.match(k) and not _NOTE_RE.match(k)
 
 
 def is_note_opener(v: Any) -> bool:
