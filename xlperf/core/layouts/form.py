@@ -16,13 +16,18 @@ see ``labels``):
                              绩效标准 指标解释 备注 …)                  -> Project.indicators
                              (长期 and 年度 groups side by side: the 年度 group is read as the
                              indicators, the 长期 one kept in each Indicator.details)
+    cost breakdown           项目成本构成(万元) | 成本项目 | 金额       -> Project.costs (cost_block.py;
+                             | 人员成本 | 20 ; | 合计 | 20               before or after the grid)
     tail                     审核意见 | (盖章) ; 注：…                 -> Project.details
+    footnotes                注：1.… / 备注：… / 说明：… and their     -> Project.details["注"] …, always
+                             lines                                     the form's above (footnote_rows)
 
 Mapping to the model: one Table per form with one Project (index 0); the form's rows
 ``row_first``…``row_last`` are the project's, so every finding on them is the project's.
 ``unit`` is the 实施单位 (split into code and name), ``department`` the 主管部门, ``budget`` the
 annual total (年度资金总额 / 当年资金总额, else 资金总额) in 万元. Every non-empty cell ends in
-the Table (a field, a detail, a fund line) or in a finding (ST010, ST015).
+the Table (a field, a detail, a fund line, a cost line) or in a finding (ST010, ST015). A form
+with labels only (the template's blank form) is a Table without a project and one ST021.
 
 The department table (部门整体支出绩效目标表, ``department.py``) is read by the same machinery
 with a few more labels; see there.
@@ -1098,7 +1103,7 @@ def _table(grid: Grid, rd: _Reader, gh: Optional[GridHeader], indicators: list[I
 
 def _unfilled(project: Project, p: FormParts) -> bool:
     """Labels only: no name, no amount, no goal, no cost amount, no indicator with a value."""
-    if project.name or p.org or p.goal or p.goal_long:
+    if project.name or p.org or p.goal or p.goal_long or p.department or p.unit:
         return False
     f = project.funds
     if f is not None and (f.total is not None or any(ln.amount is not None or ln.text for ln in f.lines)):
