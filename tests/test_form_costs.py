@@ -224,3 +224,30 @@ def test_a_footnote_belongs_to_the_form_above_and_never_starts_or_swallows_one(t
                 row = int("".join(ch for ch in p.cells[k] if ch.isdigit()))
                 assert p.row_first <= row <= p.row_last
     assert not {"ST010", "ST017", "ST001"} & set(codes(res))
+
+
+def test_more_cost_shapes_of_the_family(tmp_path):
+    """A 序号 column with 合计 written in it; a banner label merged across with the lines under
+    it; 单价 / 数量 / 占比 columns kept as details beside the amount."""
+    rows = TOP + [["序号", "成本项目", "金额（万元）", "测算依据"], [1, "人员", 20, "2人"], [2, "设备", 50, None],
+                  ["合计", None, 70]] + BOTTOM
+    (p,) = check_path(write(tmp_path / "a.xlsx", rows)).tables[0].projects
+    assert [(ln.label, ln.amounts["金额（万元）"], ln.total) for ln in p.costs.lines] == [
+        ("人员", 20, False), ("设备", 50, False), ("合计", 70, True)]
+    assert p.costs.lines[0].details == {"序号": 1, "测算依据": "2人"}
+
+    rows = TOP + [["项目成本构成（万元）"], ["人员成本", 20], ["设备购置", "50万元"], ["合计", 70]] + BOTTOM
+    (p,) = check_path(write(tmp_path / "b.xlsx", rows, ["A7:D7"])).tables[0].projects
+    assert [(ln.label, ln.amounts["金额"]) for ln in p.costs.lines] == [("人员成本", 20), ("设备购置", 50), ("合计", 70)]
+    assert p.costs.lines[1].text == {"金额": "50万元"} and len(p.indicators) == 4
+
+    rows = TOP + [["成本构成", "成本类别", "成本明细", "单价(元)", "数量", "金额(元)", "占比(%)"],
+                  [None, "经济成本", "人员", 5000, 4, 20000, 40], [None, None, "设备", 30000, 1, 30000, 60],
+                  [None, "合计", None, None, None, 60000, 100]] + BOTTOM
+    res = check_path(write(tmp_path / "c.xlsx", rows, ["A7:A10", "B8:B9"]))
+    (p,) = res.tables[0].projects
+    assert [(ln.label, ln.category, ln.amounts["金额(元)"]) for ln in p.costs.lines] == [
+        ("人员", "经济成本", 2), ("设备", "经济成本", 3), ("合计", None, 6)]
+    assert p.costs.lines[0].details == {"单价(元)": 5000, "数量": 4, "占比(%)": 40}
+    (f,) = [f for f in res.findings if f.code == "BG012"]  # 2 + 3 = 5, not 6
+    assert f.cell == "F10" and "之和为5万元" in f.message

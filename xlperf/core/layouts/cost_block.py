@@ -161,7 +161,8 @@ def read_block(rd: Any, r0: int, end: int) -> tuple[Optional[Costs], set[int]]:
             if m.r1 == r0 and m.c1 == c0:
                 label_rows_end = m.r2
         rest = cells[1:]
-        left = c0 + 1 if not rest else rest[0][0]
+        # a banner (项目成本构成 alone on its row, merged across): the lines may start under it
+        left = rest[0][0] if rest else (c0 + 1 if label_rows_end > r0 else c0)
     header_at: Optional[int] = None
     if rest and is_header_row(rest) or rest and all(isinstance(v, str) for _, v in rest) and \
             any(_is_amount_heading(v) for _, v in rest) and any(_is_item_heading(v) for _, v in rest):
@@ -270,6 +271,13 @@ def _line(rd: Any, r: int, own: list[tuple[int, Any]], cols: _Columns, unit: Opt
         line.cells["label"] = rd.addr(r, label_parts[0][0])
         for c, extra in label_parts[1:]:
             line.details[f"明细{c}"] = extra
+    first_amount = min(cols.amounts, default=None)
+    if not line.label and first_amount is not None:
+        # 序号 | 成本项目 | 金额 with 合计 written in the 序号 column: the row's first text is its label
+        text = next(((c, v) for c, v in own if isinstance(v, str) and c < first_amount and _is_label_text(v)), None)
+        if text is not None:
+            line.label = clean_text(text[1]) or ""
+            line.cells["label"] = rd.addr(r, text[0])
     for c, (heading, u) in cols.amounts.items():
         v = d.get(c)
         line.cells[heading] = rd.addr(r, c)
@@ -281,7 +289,7 @@ def _line(rd: Any, r: int, own: list[tuple[int, Any]], cols: _Columns, unit: Opt
         if a.value is None or a.text:
             line.text[heading] = clean_text(v) if isinstance(v, str) else str(v)
     for c, v in own:
-        if c in cols.amounts or c in cols.items:
+        if c in cols.amounts or c in cols.items or line.cells.get("label") == rd.addr(r, c):
             continue
         heading = cols.details.get(c) or f"列{rd.addr(r, c)}"
         line.details[heading] = clean_text(v) if isinstance(v, str) else v
