@@ -81,6 +81,13 @@ def is_header_row(cells: list[tuple[int, Any]]) -> bool:
     return bool(items) and bool(amounts) and any("成本" in (_key(v) or "") for v in items + amounts)
 
 
+def _headings(cells: list[tuple[int, Any]]) -> bool:
+    """Under a block label, a header row needs no 成本 of its own: texts only, a label column
+    and an amount column (项目 | 金额(万元))."""
+    return bool(cells) and all(isinstance(v, str) for _, v in cells) and \
+        any(_is_amount_heading(v) for _, v in cells) and any(_is_item_heading(v) for _, v in cells)
+
+
 def entry(cells: list[tuple[int, Any]]) -> bool:
     """Does a row (its own non-empty cells, left to right) start a cost block?"""
     if not cells:
@@ -164,14 +171,10 @@ def read_block(rd: Any, r0: int, end: int) -> tuple[Optional[Costs], set[int]]:
         # a banner (项目成本构成 alone on its row, merged across): the lines may start under it
         left = rest[0][0] if rest else (c0 + 1 if label_rows_end > r0 else c0)
     header_at: Optional[int] = None
-    if rest and is_header_row(rest) or rest and all(isinstance(v, str) for _, v in rest) and \
-            any(_is_amount_heading(v) for _, v in rest) and any(_is_item_heading(v) for _, v in rest):
+    if rest and _headings(rest):
         header_at = r0
-    elif not rest and r0 + 1 < end:
-        nxt = [(c, v) for c, v in rd.cells_of(r0 + 1) if c >= left]
-        if nxt and all(isinstance(v, str) for _, v in nxt) and any(_is_amount_heading(v) for _, v in nxt) \
-                and any(_is_item_heading(v) for _, v in nxt):
-            header_at = r0 + 1
+    elif not rest and r0 + 1 < end and _headings([(c, v) for c, v in rd.cells_of(r0 + 1) if c >= left]):
+        header_at = r0 + 1
     first_line = r0 if header_at is None and rest else (header_at + 1 if header_at is not None else r0 + 1)
     if header_at is not None:
         hcells = [(c, v) for c, v in rd.cells_of(header_at) if c >= left]
