@@ -1,6 +1,8 @@
 """Property: for random forms (random optional blocks, 1–5 stacked on a sheet, random
 horizontal merges of label cells over the blank cell after them, vertical merges of block
-labels and level names), every non-empty cell ends in the Table or in a finding."""
+labels and level names, a cost breakdown block before or after the indicator grid, footnotes
+of one or several lines under a form), every non-empty cell ends in the Table or in a finding,
+each form keeps its own name, and a footnote never starts a form or becomes the next one's title."""
 
 from __future__ import annotations
 
@@ -18,6 +20,39 @@ from xlperf.core.normalise import clean_text
 LEVELS = [("产出指标", "数量指标"), ("产出指标", "质量指标"), ("产出指标", "时效指标"), ("效益指标", "社会效益指标"),
           ("满意度指标", "服务对象满意度指标")]
 OPTIONAL_COLS = ["指标性质", "度量单位", "分值", "指标方向", "绩效标准", "指标解释", "备注"]
+COST_LABELS = ["项目成本构成(万元)", "成本构成", "成本测算明细（元）", "项目支出成本测算"]
+COST_ITEMS = ["人员成本", "设备购置", "其中：电脑", "培训费", "印刷费", "其他费用"]
+FOOTNOTES = [
+    [("注：本表绩效目标与预算同步申报，项目名称须与预算一致。", 1)],
+    [("注：", 1)], [("1.项目名称：填写预算批复的项目名称；", 1)], [("2.年度目标：概括描述。", 1)],
+    [("说明：", 1), ("1.本表由项目单位填写", 1)],
+    [("备注：金额单位为万元", 1)],
+    [("填报说明：项目名称按预算填写", 1)],
+]
+
+
+def cost_block(draw, b: "FormBuilder", tag: str) -> int:
+    """A cost block: a label merged down its rows (or a header row alone), lines, a 合计 at
+    the top or the bottom. Returns its number of lines (the 合计 included)."""
+    labelled = draw(st.booleans())
+    label = draw(st.sampled_from(COST_LABELS))
+    lead = [(label, 1)] if labelled else []
+    pad = [(None, 1)] if labelled else []
+    items = draw(st.lists(st.sampled_from(COST_ITEMS), min_size=1, max_size=4, unique=True))
+    amounts = [draw(st.integers(1, 99)) for _ in items]
+    total = sum(a for a, it in zip(amounts, items) if not it.startswith("其中"))
+    top = draw(st.booleans())
+    basis = draw(st.booleans())
+    first = b.row(*lead, ("成本项目", 1), ("金额", 1), *([("测算依据", 1)] if basis else []))
+    lines = [("合计", total)] if top else []
+    lines += list(zip(items, amounts))
+    lines += [] if top else [("合计", total)]
+    for k, (it, a) in enumerate(lines):
+        b.row(*pad, (f"{it}" if it == "合计" or it.startswith("其中") else f"{it}{tag}", 1), (a, 1),
+              *([(f"依据{tag}{k}", 1)] if basis and it != "合计" else []))
+    if labelled:
+        b.vmerges.append((0, first, first + len(lines)))
+    return len(lines)
 
 
 class FormBuilder:
@@ -61,6 +96,9 @@ def form(draw, i: int) -> tuple[FormBuilder, dict]:
         if lines and draw(st.booleans()):
             b.vmerges.append((0, anchor_row, anchor_row + len(lines)))
         expect["budget"] = total
+    cost_at = draw(st.sampled_from([None, "top", "tail"]))
+    if cost_at == "top":
+        expect["costs"] = cost_block(draw, b, tag)
     goal = draw(st.sampled_from([None, "row", "header"]))
     if goal == "row":
         b.row(("年度目标", span()), (f"年度目标文字{tag}", 1))
@@ -92,8 +130,14 @@ def form(draw, i: int) -> tuple[FormBuilder, dict]:
             b.vmerges += [(0, r - 1, r), (1, r - 1, r)]  # runs joined in to_grid
         prev = (l1, l2)
     expect["indicators"] = n
+    if cost_at == "tail":
+        expect["costs"] = cost_block(draw, b, tag)
     if draw(st.booleans()):
         b.row((f"注：各地请根据实际情况填报{tag}", 1))
+    elif draw(st.booleans()):
+        note = draw(st.sampled_from([0, 1, 4, 5, 6, 7]))
+        for cells in FOOTNOTES[note:note + (3 if note == 1 else 1)]:
+            b.row(*cells)
     b.first_grid_row = first  # type: ignore[attr-defined]
     return b, expect
 
@@ -147,6 +191,11 @@ def referenced(tables) -> tuple[set[str], str]:
             if p.funds:
                 for ln in p.funds.lines + ([p.funds.total_line] if p.funds.total_line else []):
                     refs.update(x for x in (ln.cell, ln.label_cell) if x)
+            if p.costs:
+                refs.update(x for x in [p.costs.label_cell] if x)
+                refs.update(p.costs.cells.values())
+                for cl in p.costs.lines:
+                    refs.update(cl.cells.values())
             for ind in p.indicators:
                 refs.update(address(ind.row, c) for c in t.columns.values())
                 refs.update(ind.origin.values())
@@ -168,6 +217,13 @@ def test_every_cell_of_random_stacked_forms_is_read_or_reported(built, gap):
         assert p.budget == e.get("budget")
         if "goal" in e:
             assert p.goal == e["goal"]
+        if "costs" in e:
+            assert p.costs is not None and len(p.costs.lines) == e["costs"], p.costs
+            assert sum(1 for ln in p.costs.lines if ln.total) == 1
+            assert not [f for f in t.findings if f.code in ("BG012",)]
+        else:
+            assert p.costs is None
+        assert not (t.title or "").startswith(("注", "说明", "备注", "填报说明")), t.title
         assert not [f for f in t.findings if f.code in ("ST001", "ST010", "ST015", "ST017")], \
             [(f.code, f.cell, f.message) for f in t.findings]
     refs, dump = referenced(tables)

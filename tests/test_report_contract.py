@@ -131,7 +131,7 @@ def test_report_md_documents_every_field():
     doc = (ROOT / "docs" / "report.md").read_text(encoding="utf-8")
     defs = report_schema()["$defs"]
     for model in ("Report", "Finding", "Fix", "ProjectSummary", "Summary", "BatchReport", "FileResult",
-                  "BatchSummary", "WorstFinding", "Funds", "FundLine"):
+                  "BatchSummary", "WorstFinding", "Funds", "FundLine", "Costs", "CostLine"):
         for field in defs[model]["properties"]:
             assert f"`{field}`" in doc or f".{field}`" in doc or f"`{field}," in doc or f", {field}`" in doc \
                 or f" {field}`" in doc, f"{model}.{field} is not in docs/report.md"

@@ -173,6 +173,52 @@ class Funds(BaseModel):
     total_line: Optional[FundLine] = None
 
 
+class CostLine(BaseModel):
+    """One line of a form's cost breakdown (成本构成 / 项目成本测算), as written.
+
+    ``amounts`` maps each amount column's heading as written (``金额(万元)``, ``预算数``,
+    ``财政拨款`` …) to the line's amount in 万元 (None when the cell is empty or not a number;
+    ``text`` then keeps what it said); ``cells`` maps ``label``, ``category`` and each heading to
+    its address. ``total``: the 合计 / 总计 line; ``subtotal``: a 小计 line; ``sub``: part of the
+    line above (a ``其中：`` line, or an item under a category line that has its own amount), so
+    not counted again in the 合计. ``category`` is the 成本项目 / 类别 an item falls under when
+    the block has two label columns (成本项目 | 明细). Other columns (测算依据, 单价, 数量 …) are in
+    ``details`` by their heading."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+
+    label: str
+    category: Optional[str] = None
+    row: int = 0
+    amounts: dict[str, Optional[float]] = Field(default_factory=dict)
+    text: dict[str, str] = Field(default_factory=dict)
+    cells: dict[str, str] = Field(default_factory=dict)
+    details: dict[str, Any] = Field(default_factory=dict)
+    total: bool = False
+    subtotal: bool = False
+    sub: bool = False
+
+
+class Costs(BaseModel):
+    """A form's cost breakdown block (项目成本构成 / 成本构成 / 成本测算明细): its label as written
+    and cell, the amount columns' headings in order (``columns``) with the unit each was written
+    in (``units``: 元 / 万元 …; every amount is stored in 万元), and its lines top to bottom — the
+    合计 line (``total``) wherever it stands, at the top or the bottom."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+
+    label: Optional[str] = None
+    label_cell: Optional[str] = None
+    columns: list[str] = Field(default_factory=list)
+    units: dict[str, str] = Field(default_factory=dict)
+    # The header row's cells (成本项目, 金额(万元), 测算依据 …): heading as written -> address.
+    cells: dict[str, str] = Field(default_factory=dict)
+    lines: list[CostLine] = Field(default_factory=list)
+
+    def total_line(self) -> Optional[CostLine]:
+        return next((ln for ln in self.lines if ln.total), None)
+
+
 class Evaluation(BaseModel):
     """What a self-evaluation (绩效自评表) says besides its funds lines and indicators.
 
@@ -298,6 +344,8 @@ class Project(BaseModel):
     goal_long: Optional[str] = None
     details: dict[str, Any] = Field(default_factory=dict)
     evaluation: Optional[Evaluation] = None  # self-evaluations only
+    # A form's cost breakdown (成本构成), where it has one; None elsewhere.
+    costs: Optional[Costs] = None
 
     def unplaced_waivers(self) -> frozenset[str]:
         """The project's 豁免 codes that are not on a real indicator's row (on its project row
@@ -426,6 +474,8 @@ class Table(BaseModel):
             present.add("funds")
         if any(p.details and p.details.get("duties") for p in self.projects):
             present.add("duties")
+        if any(p.costs is not None and p.costs.lines for p in self.projects):
+            present.add("costs")
         return frozenset(present)
 
 

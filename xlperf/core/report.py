@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .config import Config
 from .filenames import readable
-from .model import Finding, Funds, Project, Table, construct_all
+from .model import Costs, Finding, Funds, Project, Table, construct_all
 from .normalise import text_unless_number
 from .taxonomy import share_group
 
@@ -17,7 +17,7 @@ STATUS_OK = "通过"
 
 # The JSON contract (docs/report.md, docs/report.schema.json): additions bump the minor
 # version; nothing is renamed or removed without a new major version.
-SCHEMA_VERSION = "1.2"  # 1.2: encoding (of a .txt source). 1.1: tables[] (the layout of each table read); self-evaluations (ProjectSummary execution_rate … points_total, FundLine per column, Finding.other_cell, FileResult.against)
+SCHEMA_VERSION = "1.2"  # 1.2: ProjectSummary.costs (a form's cost breakdown), encoding (of a .txt source). 1.1: tables[] (the layout of each table read); self-evaluations (ProjectSummary execution_rate … points_total, FundLine per column, Finding.other_cell, FileResult.against)
 SCHEMA_VERSION_PATTERN = r"^1\.\d+$"
 # Every model of the report: no field beyond the documented ones, and every field is written
 # (so the schema lists each as required in what we write).
@@ -49,6 +49,7 @@ class ProjectSummary(BaseModel):
     layout_reason: str = ""
     department: Optional[str] = None  # 主管部门, where the layout has it (forms)
     funds: Optional[Funds] = None  # the funds block, where the layout has one (forms)
+    costs: Optional[Costs] = None  # the cost breakdown (成本构成), where a form has one (1.2)
     # Self-evaluations only (None elsewhere): 执行率 in percent (from 执行数 ÷ 预算数 where both are
     # there, 86.2; else as the cell states it), the budget line's 分值 and 得分, and the totals
     # as the 总分 row counts them (budget + indicators). ``score_total`` is None when the form
@@ -223,7 +224,7 @@ def summarise_project(p: Project, findings: list[Finding], config: Config,
         "weight_ok": ok, "errors": errors, "warnings": warnings, "status": status,
         "layout": table.layout if table is not None else "list",
         "layout_reason": table.layout_reason if table is not None else "",
-        "department": p.department, "funds": p.funds,
+        "department": p.department, "funds": p.funds, "costs": p.costs,
         "execution_rate": figures.get("execution_rate"), "budget_points": figures.get("budget_points"),
         "budget_score": figures.get("budget_score"), "score_total": figures.get("score_total"),
         "points_total": figures.get("points_total"),

@@ -16,13 +16,18 @@ see ``labels``):
                              绩效标准 指标解释 备注 …)                  -> Project.indicators
                              (长期 and 年度 groups side by side: the 年度 group is read as the
                              indicators, the 长期 one kept in each Indicator.details)
+    cost breakdown           项目成本构成(万元) | 成本项目 | 金额       -> Project.costs (cost_block.py;
+                             | 人员成本 | 20 ; | 合计 | 20               before or after the grid)
     tail                     审核意见 | (盖章) ; 注：…                 -> Project.details
+    footnotes                注：1.… / 备注：… / 说明：… and their     -> Project.details["注"] …, always
+                             lines                                     the form's above (footnote_rows)
 
 Mapping to the model: one Table per form with one Project (index 0); the form's rows
 ``row_first``…``row_last`` are the project's, so every finding on them is the project's.
 ``unit`` is the 实施单位 (split into code and name), ``department`` the 主管部门, ``budget`` the
 annual total (年度资金总额 / 当年资金总额, else 资金总额) in 万元. Every non-empty cell ends in
-the Table (a field, a detail, a fund line) or in a finding (ST010, ST015).
+the Table (a field, a detail, a fund line, a cost line) or in a finding (ST010, ST015). A form
+with labels only (the template's blank form) is a Table without a project and one ST021.
 
 The department table (部门整体支出绩效目标表, ``department.py``) is read by the same machinery
 with a few more labels; see there.
@@ -39,10 +44,11 @@ from ..config import Config
 from ..engine import read_finding
 from ..grid import Grid, is_blank
 from ..headers import DUTY_LOOKUP, FUND_ROLES, HEADER_SCAN_ROWS, LABEL_LOOKUP, field_of_header, mapped_field
-from ..model import FIELDS, Finding, FundLine, FundPart, Funds, Indicator, Project, Table, construct_all
+from ..model import FIELDS, Costs, Finding, FundLine, FundPart, Funds, Indicator, Project, Table, construct_all
 from ..normalise import clean_text, compact
 from ..taxonomy import normalise_level1
 from . import Fit, register
+from . import cost_block
 from .columns import content_swaps, unknown_header_finding
 from .labels import (Covered, LabelText, covered_cells, label_text, level_points, merge_end, parse_amount,
                      stated_points, value_right)
@@ -58,6 +64,11 @@ _LONG_RE = re.compile(r"长期|中期|实施期|中长期")
 _ANNUAL_RE = re.compile(r"年度|当年|本年")
 _FOOTER_RE = re.compile(r"^(注|附件|附注|说明|备注|填报说明)\s*\d*\s*[:：]|审核意见|盖章|填报人|填表人|联系电话|审核人|负责人签字")
 _TITLE_ROW_RE = re.compile(r"绩效目标|绩效指标|申报表|目标表|^[(（]?\s*\d{4}\s*年度?\s*[)）]?$")
+# A footnote under (or inside) a form: 注：…, 注1：, 注：1.…, 备注：, 说明：, 填报说明：. It and the
+# lines that go on from it (1.…, 2.…, single text cells up to a blank row) belong to the form
+# above: never a form's start, never the next form's title.
+_NOTE_RE = re.compile(r"^(注|附注|说明|备注|填报说明|填表说明)\s*\d*\s*(?:[:：]|\d+\s*[.、．])|^注\s*$")
+_NUMBERED_RE = re.compile(r"^\s*(?:[(（]?\d+[)）.、．]|[一二三四五六七八九十]+[、.．])")
 _CODE_RE = re.compile(r"^\s*[\[\(（【]\s*(\d{2,})\s*[\]\)）】]\s*(.+?)\s*$")
 
 
@@ -176,6 +187,7 @@ def find_grid_header(grid: Grid, start: int, end: int, headers: dict[str, str],
 class Signals:
     subject: Optional[tuple[int, int]] = None  # the 项目名称 (or 部门名称) label
     subject_role: Optional[str] = None
+    subject_filled: bool = True  # False: the label is there with no value (a blank template)
     funds: bool = False
     goal: bool = False
     duties: bool = False
@@ -203,10 +215,13 @@ def signals(grid: Grid, upto: int = HEADER_SCAN_ROWS, headers: Optional[dict[str
             if lt is None:
                 continue
             role = LABEL_LOOKUP.get(lt.key)
-            if role in ("project", "org") and s.subject is None and c <= 3:
+            if role in ("project", "org") and (s.subject is None or not s.subject_filled) and c <= 3:
                 value, _ = value_right(grid, r, c, covered, LABEL_LOOKUP) if lt.inline is None else (lt.inline, None)
-                if value is not None and not is_header_row(row, headers or {}):
-                    s.subject, s.subject_role = (r, c), role
+                if not is_header_row(row, headers or {}):
+                    if value is not None:
+                        s.subject, s.subject_role, s.subject_filled = (r, c), role, True
+                    elif s.subject is None:
+                        s.subject, s.subject_role, s.subject_filled = (r, c), role, False
             elif role == "funds" or role in FUND_ROLES:
                 s.funds = True
             elif role in GOAL_ROLES:
@@ -221,7 +236,8 @@ def signals(grid: Grid, upto: int = HEADER_SCAN_ROWS, headers: Optional[dict[str
 def _fit_reason(grid: Grid, s: Signals, what: str) -> str:
     parts = []
     if s.subject is not None:
-        parts.append(f"{grid.addr(*s.subject)}为“{clean_text(grid.get(*s.subject))}”标签")
+        parts.append(f"{grid.addr(*s.subject)}为“{clean_text(grid.get(*s.subject))}”标签"
+                     + ("" if s.subject_filled else "（未填写）"))
     if s.funds:
         parts.append("有资金块")
     if s.goal:
@@ -247,6 +263,9 @@ class FormReader:
             score = 0.1 if s.grid is not None and (s.funds or s.goal) else 0.0
             return Fit(self.name, score, _fit_reason(grid, s, "但没有“项目名称”标签") if score else
                        f"前{HEADER_SCAN_ROWS}行中未找到“项目名称”等表单标签")
+        if not s.subject_filled and s.grid is None and not s.funds:
+            # a lone 项目名称 label with nothing beside it and no form around it: not a form
+            return Fit(self.name, 0.0, _fit_reason(grid, s, "但标签未填写，也没有资金块或指标表头"))
         score = 0.45 + (0.15 if s.funds else 0) + (0.1 if s.goal else 0) + (0.3 if s.grid is not None else 0)
         if s.department_title or s.duties:
             score = min(score, 0.3)
@@ -273,10 +292,26 @@ def _subject_rows(grid: Grid, covered: Covered, roles: tuple[str, ...]) -> list[
             if lt is None or LABEL_LOOKUP.get(lt.key) not in roles:
                 continue
             value = lt.inline if lt.inline is not None else value_right(grid, r, c, covered, LABEL_LOOKUP)[0]
-            if value is not None and not (out and out[-1] == r) and not is_header_row(row, {}):
+            if (value is not None or _blank_form_below(grid, r, covered)) and not (out and out[-1] == r) \
+                    and not is_header_row(row, {}):
                 out.append(r)
             break
     return out
+
+
+_FORM_NEAR_ROLES = ("department", "unit", "funds", "total", "fiscal")
+
+
+def _blank_form_below(grid: Grid, r: int, covered: Covered) -> bool:
+    """An empty 项目名称 label starts a (blank) form when the form's other labels (主管部门,
+    实施单位, the funds block) are on its row or the next two."""
+    for rr in range(r, min(r + 3, grid.height)):
+        for c, v in _own_cells(grid, covered, rr):
+            if rr == r and c <= 0:
+                continue
+            if isinstance(v, str) and LABEL_LOOKUP.get(label_key_of(v) or "") in _FORM_NEAR_ROLES:
+                return True
+    return False
 
 
 def _is_title_row(grid: Grid, r: int, covered: Covered) -> bool:
@@ -295,10 +330,56 @@ def label_key_of(v: Any) -> Optional[str]:
     return lt.key if lt else None
 
 
-def segments(grid: Grid, covered: Covered, roles: tuple[str, ...]) -> list[tuple[int, int]]:
+def _own_cells(grid: Grid, covered: Covered, r: int) -> list[tuple[int, Any]]:
+    return [(c, v) for c, v in enumerate(grid.rows[r]) if not is_blank(v) and (r, c) not in covered]
+
+
+_TITLE_END_RE = re.compile(r"表(?:[(（][^)）]*[)）])?$|^[(（]?\d{4}年度?[)）]?$|^[(（]\s*年度\s*[)）]$")
+
+
+def _title_like(v: Any) -> bool:
+    """A form's title (项目支出绩效目标表, 绩效目标申报表(基础设施建设类), (2024年度)) rather than
+    a footnote's prose: it ends in 表 (and a bracket) or is a year."""
+    if not isinstance(v, str):
+        return False
+    k = compact(v)
+    return len(k) <= 30 and bool(_TITLE_END_RE.search(k)) and not _NUMBERED_RE.match(k) and not _NOTE_RE.match(k)
+
+
+def is_note_opener(v: Any) -> bool:
+    return isinstance(v, str) and bool(_NOTE_RE.match(compact(v)))
+
+
+def footnote_rows(grid: Grid, covered: Covered) -> dict[int, int]:
+    """Every footnote row of the sheet -> the row of the footnote's opener (``注：``): the opener
+    (its first cell 注/备注/说明…：) and the single-text rows going on from it, up to a blank row,
+    a row of several cells, or a form's title."""
+    out: dict[int, int] = {}
+    opener: Optional[int] = None
+    for r in range(grid.height):
+        cells = _own_cells(grid, covered, r)
+        if not cells:
+            opener = None
+            continue
+        c0, v0 = cells[0]
+        if c0 <= 3 and is_note_opener(v0):
+            opener = r
+            out[r] = r
+            continue
+        if opener is not None and len(cells) == 1 and isinstance(v0, str) and not _title_like(v0) and \
+                not cost_block.entry(cells):
+            out[r] = opener
+            continue
+        opener = None
+    return out
+
+
+def segments(grid: Grid, covered: Covered, roles: tuple[str, ...],
+             notes: Optional[dict[int, int]] = None) -> list[tuple[int, int]]:
     """The forms of a sheet as grid row ranges [start, end): one per subject label row, each
     starting at the title rows just above its label."""
-    starts = _subject_rows(grid, covered, roles)
+    notes = notes if notes is not None else footnote_rows(grid, covered)
+    starts = [r for r in _subject_rows(grid, covered, roles) if r not in notes]
     if not starts:
         return [(0, grid.height)]
     out: list[int] = []
@@ -306,7 +387,7 @@ def segments(grid: Grid, covered: Covered, roles: tuple[str, ...]) -> list[tuple
     for i, r in enumerate(starts):
         s = r
         floor = prev if i else 0
-        while s - 1 >= floor and _is_title_row(grid, s - 1, covered):
+        while s - 1 >= floor and s - 1 not in notes and _is_title_row(grid, s - 1, covered):
             s -= 1
         if i == 0:
             s = 0
@@ -364,6 +445,9 @@ class _Reader:
         self.read_columns: dict[str, int] = {}
         self._cells: dict[int, list[tuple[int, Any]]] = {}
         self.grid_stop = end
+        self.costs: Optional[Costs] = None
+        self.cost_rows: set[int] = set()
+        self.notes: dict[int, int] = {}  # footnote rows -> their opener's row (footnote_rows)
 
     # -- helpers
     def addr(self, r: int, c: int) -> str:
@@ -377,6 +461,34 @@ class _Reader:
             got = self._cells[r] = [(c, v) for c, v in enumerate(self.grid.rows[r])
                                     if v is not None and (v.__class__ is not str or v.strip()) and (r, c) not in covered]
         return got
+
+    def is_grid_header(self, r: int) -> bool:
+        return grid_header_at(self.grid, r, self.headers, self.covered) is not None
+
+    def read_costs(self, start: int, stop: int) -> None:
+        """Every cost block (成本构成 …) in rows [start, stop) into ``self.costs``, its rows taken."""
+        for r in range(start, stop):
+            if r in self.cost_rows or r in self.notes:
+                continue
+            cells = [(c, v) for c, v in self.cells_of(r) if (r, c) not in self.claimed]
+            if not cells or not cost_block.entry(cells):
+                continue
+            costs, rows = cost_block.read_block(self, r, stop)
+            if costs is not None:
+                self.costs = cost_block.merge(self.costs, costs)
+                self.cost_rows |= rows
+
+    def footnote(self, r: int) -> None:
+        """A footnote row: every cell under the opener's key (注, 注2 … / 说明 …), as written."""
+        opener = self.notes[r]
+        cells = self.cells_of(opener)
+        m = _NOTE_RE.match(compact(cells[0][1])) if cells and isinstance(cells[0][1], str) else None
+        key = m.group(1) if m and m.group(1) else "注"
+        for c, v in self.cells_of(r):
+            if (r, c) in self.claimed:
+                continue
+            self.detail(key, v, (r, c))
+            self.claim((r, c))
 
     def claim(self, *pos: Optional[tuple[int, int]]) -> None:
         for p in pos:
@@ -404,6 +516,11 @@ class _Reader:
         for r in range(self.start, stop):
             cells = self.cells_of(r)
             if not cells:
+                continue
+            if r in self.cost_rows or r in self.notes:
+                if r in self.notes:
+                    self.footnote(r)
+                funds, slots, cont, duty_cols = None, {}, None, {}
                 continue
             labelled = [(c, v, label_text(v)) for c, v in cells]
             roles = [(c, v, lt, LABEL_LOOKUP.get(lt.key) if lt else None) for c, v, lt in labelled]
@@ -467,6 +584,7 @@ class _Reader:
                     self.claim((r, c), pos)
                     if pos is not None:
                         done.add(pos[1])
+                    self._label_pos = (r, c)
                     self._subject(role, lt, value, pos)
                     continue
                 if role == "funds":
@@ -572,6 +690,8 @@ class _Reader:
         p = self.parts
         text = clean_text(value) if value is not None else None
         cell = self.addr(*pos) if pos else None
+        if role in ("project", "org") and pos is None and "subject_label" not in p.cells:
+            p.cells["subject_label"] = self.addr(*self._label_pos)
         if role == "project":
             if p.name is None:
                 p.name, p.name_cell, p.subject_label = text, cell, lt.text
@@ -793,7 +913,9 @@ class _Reader:
     def _is_stop(self, r: int, cells: list[tuple[int, Any]], ind_cols: dict[str, int], first_col: int) -> bool:
         c0, v0 = cells[0]
         text = compact(v0) if isinstance(v0, str) else ""
-        if text and _FOOTER_RE.search(text):
+        if text and _FOOTER_RE.search(text) or r in self.notes:
+            return True
+        if cost_block.entry(cells):
             return True
         if c0 < first_col:
             return True
@@ -824,7 +946,11 @@ class _Reader:
 
     # -- everything after the grid
     def read_tail(self, start: int) -> None:
+        self.read_costs(start, self.end)
         for r in range(start, self.end):
+            if r in self.notes:
+                self.footnote(r)
+                continue
             cells = self.cells_of(r)
             i = 0
             while i < len(cells):
@@ -874,13 +1000,16 @@ def read_forms(grid: Grid, config: Config, kind: str = "form") -> list[Table]:
 
     covered = covered_cells(grid)
     roles = ("project",) if kind == "form" else ("org",)
-    segs = segments(grid, covered, roles)
+    notes = footnote_rows(grid, covered)
+    segs = segments(grid, covered, roles, notes)
     money_unit = _money_unit(grid, min(HEADER_SCAN_ROWS, grid.height), None)
     tables: list[Table] = []
     headers = dict(getattr(config, "headers", None) or {})
     for start, end in segs:
         rd = _Reader(grid, config, start, end, covered, money_unit, kind)
+        rd.notes = {r: o for r, o in notes.items() if start <= r < end}
         gh = find_grid_header(grid, start, end, headers, covered)
+        rd.read_costs(start, gh.row if gh is not None else end)
         rd.read_top(gh.row if gh is not None else end)
         indicators: list[Indicator] = []
         first = last = 0
@@ -943,16 +1072,54 @@ def _table(grid: Grid, rd: _Reader, gh: Optional[GridHeader], indicators: list[I
         "unit_code": unit_code, "unit_name": unit_name, "department_code": dept_code,
         "indicators": indicators, "raw": raw, "seen": {}, "cells": pcells, "waivers": frozenset(),
         "department": dept_name, "funds": funds, "goal_long": p.goal_long, "details": details,
+        "costs": rd.costs,
     }, _PROJECT_FIELDS)
+    unfilled = _unfilled(project, p)
     table = Table(sheet=grid.sheet, source=grid.source, title=p.title, money_unit=money_unit,
-                  header_row=grid.sheet_row(gh.row) if gh is not None else None,
+                  header_row=grid.sheet_row(gh.row) if gh is not None and not unfilled else None,
                   columns={f: c + grid.col0 for f, c in (rd.read_columns.items() if gh else ())},
-                  projects=[project], findings=rd.findings, data_rows=(first, last), layout=kind)
+                  projects=[] if unfilled else [project], findings=rd.findings, data_rows=(first, last), layout=kind)
+    if unfilled:
+        # A blank template (labels only): one finding, no project for the rules to report on
+        # field by field, and no "未找到表头" either.
+        where = p.cells.get("subject_label") or grid.addr(start, 0)
+        table.findings.append(read_finding("ST021", sheet=grid.sheet, cell=where, row=_row_of(where, grid),
+                                           form="部门整体支出绩效目标表" if kind == "department" else "项目支出绩效目标表",
+                                           project=""))
+        return table
+    if rd.costs is not None and rd.costs.lines:
+        c = rd.costs
+        where = c.label_cell or next((ln.cells.get("label") for ln in c.lines if ln.cells.get("label")), None) \
+            or grid.addr(start, 0)
+        t = c.total_line()
+        cols = "、".join(f"“{h}”" for h in c.columns) or "无金额列"
+        table.findings.append(read_finding(
+            "ST022", sheet=grid.sheet, cell=where, row=_row_of(where, grid), project=name or "", count=len(c.lines),
+            columns=f"金额列{cols}" + ("，有合计行" if t is not None else "，无合计行")))
     if gh is None:
         where = name_cell or grid.addr(start, 0)
         table.findings.append(read_finding("ST017", sheet=grid.sheet, cell=where,
                                            row=grid.sheet_row(start), project=name or ""))
     return table
+
+
+def _unfilled(project: Project, p: FormParts) -> bool:
+    """Labels only: no name, no amount, no goal, no cost amount, no indicator with a value."""
+    if project.name or p.org or p.goal or p.goal_long or p.department or p.unit:
+        return False
+    f = project.funds
+    if f is not None and (f.total is not None or any(ln.amount is not None or ln.text for ln in f.lines)):
+        return False
+    c = project.costs
+    if c is not None and any(a is not None for ln in c.lines for a in ln.amounts.values()):
+        return False
+    if project.real_indicators():
+        return False
+    return not any(k not in ("资金块", "指标表", "标题", "stated_points") for k in p.details)
+
+
+def _row_of(cell: str, grid: Grid) -> int:
+    return _pos(cell, grid)[0] + grid.row0
 
 
 def _pos(cell: str, grid: Grid) -> tuple[int, int]:

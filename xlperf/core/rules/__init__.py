@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 
 FAMILY_MODULES = ("structure", "taxonomy", "weights", "values", "budget", "normalisation", "reading", "review",
-                  "self_evaluation", "against", "applicability", "layoutfit", "funds", "points")
+                  "self_evaluation", "against", "applicability", "layoutfit", "funds", "points", "costs")
 _loaded = False
 
 
