@@ -158,3 +158,21 @@ def test_self_evaluation_table_fits_80_columns(tmp_path):
     assert all(cell_len(line.rstrip()) <= WIDTH for line in rows), rows
     assert "86.2%" in rows[1] and "9/10" in rows[1] and "98/100" in rows[1]
     assert any("某某市某某区" in line and "…" in line for line in rows) and long_name not in out
+
+
+def test_next_steps_on_a_macro_workbook_keep_its_kind(tmp_path):
+    """The suggested fix and --mark commands must run as printed: both refuse an output whose kind
+    differs from the input's, so a .xlsm table is told to write .xlsm copies."""
+    import shutil
+
+    book = shutil.copy(Path(__file__).parents[1] / "workbook" / "PerfTemplate.xlsm", tmp_path / "填报.xlsm")
+    env = dict(os.environ, COLUMNS=str(WIDTH))
+    out = subprocess.run([sys.executable, "-m", "xlperf.cli", "check", str(book), "--sheet", "示例"],
+                         capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path).stdout
+    steps = out.split("下一步")[1]
+    assert "填报_修正.xlsm" in steps and "填报_标记.xlsm" in steps and "_修正.xlsx" not in steps
+    fixed = subprocess.run([sys.executable, "-m", "xlperf.cli", "fix", str(book), "--sheet", "示例",
+                            "-o", str(tmp_path / "填报_修正.xlsm")], capture_output=True, text=True, env=env,
+                           timeout=120)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert (tmp_path / "填报_修正.xlsm").exists()

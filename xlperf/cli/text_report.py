@@ -426,14 +426,17 @@ def _next_steps(report: Report, console: Console, path: str) -> None:
     fixable = sum(1 for f in live if f.fix is not None)
     shown = _quote(path)
     stem = Path(path).stem
+    # fix and --mark keep the input's kind (cli.file_commands.check_output_kind): a macro
+    # workbook's copy is .xlsm, anything else a workbook's .xlsx.
+    kind = ".xlsm" if Path(path).suffix.lower() == ".xlsm" else ".xlsx"
     is_text = _pasted_text(path)
     steps: list[str] = []
     if is_text:
         steps.append(f"xlperf import-text {shown} -o {_quote(stem + '.xlsx')}   导入为工作簿，再校验、修正")
     elif fixable:
-        steps.append(f"xlperf fix {shown} -o {_quote(stem + '_修正.xlsx')}   自动修正 {fixable} 处（标有“可用 xlperf fix”的问题）")
+        steps.append(f"xlperf fix {shown} -o {_quote(stem + '_修正' + kind)}   自动修正 {fixable} 处（标有“可用 xlperf fix”的问题）")
     if live:
-        steps.append(f"xlperf check {shown} --mark {_quote(stem + '_标记.xlsx')}   另存带标记的副本，在表上看到每个问题")
+        steps.append(f"xlperf check {shown} --mark {_quote(stem + '_标记' + kind)}   另存带标记的副本，在表上看到每个问题")
     if s.errors:
         steps.append(f"修正 {s.errors} 个错误后再导出报送：xlperf export {shown} -o {_quote(stem + '_报送.xlsx')}")
     else:
