@@ -232,10 +232,7 @@ def _where(f: Finding) -> str:
 
 def message_text(f: Finding) -> str:
     """The message without its leading cell (the line shows the cell once, Excel style)."""
-    text = f.message
-    if f.cell and text.startswith(f.cell + " "):
-        text = text[len(f.cell) + 1:]
-    return text
+    return f.text()
 
 
 def _gloss(en: str, lang: str) -> str:

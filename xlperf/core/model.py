@@ -274,6 +274,14 @@ class Finding(BaseModel):
     def sort_key(self) -> tuple:
         return (SEVERITY_ORDER[self.severity], self.sheet, self.row or 0, self.cell or "", self.code)
 
+    def text(self) -> str:
+        """The message without its leading cell, for a line or a row that shows the cell on its
+        own (the text report, 校验结果, 导入记录); the JSON and the 校验说明 column, which sit
+        beside no cell of their own, keep ``message``."""
+        if self.cell and self.message.startswith(self.cell + " "):
+            return self.message[len(self.cell) + 1:]
+        return self.message
+
 
 class Indicator(BaseModel):
     """One indicator row, values normalised; ``raw`` keeps what the cell said."""

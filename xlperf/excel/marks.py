@@ -271,7 +271,7 @@ def results_rows(findings: Iterable[Finding]) -> list[list[Any]]:
             where = link(f.sheet, address(f.row, 1), f"第{f.row}行")
         else:
             where = f.sheet or None
-        rows.append([SEVERITY_ZH[f.severity], f.code, where, f.project, f.message, "是" if f.waived else None])
+        rows.append([SEVERITY_ZH[f.severity], f.code, where, f.project, f.text(), "是" if f.waived else None])
     return rows
 
 
