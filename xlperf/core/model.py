@@ -276,8 +276,8 @@ class Finding(BaseModel):
 
     def text(self) -> str:
         """The message without its leading cell, for a line or a row that shows the cell on its
-        own (the text report, 校验结果, 导入记录); the JSON and the 校验说明 column, which sit
-        beside no cell of their own, keep ``message``."""
+        own (the text report, 校验结果); the JSON and the 校验说明 column, which sit beside no
+        cell of their own, keep ``message``."""
         if self.cell and self.message.startswith(self.cell + " "):
             return self.message[len(self.cell) + 1:]
         return self.message

@@ -369,7 +369,7 @@ def import_log_rows(result: "ImportResult") -> list[list[Any]]:
     out: list[list[Any]] = []
     for f, ls in zip(result.findings, lines):
         # the clerk's sheet keeps the English after the Chinese, as it always had it
-        text = f"{f.text()}（{f.message_en}）" if f.message_en else f.text()
+        text = f"{f.message}（{f.message_en}）" if f.message_en else f.message
         out.append([f.code, SEVERITY_ZH[f.severity], f.cell or "", ls[0] if ls else None, text])
     return out
 
