@@ -98,6 +98,24 @@ class Run:
 GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
 
 
+def child_env(bytecode_cache: bool = True) -> dict[str, str]:
+    """The environment of every measured process. An installed xlperf runs from bytecode (pip
+    compiles it on install); a shell with PYTHONDONTWRITEBYTECODE=1 (this sandbox sets it) makes
+    every run compile all of xlperf's ~1 MB of source again, which then grows with each rule
+    written (0.14 s → 0.28 s of compile() per run between 8beb9f8 and e3efcbd) and is not what a
+    clerk pays. So the children write and read their bytecode under bench/out/pycache (the
+    warm-up run fills it; nothing is written beside the sources). ``--compile-each-run`` keeps
+    the shell's setting instead."""
+    env = dict(os.environ)
+    if bytecode_cache:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(HERE / "out" / "pycache")
+    return env
+
+
+ENV = child_env()
+
+
 def run_once(argv: list[str], *, stdout: Any = subprocess.DEVNULL, timeout: float = TIMEOUT_S,
              cwd: Optional[Path] = None) -> Run:
     """One process: wall time around spawn..wait4, CPU from wait4, peak RSS from GNU time.
@@ -115,7 +133,7 @@ def run_once(argv: list[str], *, stdout: Any = subprocess.DEVNULL, timeout: floa
     with tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         p = subprocess.Popen(argv, stdout=stdout, stderr=err, stdin=subprocess.DEVNULL, cwd=cwd,
-                             start_new_session=True)
+                             start_new_session=True, env=ENV)
         timer = threading.Timer(timeout, lambda: os.killpg(p.pid, signal.SIGKILL))
         timer.start()
         try:
@@ -652,7 +670,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--skip", nargs="*", default=[], choices=["commands", "ports", "udf", "batch", "forms"])
     ap.add_argument("--batch-files", type=int, default=500)
     ap.add_argument("--forms", type=int, default=1000, help="stacked forms in one workbook / one-form files in a folder")
+    ap.add_argument("--compile-each-run", action="store_true",
+                    help="no bytecode cache for the measured processes (see child_env)")
     a = ap.parse_args(argv)
+    global ENV
+    ENV = child_env(not a.compile_each_run)
     runs = a.runs or (3 if a.quick else 5)
     sizes = tuple(a.sizes or ((1_000, 10_000) if a.quick else generate.SIZES))
     skip = set(a.skip) | ({"batch", "forms"} if a.quick else set())
@@ -669,7 +691,8 @@ def main(argv: Optional[list[str]] = None) -> int:
 
     t_start = time.perf_counter()
     res: dict[str, Any] = {"machine": machine(), "runs": runs, "sizes": list(sizes), "targets": TARGETS,
-                           "measures": [], "files": {}, "xlperf": XLPERF}
+                           "measures": [], "files": {}, "xlperf": XLPERF,
+                           "bytecode_cache": "PYTHONPYCACHEPREFIX" in ENV}
     log(f"xlperf benchmarks: {res['machine']['nproc']} × {res['machine']['cpu']}, Python {res['machine']['python']}, {XLPERF}")
     books = {}
     for s in sizes:

@@ -5,7 +5,9 @@
 * ``layout-list.png``: the bundled sample (遂宁市委政法委 2023), its first rows;
 * ``layout-form.png``: 岳阳县 2022 高标准农田 (tests/data/real), the MoF form;
 * ``layout-form-long.png``: 武汉市青山区 2020 教育基建, 长期 and 年度 groups side by side;
-* ``layout-department.png``: 宁德 2019 部门整体支出绩效目标表.
+* ``layout-department.png``: 宁德 2019 部门整体支出绩效目标表;
+* ``layout-selfeval.png``: 廊坊 2019 项目支出绩效自评表 (the MoF template), whole: money block,
+  总体目标, indicators with 分值/得分/偏差原因, 总分.
 
 The workbooks are built as in the tests (``tests/real_tables.py``), with borders, wrapped text
 and column widths so they print the way a clerk's table looks; printed landscape, one page wide.
@@ -32,10 +34,12 @@ EXAMPLES = {
     "layout-form": ("hunan_yueyang-yueyangxian_2022_gaobiaozhunnongtian_target", [14, 16, 26, 30, 16]),
     "layout-form-long": ("hubei_wuhan-qingshan_2020_jiaoyujijian_target", [12, 18, 22, 16, 18, 26, 16]),
     "layout-department": ("fujian_ningde_2019_dangshidifangzhi_dept", [14, 22, 30, 26, 16]),
+    # 一级 | 二级 | 三级 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因: the reason column wide enough to read
+    "layout-selfeval": ("hebei_langfang_2019_nuantonggaizao_selfeval", [11, 15, 21, 10, 10, 7, 7, 30]),
 }
 
 
-def style(path: Path, widths: list[int], rows: int = 0) -> Path:
+def style(path: Path, widths: list[int], rows: int = 0, orientation: str = "landscape") -> Path:
     wb = openpyxl.load_workbook(path)
     ws = wb.active
     last = rows or ws.max_row
@@ -61,7 +65,7 @@ def style(path: Path, widths: list[int], rows: int = 0) -> Path:
             need = -(-len(str(c.value)) * 2 // max(width, 1))  # CJK characters are two wide
             lines = max(lines, -(-need // rows_spanned))
         ws.row_dimensions[row[0].row].height = 13 * lines + 2
-    ws.page_setup.orientation = "landscape"
+    ws.page_setup.orientation = orientation
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     wb.save(path)
@@ -73,8 +77,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         for out, (name, widths) in EXAMPLES.items():
-            xlsx = style(build(tmp / f"{out}.xlsx", [name]), widths)
-            print(to_png(to_pdf(xlsx, tmp), IMG / f"{out}.png", dpi=90))
+            tall = out == "layout-selfeval"  # one narrow, long form: portrait prints it larger
+            xlsx = style(build(tmp / f"{out}.xlsx", [name], percent=tall), widths,
+                         orientation="portrait" if tall else "landscape")
+            print(to_png(to_pdf(xlsx, tmp), IMG / f"{out}.png", dpi=110 if tall else 90, height=0.8 if tall else 1.0))
         sample = tmp / "layout-list.xlsx"
         sample.write_bytes(sample_path().read_bytes())
         style(sample, [22, 24, 8, 26, 9, 10, 22, 7, 8, 7, 6, 9], rows=20)

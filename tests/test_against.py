@@ -144,3 +144,71 @@ def test_SE057_indicator_matched_by_similarity_is_said(tmp_path):
     sim = [f for f in res.findings if f.code == "SE057"]
     assert [(f.cell, f.other_cell) for f in sim] == [("C13", "target.xlsx!绩效目标表!I4")]
     assert "0.8" in sim[0].message and "培训人次" in sim[0].message
+
+
+# --- the target is a form (the MoF 项目支出绩效目标表: one project per form) ------------------------
+
+def target_form(name, code="101001", people="≥100人次", quality=20):
+    """A MoF target form for ``name``: labels, funds, goal and an indicator grid with 分值."""
+    return [
+        ["项目支出绩效目标表"],
+        ["项目名称", f"{code}-{name}" if code else name, "主管部门", "某市委组织部"],
+        ["实施单位", "某市干部培训中心", "项目属性", "经常性项目"],
+        ["项目资金(万元)", "年度资金总额", 100],
+        [None, "其中：财政拨款", 100],
+        [None, "其他资金", None],
+        ["年度目标", "完成年度干部业务培训任务，提升干部业务能力"],
+        ["一级指标", "二级指标", "三级指标", "指标值", "分值"],
+        ["产出指标", "数量指标", "培训人次", people, 30],
+        [None, "质量指标", "培训合格率", "≥95%", quality],
+        ["效益指标", "社会效益指标", "干部业务能力", "提升", 30],
+        ["满意度指标", "服务对象满意度指标", "参训人员满意度", "≥90%", 10],
+    ]
+
+
+def comparison(res):
+    return sorted((f.code, f.cell, f.other_cell) for f in res.findings if f.code >= "SE050" and f.code.startswith("SE"))
+
+
+def test_form_target_matched_by_name_reports_a_changed_target_and_weight(tmp_path):
+    """One form as the target (its name carries a code the self-evaluation lacks: matched by
+    name); the changed 指标值 (≥110 approved, ≥100 in the self-evaluation) and 分值 (25 vs 20)."""
+    target = save(target_form("干部培训项目", people="≥110人次", quality=25), tmp_path / "目标.xlsx", "项目支出绩效目标表")
+    assert check_path(target).tables[0].layout == "form"
+    se = save(MOF, tmp_path / "自评.xlsx", "自评表")
+    res = with_against(check_path(se), target)
+    assert comparison(res) == [("SE053", "D13", "目标.xlsx!项目支出绩效目标表!D9"),
+                               ("SE054", "F14", "目标.xlsx!项目支出绩效目标表!E10")]
+    f053 = next(f for f in res.findings if f.code == "SE053")
+    assert "“≥100人次”" in f053.message and "批复的指标值“≥110人次”" in f053.message
+
+
+def test_folder_of_forms_matches_by_code_and_names_each_targets_own_file(tmp_path):
+    """A folder with one form per project: the self-evaluation (renamed, same code) is matched
+    by its code, the counterpart's cell names the form's own file (not the folder), and the
+    other project's form is not reported missing from this one self-evaluation."""
+    folder = tmp_path / "目标表"
+    folder.mkdir()
+    save(target_form("干部培训项目", people="≥110人次"), folder / "干部培训项目.xlsx", "Sheet1")
+    save(target_form("公用经费", code="101002"), folder / "公用经费.xlsx", "Sheet1")
+    se = save(change(MOF, B3="101001-干部业务培训"), tmp_path / "自评.xlsx", "自评表")
+    res = with_against(check_path(se), folder)
+    assert comparison(res) == [("SE053", "D13", "干部培训项目.xlsx!Sheet1!D9")]
+    r = run("check", se, "--against", folder, "--format", "json")
+    assert r.returncode == 1, r.stderr
+    f053 = next(f for f in json.loads(r.stdout)["findings"] if f["code"] == "SE053")
+    assert f053["source"] == "self_evaluation" and f053["other_cell"] == "干部培训项目.xlsx!Sheet1!D9"
+
+
+def test_stacked_forms_as_target_report_the_form_without_a_self_evaluation(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "目标表"
+    for row in target_form("公用经费", code="101002") + [[], []] + target_form("干部培训项目", people="≥110人次"):
+        ws.append(row)
+    wb.save(tmp_path / "stacked.xlsx")
+    se = save(change(MOF, B3="101001-干部业务培训"), tmp_path / "自评.xlsx", "自评表")
+    res = with_against(check_path(se), tmp_path / "stacked.xlsx")
+    assert comparison(res) == [("SE051", "B2", None), ("SE053", "D13", "stacked.xlsx!目标表!D23")]
+    f051 = next(f for f in res.findings if f.code == "SE051")
+    assert f051.source == "target" and "“101002-公用经费”" in f051.message

@@ -168,7 +168,7 @@ def test_bundle_resolves_for_win_amd64_with_no_index(bundles, pinned_pip, python
     installed = {re.sub(r"[-_.]+", "-", i["metadata"]["name"]).lower(): i["metadata"]["version"]
                  for i in json.loads(report.read_text())["install"]}
     assert installed["xlwings"] == "0.37.8" and installed["xlperf"] == "0.1.0"
-    assert {"pywin32", "colorama", "pydantic-core", "lxml", "python-calamine", "orjson"} <= set(installed)
+    assert {"pywin32", "colorama", "pydantic-core", "lxml", "python-calamine", "orjson", "olefile"} <= set(installed)
     assert make_bundle.windows_closure(root / "wheels", python) == []
 
     # The proof can fail: without pywin32 the same command cannot resolve.

@@ -432,22 +432,23 @@ def test_column_wise_row_heights_equal_the_cell_by_cell_rule(grid):
 def test_disk_full_while_deflating_keeps_the_old_file(tmp_path, sample_result, monkeypatch):
     out = tmp_path / "报送.xlsx"
     out.write_bytes(b"old")
-    real_run = xlsx_stream._Deflater._run
+    real_open = zipfile.ZipFile.open
 
-    def failing_run(self):
-        real_write = self.fh.write
-        calls = {"n": 0}
+    def open_member(self, name, mode="r", **kw):
+        fh = real_open(self, name, mode, **kw)
+        if mode == "w" and "worksheets/" in str(getattr(name, "filename", name)):
+            real_write, calls = fh.write, {"n": 0}
 
-        def write(data):
-            calls["n"] += 1
-            if calls["n"] > 1:
-                raise OSError(errno.ENOSPC, "No space left on device")
-            return real_write(data)
+            def write(data):  # the second chunk of a sheet: the disk is full
+                calls["n"] += 1
+                if calls["n"] > 1:
+                    raise OSError(errno.ENOSPC, "No space left on device")
+                return real_write(data)
 
-        self.fh.write = write
-        real_run(self)
+            fh.write = write
+        return fh
 
-    monkeypatch.setattr(xlsx_stream._Deflater, "_run", failing_run)
+    monkeypatch.setattr(zipfile.ZipFile, "open", open_member)
     with pytest.raises(OutputError, match="磁盘空间不足"):
         write_export(sample_result, out)
     assert out.read_bytes() == b"old"

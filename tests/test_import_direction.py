@@ -8,6 +8,8 @@
 - readers and writers never import excel, cli or (at run time) api;
 - excel never imports cli; api imports neither excel nor cli;
 - nothing imports cli except cli itself (the console script and ``python -m xlperf.cli`` enter it);
+- the neutral modules at the package root that readers and writers share (``zipstream``: the
+  threaded (de)compression) import nothing of ours;
 - only the entry points (api, cli, excel's buttons) switch the cyclic GC: core, readers and writers
   neither import ``xlperf.gc_pause`` nor call ``gc.disable()``.
 
@@ -139,6 +141,12 @@ def test_import_direction():
     graph = module_graph(PKG)
     assert len(graph) > 40 and any(room_of(m) == "readers" for m in graph)
     assert violations(graph) == []
+
+
+def test_shared_mechanisms_import_nothing_of_ours():
+    graph = module_graph(PKG)
+    assert graph["xlperf.zipstream"] == set()
+    assert {room_of(d) for d in graph["xlperf.readers.sheet_xml"]} <= {"core"}
 
 
 def test_only_entry_points_switch_the_gc():

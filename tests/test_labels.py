@@ -3,8 +3,7 @@
 import pytest
 
 from xlperf.core.grid import Grid, Merge
-from xlperf.core.layouts.labels import (find_labels, label_text, level_points, parse_amount, role_of,
-                                        stated_points, value_right)
+from xlperf.core.layouts.labels import find_labels, label_text, parse_amount, role_of, value_right
 
 
 @pytest.mark.parametrize("text,key,role", [
@@ -49,7 +48,8 @@ def test_long_text_and_numbers_are_not_labels():
 
 @pytest.mark.parametrize("cell,unit,value", [
     (120, "万元", 120), ("120万", "万元", 120), ("10000万元", "万元", 10000), ("12000000元", "万元", 1200),
-    (1200, "元", 0.12), ("1,200", "万元", 1200), ("3.5亿元", "万元", 35000),
+    (1200, "元", 0.12), ("1,200", "万元", 1200), ("3.5亿元", "万元", 35000), ("3亿", "万元", 30000),
+    ("1200千元", "万元", 120),
 ])
 def test_amounts_with_units(cell, unit, value):
     assert parse_amount(cell, unit).value == pytest.approx(value)
@@ -68,22 +68,7 @@ def test_two_different_amounts_are_not_one():
     assert parse_amount("参照政府采购").value is None
 
 
-@pytest.mark.parametrize("text,name,points,low,high", [
-    ("产出指标(50分)", "产出指标", 50, None, None),
-    ("产出指标（50分）", "产出指标", 50, None, None),
-    ("产出指标（40-50分）", "产出指标", None, 40, 50),
-    ("效益指标30分", "效益指标", 30, None, None),
-    ("满意度指标", "满意度指标", None, None, None),
-])
-def test_level_points(text, name, points, low, high):
-    lp = level_points(text)
-    assert (lp.name, lp.points, lp.low, lp.high) == (name, points, low, high)
-
-
-def test_stated_points_of_a_banner():
-    assert stated_points("绩效指标(权重分值90分,其中产出指标权重分值50分,效益指标权重分值30分,满意度指标权重分值10分)") == {
-        "绩效指标": 90, "产出指标": 50, "效益指标": 30, "满意度指标": 10}
-    assert stated_points("预算执行情况(10分)") == {"预算执行情况": 10}
+# Stated points (产出指标(50分) …) are tested with their one parser in test_points_parser.py.
 
 
 def test_value_right_skips_the_labels_own_merge_and_stops_at_a_label():

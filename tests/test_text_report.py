@@ -96,3 +96,30 @@ def test_markup_like_project_and_file_names_are_printed_as_written(tmp_path):
     r = run("check", tmp_path)
     assert r.returncode == 1 and "MarkupError" not in r.stderr, r.stderr
     assert "表[bold].xlsx" in r.stdout and "权重不符：[/]项目甲" in r.stdout.replace("\n", "").replace("│", "").replace(" ", "")
+
+
+@pytest.mark.parametrize("encode,label", [
+    (lambda t: b"\xff\xfe" + t.encode("utf-16-le"), "UTF-16 LE（带BOM）"),  # Notepad's "Unicode"
+    (lambda t: t.encode("utf-8-sig"), "UTF-8（带BOM）"),
+    (lambda t: t.encode("gb18030"), "GB18030（GBK）"),  # Chinese Windows' "ANSI"
+    (lambda t: t.encode("utf-8"), "UTF-8"),
+])
+def test_check_of_a_text_file_says_its_encoding_once(tmp_path, encode, label):
+    """Issue 13: ``import-text`` said which encoding it read a .txt in; ``check`` says it too, once
+    (on the first 读取 line), and the JSON carries it (``encoding``, null for a workbook)."""
+    import json
+
+    from xlperf.api import sample_path
+
+    text = sample_path().with_suffix(".txt").read_text(encoding="utf-8")
+    src = tmp_path / "粘贴.txt"
+    src.write_bytes(encode(text))
+    r = run("check", src)
+    assert r.returncode == 1, r.stderr
+    assert r.stdout.count("文本编码") == 1
+    first = next(line for line in r.stdout.splitlines() if line.startswith("读取："))
+    assert f"（文本编码：{label}）" in first
+    data = json.loads(run("check", src, "--format", "json").stdout)
+    assert data["encoding"] == label
+    book = json.loads(run("check", sample_path(), "--format", "json").stdout)
+    assert book["encoding"] is None

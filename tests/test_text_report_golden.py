@@ -129,3 +129,32 @@ def test_collapsed_errors_say_what_each_cell_becomes(default):
     line = next(line for line in default.splitlines() if line.startswith("错误 VL007 ×8："))
     assert line.startswith("错误 VL007 ×8：指标方向性未填写（绩效目标表!L65、L70、L86–L91）")
     assert "L70、L86–L87 应为“正向指标”；L91 应为“反向指标”，可用 xlperf fix 一键修正" in line
+
+
+def test_self_evaluation_table_fits_80_columns(tmp_path):
+    """The 自评得分 table, like the weight table: whole headers, one line per project, a long name
+    cut with …, on the three real self-evaluations (廊坊, 衡山, 青神: wide forms) plus one with a
+    60-character project name."""
+    import openpyxl
+
+    from .real_tables import build
+
+    names = ["hebei_langfang_2019_nuantonggaizao_selfeval", "hunan_hengyang-hengshan_2020_chubeiliang_selfeval",
+             "sichuan_meishan-qingshen_2023_gongzixing_selfeval"]
+    path = build(tmp_path / "自评.xlsx", names + names[:1], percent=True)
+    long_name = "某某市某某区2023年度城乡居民基本医疗保险财政补助资金及困难群众救助补助资金项目" * 2
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[3]
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == "办公宿舍楼、食堂及餐厅暖通改造经费")
+    cell.value = long_name
+    wb.save(path)
+    env = dict(os.environ, COLUMNS=str(WIDTH))
+    out = subprocess.run([sys.executable, "-m", "xlperf.cli", "check", str(path)], capture_output=True, text=True,
+                         env=env, timeout=120).stdout
+    table = out.split("自评得分")[1].split("问题清单")[0].splitlines()[1:]
+    rows = [line for line in table if line.strip()]
+    assert rows[0].split()[:3] == ["行", "项目名称", "预算(万元)"] and rows[0].split()[-1] == "状态", rows[0]
+    assert len(rows) == 5, rows  # the header and one line per project (nothing wraps)
+    assert all(cell_len(line.rstrip()) <= WIDTH for line in rows), rows
+    assert "86.2%" in rows[1] and "9/10" in rows[1] and "98/100" in rows[1]
+    assert any("某某市某某区" in line and "…" in line for line in rows) and long_name not in out

@@ -267,3 +267,70 @@ def test_inert_text_never_becomes_formula_text(tmp_path, text):
         v = wb[SHEET][cell].value
         assert not (isinstance(v, str) and v.startswith(("=", "+", "-", "@")) and not text.startswith(v[0])), (cell, v)
     assert b"<f>" not in parts(tmp_path / "o.xlsx")["xl/worksheets/sheet1.xml"]
+
+
+# --- §5 a workbook whose XML parts are UTF-16 is fixed and marked like a UTF-8 one ---------------
+
+
+def utf16_book(src: Path, dst: Path, codec: str, bom: bytes, decl: str | None) -> Path:
+    """``src`` with every XML part re-encoded in UTF-16 (with a BOM, a declaration, or both)."""
+    def change(name: str, data: bytes) -> bytes:
+        if not name.endswith((".xml", ".rels")):
+            return data
+        text = data.decode("utf-8")
+        if text.startswith("<?xml"):
+            text = text.split("?>", 1)[1].lstrip()
+        if decl:
+            text = f'<?xml version="1.0" encoding="{decl}" standalone="yes"?>\n' + text
+        return bom + text.encode(codec)
+    rewrite_zip(src, dst, change)
+    return dst
+
+
+def body(xml: bytes) -> bytes:
+    """A UTF-8 part without its XML declaration."""
+    assert not xml.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")), xml[:40]
+    return xml.split(b"?>", 1)[1].lstrip() if xml.startswith(b"<?xml") else xml
+
+
+@pytest.mark.parametrize("codec,bom,decl", [("utf-16-le", b"\xff\xfe", "UTF-16"), ("utf-16-be", b"\xfe\xff", None),
+                                            ("utf-16-le", b"", "UTF-16")])
+def test_fix_and_mark_splice_a_utf16_workbook(tmp_path, codec, bom, decl):
+    """The splicer decodes a UTF-16 part, edits it, and writes it back in UTF-8 with a UTF-8
+    declaration; every part it does not edit is copied as stored (still UTF-16). The result is
+    what the same command writes for the same book in UTF-8 (fix fell back to exit 2, --mark to
+    openpyxl, which rewrote every part)."""
+    plain = rich_book(tmp_path / "plain.xlsm")
+    book = utf16_book(plain, tmp_path / "u16.xlsm", codec, bom, decl)
+    before = parts(book)
+    assert all(b"\x00" in d[:4] for n, d in before.items() if n.endswith((".xml", ".rels")))  # all UTF-16
+    sheet = "xl/worksheets/sheet1.xml"
+
+    r = run("fix", book, "-o", tmp_path / "fixed.xlsm")
+    assert r.returncode == 0 and "已修正 2 个单元格" in r.stderr, r.stderr
+    assert run("fix", plain, "-o", tmp_path / "fixed_plain.xlsm").returncode == 0
+    after, reference = parts(tmp_path / "fixed.xlsm"), parts(tmp_path / "fixed_plain.xlsm")
+    assert list(after) == list(before)
+    assert [n for n in before if after[n] != before[n]] == [sheet]  # the rest byte for byte, UTF-16 as it was
+    assert after[sheet].startswith(b'<?xml version="1.0" encoding="UTF-8"')
+    assert body(after[sheet]) == body(reference[sheet])
+    old, new = cells(body(before[sheet].decode(codec).lstrip("\ufeff").encode())), cells(body(after[sheet]))
+    assert sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k)) == ["H5", "J10"]
+    a = json.loads(run("check", tmp_path / "fixed.xlsm", "--format", "json").stdout)
+    b = json.loads(run("check", tmp_path / "fixed_plain.xlsm", "--format", "json").stdout)
+    assert a["findings"] == b["findings"] and a["projects"] == b["projects"]
+    assert "已修正 0 个单元格" in run("fix", tmp_path / "fixed.xlsm", "-o", tmp_path / "twice.xlsm").stderr
+
+    r = run("check", book, "--mark", tmp_path / "marked.xlsm")
+    assert r.returncode in (0, 1) and "Traceback" not in r.stderr, r.stderr
+    assert run("check", plain, "--mark", tmp_path / "marked_plain.xlsm").returncode == r.returncode
+    marked, marked_plain = parts(tmp_path / "marked.xlsm"), parts(tmp_path / "marked_plain.xlsm")
+    assert list(marked) == list(marked_plain)
+    edited = [n for n in marked if n not in before or marked[n] != before[n]]
+    assert sheet in edited and "xl/workbook.xml" in edited
+    for name in marked:
+        if name in edited:  # edited or new: UTF-8, the same as for the UTF-8 book
+            assert body(marked[name]) == body(marked_plain[name]), name
+        else:  # spliced, not rewritten: the drawing, chart, comments, VBA and image as stored
+            assert marked[name] == before[name], name
+    assert {"xl/drawings/drawing1.xml", "xl/charts/chart1.xml", "xl/vbaProject.bin"} <= set(marked) - set(edited)

@@ -33,7 +33,9 @@ class CheckResult:
 
     def nothing_read(self) -> Optional[str]:
         """Why there is nothing to write (no indicator record), in Chinese; None when there is."""
-        if self.records():
+        # records() builds one Record per real indicator; whether there is one is a scan (split
+        # and export call this before building them: building them twice cost 0.1 s at 10k rows)
+        if any(not ind.is_placeholder for t in self.tables for p in t.projects for ind in p.indicators):
             return None
         reasons = [f.message for f in self.findings if f.code in ("ST001", "ST013", "ST017")]
         tried = [f"{s}：按{layout}读取，{reason}" for s, layout, reason in self.tried]
@@ -148,8 +150,10 @@ def check_path(path: Path, *, sheet: Optional[str] = None, config: Optional[Conf
     with paused_gc():
         pending = settings or PendingSettings(Path(path), config_path=config_path, base=config, overrides=overrides)
         src = read_source(Path(path), sheet, settings=pending)
-        return check_grids(src.grids, src.config, extra_findings=src.findings, source=str(path), only_sheet=sheet,
-                           workers=workers, layout=layout)
+        result = check_grids(src.grids, src.config, extra_findings=src.findings, source=str(path), only_sheet=sheet,
+                             workers=workers, layout=layout)
+        result.report.encoding = src.encoding or None
+        return result
 
 
 def sample_path() -> Path:

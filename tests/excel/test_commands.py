@@ -40,10 +40,11 @@ def marks_of(wb, sheet: str = SHEET) -> dict[str, str]:
 
 
 def table_snapshot(path: Path, cols: int = 12):
-    """Values and fills of the table columns: what validate/clear must never change."""
+    """Values and fills of the table columns: what validate/clear must never change (校验说明,
+    right of them, is xlperf's: its header cell is grey like every header xlperf writes)."""
     ws = load_workbook(path)[SHEET]
     values = [[ws.cell(r, c).value for c in range(1, cols + 1)] for r in range(1, ws.max_row + 1)]
-    fills = {(c.coordinate, c.fill.fgColor.rgb) for row in ws.iter_rows() for c in row if c.fill.fill_type}
+    fills = {(c.coordinate, c.fill.fgColor.rgb) for row in ws.iter_rows(max_col=cols) for c in row if c.fill.fill_type}
     merges = sorted(str(m) for m in ws.merged_cells.ranges)
     return values, fills, merges
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xlperf.core.grid import col_letter
-from xlperf.readers import source as read
+from xlperf.readers import sheet_xml, source as read
 from xlperf.readers.source import InputError, preflight_book, read_source
 
 from .make_corpus import RawPart, deflated, skeleton, write_raw_zip
@@ -91,8 +91,8 @@ def book(path: Path, xml: bytes) -> Path:
 
 def shortcuts_off(monkeypatch) -> None:
     """The scan as it was before the shortcuts: every ref searched, pieces cut by pattern."""
-    monkeypatch.setattr(read, "_misfit_re", lambda max_col, digits: None)
-    cut_re = read._CUT_RE
+    monkeypatch.setattr(sheet_xml, "_misfit_re", lambda max_col, digits: None)
+    cut_re = sheet_xml._CUT_RE
 
     def cut(buf: bytes, searched: int = 0) -> int:
         found = -1
@@ -103,7 +103,7 @@ def shortcuts_off(monkeypatch) -> None:
                 return found
         return 0
 
-    monkeypatch.setattr(read._SheetScanner, "_cut", staticmethod(cut))
+    monkeypatch.setattr(sheet_xml.SheetScanner, "_cut", staticmethod(cut))
     monkeypatch.setattr(read, "PREFETCH_MIN", 1 << 62)
 
 
@@ -170,14 +170,14 @@ def test_a_long_merge_section_is_not_searched_again_per_piece(tmp_path, monkeypa
     path = book(tmp_path / "m.xlsx", xml)
     monkeypatch.setattr(read, "CHUNK", 4096)
     searched: list[int] = []
-    finditer = read._CUT_RE.finditer
+    finditer = sheet_xml._CUT_RE.finditer
 
     class Counting:
         def finditer(self, buf, start=0):
             searched.append(len(buf) - start)
             return finditer(buf, start)
 
-    monkeypatch.setattr(read, "_CUT_RE", Counting())
+    monkeypatch.setattr(sheet_xml, "_CUT_RE", Counting())
     assert len(preflight_book(path).sheet("Sheet1").merges) == 19999
     assert sum(searched) < 3 * len(xml)  # each byte searched about once, not once per chunk
 

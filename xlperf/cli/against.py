@@ -65,6 +65,7 @@ def with_against(result: CheckResult, target: Path, config: Optional[Config] = N
             f.severity = sev
     findings = sorted(result.findings + extra, key=Finding.sort_key)
     report = build_report(result.tables, findings, cfg, result.source)
+    report.encoding = result.report.encoding
     return replace(result, findings=findings, report=report)
 
 
@@ -118,4 +119,6 @@ def no_target(result: CheckResult) -> CheckResult:
     if not result.config.enabled("SE058"):
         return result
     findings = sorted(result.findings + [f], key=Finding.sort_key)
-    return replace(result, findings=findings, report=build_report(result.tables, findings, result.config, result.source))
+    report = build_report(result.tables, findings, result.config, result.source)
+    report.encoding = result.report.encoding
+    return replace(result, findings=findings, report=report)

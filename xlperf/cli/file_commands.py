@@ -13,9 +13,8 @@ from typing import Any, Callable, Optional
 
 from ..api import CheckResult
 from ..core.config import Config, load_config
-from ..core.grid import parse_address
 from ..core.model import Table
-from ..excel.commands import MarkPlan, NOTES_WIDTH, merged_plans, plan_marks, results_layout, sheet_table, sheet_to_write, write_all_marks
+from ..excel.commands import plan_marks, results_layout, sheet_table, sheet_to_write, write_all_marks
 from ..excel.fixes import Change, plan_fixes
 from ..excel.marks import RESULT_WIDTHS, results_rows
 from ..excel.port import CONFIG_SHEET, RESULTS_SHEET, SheetData
@@ -85,8 +84,9 @@ def _mark_with_openpyxl(src: Path, out: Path, result: CheckResult, text: bool) -
 
 
 def _write_marked(port: Any, result: CheckResult, sheet_of: Callable[[Table], Any], out: Path) -> None:
-    """Every block is planned before the first write, then written: marks, 校验结果, save.
-    One plan per sheet (stacked forms share one: ``sheet_table``)."""
+    """Every block is planned before the first write, then written: marks (with each sheet's
+    look and print set-up, ``write_all_marks``), 校验结果, save. One plan per sheet (stacked
+    forms share one: ``sheet_table``)."""
     plans = []
     for table in (sheet_table(result.tables, s) for s in dict.fromkeys(t.sheet for t in result.tables)):
         assert table is not None
@@ -96,32 +96,8 @@ def _write_marked(port: Any, result: CheckResult, sheet_of: Callable[[Table], An
     results = results_rows(result.findings)
     target = sheet_to_write(port, RESULTS_SHEET)
     write_all_marks(port, [p for p, _ in plans])
-    first_table = {}
-    for p, t in plans:
-        first_table.setdefault(p.sheet, t)
-    for plan in merged_plans([p for p, _ in plans]):  # once per sheet, after every write
-        lay_out_marked(port, plan, first_table[plan.sheet])
     port.replace_sheet(target, results, widths=RESULT_WIDTHS, layout=results_layout(results))
     port.save(out)
-
-
-def lay_out_marked(port: Any, plan: MarkPlan, table: Table) -> None:
-    """How the marked table prints: 校验说明 wraps at NOTES_WIDTH and its rows grow; where the
-    clerk has no print set-up, A4 landscape with the table's own columns on one page wide
-    (a page break before 校验说明), the header row repeated on every page."""
-    from ..writers.sheet_layout import PrintSetup, text_height
-
-    notes_row, notes_col = parse_address(plan.notes_at)
-    heights: dict[int, float] = {}
-    for at, notes in [(plan.notes_at, plan.notes), *plan.more_notes]:  # every table's block on the sheet
-        top, _ = parse_address(at)
-        for i, row in enumerate(notes):
-            if row and row[0] and text_height(row[0], NOTES_WIDTH) > 16:
-                heights[top + i] = max(heights.get(top + i, 0.0), text_height(row[0], NOTES_WIDTH))
-    last_col = notes_col - 1
-    header = table.header_row or notes_row
-    setup = PrintSetup(landscape=True, break_after=last_col, title_rows=(header, header))
-    port.lay_out_table(plan.sheet, notes_col, NOTES_WIDTH, heights, setup, last_col)
 
 
 @dataclass

@@ -111,8 +111,13 @@ def _table_lines(report: Report, console: Console, everything: bool) -> None:
     """One line per table read: where it starts, the layout that read it and why."""
     tables = report.tables
     shown = tables if everything or len(tables) <= SHOWN_TABLES else tables[:SHOWN_TABLES]
+    # a pasted text says once how it was decoded (Notepad's "Unicode" is UTF-16 LE with a BOM)
+    encoding = f"（文本编码：{report.encoding}）" if report.encoding else ""
+    if encoding and not shown:
+        console.print(f"[dim]读取：{escape(encoding[1:-1])}[/]", highlight=False)
     for t in shown:
-        where = f"{t.sheet}" + (f" 第{t.first_row}行起" if t.first_row else "")
+        where = f"{t.sheet}" + (f" 第{t.first_row}行起" if t.first_row else "") + encoding
+        encoding = ""
         console.print(f"[dim]读取：{escape(where)} 按{LAYOUT_ZH.get(t.layout, t.layout)}（{t.layout}）读取，"
                       f"{t.projects} 个项目、{t.indicators} 个指标 —— {escape(t.layout_reason)}[/]", highlight=False)
     if len(shown) < len(tables):
@@ -247,17 +252,25 @@ def _of(score: float | None, points: float | None) -> str:
 def _self_evaluation_table(projects, console: Console) -> None:
     """Self-evaluations: the year's budget, 执行率, the budget line's score of its points, the
     indicators' points, the total score of its points (— when not filled in)."""
-    t = RichTable(title="自评得分（预算执行＋绩效指标）", show_lines=False, header_style="bold")
-    for col, just in (("行", "right"), ("项目名称", "left"), ("预算数(万元)", "right"), ("执行率", "right"),
-                      ("预算执行得分", "right"), ("指标数", "right"), ("指标分值", "right"), ("总分", "right"), ("状态", "left")):
-        t.add_column(col, justify=just, overflow="fold", max_width=34 if col == "项目名称" else None)
+    # Like the weight table: no rules, one space between columns, short titles and one line per
+    # project (long names cut with …; --all or the JSON give the whole name) — fits 80 columns.
+    console.print("[bold]自评得分（预算执行＋绩效指标）[/]", highlight=False)
+    t = RichTable(show_lines=False, header_style="bold underline", box=None, pad_edge=False, show_edge=False,
+                  padding=(0, 1), collapse_padding=True)
+    t.add_column("行", justify="right")
+    t.add_column("项目名称", overflow="ellipsis", no_wrap=True, min_width=10, max_width=22)
+    t.add_column("预算(万元)", justify="right", min_width=10, no_wrap=True)
+    for col in ("执行率", "预算得分", "指标", "分值", "总分"):
+        t.add_column(col, justify="right", no_wrap=True)
+    t.add_column("状态", no_wrap=True)
     for p in projects:
         rate = "—" if p.execution_rate is None else f"{p.execution_rate:.1f}%"
         style = "red" if not p.weight_ok else ("yellow" if p.errors else None)
         t.add_row(str(p.row), escape(p.name) if p.name else "（无名称）", _budget(p.budget, p.budget_text), rate,
                   _of(p.budget_score, p.budget_points), str(p.indicator_count),
                   f"{_num(p.weight_total)}/{_num(p.expected)}" if p.points_total is not None else "—",
-                  _of(p.score_total, p.points_total) if p.points_total is not None else "—", p.status, style=style)
+                  _of(p.score_total, p.points_total) if p.points_total is not None else "—",
+                  _STATUS_SHORT.get(p.status, p.status), style=style)
     console.print(t)
 
 

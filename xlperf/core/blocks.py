@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from operator import attrgetter
-from typing import Any, Callable, Optional
+from typing import Any, Callable, NamedTuple, Optional
 
 from .engine import read_finding
 from .grid import Grid, col_letter, is_blank
@@ -64,6 +64,26 @@ def parse_waivers(v: Any) -> frozenset[str]:
     return frozenset(p.upper() for p in _WAIVER_SPLIT_RE.split(s) if p)
 
 
+class _Fixed(NamedTuple):
+    """What a list row holds besides its indicator's own values, by name. One shape, three
+    uses: the columns (0-based, None when the sheet has no such column), the merges over each
+    column (row -> the anchor of the merge hiding that row's cell), and a row's cells (None
+    when blank, hidden under a merge, or the column is absent)."""
+
+    unit: Any
+    project: Any
+    budget: Any
+    goal: Any
+    level1: Any
+    level2: Any
+    waiver: Any
+    note: Any
+
+
+_N_FIXED = len(_Fixed._fields)
+_ABSENT = 1 << 40  # column index for a field the sheet lacks: past the end of every row
+
+
 def _covered_rows(grid: Grid, cols: list[Optional[int]]) -> list[dict[int, tuple[int, int]]]:
     """For each column asked about: row -> anchor of the merge hiding that row's cell (the
     anchor itself is not covered). One dict per column keeps the per-cell test to one lookup."""
@@ -77,327 +97,436 @@ def _covered_rows(grid: Grid, cols: list[Optional[int]]) -> list[dict[int, tuple
     return [acc[c] if c is not None else {} for c in cols]
 
 
-_ABSENT = 1 << 40  # column index for a field the sheet lacks: past the end of every row
+# --- project boundaries: one definition for build_table and weights_fast ----------------------
+
+
+def is_unit_row(unit: Any, project: Any, level1: Any, level2: Any, has_values: bool) -> bool:
+    """A department or unit row: a 单位名称 and no 项目名称, level name or indicator value. It
+    ends the project above it. A level-1 name in 单位名称 is a row pasted one column left, read
+    as a level (the project goes on), so it is not one."""
+    return (unit is not None and project is None and level1 is None and level2 is None and not has_values
+            and not normalise_level1(unit).known)
+
+
+def continues_project(cur_name: Any, cur_budget: Any, name: Any, budget: Any) -> bool:
+    """A row naming a project (``name``, ``budget``: its raw 项目名称 and 预算数) continues the
+    current one (its raw 项目名称 and first 预算数) when it repeats the name with the same or no
+    budget: a block continued after a page break stays one project. The budget is compared
+    first: two numbers are cheap to tell apart, two names are not."""
+    return (budget is None or same_value(cur_budget, budget)) and same_value(cur_name, name)
+
+
+# --- the list reader -----------------------------------------------------------------------------
 
 
 def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
+    """A list sheet as a Table: departments, units, projects and their indicators, with a
+    finding for every cell that went nowhere."""
     layout = layout or find_layout(grid)
-    sheet = grid.sheet
-    table = Table(sheet=sheet, source=grid.source, title=layout.title, money_unit=layout.money_unit)
+    table = Table(sheet=grid.sheet, source=grid.source, title=layout.title, money_unit=layout.money_unit)
     if not layout.ok:
         missing = "、".join(FIELDS.get(f, f) for f in layout.missing)
-        where = grid.addr(layout.header_row, 0) if layout.header_row is not None else sheet
-        table.findings.append(
-            read_finding("ST001", sheet=sheet, cell=where if layout.header_row is not None else None,
-                         row=grid.sheet_row(layout.header_row) if layout.header_row is not None else None,
-                         scope="table", missing=missing or "表头")
-        )
+        at = layout.header_row is not None
+        table.findings.append(read_finding(
+            "ST001", sheet=grid.sheet, cell=grid.addr(layout.header_row, 0) if at else None,
+            row=grid.sheet_row(layout.header_row) if at else None, scope="table", missing=missing or "表头"))
         return table
-
-    cols = layout.columns
     table.header_row = grid.sheet_row(layout.header_row)
-    table.columns = {f: c + grid.col0 for f, c in cols.items()}
-    yuan = layout.money_unit == "元"
+    table.columns = {f: c + grid.col0 for f, c in layout.columns.items()}
+    _ListReader(grid, layout, table).read()
+    imply_comparators(table)
+    return table
 
-    def to_wan(n: Optional[float]) -> Optional[float]:
-        # divide, not multiply by 0.0001: 12345 元 must read 1.2345, not 1.2345000000000002
-        return None if n is None else (n / 10000 if yuan else n)
 
-    known_cols = set(cols.values()) | layout.ignored_columns
-    c_unit, c_proj, c_budget, c_goal = (cols.get(f) for f in ("unit", "project", "budget", "goal"))
-    ind_fields = [f for f in IND_VALUE_FIELDS if f in cols]
-    c_l1, c_l2 = cols.get("level1"), cols.get("level2")
-    c_waiver, c_note = cols.get("waiver"), cols.get("note")
-    c_weight = cols.get("weight")
-    # Every value a row can contribute, fetched in one pass: 8 fixed slots, then the indicator fields.
-    wanted = [c_unit, c_proj, c_budget, c_goal, c_l1, c_l2, c_waiver, c_note] + [cols[f] for f in ind_fields]
-    fetch = [_ABSENT if c is None else c for c in wanted]
-    # Two fields can share a column (备注 under 项目名称 in a two-row header): a filled cell
-    # counts once, or a banner row would look like a row with two values.
-    counts = [c is not None and wanted.index(c) == i for i, c in enumerate(wanted)]
-    covered_rows = _covered_rows(grid, wanted)
-    any_covered = any(covered_rows)
-    # 指标解释 / 绩效标准 columns: read into Indicator.details under their header as written.
-    header_cells = grid.rows[layout.header_row]
-    detail_cols = {cols[f]: clean_text(header_cells[cols[f]] if cols[f] < len(header_cells) else None) or FIELDS.get(f, f)
-                   for f in DETAIL_FIELDS if f in cols}
-    extra_cols = [c for c in range(grid.width) if c not in known_cols] + sorted(detail_cols)
-    # An extra column under a header nobody recognised: its cells are one ST015 (naming the
-    # header), not one ST010 each.
-    headed: dict[int, str] = {}
-    for c in extra_cols:
-        if c in detail_cols:
-            continue
-        for hr in sorted(layout.header_rows, reverse=True):
-            text = clean_text(grid.get(hr, c))
-            if text:
-                headed[c] = text
-                break
-    unknown_cells: dict[int, list[tuple[int, int]]] = {}
-    row_details: list[tuple[int, int, Any]] = []  # (row, col, value) of the row being read
-    row0, col0 = grid.row0, grid.col0
-    letters = [col_letter(c + col0) for c in range(grid.width)]
+class _ListReader:
+    """build_table's walk over the data rows: one pass, each row a department row, a unit
+    header, a goal continuation, a repeated header or banner, or an indicator row (the first
+    row of a project carries both the project and its first indicator). Levels are filled down
+    within a project's block only, never across a boundary."""
 
-    def addr(r: int, c: int) -> str:
-        return letters[c] + str(r + row0)
+    __slots__ = ("grid", "layout", "table", "sheet", "findings", "yuan", "cols", "ind_fields", "fetch",
+                 "counts", "covered", "covered_list", "any_covered", "known_cols", "detail_cols",
+                 "extra_cols", "headed", "letters", "unknown_cells", "row_details", "department", "unit",
+                 "unit_cell", "prev_levels", "prev_level_pos", "last_row")
 
-    findings = table.findings
-    projects = table.projects
-    header = grid.rows[layout.header_row]
-    header_rows = layout.header_rows
-    ignored = layout.ignored_columns
-    department: Optional[Department] = None
-    unit: Optional[Unit] = None
-    project: Optional[Project] = None
-    prev_levels: tuple[Any, Any] = (None, None)
-    prev_level_pos: tuple[Optional[tuple[int, int]], Optional[tuple[int, int]]] = (None, None)
-    unit_cell: Optional[str] = None
-    first_data = last_data = None
-    last_row: dict[int, int] = {}  # project index -> last indicator row (set once at the end)
-
-    def seen(p: Project, f: str, r: int, v: Any) -> None:
-        vals = p.seen.setdefault(f, [])
-        if not any(same_value(x, v) for _, x in vals):
-            vals.append((r + row0, v))
-
-    def unplaced(r: int, c: int, v: Any) -> None:
-        findings.append(read_finding("ST010", sheet=sheet, cell=addr(r, c), row=r + row0,
-                                     value=short(v)))
-
-    def level(r: int, c: Optional[int], own_value: Any, slot: int) -> tuple[Any, Optional[tuple[int, int]]]:
-        """A level cell's value and where it came from (itself, or its merge's anchor)."""
-        if c is None:
-            return None, None
-        if own_value is not None:
-            return own_value, (r, c)
-        if r not in covered_rows[slot]:
-            return None, None
-        anchor = covered_rows[slot].get(r)
-        if anchor is None:
-            return None, None
-        v = grid.get(*anchor)
-        return (None, None) if is_blank(v) else (v, anchor)
-
-    rows = grid.rows
-    for r in range(layout.header_row + 1, grid.height):
-        row = rows[r]
-        if r in header_rows:
-            continue
-        n = len(row)
-        got = [row[c] if c < n else None for c in fetch]
-        filled = 0
-        for i, v in enumerate(got):
-            if v is not None:
-                if (v.__class__ is str and not v.strip()) or (any_covered and r in covered_rows[i]):
-                    got[i] = None  # blank, or a stale value hidden under a merge
-                elif counts[i]:
-                    filled += 1
-        if not filled:
-            for v in row:
-                if v is not None and (v.__class__ is not str or v.strip()):
+    def __init__(self, grid: Grid, layout: Layout, table: Table) -> None:
+        self.grid, self.layout, self.table, self.sheet = grid, layout, table, grid.sheet
+        self.findings = table.findings
+        self.yuan = layout.money_unit == "元"
+        cols = layout.columns
+        self.cols = _Fixed(*(cols.get(f) for f in _Fixed._fields))
+        self.ind_fields = [f for f in IND_VALUE_FIELDS if f in cols]
+        # Every cell a row contributes, fetched in one pass: the fixed fields, then the indicator's.
+        wanted = [*self.cols, *(cols[f] for f in self.ind_fields)]
+        self.fetch = [_ABSENT if c is None else c for c in wanted]
+        # Two fields can share a column (备注 under 项目名称 in a two-row header): a filled cell
+        # counts once, or a banner row would look like a row with two values.
+        self.counts = [c is not None and wanted.index(c) == i for i, c in enumerate(wanted)]
+        self.covered_list = _covered_rows(grid, wanted)
+        self.covered = _Fixed(*self.covered_list[:_N_FIXED])
+        self.any_covered = any(self.covered_list)
+        self.known_cols = set(cols.values()) | layout.ignored_columns
+        # 指标解释 / 绩效标准 columns: read into Indicator.details under their header as written.
+        header = grid.rows[layout.header_row]
+        self.detail_cols = {cols[f]: clean_text(header[cols[f]] if cols[f] < len(header) else None) or FIELDS.get(f, f)
+                            for f in DETAIL_FIELDS if f in cols}
+        self.extra_cols = [c for c in range(grid.width) if c not in self.known_cols] + sorted(self.detail_cols)
+        # An extra column under a header nobody recognised: its cells are one ST015 (naming the
+        # header), not one ST010 each.
+        self.headed: dict[int, str] = {}
+        for c in self.extra_cols:
+            if c in self.detail_cols:
+                continue
+            for hr in sorted(layout.header_rows, reverse=True):
+                text = clean_text(grid.get(hr, c))
+                if text:
+                    self.headed[c] = text
                     break
-            else:
-                continue  # a blank row
-        # A header row has text in the 权重 column; data rows mostly hold numbers.
-        w = row[c_weight] if c_weight is not None and c_weight < n else None
-        if (c_weight is None or c_weight >= n or w.__class__ is str) and is_repeated_header(row, cols, header):
-            for c, v in enumerate(row):  # anything but header text in that row is reported
-                if not is_blank(v) and (c not in known_cols or field_of_header(v) is None) and c not in ignored:
-                    unplaced(r, c, v)
-            continue
-        if filled < 2 and is_banner_row(row):
-            continue
-        srow = r + row0
-        first_data = first_data if first_data is not None else srow
-        last_data = srow
+        self.letters = [col_letter(c + grid.col0) for c in range(grid.width)]
+        self.unknown_cells: dict[int, list[tuple[int, int]]] = {}
+        self.row_details: list[tuple[int, int, Any]] = []  # (row, col, value) of the row being read
+        self.department: Optional[Department] = None
+        self.unit: Optional[Unit] = None
+        self.unit_cell: Optional[str] = None
+        self.prev_levels: tuple[Any, Any] = (None, None)
+        self.prev_level_pos: tuple[Optional[tuple[int, int]], Optional[tuple[int, int]]] = (None, None)
+        self.last_row: dict[int, int] = {}  # project index -> last indicator row (set once at the end)
 
-        if row_details:  # detail cells of a row that gave no indicator
-            for rr, c, v in row_details:
-                unplaced(rr, c, v)
-            row_details = []
-        for c in extra_cols:
+    def addr(self, r: int, c: int) -> str:
+        return self.letters[c] + str(r + self.grid.row0)
+
+    def unplaced(self, r: int, c: int, v: Any) -> None:
+        self.findings.append(read_finding("ST010", sheet=self.sheet, cell=self.addr(r, c), row=r + self.grid.row0,
+                                          value=short(v)))
+
+    def to_wan(self, n: Optional[float]) -> Optional[float]:
+        # divide, not multiply by 0.0001: 12345 元 must read 1.2345, not 1.2345000000000002
+        return None if n is None else (n / 10000 if self.yuan else n)
+
+    def read(self) -> None:
+        """Every row below the header, in order. The loop does only what every row needs
+        (fetch its cells, tell blank, header and banner rows apart) with locals; what rarer
+        rows need is in the methods below."""
+        grid, layout, table = self.grid, self.layout, self.table
+        fetch, counts, covered_list, any_covered = self.fetch, self.counts, self.covered_list, self.any_covered
+        header_rows, extra_cols, ind_fields = layout.header_rows, self.extra_cols, self.ind_fields
+        row_details, last_row = self.row_details, self.last_row  # cleared in place, never replaced
+        c_weight = layout.columns.get("weight")
+        row0 = grid.row0
+        first_data = last_data = None
+        project: Optional[Project] = None
+        rows = grid.rows
+        new_fixed = tuple.__new__
+        for r in range(layout.header_row + 1, grid.height):
+            if r in header_rows:
+                continue
+            row = rows[r]
+            n = len(row)
+            got = [row[c] if c < n else None for c in fetch]
+            filled = 0
+            for i, v in enumerate(got):
+                if v is not None:
+                    if (v.__class__ is str and not v.strip()) or (any_covered and r in covered_list[i]):
+                        got[i] = None  # blank, or a stale value hidden under a merge
+                    elif counts[i]:
+                        filled += 1
+            if not filled:
+                for v in row:
+                    if v is not None and (v.__class__ is not str or v.strip()):
+                        break
+                else:
+                    continue  # a blank row
+            # A header row has text in the 权重 column; data rows mostly hold numbers.
+            if (c_weight is None or c_weight >= n or row[c_weight].__class__ is str) and self.header_again(r, row):
+                continue
+            if filled < 2 and is_banner_row(row):
+                continue
+            srow = r + row0
+            if first_data is None:
+                first_data = srow
+            last_data = srow
+            if row_details:  # detail cells of a row that gave no indicator
+                self.report_details()
+            if extra_cols:
+                self.extra_cells(r, row)
+
+            cells = new_fixed(_Fixed, got[:_N_FIXED])  # _Fixed._make without its length check
+            vals = dict(zip(ind_fields, got[_N_FIXED:]))
+            has_values = any(v is not None for v in vals.values())
+            if cells.unit is not None and cells.project is None:
+                cells = self.unit_column(r, cells, project)
+                if is_unit_row(cells.unit, None, cells.level1, cells.level2, has_values):
+                    self.unit_row(r, cells)
+                    project = None
+                    continue
+                if project is not None and cells.unit is not None:
+                    _seen(project, "unit", srow, cells.unit)  # a second unit inside one block: ST003
+            if cells.unit is not None:
+                self.unit_named(r, cells.unit)  # a unit named on a project row (its merged cell's anchor)
+
+            if cells.project is not None and (project is None or not continues_project(
+                    project.raw.get("project"), project.raw.get("budget"), cells.project, cells.budget)):
+                project = self.start_project(r, cells)
+            elif project is not None:
+                last_row[project.index] = srow
+                if (cells.budget is not None or cells.goal is not None) and self.continue_project(
+                        r, cells, project, has_values):
+                    continue  # a goal's continuation row
+            elif cells.budget is not None or cells.goal is not None:
+                for c, v in ((self.cols.budget, cells.budget), (self.cols.goal, cells.goal)):
+                    if v is not None:
+                        self.unplaced(r, c, v)
+
+            if not has_values and cells.level1 is None and cells.level2 is None:
+                if cells.waiver is not None and project is not None:  # 豁免 codes for the whole project
+                    project.waivers = project.waivers | parse_waivers(cells.waiver)
+                continue  # a project row with no indicator (rare), already recorded
+            self.add_indicator(r, srow, cells, vals, has_values, project)
+
+        self.report_details()
+        grid_unknown = self.unknown_cells
+        if grid_unknown:
+            from .layouts.columns import unknown_header_finding
+
+            for c, where in grid_unknown.items():
+                self.findings.append(unknown_header_finding(grid, layout.header_row, c, self.headed[c], where))
+        projects = table.projects
+        for idx, row_last in last_row.items():
+            if row_last > projects[idx].row_last:
+                projects[idx].row_last = row_last
+        table.data_rows = (first_data or 0, last_data or 0)
+
+    # -- rows that are not data
+
+    def header_again(self, r: int, row: list[Any]) -> bool:
+        """A header row repeated inside the table (a page break): skipped, and anything in it
+        but header text reported."""
+        layout = self.layout
+        cols = layout.columns
+        if not is_repeated_header(row, cols, self.grid.rows[layout.header_row]):
+            return False
+        known_cols, ignored = self.known_cols, layout.ignored_columns
+        for c, v in enumerate(row):
+            if not is_blank(v) and (c not in known_cols or field_of_header(v) is None) and c not in ignored:
+                self.unplaced(r, c, v)
+        return True
+
+    def extra_cells(self, r: int, row: list[Any]) -> None:
+        """The row's cells outside the mapped columns: a detail column's kept for the indicator,
+        an unrecognised header's collected for its ST015, anything else reported."""
+        n = len(row)
+        for c in self.extra_cols:
             if c < n:
                 v = row[c]
                 if v is not None and (v.__class__ is not str or v.strip()):
-                    if c in detail_cols:
-                        row_details.append((r, c, v))
-                    elif c in headed:
-                        unknown_cells.setdefault(c, []).append((r, c))
+                    if c in self.detail_cols:
+                        self.row_details.append((r, c, v))
+                    elif c in self.headed:
+                        self.unknown_cells.setdefault(c, []).append((r, c))
                     else:
-                        unplaced(r, c, v)
+                        self.unplaced(r, c, v)
 
-        v_unit, v_proj, v_budget, v_goal, l1_own, l2_own, v_waiver, v_note = got[:8]
-        ind_vals = got[8:]
-        vals = dict(zip(ind_fields, ind_vals))
-        has_values = any(v is not None for v in ind_vals)
+    def report_details(self) -> None:
+        """Detail cells of a row that gave no indicator: nowhere to keep them."""
+        for rr, c, v in self.row_details:
+            self.unplaced(rr, c, v)
+        self.row_details.clear()
 
-        # A level-1 name in the 单位名称 column (rows pasted one column left).
-        if v_unit is not None and v_proj is None and normalise_level1(v_unit).known:
-            if l1_own is None and c_l1 is not None:
-                findings.append(read_finding(
-                    "ST007", sheet=sheet, cell=addr(r, c_unit), row=srow,
-                    project=project.name if project else None,
-                    detail=f"一级指标“{clean_text(v_unit)}”写在了“单位名称”列，已按一级指标读取"))
-                l1_own = v_unit
+    # -- departments and units
+
+    def unit_column(self, r: int, cells: _Fixed, project: Optional[Project]) -> _Fixed:
+        """A level-1 name in the 单位名称 column (rows pasted one column left): read as the
+        level when the level-1 cell is empty (ST007), else reported; the row's 单位名称 is then
+        empty."""
+        v_unit = cells.unit
+        if not normalise_level1(v_unit).known:
+            return cells
+        c_unit = self.cols.unit
+        if cells.level1 is None and self.cols.level1 is not None:
+            self.findings.append(read_finding(
+                "ST007", sheet=self.sheet, cell=self.addr(r, c_unit), row=r + self.grid.row0,
+                project=project.name if project else None,
+                detail=f"一级指标“{clean_text(v_unit)}”写在了“单位名称”列，已按一级指标读取"))
+            return cells._replace(unit=None, level1=v_unit)
+        self.unplaced(r, c_unit, v_unit)
+        return cells._replace(unit=None)
+
+    def unit_row(self, r: int, cells: _Fixed) -> None:
+        """A department (``208-…部门``) or unit (``208001-…``) row: a name in 单位名称, no
+        project, no indicator. It ends the project above."""
+        text = clean_text(cells.unit) or ""
+        code, name = split_code_name(text)
+        v_budget, c_budget = cells.budget, self.cols.budget
+        budget = self.to_wan(parse_number(v_budget).value) if v_budget is not None else None
+        budget_cell = self.addr(r, c_budget) if v_budget is not None and c_budget is not None else None
+        srow = r + self.grid.row0
+        self.unit_cell = self.addr(r, self.cols.unit)
+        department = self.department
+        if is_department_text(text):
+            self.department = Department(code=code, name=name, row=srow, budget=budget, budget_raw=v_budget,
+                                         budget_cell=budget_cell)
+            self.table.departments.append(self.department)
+            self.unit = None
+        else:
+            self.unit = Unit(code=code, name=name, row=srow, budget=budget, budget_raw=v_budget,
+                             budget_cell=budget_cell, department_code=department.code if department else None)
+            self.table.units.append(self.unit)
+            if department:
+                department.units.append(self.unit)
+        if cells.goal is not None:
+            self.unplaced(r, self.cols.goal, cells.goal)
+
+    def unit_named(self, r: int, v_unit: Any) -> None:
+        """A unit named on a project row (its merged cell's anchor): the unit of the projects
+        from here on, a new one unless it is the current unit again."""
+        code, name = split_code_name(clean_text(v_unit) or "")
+        unit = self.unit
+        if unit is None or unit.name != name or unit.code != code:
+            department = self.department
+            self.unit_cell = self.addr(r, self.cols.unit)
+            self.unit = Unit(code=code, name=name, row=r + self.grid.row0,
+                             department_code=department.code if department else None)
+            self.table.units.append(self.unit)
+            if department:
+                department.units.append(self.unit)
+
+    # -- projects
+
+    def start_project(self, r: int, cells: _Fixed) -> Project:
+        """The project a row starts: its name, budget and goal as written on the row."""
+        # Built in one go (a project per ~6 rows): pydantic's validation and per-attribute
+        # assignment cost more than the rest of the project's rows together.
+        cols, unit, department = self.cols, self.unit, self.department
+        v_budget, v_goal = cells.budget, cells.goal
+        srow = r + self.grid.row0
+        p_raw: dict[str, Any] = {"project": cells.project}
+        p_cells = {"project": self.addr(r, cols.project)}
+        p_seen: dict[str, list[tuple[int, Any]]] = {}
+        if unit is not None and self.unit_cell:
+            p_cells["unit"] = self.unit_cell
+        if v_budget is not None:
+            p_raw["budget"] = v_budget
+            p_cells["budget"] = self.addr(r, cols.budget)
+            p_seen["budget"] = [(srow, v_budget)]
+        if v_goal is not None:
+            p_raw["goal"] = v_goal
+            p_cells["goal"] = self.addr(r, cols.goal)
+            p_seen["goal"] = [(srow, v_goal)]
+        projects = self.table.projects
+        project = construct_all(Project, {
+            "index": len(projects), "sheet": self.sheet, "row_first": srow, "row_last": srow,
+            "name": clean_text(cells.project),
+            "budget": self.to_wan(parse_number(v_budget).value) if v_budget is not None else None,
+            "goal": clean_text(v_goal) if v_goal is not None else None,
+            "unit_code": unit.code if unit is not None else None,
+            "unit_name": unit.name if unit is not None else None,
+            "department_code": department.code if department is not None else None,
+            "indicators": [], "raw": p_raw, "seen": p_seen, "cells": p_cells, "waivers": frozenset(),
+            "department": None, "funds": None, "goal_long": None, "details": {},
+            "evaluation": None,
+        }, _PROJECT_FIELDS)
+        if unit is not None:
+            unit.project_indices.append(project.index)
+        projects.append(project)
+        self.prev_levels = (None, None)
+        self.prev_level_pos = (None, None)
+        return project
+
+    def continue_project(self, r: int, cells: _Fixed, project: Project, has_values: bool) -> bool:
+        """A budget or goal on a later row of the project: taken when the project has none yet,
+        else noted for ST003. True when the row is only a continuation of the goal's text."""
+        srow = r + self.grid.row0
+        v_budget, v_goal = cells.budget, cells.goal
+        if v_budget is not None:
+            if project.raw.get("budget") is None:
+                project.raw["budget"] = v_budget
+                project.budget = self.to_wan(parse_number(v_budget).value)
+                project.cells["budget"] = self.addr(r, self.cols.budget)
+            _seen(project, "budget", srow, v_budget)
+        if v_goal is not None:
+            if project.goal is None:
+                project.raw["goal"] = v_goal
+                project.goal = clean_text(v_goal)
+                project.cells["goal"] = self.addr(r, self.cols.goal)
+                _seen(project, "goal", srow, v_goal)
+            elif not has_values and cells.level1 is None and cells.level2 is None:
+                project.goal = (project.goal or "") + (clean_text(v_goal) or "")
+                return True
             else:
-                unplaced(r, c_unit, v_unit)
-            v_unit = None
+                _seen(project, "goal", srow, v_goal)
+        return False
 
-        # Department and unit rows: a name in 单位名称, no project, no indicator.
-        if v_unit is not None and v_proj is None and not has_values and l1_own is None and l2_own is None:
-            text = clean_text(v_unit) or ""
-            code, name = split_code_name(text)
-            budget = parse_number(v_budget).value if v_budget is not None else None
-            budget_cell = addr(r, c_budget) if v_budget is not None and c_budget is not None else None
-            unit_cell = addr(r, c_unit)  # type: ignore[arg-type]
-            if is_department_text(text):
-                department = Department(code=code, name=name, row=srow,
-                                        budget=to_wan(budget), budget_raw=v_budget,
-                                        budget_cell=budget_cell)
-                table.departments.append(department)
-                unit = None
-            else:
-                unit = Unit(code=code, name=name, row=srow,
-                            budget=to_wan(budget), budget_raw=v_budget, budget_cell=budget_cell,
-                            department_code=department.code if department else None)
-                table.units.append(unit)
-                if department:
-                    department.units.append(unit)
-            if v_goal is not None:
-                unplaced(r, c_goal, v_goal)  # type: ignore[arg-type]
-            project = None
-            continue
+    # -- indicators
 
-        if v_unit is not None and v_proj is None and project is not None:
-            seen(project, "unit", r, v_unit)  # a second unit inside one block: ST003
-        if v_unit is not None:  # a unit named on a project row (its merged cell's anchor)
-            text = clean_text(v_unit) or ""
-            code, name = split_code_name(text)
-            if unit is None or unit.name != name or unit.code != code:
-                unit_cell = addr(r, c_unit)  # type: ignore[arg-type]
-                unit = Unit(code=code, name=name, row=srow,
-                            department_code=department.code if department else None)
-                table.units.append(unit)
-                if department:
-                    department.units.append(unit)
-
-        starts = v_proj is not None and not (
-            project is not None and same_value(project.raw.get("project"), v_proj)
-            and (v_budget is None or same_value(project.raw.get("budget"), v_budget))
-        )
-        if starts:
-            # Built in one go (a project per ~6 rows): pydantic's validation and per-attribute
-            # assignment cost more than the rest of the project's rows together.
-            p_raw: dict[str, Any] = {"project": v_proj}
-            p_cells = {"project": addr(r, c_proj)}  # type: ignore[arg-type]
-            p_seen: dict[str, list[tuple[int, Any]]] = {}
-            if unit is not None and unit_cell:
-                p_cells["unit"] = unit_cell
-            if v_budget is not None:
-                p_raw["budget"] = v_budget
-                p_cells["budget"] = addr(r, c_budget)  # type: ignore[arg-type]
-                p_seen["budget"] = [(srow, v_budget)]
-            if v_goal is not None:
-                p_raw["goal"] = v_goal
-                p_cells["goal"] = addr(r, c_goal)  # type: ignore[arg-type]
-                p_seen["goal"] = [(srow, v_goal)]
-            project = construct_all(Project, {
-                "index": len(projects), "sheet": sheet, "row_first": srow, "row_last": srow,
-                "name": clean_text(v_proj),
-                "budget": to_wan(parse_number(v_budget).value) if v_budget is not None else None,
-                "goal": clean_text(v_goal) if v_goal is not None else None,
-                "unit_code": unit.code if unit is not None else None,
-                "unit_name": unit.name if unit is not None else None,
-                "department_code": department.code if department is not None else None,
-                "indicators": [], "raw": p_raw, "seen": p_seen, "cells": p_cells, "waivers": frozenset(),
-                "department": None, "funds": None, "goal_long": None, "details": {},
-                "evaluation": None,
-            }, _PROJECT_FIELDS)
-            if unit is not None:
-                unit.project_indices.append(project.index)
-            projects.append(project)
-            prev_levels = (None, None)
-            prev_level_pos = (None, None)
-        elif project is not None:
-            last_row[project.index] = srow
-            if v_budget is not None:
-                if project.raw.get("budget") is None:
-                    project.raw["budget"] = v_budget
-                    project.budget = to_wan(parse_number(v_budget).value)
-                    project.cells["budget"] = addr(r, c_budget)  # type: ignore[arg-type]
-                seen(project, "budget", r, v_budget)
-            if v_goal is not None:
-                if project.goal is None:
-                    project.raw["goal"] = v_goal
-                    project.goal = clean_text(v_goal)
-                    project.cells["goal"] = addr(r, c_goal)  # type: ignore[arg-type]
-                    seen(project, "goal", r, v_goal)
-                elif not has_values and l1_own is None and l2_own is None:
-                    project.goal = (project.goal or "") + (clean_text(v_goal) or "")  # continuation row
-                    continue
-                else:
-                    seen(project, "goal", r, v_goal)
-        elif v_budget is not None or v_goal is not None:
-            for c, v in ((c_budget, v_budget), (c_goal, v_goal)):
-                if v is not None:
-                    unplaced(r, c, v)  # type: ignore[arg-type]
-
-        if not has_values and l1_own is None and l2_own is None:
-            if v_waiver is not None and project is not None:  # 豁免 codes for the whole project
-                project.waivers = project.waivers | parse_waivers(v_waiver)
-            continue  # a project row with no indicator (rare), already recorded
-
-        # Level names: own value, else the merge anchor, else the row above within the project.
+    def levels(self, r: int, cells: _Fixed, has_values: bool) -> tuple[Any, Any, set[str], dict[str, str]]:
+        """The row's level names with the notes and origins saying where they came from: its own
+        cell, else the anchor of the merge over it, else the row above's within the project."""
+        cols, covered = self.cols, self.covered
+        l1_own, l2_own = cells.level1, cells.level2
+        prev_levels, prev_pos = self.prev_levels, self.prev_level_pos
         notes: set[str] = set()
-        level_origin: dict[str, str] = {}
-        l1_raw, l1_pos = level(r, c_l1, l1_own, 4)
-        l2_raw, l2_pos = level(r, c_l2, l2_own, 5)
+        origin: dict[str, str] = {}
+        l1_raw, l1_pos = self.level_cell(r, cols.level1, l1_own, covered.level1)
+        l2_raw, l2_pos = self.level_cell(r, cols.level2, l2_own, covered.level2)
         if l1_raw is None and prev_levels[0] is not None and has_values:
-            l1_raw, l1_pos = prev_levels[0], prev_level_pos[0]
+            l1_raw, l1_pos = prev_levels[0], prev_pos[0]
         if l1_own is None and l1_raw is not None:
             notes.add("filled:level1")
             if l1_pos:
-                level_origin["level1"] = addr(*l1_pos)
+                origin["level1"] = self.addr(*l1_pos)
         if (l2_raw is None and prev_levels[1] is not None and has_values
                 and (l1_own is None or normalise_level1(l1_raw).value == normalise_level1(prev_levels[0]).value)):
-            l2_raw, l2_pos = prev_levels[1], prev_level_pos[1]
+            l2_raw, l2_pos = prev_levels[1], prev_pos[1]
         if l2_own is None and l2_raw is not None:
             notes.add("filled:level2")
             if l2_pos:
-                level_origin["level2"] = addr(*l2_pos)
-        prev_levels = (l1_raw, l2_raw)
-        prev_level_pos = (l1_pos, l2_pos)
+                origin["level2"] = self.addr(*l2_pos)
+        self.prev_levels = (l1_raw, l2_raw)
+        self.prev_level_pos = (l1_pos, l2_pos)
+        return l1_raw, l2_raw, notes, origin
 
-        waivers = parse_waivers(v_waiver) if v_waiver is not None else frozenset()
-        ind = _indicator(sheet, srow, vals, l1_raw, l2_raw, notes,
-                         (lambda rr=r: addr(rr, cols["target"])),
-                         project.index if project is not None else None, waivers, level_origin)
-        if v_note is not None:
-            ind.raw["note"] = v_note
+    def level_cell(self, r: int, c: Optional[int], own: Any, covered: dict[int, tuple[int, int]]
+                   ) -> tuple[Any, Optional[tuple[int, int]]]:
+        """A level cell's value and where it came from (itself, or its merge's anchor)."""
+        if c is None:
+            return None, None
+        if own is not None:
+            return own, (r, c)
+        anchor = covered.get(r)
+        if anchor is None:
+            return None, None
+        v = self.grid.get(*anchor)
+        return (None, None) if is_blank(v) else (v, anchor)
+
+    def add_indicator(self, r: int, srow: int, cells: _Fixed, vals: dict[str, Any], has_values: bool,
+                      project: Optional[Project]) -> None:
+        l1_raw, l2_raw, notes, origin = self.levels(r, cells, has_values)
+        waivers = parse_waivers(cells.waiver) if cells.waiver is not None else frozenset()
+        ind = _indicator(self.sheet, srow, vals, l1_raw, l2_raw, notes,
+                         (lambda: self.addr(r, self.layout.columns["target"])),
+                         project.index if project is not None else None, waivers, origin)
+        if cells.note is not None:
+            ind.raw["note"] = cells.note
+        row_details = self.row_details
         if row_details:
+            detail_cols = self.detail_cols
             for _, c, v in row_details:
                 ind.details[detail_cols[c]] = v
-                ind.origin[detail_cols[c]] = addr(r, c)
-            row_details = []
+                ind.origin[detail_cols[c]] = self.addr(r, c)
+            row_details.clear()
         if project is None:
-            table.orphans.append(ind)
+            self.table.orphans.append(ind)
         else:
             project.indicators.append(ind)
-            last_row[project.index] = srow
+            self.last_row[project.index] = srow
 
-    for rr, c, v in row_details:
-        unplaced(rr, c, v)
-    if unknown_cells:
-        from .layouts.columns import unknown_header_finding
 
-        for c, where in unknown_cells.items():
-            findings.append(unknown_header_finding(grid, layout.header_row, c, headed[c], where))
-    for idx, row_last in last_row.items():
-        if row_last > projects[idx].row_last:
-            projects[idx].row_last = row_last
-    table.data_rows = (first_data or 0, last_data or 0)
-    imply_comparators(table)
-    return table
+def _seen(p: Project, f: str, srow: int, v: Any) -> None:
+    """Another value of a project field (budget, goal, unit) on a later row, kept once per
+    distinct value for ST003."""
+    vals = p.seen.setdefault(f, [])
+    if not any(same_value(x, v) for _, x in vals):
+        vals.append((srow, v))
 
 
 def imply_comparators(table: Table) -> int:
@@ -566,6 +695,8 @@ def same_value(a: Any, b: Any) -> bool:
     equal clean text. Decides whether a row continues the project above."""
     if a is None or b is None:
         return a is b
+    if a.__class__ is str and a == b:
+        return True  # what the two tests below conclude, without parsing a project name twice
     if isinstance(a, str) or isinstance(b, str):
         na, nb = parse_number(a).value, parse_number(b).value
         if na is not None and nb is not None:

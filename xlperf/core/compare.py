@@ -138,10 +138,12 @@ def compare(se_tables: list[Table], target_tables: list[Table], se_source: str =
     out: list[Finding] = []
     for i, j, score in pairs:
         (st, sp), (tt, tp) = se.items[i], tg.items[j]
+        # a folder of targets: the counterpart's cell is in its own file, not in the folder
+        tg_file, se_file = _file(tt.source) or tg.file, _file(st.source) or se.file
         if score is not None:
             out.append(_finding("SE052", SELF, st.sheet, _name_cell(st, sp), sp.row_first, sp.name,
-                                _where(tg.file, tt.sheet, _name_cell(tt, tp)), other=tp.label, score=score))
-        out.extend(_indicators(st, sp, tt, tp, se.file, tg.file))
+                                _where(tg_file, tt.sheet, _name_cell(tt, tp)), other=tp.label, score=score))
+        out.extend(_indicators(st, sp, tt, tp, se_file, tg_file))
     for i in only_l:
         st, sp = se.items[i]
         out.append(_finding("SE050", SELF, st.sheet, _name_cell(st, sp), sp.row_first, sp.name, None,
@@ -204,7 +206,7 @@ def show_target(ind: Indicator) -> str:
     c = ind.comparator if ind.comparator in ("≥", "≤", ">", "<", "=") else ""
     t = ind.target
     if t is None:
-        return "（空）"
+        return "（未填写）"
     v = _num(t) if isinstance(t, float) else t
     return f"“{c}{v}{ind.measure or ''}”"
 

@@ -152,6 +152,9 @@ class DutyLine(BaseModel):
     text: Optional[str] = None
     duty: Optional[str] = None  # 部门职能
     task: Optional[str] = None  # 年度目标任务
+    # As on FundLine: the amounts listed inside the amount cell, and whether it wrote its amount twice.
+    parts: list[FundPart] = Field(default_factory=list)
+    repeated: bool = False
 
 
 class Funds(BaseModel):

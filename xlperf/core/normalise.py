@@ -314,117 +314,154 @@ def looks_numeric_text(v: Any) -> bool:
 
 # --- amounts written in funds cells: 854万(高标准农田建设400万元,…), 10000万元, 854万854万 ---------
 
-_AMOUNT_RE = re.compile(r"([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(亿元|万元|千元|元|万|亿)?")
-_PAREN_RE = re.compile(r"[(（]([^()（）]*)[)）]")
-_PART_SPLIT_RE = re.compile(r"[,，;；、]+")
-_AMOUNT_FACTOR = {"亿元": 10000.0, "亿": 10000.0, "万元": 1.0, "万": 1.0, "千元": 0.1, "元": 0.0001}
+_AMOUNT_RE = re.compile(r"(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>亿元|亿|万元|千元|元|万)?")
+_PARTS_RE = re.compile(r"[(（](.*)[)）]")
+_PART_SPLIT_RE = re.compile(r"[,，;；、]")
+
+
+def to_wan(value: float, unit: Optional[str]) -> float:
+    """An amount in ``unit`` (万元 when None) in 万元; division keeps 12345 元 = 1.2345 exact."""
+    if unit == "元":
+        return value / 10000
+    if unit == "千元":
+        return value / 10
+    if unit in ("亿元", "亿"):
+        return value * 10000
+    return value
 
 
 @dataclass(frozen=True, slots=True)
-class AmountText:
-    """A funds cell read as text: the amount in 万元, the listed parts, and what was odd.
+class Amount:
+    """A money cell read: ``value`` in 万元 (None when no amount could be read), the unit the
+    cell itself wrote (``unit``), the amounts listed in brackets (``parts``: label, 万元),
+    ``repeated`` when the same amount is written twice before them (``854万854万``: read once),
+    ``text`` the cell as written when it was not a plain number."""
 
-    ``amount`` is None when no amount could be read. ``parts`` are the (label, 万元) pairs listed
-    in brackets (``高标准农田建设400万元``); ``repeated`` is True when the same amount was written
-    twice in a row (``854万854万``: read once); ``unit`` is the unit as written (None: the block's
-    unit, 万元 unless ``default_unit`` says otherwise)."""
-
-    amount: Optional[float]
-    unit: Optional[str]
+    value: Optional[float]
+    unit: Optional[str] = None
     parts: tuple[tuple[str, float], ...] = ()
     repeated: bool = False
-
-
-def _to_wan(number: str, unit: Optional[str], default_factor: float) -> float:
-    n = float(number.replace(",", ""))
-    f = _AMOUNT_FACTOR.get(unit) if unit else default_factor
-    v = n * (f if f is not None else default_factor)
-    return round(v, 6)
+    text: Optional[str] = None
 
 
 @_memo
-def parse_amount_text(v: Any, default_unit: str = "万元") -> AmountText:
-    """A funds cell (``120``, ``120万``, ``10000万元``, ``1,200元``, ``854万(高标准农田建设400万元,
-    示范建设295万元,畅通工程159万元)``, ``854万854万(…)``) -> amount in 万元 and its listed parts.
+def parse_amount(v: Any, default_unit: Optional[str] = "万元") -> Amount:
+    """A funds cell in 万元: ``120``, ``120万``, ``10000万元``, ``1,200元``, ``3.5亿元``,
+    ``854万(高标准农田建设400万元,示范建设295万元,畅通工程159万元)``, ``854万854万(…)``.
 
-    Pure; every layout reader of a money block calls it (and rule BG008/BG009 read the parts and the
-    repetition from ``FundLine.text``). ``default_unit`` is the block's unit (``(万元)`` in its label,
-    or 元) for a bare number."""
-    default_factor = _AMOUNT_FACTOR.get(default_unit, 1.0)
-    if v is None or isinstance(v, bool):
-        return AmountText(None, None)
-    if isinstance(v, (int, float)):
-        return AmountText(float(v) * default_factor if v == v else None, None)
-    s = nfkc(str(v)).strip()
-    if not s:
-        return AmountText(None, None)
+    A plain number is in ``default_unit`` (the label's ``(万元)``, the sheet's 金额单位); an amount
+    written with its unit honours it; two different amounts (``3万 5万``) are not one value.
+    The one reading of money cells: the layout readers store what it returns in ``FundLine`` /
+    the duty lines (amount, parts, repeated, text), and the BG rules read those."""
+    if v is None or (isinstance(v, str) and not v.strip()):
+        return Amount(None)
+    num = parse_number(v)
+    if num.value is not None:
+        return Amount(to_wan(num.value, default_unit), None, (), False,
+                      None if num.kind == "number" else clean_text(v))
+    if not isinstance(v, str):
+        return Amount(None, text=clean_text(v))
+    text = clean_text(v) or ""
+    s = nfkc(text)
+    inner = _PARTS_RE.search(s)
+    head = s[: inner.start()] if inner else s
+    found = [(m.group("num"), m.group("unit")) for m in _AMOUNT_RE.finditer(head)]
+    if not found:
+        return Amount(None, text=text)
+    nums = [(float(n.replace(",", "")), u) for n, u in found]
+    first, unit = nums[0]
+    repeated = len(nums) > 1 and all(abs(n - first) < 1e-9 for n, _ in nums)
+    if len(nums) > 1 and not repeated:
+        return Amount(None, text=text)  # two different amounts: not one value
     parts: list[tuple[str, float]] = []
-    for inner in _PAREN_RE.findall(s):
-        for piece in _PART_SPLIT_RE.split(inner):
+    if inner:
+        for piece in _PART_SPLIT_RE.split(inner.group(1)):
             m = None
             for m in _AMOUNT_RE.finditer(piece):
                 pass  # the last amount of a piece is its figure (高标准农田建设2022年400万元)
-            if m is not None:
-                label = piece[: m.start()].strip(" :：")
-                parts.append((label, _to_wan(m.group(1), m.group(2), default_factor)))
-    head = _PAREN_RE.sub(" ", s)
-    found = list(_AMOUNT_RE.finditer(head))
-    if not found:
-        return AmountText(None, None, tuple(parts))
-    first = found[0]
-    amount = _to_wan(first.group(1), first.group(2), default_factor)
-    # 854万854万: the same figure written again right after it (a paste twice) reads once
-    repeated = len(found) > 1 and all(
-        _to_wan(m.group(1), m.group(2), default_factor) == amount for m in found[1:])
-    if len(found) > 1 and not repeated:
-        return AmountText(None, first.group(2), tuple(parts))  # two different figures: not one amount
-    return AmountText(amount, first.group(2), tuple(parts), repeated)
+            if m is None:
+                continue
+            label = piece[: m.start()].strip()
+            parts.append((label, to_wan(float(m.group("num").replace(",", "")), m.group("unit") or unit or default_unit)))
+    return Amount(to_wan(first, unit or default_unit), unit, tuple(parts), repeated, text)
 
 
-# --- stated points on labels: 产出指标(50分), 产出指标（40-50分）, 绩效指标(权重分值90分,其中…) -------
+# --- points stated on labels: 产出指标(50分), 产出指标（40-50分）, 效益指标30分, 绩效指标(权重分值90分,其中…) ---
 
+# The label's own points: first in a bracket, after a note (权重分值, 一级指标权重) but not right
+# after a part's name (产出指标（数量指标20分、…）: 20 is 数量指标's), or written last without one
+# (效益指标30分). A range is 40-50分.
 _POINTS_RE = re.compile(
-    r"[(（]\s*(?:[^()（）]*?)(\d+(?:\.\d+)?)\s*(?:[-－~～—至到]\s*(\d+(?:\.\d+)?))?\s*分")
-_POINTS_PART_RE = re.compile(r"(产出|效益|满意度|成本)指标[^\d,，;；)）]*?(\d+(?:\.\d+)?)\s*分")
-_LEVEL1_SHORT = {"产出": "产出指标", "效益": "效益指标", "满意度": "满意度指标", "成本": "成本指标"}
+    r"[(（][^()（）\d,，;；、]*?(?<!指标)(?<!情况)(?<!目标)(?<!指标 )(?<!情况 )(?<!目标 )\s*(?P<lo>\d+(?:\.\d+)?)\s*"
+    r"(?:[-~—–至到]\s*(?P<hi>\d+(?:\.\d+)?))?\s*分"
+    r"|(?P<lo2>\d+(?:\.\d+)?)\s*分\s*$")
+# Points of the parts a label lists (其中产出指标权重分值50分, 预算执行情况10分).
+_POINTS_PART_RE = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,8}?(?:指标|情况|目标))[^\d,，;；、()（）]*?(?P<pts>\d+(?:\.\d+)?)\s*分")
 
 
 @dataclass(frozen=True, slots=True)
 class StatedPoints:
-    """Points a label states: ``name`` the label without them (``产出指标``), ``low``..``high`` the
-    points (equal unless a range ``40-50分`` is given), ``parts`` level-1 points listed inside
-    (``其中产出指标权重分值50分`` -> {"产出指标": 50})."""
+    """Points a label states. ``name``: the label without them (``产出指标``); ``low``..``high``:
+    its own points (equal unless a range ``40-50分`` is given; None when the label states only
+    its parts'); ``parts``: the points of the parts it lists (``其中产出指标权重分值50分`` ->
+    (产出指标, 50)), names as written without 其中."""
 
     name: str
-    low: float
-    high: float
+    low: Optional[float]
+    high: Optional[float]
     parts: tuple[tuple[str, float], ...] = ()
 
     @property
-    def points(self) -> float:
-        return self.high
+    def stated(self) -> bool:
+        """The label states its own points."""
+        return self.low is not None
+
+    @property
+    def points(self) -> Optional[float]:
+        """Its own points when one figure is given (not a range)."""
+        return self.high if self.low == self.high else None
+
+    def named(self) -> dict[str, float]:
+        """Every single figure the label states, by name: ``绩效指标(权重分值90分,其中产出指标权重
+        分值50分,…)`` -> {绩效指标: 90, 产出指标: 50, …} (a range is left out)."""
+        out = {self.name: self.points} if self.points is not None and self.name else {}
+        for k, v in self.parts:
+            out.setdefault(k, v)
+        return out
 
 
 @_memo
 def parse_stated_points(v: Any) -> Optional[StatedPoints]:
     """``产出指标(50分)`` -> (产出指标, 50, 50); ``产出指标（40-50分）`` -> (产出指标, 40, 50);
+    ``效益指标30分``; ``年度绩效目标(90分)``; ``绩效指标(90分)``; ``预算执行情况(10分)``;
     ``绩效指标(权重分值90分,其中产出指标权重分值50分,效益指标权重分值30分,满意度指标权重分值10分)``
-    -> (绩效指标, 90, 90, parts 产出 50 / 效益 30 / 满意度 10); ``年度绩效目标(90分)``; ``预算执行情况(10分)``.
-    None when the label states no points. Pure; layout readers call it on block and level labels
-    and put the result in ``Table.stated_points``."""
+    -> (绩效指标, 90, 90, parts 产出指标 50 / 效益指标 30 / 满意度指标 10). None when the text
+    states no points.
+
+    The one reading of stated points: the form, department and self-evaluation readers call it
+    on block, banner and level labels, and rules WT005/WT006 on level-1 cells."""
+    if v.__class__ is not str or "分" not in v:
+        return None
     s = clean_text(v)
-    if s is None or "分" not in s:
+    if s is None:
         return None
     s = nfkc(s)
     m = _POINTS_RE.search(s)
-    if m is None:
+    if m is not None:
+        name = s[: m.start()].strip(" :：")
+        lo = m.group("lo") or m.group("lo2")
+        a = float(lo)
+        b = float(m.group("hi")) if m.group("hi") else a
+        low, high, rest = min(a, b), max(a, b), s[m.end():]
+    else:
+        name, low, high, rest = s, None, None, s
+    parts = []
+    for pm in _POINTS_PART_RE.finditer(rest):
+        part = pm.group("name")
+        parts.append((part[2:] if part.startswith("其中") else part, float(pm.group("pts"))))
+    if m is None and not parts:
         return None
-    name = s[: m.start()].strip(" :：")
-    a = float(m.group(1))
-    b = float(m.group(2)) if m.group(2) else a
-    inner = s[m.start():]
-    parts = tuple((_LEVEL1_SHORT[p], float(n)) for p, n in _POINTS_PART_RE.findall(inner[m.end() - m.start():]))
-    return StatedPoints(name or s[: m.start()], min(a, b), max(a, b), parts)
+    return StatedPoints(name, low, high, tuple(parts))
 
 
 _POINTS_KEYS = {"绩效指标": "绩效指标", "年度绩效目标": "绩效指标", "绩效目标": "绩效指标", "年度绩效指标": "绩效指标",

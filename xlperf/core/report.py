@@ -17,7 +17,7 @@ STATUS_OK = "通过"
 
 # The JSON contract (docs/report.md, docs/report.schema.json): additions bump the minor
 # version; nothing is renamed or removed without a new major version.
-SCHEMA_VERSION = "1.2"  # 1.2: ProjectSummary.costs (a form's cost breakdown). 1.1: tables[] (the layout of each table read); self-evaluations (ProjectSummary execution_rate … points_total, FundLine per column, Finding.other_cell, FileResult.against)
+SCHEMA_VERSION = "1.2"  # 1.2: ProjectSummary.costs (a form's cost breakdown), encoding (of a .txt source). 1.1: tables[] (the layout of each table read); self-evaluations (ProjectSummary execution_rate … points_total, FundLine per column, Finding.other_cell, FileResult.against)
 SCHEMA_VERSION_PATTERN = r"^1\.\d+$"
 # Every model of the report: no field beyond the documented ones, and every field is written
 # (so the schema lists each as required in what we write).
@@ -108,6 +108,7 @@ class Report(BaseModel):
 
     schema_version: str = Field(SCHEMA_VERSION, pattern=SCHEMA_VERSION_PATTERN)
     source: str = ""  # the file, as it can be shown (a GBK file name decoded: core.filenames)
+    encoding: Optional[str] = None  # 1.2: how a text (.txt) source was decoded (UTF-16 LE（带BOM）…); null for a workbook
     sheets: list[str] = Field(default_factory=list)
     tables: list[TableSummary] = Field(default_factory=list)
     projects: list[ProjectSummary] = Field(default_factory=list)
@@ -132,7 +133,9 @@ def weight_breakdown(p: Project, config: Config) -> tuple[dict[str, float], floa
         key = ind.level1 if ind.level1 in LEVEL1_COLUMNS else "其他"
         by[key] = by.get(key, 0.0) + w
         total += w
-    return {k: round(v, 6) for k, v in by.items()}, round(total, 6)
+    # round(x, 6) goes through a decimal string (~1 µs); a whole number is its own rounding
+    return ({k: v if v.is_integer() else round(v, 6) for k, v in by.items()},
+            total if total.is_integer() else round(total, 6))
 
 
 def share_breakdown(p: Project, config: Config) -> dict[str, float]:

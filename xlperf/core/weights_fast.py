@@ -6,8 +6,10 @@ number per project. This module walks the rows once and only follows what decide
 total in :func:`xlperf.core.blocks.build_table`:
 
 - where a project starts (an own 项目名称 that is not the current project's name repeated
-  with the same or no budget — a block continued after a page break stays one project),
-- where one ends without a successor (a department or unit row: a 单位名称 and nothing else),
+  with the same or no budget — a block continued after a page break stays one project:
+  :func:`xlperf.core.blocks.continues_project`, the engine's own test),
+- where one ends without a successor (a department or unit row: a 单位名称 and nothing else:
+  :func:`xlperf.core.blocks.is_unit_row`),
 - which rows the engine skips (repeated header rows, banner rows),
 - each indicator row's weight, parsed by :func:`parse_number` like the engine does.
 
@@ -25,11 +27,10 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, Iterable, Optional, Sequence
 
-from .blocks import IND_VALUE_FIELDS, same_value
+from .blocks import IND_VALUE_FIELDS, continues_project, is_unit_row
 from .grid import Grid, Merge
 from .headers import HEADER_SCAN_ROWS, find_layout, is_banner_row, is_repeated_header
 from .normalise import MAX_NUMBER, clean_text, parse_number
-from .taxonomy import normalise_level1
 
 
 @dataclass(slots=True)
@@ -151,23 +152,16 @@ def project_weights(rows: Sequence[Sequence[Any]], merges: Iterable[Merge] = (),
         if (raw_w is None or raw_w.__class__ is str) and is_banner_row(row):
             continue
 
-        # A department or unit row (a 单位名称 and no project, indicator or level) ends the
-        # project above it. A level-1 name in 单位名称 is a row pasted one column left: the
-        # engine reads it as a level, so the project goes on.
-        if (u is not None and p is None and w is None and not normalise_level1(u).known
-                and at(vals, c_l1) is None and at(vals, c_l2) is None
-                and all(at(vals, c) is None for c in value_cols)):
+        # A department or unit row ends the project above it (the engine's test; only a row
+        # with a 单位名称 and no 项目名称 can be one, so the other cells are looked at only then).
+        if u is not None and p is None and is_unit_row(
+                u, p, at(vals, c_l1), at(vals, c_l2), any(at(vals, c) is not None for c in value_cols)):
             if cur is not None:
                 cur.total = round(total, 6)
             cur = None
             continue
 
-        # The engine's test, with the budget compared first: two numbers are cheap to tell
-        # apart, two project names are not (each same_value parses both as numbers).
-        if p is not None and not (
-            cur is not None and (b is None or cur_budget == b or same_value(cur_budget, b))
-            and (cur_raw == p or same_value(cur_raw, p))
-        ):
+        if p is not None and (cur is None or not continues_project(cur_raw, cur_budget, p, b)):
             if cur is not None:
                 cur.total = round(total, 6)
             cur = ProjectWeight(clean_text(p), r + row0, 0.0)

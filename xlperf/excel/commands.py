@@ -22,8 +22,10 @@ from ..core.model import SEVERITY_ZH, Table
 from .fixes import Change, change_blocks, plan_fixes, same_value, undo_rows, with_unchanged_gaps
 from .marks import (
     RANK,
+    NOTES_WIDTH,  # noqa: F401 - cli.file_commands imports it from here
     RESULT_WIDTHS,
     SheetShape,
+    TableLayout,
     first_error,
     link,
     mark_block,
@@ -33,6 +35,7 @@ from .marks import (
     results_rows,
     summary_text,
     table_area,
+    table_layout,
     without_notes,
 )
 from .port import (
@@ -47,6 +50,7 @@ from .port import (
     UserError,
     WorkbookPort,
     mark_sheet_for,
+    named_like_ours,
 )
 from .settings import build_config
 from ..core.own_sheets import OWN_SHEETS
@@ -63,29 +67,38 @@ def is_own_sheet(name: str) -> bool:
     return is_helper_name(name)
 
 
-def own_sheet(port: WorkbookPort, name: str) -> bool:
-    """Sheet ``name`` is absent, empty or written by xlperf (its marker or its header row)."""
+def own_sheet(port: WorkbookPort, name: str, info: Optional[BookInfo] = None,
+              data: Optional[SheetData] = None) -> bool:
+    """Sheet ``name`` is absent, empty or written by xlperf (its marker or its header row).
+    ``info``: the button's book info, whose ``own`` lists the marked sheets; ``data``: the sheet
+    as already read (each saves a port call)."""
     probe = getattr(port, "own_sheet", None)
     if probe is not None:
         return probe(name)
     from ..core.own_sheets import is_helper_name, is_own_header
 
-    if is_helper_name(name) or name not in port.book_info().sheet_names:
+    info = info or port.book_info()
+    if is_helper_name(name) or name not in info.sheet_names:
         return True
-    data = port.read_sheet(name, merges=False)
+    if info.own is not None and named_like_ours(name):
+        return name in info.own
+    if data is None:
+        data = port.read_sheet(name, merges=False)
     if data is None:
         return False
     first = next((r for r in data.values if any(v is not None and str(v).strip() for v in r)), None)
     return first is None or is_own_header(first)
 
 
-def sheet_to_write(port: WorkbookPort, wanted: str) -> str:
+def sheet_to_write(port: WorkbookPort, wanted: str, info: Optional[BookInfo] = None,
+                   table_sheet: Optional[str] = None) -> str:
     """``wanted`` (校验结果, 权重合计 …) unless the clerk has a sheet of that name with their own
-    content: then ``校验结果(2)``, ``校验结果(3)`` … — never the clerk's sheet."""
-    if own_sheet(port, wanted):
+    content: then ``校验结果(2)``, ``校验结果(3)`` … — never the clerk's sheet. ``table_sheet``:
+    the sheet the button just read as the clerk's table (theirs, whatever it is called)."""
+    if wanted != table_sheet and own_sheet(port, wanted, info):
         return wanted
     n = 2
-    while not own_sheet(port, f"{wanted}({n})"):
+    while f"{wanted}({n})" == table_sheet or not own_sheet(port, f"{wanted}({n})", info):
         n += 1
     return f"{wanted}({n})"
 
@@ -118,11 +131,14 @@ def load(port: WorkbookPort, *, formulas: bool = False, sheet: Optional[str] = N
     """Book info, the table sheet (one read), the settings, and the engine's verdict."""
     info = port.book_info()
     sheet = sheet or info.active_sheet
-    if is_own_sheet(sheet) or (sheet in OWN_SHEETS and own_sheet(port, sheet) and sheet in info.sheet_names):
-        raise UserError(f"当前工作表“{sheet}”是 xlperf 生成的工作表。请先切换到要校验的绩效目标表（如“绩效目标表”或“示例”），再点击按钮。")
+    ours = f"当前工作表“{sheet}”是 xlperf 生成的工作表。请先切换到要校验的绩效目标表（如“绩效目标表”或“示例”），再点击按钮。"
+    if is_own_sheet(sheet):
+        raise UserError(ours)
     data = port.read_sheet(sheet, formulas=formulas)
     if data is None:
         raise UserError(f"找不到工作表“{sheet}”。")
+    if sheet in OWN_SHEETS and own_sheet(port, sheet, info, data):  # named like ours: is it?
+        raise UserError(ours)
     config = config or read_config(port, info)
     source = str(info.path or info.name)
     # Whatever the layout (list, stacked forms, self-evaluation): the reader that fits best,
@@ -153,6 +169,12 @@ class MarkPlan:
     notes: list
     # merged_plans: the 校验说明 blocks of the sheet's other tables, as (top-left cell, rows)
     more_notes: list = field(default_factory=list)
+    title_row: Optional[int] = None  # the table's header row: repeated on every printed page
+
+
+def marked_layout(plan: MarkPlan) -> TableLayout:
+    """How the marked sheet looks and prints (:class:`xlperf.excel.marks.TableLayout`)."""
+    return table_layout([(plan.notes_at, plan.notes), *plan.more_notes], plan.title_row)
 
 
 def plan_marks(data: Union[SheetData, SheetShape], table: Table, findings: list) -> MarkPlan:
@@ -160,7 +182,7 @@ def plan_marks(data: Union[SheetData, SheetShape], table: Table, findings: list)
     area = table_area(data, table, fs)
     r1, block = mark_block(area, table, fs)
     return MarkPlan(table.sheet, mark_sheet_for(table.sheet), r1, block, None if area.empty else area.ref,
-                    address(area.header_row, area.notes_col), notes_block(area, fs))
+                    address(area.header_row, area.notes_col), notes_block(area, fs), title_row=table.header_row)
 
 
 def write_marks(port: WorkbookPort, plan: MarkPlan) -> None:
@@ -182,7 +204,7 @@ def validate(port: WorkbookPort) -> CheckResult:
     results = results_rows(findings)
     cell = first_error(findings, ld.sheet, ld.table)
     summary = summary_text(ld.result.report, ld.sheet)
-    target = sheet_to_write(port, RESULTS_SHEET)
+    target = sheet_to_write(port, RESULTS_SHEET, ld.info, ld.sheet)
     write_all_marks(port, plans)
     port.replace_sheet(target, results, widths=RESULT_WIDTHS, layout=results_layout(results))
     if cell:
@@ -236,7 +258,7 @@ def weight_totals(port: WorkbookPort) -> CheckResult:
         where = link(p.sheet, cell, f"第{p.row}行") if p and cell else None
         out.append(list(row) + [where])
     widths = {"A": 30, "B": 36, "C": 12}
-    target = sheet_to_write(port, sheet_name)  # beside a clerk's own sheet of that name, never over it
+    target = sheet_to_write(port, sheet_name, ld.info, ld.sheet)  # beside a clerk's own sheet of that name, never over it
     port.replace_sheet(target, out, widths=widths)
     port.select(target, "A1")
     s = report.summary
@@ -257,7 +279,7 @@ def split_records(port: WorkbookPort) -> int:
     ld = load(port)
     records = ld.result.records()
     rows = [list(HEADERS)] + [record_values(r) for r in records]
-    target = sheet_to_write(port, RECORDS_SHEET)
+    target = sheet_to_write(port, RECORDS_SHEET, ld.info, ld.sheet)
     port.replace_sheet(target, rows, widths={"F": 32, "H": 40, "K": 30})
     port.select(target, "A1")
     port.message(f"已把“{ld.sheet}”拆分为 {len(records)} 条记录，写在“{target}”工作表（原表未改动）。",
@@ -463,10 +485,6 @@ def sheet_table(tables: list[Table], sheet: str) -> Optional[Table]:
                                     "data_rows": (first, max(rows, default=first))})
 
 
-# The 校验说明 column of a marked copy: this wide (characters), its text wrapped.
-NOTES_WIDTH = 40
-
-
 def results_layout(rows: list[list[Any]]):
     """校验结果: rows coloured by 级别, the header frozen and filtered, long text wrapped in rows
     tall enough, one page wide (A4 landscape), the header repeated on every page."""
@@ -509,7 +527,8 @@ def merged_plans(plans: list[MarkPlan]) -> list[MarkPlan]:
             cells = [parse_address(x) for ref in refs for x in ref.split(":")]
             area_ref = f"A{min(r for r, _ in cells)}:{address(max(r for r, _ in cells), max(c for _, c in cells))}"
         first = ps[0]
-        merged = MarkPlan(sheet, first.mark_sheet, top, rows, area_ref, first.notes_at, first.notes)
+        merged = MarkPlan(sheet, first.mark_sheet, top, rows, area_ref, first.notes_at, first.notes,
+                          title_row=first.title_row)
         merged.more_notes = [(p.notes_at, p.notes) for p in ps[1:]]
         out.append(merged)
     return out
@@ -517,8 +536,10 @@ def merged_plans(plans: list[MarkPlan]) -> list[MarkPlan]:
 
 def write_all_marks(port: WorkbookPort, plans: list[MarkPlan]) -> None:
     """Every table's marks, one mark sheet per sheet (``merged_plans``), then the later tables'
-    校验说明 blocks of a sheet (each from its own header down, after the first table's)."""
+    校验说明 blocks of a sheet (each from its own header down, after the first table's), then
+    the sheet's look and print set-up (``marked_layout``: one call, after every write to it)."""
     for plan in merged_plans(plans):
         write_marks(port, plan)
         for at, notes in plan.more_notes:
             port.write_block(plan.sheet, at, notes)
+        port.lay_out_table(plan.sheet, marked_layout(plan))

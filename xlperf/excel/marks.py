@@ -14,6 +14,7 @@ from ..core.model import SEVERITY_ZH, Finding, Table
 from ..core.report import Report
 from .port import NOTES_HEADER, Formula, SheetData, quote_sheet
 from ..core.normalise import plain_number
+from ..writers.sheet_layout import PrintSetup, text_height
 
 CODE_OF = {"error": "E", "warning": "W", "info": "I"}
 RANK = {"E": 3, "W": 2, "I": 1, "": 0, None: 0}
@@ -312,4 +313,58 @@ def summary_text(report: Report, sheet: str, marked: bool = True) -> str:
                      "全部问题见“校验结果”工作表（点击单元格地址可跳转）。")
     return "\n".join(lines)
 
+
+# --- how the marked table looks and prints (every port: files, the package, live Excel) ----------
+
+# The 校验说明 column of a marked table: this wide (characters), its text wrapped.
+NOTES_WIDTH = 40
+MAX_ROW_PT = 409.0  # Excel's tallest row (a taller one is refused by Excel's RowHeight, cut by its file reader)
+
+
+@dataclass
+class TableLayout:
+    """What 校验 does to the look of the clerk's own sheet, beside the marks: one description
+    that :meth:`WorkbookPort.lay_out_table` applies in each port, so the rules live here.
+
+    - the 校验说明 column (``notes_col``) is ``notes_width`` wide, its cells wrapped and top-aligned
+      from ``notes_rows[0]`` (its header) to ``notes_rows[1]``; the header cell (``header_row``)
+      is bold on grey like the headers xlperf writes;
+    - ``heights``: rows whose notes need more than one line are raised to this (never lowered);
+    - a print area that ends at the table's last column (``last_col``) is widened to 校验说明;
+    - ``print``: A4 landscape, the table's own columns one page wide (``scale`` None: the port
+      measures the columns' widths, :func:`xlperf.writers.sheet_layout.scale_for`), a page break
+      before 校验说明 (so it prints on one more page), the header row repeated on every page —
+      applied only where the clerk has no print set-up of their own.
+    """
+
+    notes_col: int
+    notes_rows: tuple[int, int]
+    heights: dict[int, float]
+    header_row: Optional[int]
+    print: Optional[PrintSetup]
+    notes_width: float = NOTES_WIDTH
+
+    @property
+    def last_col(self) -> int:
+        return self.notes_col - 1
+
+
+def table_layout(notes: list[tuple[str, list[list[Any]]]], title_row: Optional[int]) -> TableLayout:
+    """The layout of a marked sheet from its 校验说明 blocks ((top-left cell, rows), the first
+    one headed 校验说明) and the table's header row."""
+    notes_row, notes_col = parse_address(notes[0][0])
+    first, last = notes_row, notes_row
+    heights: dict[int, float] = {}
+    for at, block in notes:
+        top, _ = parse_address(at)
+        first, last = min(first, top), max(last, top + len(block) - 1)
+        for i, row in enumerate(block):
+            if row and row[0]:
+                need = min(text_height(row[0], NOTES_WIDTH), MAX_ROW_PT)
+                if need > 16:
+                    heights[top + i] = max(heights.get(top + i, 0.0), need)
+    title = title_row or notes_row
+    last_col = notes_col - 1
+    setup = PrintSetup(landscape=True, break_after=last_col or None, title_rows=(title, title))
+    return TableLayout(notes_col, (first, last), heights, notes_row, setup)
 

@@ -135,7 +135,7 @@ class OpenpyxlPort(CountingPort):
         if old is not None:
             wb.remove(old)
         new.title = name
-        mark_own_sheet(new)
+        mark_own_sheet(new)  # the value names the sheet as it is titled now
         if active is old or active is None:
             active = new if visibility == "visible" else _first_visible(wb)
         wb.active = active
@@ -179,21 +179,21 @@ class OpenpyxlPort(CountingPort):
         sel.activeCell = cell
         sel.sqref = cell
 
-    # --- files -----------------------------------------------------------------
-
-    def lay_out_table(self, sheet: str, notes_col: int, notes_width: float, heights: dict[int, float],
-                      setup: Any, last_col: int) -> None:
-        """The marked table's 校验说明 column and, where the clerk has none, its print set-up."""
+    @counted
+    def lay_out_table(self, sheet: str, spec: Any) -> None:
+        """The marked table's look (:class:`xlperf.excel.marks.TableLayout`): 校验说明 and, where
+        the clerk has none, its print set-up."""
         from openpyxl.styles import Alignment
 
         from ..core.grid import col_letter
         from ..writers import sheet_layout as sl
 
         ws = self.wb[sheet]
+        notes_col, heights, setup, last_col = spec.notes_col, spec.heights, spec.print, spec.last_col
         letter = col_letter(notes_col)
-        ws.column_dimensions[letter].width = notes_width
+        ws.column_dimensions[letter].width = spec.notes_width
         wrap = Alignment(wrap_text=True, vertical="top")
-        header = setup.title_rows[0] if setup is not None and setup.title_rows else None
+        header = spec.header_row
         for (cell,) in ws.iter_rows(min_col=notes_col, max_col=notes_col):
             if cell.value is not None:
                 cell.alignment = wrap
@@ -205,12 +205,13 @@ class OpenpyxlPort(CountingPort):
             dim = ws.row_dimensions[r]
             if (dim.height or 0) < h:  # raised, never lowered
                 dim.height = h
+        clerk_setup = sl.has_print_setup_openpyxl(ws)  # before the print area below is touched
         area = ws.print_area
         if area and "," not in area:  # one that ends left of 校验说明 takes it in
             m = re.match(r"^(.*!\$?[A-Z]+\$?\d+:\$?)([A-Z]+)(\$?\d+)$", area)
             if m and m.group(2) == col_letter(notes_col - 1):
                 ws.print_area = (m.group(1) + letter + m.group(3)).split("!")[-1].replace("$", "")
-        if setup is not None and not sl.has_print_setup_openpyxl(ws):
+        if setup is not None and not clerk_setup:
             widths = [ws.column_dimensions[col_letter(c)].width or 8.43 for c in range(1, last_col + 1)]
             scale = setup.scale or sl.scale_for(widths)
             sl.apply_openpyxl(ws, sl.SheetLayout(print=sl.PrintSetup(

@@ -66,18 +66,21 @@ class PackagePort(CountingPort):
         self.pkg.replace_sheet(name, lambda selected: mp.new_sheet_xml(rows, top_left, widths, selected, _value),
                                visibility)
 
-    def lay_out_table(self, sheet: str, notes_col: int, notes_width: float, heights: dict[int, float],
-                      setup: Optional[PrintSetup], last_col: int) -> None:
-        """The marked table's 校验说明 column and, where the clerk has none, its print set-up."""
+    @counted
+    def lay_out_table(self, sheet: str, spec: Any) -> None:
+        """The marked table's look (:class:`xlperf.excel.marks.TableLayout`): 校验说明 and, where
+        the clerk has none, its print set-up."""
         sx = self.pkg.worksheet(sheet)
         if sx is None:
             return
+        setup: Optional[PrintSetup] = spec.print
+        last_col = spec.last_col
         if setup is not None and setup.scale is None and setup.break_after:
             scale = sheet_layout.scale_for(sheet_layout.column_widths(sx.data, last_col), sheet_layout.margins_in(sx.data))
             setup = PrintSetup(landscape=setup.landscape, scale=scale, break_after=setup.break_after,
                                title_rows=setup.title_rows)
-        header = setup.title_rows[0] if setup is not None and setup.title_rows else None
-        sheet_layout.lay_out_package_sheet(self.pkg, sheet, notes_col, notes_width, heights, setup, header)
+        sheet_layout.lay_out_package_sheet(self.pkg, sheet, spec.notes_col, spec.notes_width, spec.heights, setup,
+                                           spec.header_row)
 
     @counted
     def apply_marks_format(self, sheet: str, area: str, mark_sheet: str) -> None:

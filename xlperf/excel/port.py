@@ -10,6 +10,7 @@ handful of calls for 50 rows or 50,000.
 from __future__ import annotations
 
 import functools
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +73,12 @@ class BookInfo:
     path: Optional[Path]  # None for a workbook never saved (or one that lives on a web URL)
     active_sheet: str
     sheet_names: tuple[str, ...]
+    # Of the sheets named as xlperf names its own (``named_like_ours``: 校验结果, 校验结果(2), the
+    # helper sheets …), those that are xlperf's — its marker, the exact header row of an earlier
+    # version, or empty (core/own_sheets.py) — decided with the names, so a button needs no
+    # further call to know where it may write. None: the port did not decide (it answers
+    # ``own_sheet(name)`` itself).
+    own: Optional[frozenset[str]] = None
 
 
 @runtime_checkable
@@ -90,8 +97,17 @@ class WorkbookPort(Protocol):
 
     def replace_sheet(self, name: str, rows: Block, *, top_left: str = "A1", visibility: Visibility = "visible",
                       widths: Optional[dict[str, float]] = None, layout: Any = None) -> None:
-        """Create the sheet if missing, clear its contents, write ``rows`` at ``top_left``, set visibility.
-        ``layout`` (:class:`xlperf.writers.sheet_layout.SheetLayout`): how it looks and prints."""
+        """Create the sheet if missing, clear it, write ``rows`` at ``top_left``, set visibility, and
+        mark it as xlperf's own (the hidden sheet-scoped name ``_xlperf_sheet``, core/own_sheets.py).
+        ``layout`` (:class:`xlperf.writers.sheet_layout.SheetLayout`): how it looks and prints —
+        applied by every port in the same call (wrap, header, colours by 级别, frozen header,
+        filter, print set-up)."""
+
+    def lay_out_table(self, sheet: str, spec: Any) -> None:
+        """The clerk's marked sheet, in one call (:class:`xlperf.excel.marks.TableLayout`): the
+        校验说明 column's width and wrap, its header cell, rows raised (never lowered) to fit the
+        notes, a print area that ends at the table's last column widened to take the notes in,
+        and ``spec.print`` only where the clerk has no print set-up of their own."""
 
     def apply_marks_format(self, sheet: str, area: str, mark_sheet: str) -> None:
         """Colour ``area`` from the mark sheet (same addresses) by conditional formatting; replaces
@@ -132,6 +148,17 @@ class CountingPort:
     def reset_counts(self) -> None:
         self.calls = 0
         self.counts = Counter()
+
+
+_NUMBERED = re.compile(r"^(.*)\((\d+)\)$")
+
+
+def named_like_ours(name: str) -> bool:
+    """A name xlperf gives a sheet it writes: 校验结果, 权重合计(2) …, or a helper sheet's."""
+    from ..core.own_sheets import OWN_SHEETS, is_helper_name
+
+    m = _NUMBERED.match(name)
+    return name in OWN_SHEETS or is_helper_name(name) or bool(m and m.group(1) in OWN_SHEETS)
 
 
 def mark_sheet_for(sheet: str) -> str:

@@ -27,13 +27,11 @@ Error values become their text (``#DIV/0!``) and uncached formulas their formula
 
 from __future__ import annotations
 
-import html
+import copy
 import io
 import posixpath
-import queue
 import re
 import struct
-import threading
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
@@ -43,11 +41,14 @@ from typing import Any, Iterable, Iterator, Optional
 
 from ..core.config import CONFIG_SHEET, Config, PendingSettings
 from ..core.filenames import ReadableMessage
-from ..core.grid import Grid, Merge, col_number
+from ..core.grid import Grid, Merge
 from ..core.merges import clip_long_cells, merge_findings
 from ..core.model import Finding
 from ..core import own_sheets
 from ..core.own_sheets import OWN_SHEETS
+from ..zipstream import overlapped
+from .sheet_xml import (DECL_TEXT_RE, DTD_RE, DTD_TEXT_RE, PartEncodingError, SheetScan, SheetScanner, to_utf8,
+                        xml_encoding)
 
 # The names of the sheets xlperf writes. A name alone no longer makes a sheet "ours" (a clerk's
 # table may be on a sheet called 校验结果): see own_sheets for what does. Kept for the export,
@@ -88,6 +89,7 @@ class Source:
     sheet_names: list[str] = field(default_factory=list)
     sheet_states: dict[str, str] = field(default_factory=dict)  # name -> visible/hidden/veryHidden
     config: Config = field(default_factory=Config)  # the settings the file was read (and is judged) with
+    encoding: str = ""  # a text file's encoding as decode_text names it for the clerk; "" for a workbook
 
 
 def read_source(path: Path, sheet: Optional[str] = None, *,
@@ -189,7 +191,8 @@ def _read_text(path: Path, config: Config) -> Source:
             "ST001", sheet=path.name,
             missing="这不是表格：文本中没有制表符分隔的列，也没有表头或指标")], [], config=config)
     result = read_text_import(path, config)
-    return Source(path, [result.grid], list(result.findings), [result.grid.sheet], config=config)
+    return Source(path, [result.grid], list(result.findings), [result.grid.sheet], config=config,
+                  encoding=result.encoding)
 
 
 _TABLE_WORDS = ("指标", "项目名称", "预算", "权重", "分值", "指标值", "一级", "二级", "三级")
@@ -247,50 +250,21 @@ def sniff(path: Path) -> str:
 
 
 def _cfb_names(path: Path) -> set[str]:
-    """The stream and storage names of an OLE compound file (MS-CFB), read from its directory.
+    """The stream and storage names of an OLE compound file (MS-CFB), at any depth, read by
+    olefile. A damaged or truncated file yields what could be read (possibly nothing): the
+    caller then says "an OLE file that is not an Excel workbook", never crashes."""
+    import olefile
 
-    Small and defensive: any inconsistency ends the walk with what was found so far.
-    """
-    names: set[str] = set()
     try:
-        with open(path, "rb") as fh:
-            header = fh.read(512)
-            size = fh.seek(0, 2)
-            shift = struct.unpack_from("<H", header, 0x1E)[0]
-            if shift not in (9, 12):
-                return names
-            ssz = 1 << shift
-            first_dir, first_difat, n_difat = struct.unpack_from("<I", header, 0x30)[0], *struct.unpack_from("<II", header, 0x44)
-            difat = [s for s in struct.unpack_from("<109I", header, 0x4C) if s < 0xFFFFFFFA]
-            s, seen = first_difat, 0
-            while s < 0xFFFFFFFA and seen < min(n_difat, 10_000):
-                fh.seek((s + 1) * ssz)
-                vals = struct.unpack(f"<{ssz // 4}I", fh.read(ssz))
-                difat.extend(v for v in vals[:-1] if v < 0xFFFFFFFA)
-                s, seen = vals[-1], seen + 1
-            fat: list[int] = []
-            for s in difat[: size // ssz + 1]:
-                fh.seek((s + 1) * ssz)
-                block = fh.read(ssz)
-                if len(block) < ssz:
-                    break
-                fat.extend(struct.unpack(f"<{ssz // 4}I", block))
-            s, visited = first_dir, set()
-            while s < 0xFFFFFFFA and s not in visited and len(visited) < 100_000:
-                visited.add(s)
-                fh.seek((s + 1) * ssz)
-                block = fh.read(ssz)
-                if len(block) < ssz:
-                    break
-                for off in range(0, ssz, 128):
-                    entry = block[off: off + 128]
-                    n = struct.unpack_from("<H", entry, 0x40)[0]
-                    if entry[0x42] != 0 and 2 <= n <= 64:
-                        names.add(entry[: n - 2].decode("utf-16-le", "replace"))
-                s = fat[s] if s < len(fat) else 0xFFFFFFFE
-    except (OSError, struct.error, IndexError, ValueError):
-        pass
-    return names
+        ole = olefile.OleFileIO(str(path))
+    except Exception:  # noqa: BLE001 - olefile raises OSError, struct.error, IndexError… on damage
+        return set()
+    try:
+        return {part for entry in ole.listdir(streams=True, storages=True) for part in entry}
+    except Exception:  # noqa: BLE001 - a directory that breaks half-way: what was read is enough
+        return set()
+    finally:
+        ole.close()
 
 
 def _refuse_other_kind(path: Path) -> None:
@@ -356,35 +330,8 @@ def _refuse_other_kind(path: Path) -> None:
 
 # --- the zip, from the outside --------------------------------------------------------------
 
-_DTD_RE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _OFFICE_DOC_REL = "/officeDocument"
 _WORKSHEET_REL = "/worksheet"
-
-
-@dataclass
-class SheetScan:
-    """What the raw XML of one worksheet says (sheet rows and columns 1-based)."""
-
-    part: str
-    max_row: int = 0  # bound on the last row calamine would place a cell in
-    max_col: int = 0
-    row_bound: int = 0  # a cheaper bound that may stand in for max_row (see _fast_cells)
-    cells: int = 0  # cells with content (not self-closing)
-    hidden_rows: set[int] = field(default_factory=set)
-    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> "#REF!"
-    formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # uncached: (row, col) -> "=A1+1"
-    # The scanned pieces that hold <mergeCell> elements. Only a sheet read sparsely needs the
-    # merges from here (calamine reports them otherwise): they are parsed on first use.
-    merge_xml: list[bytes] = field(default_factory=list)
-
-    @property
-    def dense_cells(self) -> int:
-        return max(self.max_row, self.row_bound) * self.max_col
-
-    @property
-    def merges(self) -> list[str]:
-        """The merged ranges, ``"A1:B3"``."""
-        return [m.group(1).decode("ascii") for buf in self.merge_xml for m in _MERGE_RE.finditer(buf)]
 
 
 @dataclass
@@ -428,7 +375,7 @@ def preflight_book(path: Path) -> BookScan:
         scan = BookScan(path)
         workbook, sheet_parts = _book_structure(path, zf, scan)
         for info in infos:
-            scanner = _SheetScanner(info.filename) if info.filename in sheet_parts else None
+            scanner = SheetScanner(info.filename, MAX_DENSE_CELLS) if info.filename in sheet_parts else None
             _stream_part(path, zf, info, scanner, scan)
             if scanner is not None:
                 scan.parts[info.filename] = scanner.result
@@ -558,171 +505,37 @@ class _Collect:
         pass
 
 
-def _raw_pieces(path: Path, info: zipfile.ZipInfo) -> Iterator[bytes]:
-    """The stored (compressed) bytes of one part, read straight from the file: exactly the
-    central directory's compressed size, after the local header."""
-    with open(path, "rb") as fh:
-        fh.seek(info.header_offset)
-        local = fh.read(30)
-        if len(local) != 30 or local[:4] != b"PK\x03\x04":
-            raise zipfile.BadZipFile("bad local file header")
-        name_len, extra_len = struct.unpack_from("<HH", local, 26)
-        fh.seek(name_len + extra_len, 1)
-        left = info.compress_size
-        while left > 0:
-            piece = fh.read(min(CHUNK, left))
-            if not piece:
-                raise EOFError("part data cut short")
-            left -= len(piece)
-            yield piece
+def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """Inflate one part with :mod:`zipfile`, in pieces of at most CHUNK bytes, on a size budget.
 
-
-def _inflate(path: Path, info: zipfile.ZipInfo) -> Iterator[bytes]:
-    """Inflate one part in pieces of at most CHUNK bytes, never past its declared size, and
-    check that the stream ends exactly there with the declared CRC. A part that would inflate
-    further than it says (a zip bomb with a falsified size) stops one piece past the limit."""
-    declared, total, crc = info.file_size, 0, 0
-    if info.compress_type == zipfile.ZIP_STORED:
-        pieces: Iterator[bytes] = _raw_pieces(path, info)
-        inflater = None
-    else:
-        inflater = zlib.decompressobj(-15)
-        pieces = _raw_pieces(path, info)
-    for raw in pieces:
-        if inflater is None:
-            outs: Iterator[bytes] = iter((raw,))
-        else:
-            outs = _drain(inflater, raw)
-        for out in outs:
-            total += len(out)
+    zipfile alone stops reading at the declared size and checks the CRC there, so a zip bomb
+    that lies about its size (a 3 GB stream declared as 1 KB, with the CRC of that 1 KB) would
+    be cut off silently and look like a short part. Opened instead with a budget of two pieces
+    more than declared, such a part is refused one piece past its declared size — memory stays
+    bounded by the piece size either way. A part that ends early, or whose CRC differs, is
+    refused too."""
+    declared = info.file_size
+    budget = copy.copy(info)
+    budget.file_size = declared + 2 * max(CHUNK, 2**16)  # zipfile inflates 4 KiB at least per step
+    total = 0
+    with zf.open(budget) as fh:
+        while piece := fh.read(CHUNK):
+            total += len(piece)
             if total > declared:
                 raise zipfile.BadZipFile(f"inflates past its declared size of {declared} bytes")
-            crc = zlib.crc32(out, crc)
-            yield out
-    if inflater is not None:
-        tail = inflater.flush()
-        total += len(tail)
-        if total > declared:
-            raise zipfile.BadZipFile(f"inflates past its declared size of {declared} bytes")
-        crc = zlib.crc32(tail, crc)
-        if tail:
-            yield tail
-        if not inflater.eof or inflater.unused_data:
-            raise zipfile.BadZipFile("the compressed stream does not end where the part ends")
+            yield piece
     if total != declared:
         raise zipfile.BadZipFile(f"inflates to {total} bytes, not the declared {declared}")
-    if crc != info.CRC:
-        raise zipfile.BadZipFile("CRC mismatch")
-
-
-def _drain(inflater: Any, raw: bytes) -> Iterator[bytes]:
-    data = inflater.decompress(raw, CHUNK)
-    if data:
-        yield data
-    while inflater.unconsumed_tail:
-        data = inflater.decompress(inflater.unconsumed_tail, CHUNK)
-        if data:
-            yield data
-
-
-def _prefetched(pieces: Iterator[bytes]) -> Iterator[bytes]:
-    """What ``pieces`` yields, produced on a helper thread.
-
-    Reading the file, inflating and the CRC release the GIL, so the next pieces of a large
-    worksheet are inflated on the other core while this thread scans the current one. At most
-    PREFETCH_DEPTH pieces wait, so memory stays bounded as when inflating inline; whatever the
-    producer raises is raised here, at the piece where it happened."""
-    q: queue.Queue[Any] = queue.Queue(maxsize=PREFETCH_DEPTH)
-    stop = threading.Event()
-    end = object()
-
-    def put(item: Any) -> bool:
-        while not stop.is_set():
-            try:
-                q.put(item, timeout=0.05)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def produce() -> None:
-        try:
-            for piece in pieces:
-                if not put(piece):
-                    return
-        except BaseException as e:  # noqa: BLE001 - handed to the consumer, which raises it
-            put(e)
-            return
-        put(end)
-
-    worker = threading.Thread(target=produce, name="xlperf-inflate", daemon=True)
-    worker.start()
-    try:
-        while True:
-            try:
-                item = q.get(timeout=0.5)
-            except queue.Empty:
-                if worker.is_alive() or not q.empty():
-                    continue
-                raise RuntimeError("the inflating thread ended without a result") from None
-            if item is end:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()  # the consumer stopped (done, or an error): the producer ends after its piece
-        worker.join()
-        close = getattr(pieces, "close", None)
-        if close is not None:
-            close()  # the file handle inside the generator
-
-
-_DTD_TEXT_RE = re.compile(r"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
-_DECL_RE = re.compile(rb"""^<\?xml[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
-_UTF8_NAMES = {"utf-8", "utf8"}
-_UTF16_NAMES = {"utf-16", "utf16", "utf-16le", "utf-16be"}
-_DECL_TEXT_RE = re.compile(r"""^(\s*<\?xml[^>]*?\bencoding\s*=\s*["'])[^"']*(["'])""")
-_XML_NAME = re.compile(r"\.(?:xml|rels|vml)$", re.IGNORECASE)
 
 
 def _xml_encoding(path: Path, name: str, head: bytes) -> Optional[str]:
-    """The encoding of an XML part from its first bytes, decided before anything is scanned:
-    the byte-order mark, else the XML spec's autodetection of ``<?`` in UTF-16, else the
-    declaration. None: not XML. Accepted: UTF-8 (with or without BOM) and UTF-16 (with a BOM,
-    or without one but declared UTF-16); a part in any other encoding, or one whose
-    declaration contradicts its bytes, is refused (InputError) — Excel writes UTF-8 only."""
-    def refuse(what: str, en: str = "") -> InputError:
-        return _damaged(path, f"部件“{name}”的编码为{what}，xlperf 只接受 UTF-8 或 UTF-16 编码的XML；"
-                        "请在Excel中打开并另存为 .xlsx 后再试", f"XML part encoded as {en or what}; only UTF-8/UTF-16 are accepted")
-
-    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        raise refuse("UTF-32")
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head.startswith((b"<\x00", b"\x00<")):
-        bom = head[:2] in (b"\xff\xfe", b"\xfe\xff")
-        enc = "utf-16-le" if head.startswith((b"\xff\xfe", b"<\x00")) else "utf-16-be"
-        text = head[2 if bom else 0:512].decode(enc, "ignore").lstrip("\ufeff \t\r\n")
-        if not text.startswith("<"):
-            return None  # a binary part that happens to start like this
-        m = _DECL_RE.match(text.encode("ascii", "ignore"))
-        declared = m.group(1).decode("ascii").lower() if m else None
-        if declared is not None and declared not in _UTF16_NAMES:
-            raise refuse(f"UTF-16（但声明为 {declared}）", f"UTF-16 declared as {declared}")
-        if not bom and declared is None:
-            raise refuse("没有字节顺序标记也没有声明的 UTF-16", "UTF-16 without a byte-order mark or declaration")
-        return enc
-    utf8_bom = head.startswith(b"\xef\xbb\xbf")
-    lead = head[3:] if utf8_bom else head.lstrip(b" \t\r\n")
-    if not lead.startswith(b"<"):
-        if utf8_bom and not lead.strip():
-            return "utf-8"
-        return None
-    m = _DECL_RE.match(lead)
-    declared = m.group(1).decode("ascii", "replace").lower() if m else None
-    if declared is not None and declared not in _UTF8_NAMES and _XML_NAME.search(name):
-        raise refuse(declared.upper() if declared not in _UTF16_NAMES else "UTF-16（但内容是8位编码）",
-                     declared.upper() if declared not in _UTF16_NAMES else "UTF-16 declared, 8-bit content")
-    return "utf-8"
+    """The part's encoding (:func:`sheet_xml.xml_encoding`); one xlperf does not accept is refused."""
+    try:
+        return xml_encoding(name, head)
+    except PartEncodingError as e:
+        raise _damaged(path, f"部件“{name}”的编码为{e.what}，xlperf 只接受 UTF-8 或 UTF-16 编码的XML；"
+                       "请在Excel中打开并另存为 .xlsx 后再试",
+                       f"XML part encoded as {e.en}; only UTF-8/UTF-16 are accepted") from None
 
 
 def _dtd_refused(path: Path, name: str) -> InputError:
@@ -746,9 +559,9 @@ def _stream_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, sink: A
     tail = b""
     text_tail = ""
     fed = False
-    pieces = _inflate(path, info)
+    pieces = _inflate(zf, info)
     if sink is not None and info.file_size >= max(PREFETCH_MIN, 2 * CHUNK):
-        pieces = _prefetched(pieces)
+        pieces = overlapped(pieces, depth=PREFETCH_DEPTH, name="xlperf-inflate")
     try:
         for chunk in pieces:
             if is_xml is None:
@@ -761,17 +574,17 @@ def _stream_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, sink: A
             if decoder is not None:
                 text = decoder.decode(chunk)
                 if "!" in text or "!" in text_tail:
-                    if _DTD_TEXT_RE.search(text_tail + text):
+                    if DTD_TEXT_RE.search(text_tail + text):
                         raise _dtd_refused(path, info.filename)
                 text_tail = text[-16:]
                 if sink is not None:
                     if not fed:  # the scanners see UTF-8, declared as such
-                        text = _DECL_TEXT_RE.sub(r"\1UTF-8\2", text.lstrip("\ufeff"), count=1)
+                        text = DECL_TEXT_RE.sub(r"\1UTF-8\2", text.lstrip("\ufeff"), count=1)
                         fed = True
                     sink.feed(text.encode("utf-8", "surrogatepass"))
                 continue
             # "!" is rare in Excel's XML: the pattern only runs where one could start a DTD.
-            if is_xml and (b"!" in chunk or b"!" in tail) and _DTD_RE.search(tail + chunk):
+            if is_xml and (b"!" in chunk or b"!" in tail) and DTD_RE.search(tail + chunk):
                 raise _dtd_refused(path, info.filename)
             tail = chunk[-16:]
             if sink is not None:
@@ -794,243 +607,8 @@ def transcoded_package(path: Path, parts: dict[str, str]) -> bytes:
         for info in zin.infolist():
             data = zin.read(info)
             enc = parts.get(info.filename)
-            if enc is not None:
-                text = _DECL_TEXT_RE.sub(r"\1UTF-8\2", data.decode(enc).lstrip("\ufeff"), count=1)
-                data = text.encode("utf-8", "surrogatepass")
-            zout.writestr(info, data)
+            zout.writestr(info, to_utf8(data, enc) if enc is not None else data)
     return buf.getvalue()
-
-
-# --- what a worksheet's XML says ----------------------------------------------------------
-
-_NS = rb"(?:[\w.-]+:)?"
-_Q = rb"[\"']"  # XML attributes may use either quote...
-_EQ = rb"\s*=\s*"  # ...and spaces around "="
-_REF = rb"\$?([A-Za-z]+)\$?(\d+)"  # any length: a bogus XFD99999999 must still count
-_CUT_RE = re.compile(rb"<" + _NS + rb"(?:c|row)[\s>/]|</" + _NS + rb"(?:row|sheetData)>")
-_ROW_RE = re.compile(rb"<" + _NS + rb"row(?=[\s>/])([^>]*)>")
-_CELL_OPEN_RE = re.compile(rb"<" + _NS + rb"c(?=[\s>/])")
-_CELL_SELF_RE = re.compile(rb"<" + _NS + rb"c\s[^>]*/>")
-# Every cell's r, self-closing ones too: calamine places a following cell without r after it.
-_CELL_REF_RE = re.compile(rb"<" + _NS + rb"c\s[^>]*?\br" + _EQ + _Q + _REF + _Q)
-_ERR_RE = re.compile(rb"<" + _NS + rb"c\s([^>]*\bt" + _EQ + _Q + rb"e" + _Q + rb"[^>]*)>(.*?)</" + _NS + rb"c>", re.S)
-_FNOV_RE = re.compile(
-    rb"<" + _NS + rb"c\s([^>]*)(?<!/)>\s*<" + _NS + rb"f\b[^>]*?(?:/>|>([^<]*)</" + _NS + rb"f>)\s*"
-    rb"(<" + _NS + rb"v\s*/>|<" + _NS + rb"v>\s*</" + _NS + rb"v>)?\s*</" + _NS + rb"c>"
-)
-_V_RE = re.compile(rb"<" + _NS + rb"v>([^<]*)</" + _NS + rb"v>")
-_R_ATTR_RE = re.compile(rb"\br" + _EQ + _Q + _REF + _Q)
-_ROW_R_RE = re.compile(rb"\br" + _EQ + _Q + rb"(\d+)" + _Q)
-_T_ATTR_RE = re.compile(rb"\bt" + _EQ + _Q + rb"([^\"']*)" + _Q)
-_HIDDEN_RE = re.compile(rb"\bhidden" + _EQ + _Q + rb"(?:1|true)" + _Q)
-_HAS_ERR_RE = re.compile(rb"\bt" + _EQ + _Q + rb"e" + _Q)
-_ROW_NUM_RE = re.compile(rb'<row\s[^>]*?\br="(\d+)"')
-# Cells written unlike Excel does: a namespace prefix, other whitespace after "<c", or
-# attributes in single quotes (then a duplicate r could hide from the byte counts). Other
-# oddities ("r = ", r-less cells, duplicate r) unbalance the counts in _fast_cells instead.
-_ODD_RE = re.compile(rb"<c[\t\n\r]")
-_REF3_RE = re.compile(rb' r="[A-Za-z]{3,}\d')
-_REF12_RE = re.compile(rb' r="([A-Za-z]{1,2})\d')
-_REF_ROW_RE = re.compile(rb' r="[A-Za-z]+(\d+)"')
-_MERGE_RE = re.compile(rb"<" + _NS + rb"mergeCell\s[^>]*\bref" + _EQ + _Q
-                       + rb"([A-Za-z]{1,3}\d{1,7}(?::[A-Za-z]{1,3}\d{1,7})?)" + _Q)
-_COL_CACHE: dict[bytes, int] = {}
-# A namespace prefix on a row or cell tag (<x:row …>, <x:c …>): the byte counts below only
-# see unprefixed tags.
-_PREFIXED_RE = re.compile(rb":(?:row|c)[\s>/]")
-_MISFIT_CACHE: dict[tuple[int, int], Optional["re.Pattern[bytes]"]] = {}
-
-
-def _misfit_re(max_col: int, digits: int) -> Optional["re.Pattern[bytes]"]:
-    """A cell ref that is not one capital letter up to column ``max_col`` followed by at most
-    ``digits`` digits (row refs are digits only and never match). While no ref matches, a
-    piece of XML can neither widen the sheet nor hold a cell below the rows counted so far,
-    which is all the per-ref searches of :meth:`_SheetScanner._fast_cells` would find out.
-    None past column Z: every ref then takes those searches."""
-    key = (max_col, digits)
-    if key not in _MISFIT_CACHE:
-        if max_col > 26:
-            _MISFIT_CACHE[key] = None
-        else:
-            last = b"A-" + bytes([64 + max_col]) if max_col else b""
-            other = b"[^%s0-9]" % last
-            _MISFIT_CACHE[key] = re.compile(
-                rb' r="(?:' + other + (rb"|[%s](?:[A-Za-z]|\d{%d})" % (last, digits + 1) if max_col else b"") + rb")")
-    return _MISFIT_CACHE[key]
-
-
-def _col(letters: bytes) -> int:
-    n = _COL_CACHE.get(letters)
-    if n is None:
-        n = _COL_CACHE[letters] = col_number(letters.decode("ascii"))
-    return n
-
-
-class _SheetScanner:
-    """Fed a worksheet's XML in chunks; cuts each chunk before the last cell or row start so
-    no element the patterns need is split, and carries the rest to the next chunk."""
-
-    def __init__(self, part: str) -> None:
-        self.result = SheetScan(part)
-        self.carry = b""
-        self.rows_without_r = 0
-        self.cells_without_r = 0
-        self.last_row = 0
-        self.slow_rows = False
-        self.searched = 0  # the carry holds no place to cut after its start up to here
-
-    def feed(self, chunk: bytes) -> None:
-        buf = self.carry + chunk if self.carry else chunk
-        cut = self._cut(buf, self.searched)
-        if cut == 0:
-            self.carry = buf
-            self.searched = len(buf)
-            return
-        self._scan(buf[:cut])
-        self.carry = buf[cut:]
-        self.searched = 0
-
-    @staticmethod
-    def _cut(buf: bytes, searched: int = 0) -> int:
-        """Where to end the piece scanned now (0: nowhere yet, carry it all)."""
-        tail = max(0, len(buf) - 65536)
-        # Excel starts a row every few hundred bytes: before the last row start is as good a
-        # place as before the last cell, and found without a pattern.
-        cut = buf.rfind(b"<row ", tail)
-        if cut > 0:
-            return cut
-        # What was carried already had nowhere to cut (the <mergeCells> after the rows, often
-        # megabytes): search only what is new, or a long section is searched again per chunk.
-        # A tag split at the old end and missed only means cutting later, never inside a tag.
-        new = max(0, searched - 64)
-        for start in ((tail, new) if tail > new else (new,)):
-            for m in _CUT_RE.finditer(buf, start):
-                cut = m.start()
-            if cut >= 0:
-                return cut
-        return 0
-
-    def close(self) -> None:
-        if self.carry:
-            self._scan(self.carry)
-            self.carry = b""
-        res = self.result
-        res.max_row += self.rows_without_r
-        res.max_col += self.cells_without_r
-
-    # Each search below is a pass over the piece (~1 GB/s); most look for markup that rarely
-    # occurs. A single letter of it absent from the piece (a memchr, ~30 GB/s) proves the
-    # markup absent: "e" for t="e", "f" for <f>, "g" for mergeCell, "k" for rowBreaks, "d" for
-    # hidden. Cells (<c r s t>, <v>) and plain rows (<row r spans>) hold none of these letters,
-    # so in most pieces the passes are skipped; where rows carry customHeight or Excel's
-    # x14ac:dyDescent, the letters are there and the passes run as before.
-    def _scan(self, buf: bytes) -> None:
-        res = self.result
-        rows_open = buf.count(b"<row")
-        if rows_open and b"k" in buf:
-            rows_open -= buf.count(b"<rowBreaks")
-        prefixed = _PREFIXED_RE.search(buf) is not None
-        self._rows(buf, rows_open, prefixed)
-        if not self._fast_cells(buf, rows_open, prefixed):
-            self._exact_cells(buf)
-        if b"e" in buf and (b't="e"' in buf or b"'e'" in buf or b"t =" in buf) and _HAS_ERR_RE.search(buf):
-            for m in _ERR_RE.finditer(buf):
-                rc = self._ref(m.group(1))
-                v = _V_RE.search(m.group(2))
-                if rc and v and v.group(1).strip():
-                    res.errors[rc] = html.unescape(v.group(1).decode("utf-8", "replace")).strip()
-        if b"f" in buf and (b"<f" in buf or b":f" in buf):
-            self._formulas(buf)
-        if b"g" in buf and b"mergeCell" in buf:
-            res.merge_xml.append(buf)
-
-    def _rows(self, buf: bytes, rows_open: int, prefixed: bool) -> None:
-        res = self.result
-        if not self.slow_rows and not prefixed and (b"d" not in buf or b"hidden" not in buf):
-            nums = _ROW_NUM_RE.findall(buf)
-            if rows_open == len(nums):
-                if nums:
-                    self.last_row = int(nums[-1])
-                    res.max_row = max(res.max_row, max(map(int, nums)))
-                return
-            self.slow_rows = True  # a row without r: count positions one by one from here on
-        for m in _ROW_RE.finditer(buf):
-            attrs = m.group(1)
-            rm = _ROW_R_RE.search(attrs)
-            if rm:
-                self.last_row = int(rm.group(1))
-            else:
-                self.rows_without_r += 1
-                self.last_row += 1
-            res.max_row = max(res.max_row, self.last_row)
-            if b"hidden" in attrs and _HIDDEN_RE.search(attrs):
-                res.hidden_rows.add(self.last_row)
-
-    def _fast_cells(self, buf: bytes, rows_open: int, prefixed: bool) -> bool:
-        """Column and row bounds from byte counts and a few searches, no per-cell work.
-        False when the XML is unusual (prefixes, cells without r, columns past ZZ, …)."""
-        res = self.result
-        if prefixed or b"'" in buf or ((b"\t" in buf or b"\n" in buf or b"\r" in buf) and _ODD_RE.search(buf)):
-            return False
-        cells = buf.count(b"<c ") + buf.count(b"<c>")
-        if buf.count(b' r="') != cells + rows_open:
-            return False
-        # A cell normally sits in its row, but calamine places it by its own r: one further
-        # down must count. No ref longer than the longest row number: all rows < 10**digits.
-        digits = len(str(max(res.max_row, 1)))
-        misfit = _misfit_re(res.max_col, digits)
-        if cells and misfit is not None and not misfit.search(buf):
-            res.cells += cells  # every ref a known column and a short row: nothing to widen
-        else:
-            if _REF3_RE.search(buf):
-                return False
-            res.cells += cells
-            if not cells:
-                return True
-            cols = set(_REF12_RE.findall(buf))
-            if cols:
-                res.max_col = max(res.max_col, max(_col(x.upper()) for x in cols))
-            if re.search(rb' r="[A-Za-z]{1,3}\d{%d}' % (digits + 1), buf):
-                return False
-        bound = 10**digits - 1
-        if bound * max(res.max_col, 1) > MAX_DENSE_CELLS:
-            res.max_row = max([res.max_row, *map(int, _REF_ROW_RE.findall(buf))])
-        else:
-            res.row_bound = max(res.row_bound, bound)
-        return True
-
-    def _exact_cells(self, buf: bytes) -> None:
-        """Cell by cell, for XML written unlike Excel writes it. Conservative: every cell's r
-        counts (self-closing ones too), and each cell without r may sit one further right."""
-        res = self.result
-        refs = _CELL_REF_RE.findall(buf)
-        n_open = len(_CELL_OPEN_RE.findall(buf))
-        n_self = len(_CELL_SELF_RE.findall(buf))
-        res.cells += n_open - n_self
-        self.cells_without_r += max(0, n_open - len(refs))
-        if refs:
-            res.max_col = max(res.max_col, max(_col(c.upper()) for c in {c for c, _ in refs}))
-            res.max_row = max(res.max_row, max(int(r) for _, r in refs))
-
-    def _formulas(self, buf: bytes) -> None:
-        res = self.result
-        for m in _FNOV_RE.finditer(buf):
-            attrs, ftext, vtag = m.group(1), m.group(2), m.group(3)
-            t = _T_ATTR_RE.search(attrs)
-            ctype = t.group(1) if t else b"n"
-            if ctype == b"e" or (vtag is not None and ctype in (b"str", b"s", b"inlineStr")):
-                continue  # an error (above) or a formula whose cached result is ""
-            rc = self._ref(attrs)
-            if rc:
-                text = html.unescape(ftext.decode("utf-8", "replace")).strip() if ftext else ""
-                res.formulas[rc] = "=" + text if text else "=（公式，未保存计算结果）"
-
-    @staticmethod
-    def _ref(attrs: bytes) -> Optional[tuple[int, int]]:
-        m = _R_ATTR_RE.search(attrs)
-        if not m:
-            return None
-        return int(m.group(2)), _col(m.group(1).upper())
 
 
 # --- reading ---------------------------------------------------------------------------------

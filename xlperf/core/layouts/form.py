@@ -742,6 +742,8 @@ class _Reader:
             a = parse_amount(line["amount"], self.money_unit)
             line["amount_text"] = None if isinstance(line["amount"], (int, float)) else line["amount"]
             line["amount"] = a.value
+            if a.parts or a.repeated:  # for BG008/BG009, which read the cell from here
+                line["amount_parts"], line["amount_repeated"] = [list(p) for p in a.parts], a.repeated
         self.parts.duties.append(line)
 
     # -- funds: the chosen total and the lines' groups

@@ -10,9 +10,10 @@ Forms are written by hand, so a label is found however it was typed:
   the same cell after the colon (``年度资金总额：120``);
 * amounts with their unit in the text (``120万``, ``10000万元``, ``1,200元``, ``854万(高标准农田
   建设400万元,…)``) read into 万元, with the amounts listed inside the cell kept and a repeated
-  amount (``854万854万``) read once and flagged;
+  amount (``854万854万``) read once and flagged (``normalise.parse_amount``);
 * level names with the points a form states for them (``产出指标(50分)``, ``产出指标（40-50分）``,
-  ``绩效指标(权重分值90分,其中产出指标权重分值50分…)``), points kept for the rules.
+  ``绩效指标(权重分值90分,其中产出指标权重分值50分…)``), points kept for the rules
+  (``normalise.parse_stated_points``).
 
 Everything here is pure and cheap: the readers call it on the first rows of every sheet.
 """
@@ -25,7 +26,8 @@ from typing import Any, Iterable, Mapping, Optional
 
 from ..grid import Grid, is_blank
 from ..headers import LABEL_LOOKUP
-from ..normalise import _memo, clean_text, compact, nfkc, parse_number
+from ..normalise import Amount, StatedPoints, parse_amount, to_wan  # noqa: F401 (re-exported, see below)
+from ..normalise import _memo, clean_text, compact, parse_stated_points
 
 # --- label text ----------------------------------------------------------------------------
 
@@ -196,127 +198,21 @@ def find_labels(grid: Grid, rows: Iterable[int], lookup: Optional[Mapping[str, s
     return hits
 
 
-# --- amounts --------------------------------------------------------------------------------
+# --- amounts and stated points: the one reading of each is in core.normalise ------------------
 
-_AMOUNT_RE = re.compile(r"(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>亿元|万元|千元|元|万)?")
-_UNIT_FACTOR = {"万元": 1.0, "万": 1.0, "元": 0.0001, "千元": 0.1, "亿元": 10000.0}
-_PARTS_RE = re.compile(r"[(（](.*)[)）]")
-_PART_SPLIT_RE = re.compile(r"[,，;；、]")
+# The form-like readers import parse_amount (and Amount, StatedPoints, to_wan) from here with the
+# rest of their label vocabulary.
 
-
-def to_wan(value: float, unit: Optional[str]) -> float:
-    """An amount in ``unit`` (万元 when None) in 万元; division keeps 12345 元 = 1.2345 exact."""
-    if unit in ("元",):
-        return value / 10000
-    if unit == "千元":
-        return value / 10
-    return value * _UNIT_FACTOR.get(unit or "万元", 1.0)
-
-
-@dataclass(frozen=True)
-class Amount:
-    """A money cell read: ``value`` in 万元 (None when no amount could be read), the unit the
-    cell itself wrote (``unit``), the amounts listed in brackets (``parts``: label, 万元),
-    ``repeated`` when the same amount is written twice before them (``854万854万``), ``text``
-    the cell as written when it was not a plain number."""
-
-    value: Optional[float]
-    unit: Optional[str] = None
-    parts: tuple[tuple[str, float], ...] = ()
-    repeated: bool = False
-    text: Optional[str] = None
-
-
-def parse_amount(v: Any, default_unit: Optional[str] = "万元") -> Amount:
-    """A funds cell in 万元. A plain number is in ``default_unit`` (the label's ``(万元)``, the
-    sheet's 金额单位); an amount written with its unit (``120万``, ``1200元``) honours it."""
-    if v is None or is_blank(v):
-        return Amount(None)
-    num = parse_number(v)
-    if num.value is not None:
-        return Amount(to_wan(num.value, default_unit), None, (), False,
-                      None if num.kind == "number" else clean_text(v))
-    if not isinstance(v, str):
-        return Amount(None, text=clean_text(v))
-    text = clean_text(v) or ""
-    s = nfkc(text)
-    inner = _PARTS_RE.search(s)
-    head = s[: inner.start()] if inner else s
-    found = [(m.group("num"), m.group("unit")) for m in _AMOUNT_RE.finditer(head)]
-    if not found:
-        return Amount(None, text=text)
-    nums = [(float(n.replace(",", "")), u) for n, u in found]
-    first, unit = nums[0]
-    repeated = len(nums) > 1 and all(abs(n - first) < 1e-9 for n, _ in nums)
-    if len(nums) > 1 and not repeated:
-        return Amount(None, text=text)  # two different amounts: not one value
-    parts: list[tuple[str, float]] = []
-    if inner:
-        for piece in _PART_SPLIT_RE.split(inner.group(1)):
-            m = None
-            for m in _AMOUNT_RE.finditer(piece):
-                pass  # the last amount of the piece is its amount
-            if m is None:
-                continue
-            label = piece[: m.start()].strip()
-            parts.append((label, to_wan(float(m.group("num").replace(",", "")), m.group("unit") or unit or default_unit)))
-    return Amount(to_wan(first, unit or default_unit), unit, tuple(parts), repeated, text)
-
-
-# --- stated points ----------------------------------------------------------------------------
-
-_POINTS_RE = re.compile(
-    r"[(（]\s*(?:权重)?(?:分值)?\s*(?P<lo>\d+(?:\.\d+)?)\s*(?:[-~～—－至]\s*(?P<hi>\d+(?:\.\d+)?))?\s*分\s*[)）]\s*$"
-    r"|(?P<lo2>\d+(?:\.\d+)?)\s*分\s*$")
-_STATED_RE = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,8}?(?:指标|情况|目标))\s*(?:[(（]\s*)?(?:权重)?(?:分值)?\s*(?P<pts>\d+(?:\.\d+)?)\s*分")
-
-
-@dataclass(frozen=True, slots=True)
-class LevelPoints:
-    """A level name with the points a form states for it: ``产出指标(50分)`` -> 产出指标, 50;
-    ``产出指标（40-50分）`` -> 产出指标, low 40, high 50."""
-
-    name: str
-    points: Optional[float] = None
-    low: Optional[float] = None
-    high: Optional[float] = None
-
-    @property
-    def stated(self) -> bool:
-        return self.points is not None or self.low is not None
-
-
-@_memo
-def level_points(v: Any) -> Optional[LevelPoints]:
-    s = clean_text(v)
-    if s is None:
-        return None
-    n = nfkc(s)
-    m = _POINTS_RE.search(n)
-    if not m:
-        return LevelPoints(s)
-    name = n[: m.start()].strip()
-    if m.group("lo2") is not None:
-        return LevelPoints(name, float(m.group("lo2")))
-    lo, hi = float(m.group("lo")), m.group("hi")
-    if hi is None:
-        return LevelPoints(name, lo)
-    return LevelPoints(name, None, lo, float(hi))
+# A level cell with the points a form states for it: ``产出指标(50分)`` -> 产出指标, 50;
+# ``产出指标（40-50分）`` -> 产出指标, 40..50; None when the cell states none.
+level_points = parse_stated_points
 
 
 def stated_points(v: Any) -> dict[str, float]:
     """Every ``名称…N分`` a banner states: ``绩效指标(权重分值90分,其中产出指标权重分值50分,效益指标
-    权重分值30分)`` -> {绩效指标: 90, 产出指标: 50, 效益指标: 30}."""
-    s = clean_text(v)
-    if not s:
-        return {}
-    out: dict[str, float] = {}
-    for m in _STATED_RE.finditer(nfkc(s)):
-        name = m.group("name")
-        if name.startswith("其中"):
-            name = name[2:]
-        out.setdefault(name, float(m.group("pts")))
-    return out
+    权重分值30分)`` -> {绩效指标: 90, 产出指标: 50, 效益指标: 30} (``StatedPoints.named``)."""
+    sp = parse_stated_points(v)
+    return sp.named() if sp is not None else {}
 
 
 @dataclass

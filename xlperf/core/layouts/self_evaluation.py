@@ -33,7 +33,7 @@ from typing import Any, Optional
 from ..config import Config
 from ..grid import Grid, is_blank
 from ..model import Evaluation, FundLine, Funds, Indicator, Project, Table, construct_all
-from ..normalise import _memo, clean_text, compact, nfkc, parse_number, split_value
+from ..normalise import _memo, clean_text, compact, nfkc, parse_number, parse_stated_points, split_value
 from . import Fit, register
 
 SCAN_ROWS = 200  # a sheet of stacked self-evaluations is read whole up to here for fit()
@@ -41,7 +41,6 @@ SCAN_ROWS = 200  # a sheet of stacked self-evaluations is read whole up to here 
 # --- label keys (TODO(lead): share with labels.py once h/forms is merged) --------------------
 
 _BRACKET_RE = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
-_POINTS_RE = re.compile(r"[(（][^)）]*?(\d+(?:\.\d+)?)\s*分[^)）]*[)）]")
 _SUB_RE = re.compile(r"^其中\s*[:：]?\s*")
 
 
@@ -59,11 +58,10 @@ def key(v: Any) -> Optional[str]:
 
 
 def stated_points(v: Any) -> Optional[float]:
-    """``绩效指标(90分)`` -> 90; ``预算执行情况（10分）`` -> 10; None when the label states none."""
-    if not isinstance(v, str):
-        return None
-    m = _POINTS_RE.search(nfkc(v))
-    return float(m.group(1)) if m else None
+    """``绩效指标(90分)`` -> 90; ``预算执行情况（10分）`` -> 10 (the top of a range); None when the
+    label states none (``normalise.parse_stated_points``)."""
+    sp = parse_stated_points(v)
+    return sp.high if sp is not None and sp.stated else None
 
 
 MONEY_HEADERS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any, Optional
 
-from ..model import FIELDS, Fix, Indicator, Project
+from ..model import FIELDS, Fix, Indicator, Project, construct_all
 from ..normalise import MAX_NUMBER, clean_text, parse_number
 from ..report import weight_breakdown
 from ..taxonomy import LEVEL2
@@ -66,12 +66,20 @@ def pcell(ctx: Context, project: Project, field: str) -> Optional[str]:
 def fix(ctx: Context, cell: Optional[str], old: Any, new: Any, description: str) -> Optional[Fix]:
     if cell is None:
         return None
-    return Fix(sheet=ctx.table.sheet, cell=cell, old=old, new=new, description=description)
+    # every field is already of its type (two str, two Any, a str): validation would change nothing
+    return construct_all(Fix, {"sheet": ctx.table.sheet, "cell": cell, "old": old, "new": new,
+                               "description": description}, _FIX_FIELDS)
+
+
+_FIX_FIELDS = set(Fix.model_fields)
 
 
 def real(project: Project, ctx: Context) -> list[Indicator]:
     """The project's non-placeholder indicators, computed once per check."""
-    cache = ctx.cache.setdefault("real", {})
+    # ~34,000 calls at 10k rows: get, not setdefault (which builds a dict on every call)
+    cache = ctx.cache.get("real")
+    if cache is None:
+        cache = ctx.cache["real"] = {}
     got = cache.get(project.index)
     if got is None:
         got = cache[project.index] = project.real_indicators()
@@ -80,7 +88,9 @@ def real(project: Project, ctx: Context) -> list[Indicator]:
 
 def weight_total(project: Project, ctx: Context) -> float:
     """Sum of the project's weights (placeholders and blanks left out), computed once per check."""
-    cache = ctx.cache.setdefault("weight_total", {})
+    cache = ctx.cache.get("weight_total")
+    if cache is None:
+        cache = ctx.cache["weight_total"] = {}
     got = cache.get(project.index)
     if got is None:
         got = cache[project.index] = weight_breakdown(project, ctx.config)[1]
@@ -95,9 +105,12 @@ ROUTINE_WORDS = ("工资性", "工资福利", "人员工资", "人员经费", "�
 
 def routine_reason(project: Project, ctx: Context) -> Optional[str]:
     """Why the project counts as a staff-cost/running-cost project (the word or the 配置 entry), or None."""
-    cache = ctx.cache.setdefault("routine", {})
-    if project.index in cache:
-        return cache[project.index]
+    cache = ctx.cache.get("routine")
+    if cache is None:
+        cache = ctx.cache["routine"] = {}
+    got = cache.get(project.index, cache)  # the dict itself: "not computed yet" (None is an answer)
+    if got is not cache:
+        return got
     name = project.name or ""
     got = None
     for entry in ctx.config.routine_projects:

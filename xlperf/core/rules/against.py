@@ -8,7 +8,7 @@ from .registry import read_rule
 
 read_rule(
     "SE050", "project-only-in-self-evaluation", "warning",
-    "{cell} 自评表中的项目“{project}”在目标表{target_file}中没有对应的项目",
+    "{cell} 自评表中的项目“{project}”在目标表{target_file}中没有对应的项目：请核对是否对照了当年批复的目标表，或项目名称、编码是否改过",
     message_en="project only in the self-evaluation",
     title="自评项目在目标表中找不到",
     doc="""
@@ -26,7 +26,7 @@ read_rule(
 )
 read_rule(
     "SE051", "project-only-in-target", "warning",
-    "{cell} 目标表中的项目“{name}”在自评表{self_file}中没有对应的自评",
+    "{cell} 目标表中的项目“{name}”在自评表{self_file}中没有对应的自评：批复了绩效目标的项目都要自评，请补上",
     message_en="project only in the target table",
     title="目标表项目没有自评",
     doc="""
@@ -44,7 +44,7 @@ read_rule(
 )
 read_rule(
     "SE052", "project-matched-by-similarity", "info",
-    "{cell} 自评表的项目“{project}”与目标表的项目“{other}”名称不完全相同，按相似度{score}对应",
+    "{cell} 自评表的项目“{project}”与目标表的项目“{other}”名称不完全相同，按相似度{score}对应；请核对是否同一个项目",
     message_en="project matched by similarity",
     title="项目按名称相似度对应",
     doc="""
@@ -63,7 +63,7 @@ read_rule(
 )
 read_rule(
     "SE053", "target-changed", "error",
-    "{cell} 指标“{name}”的年度指标值{value}与批复目标表的指标值{approved}不同（目标表 {other_cell}）",
+    "{cell} 指标“{name}”的年度指标值{value}与批复的指标值{approved}不同（目标表 {other_cell}）：自评应按批复的目标填写",
     message_en="target changed since approval",
     title="年度指标值与批复的目标不同",
     doc="""
@@ -81,7 +81,7 @@ read_rule(
 )
 read_rule(
     "SE054", "points-changed", "error",
-    "{cell} 指标“{name}”的分值{value}与批复目标表的权重{approved}不同（目标表 {other_cell}）",
+    "{cell} 指标“{name}”的分值{value}与批复的权重{approved}不同（目标表 {other_cell}）：分值应等于批复的权重",
     message_en="points changed since approval",
     title="分值与批复的权重不同",
     doc="""
@@ -98,7 +98,7 @@ read_rule(
 )
 read_rule(
     "SE055", "indicator-added", "warning",
-    "{cell} 指标“{name}”（{levels}）不在批复的目标表中，是自评时新增的",
+    "{cell} 指标“{name}”（{levels}）不在批复的目标表中，是自评时新增的：自评的指标应与批复的目标表一致",
     message_en="indicator added",
     title="自评表新增了目标表中没有的指标",
     doc="""
@@ -115,7 +115,7 @@ read_rule(
 )
 read_rule(
     "SE056", "indicator-dropped", "warning",
-    "{cell} 目标表中的指标“{name}”（{levels}）在自评表中没有（自评时删去）",
+    "{cell} 目标表中的指标“{name}”（{levels}）在自评表中没有：请补上这条指标的完成值和得分",
     message_en="indicator dropped",
     title="目标表的指标在自评表中被删去",
     doc="""
@@ -132,7 +132,7 @@ read_rule(
 )
 read_rule(
     "SE057", "indicator-matched-by-similarity", "info",
-    "{cell} 自评指标“{name}”与目标表指标“{other}”名称不完全相同，按相似度{score}对应（目标表 {other_cell}）",
+    "{cell} 自评指标“{name}”与目标表指标“{other}”名称不完全相同，按相似度{score}对应（目标表 {other_cell}）；请核对是否同一条指标",
     message_en="indicator matched by similarity",
     title="指标按名称相似度对应",
     doc="""
@@ -149,7 +149,7 @@ read_rule(
 )
 read_rule(
     "SE058", "no-target-file", "warning",
-    "{cell} 自评表{self_file}在目标表文件夹中没有对应的文件",
+    "{cell} 自评表{self_file}在目标表文件夹中没有对应的文件：目标表的文件名应与自评表相同（可多“目标”“自评”等字）",
     message_en="no target table for this self-evaluation",
     title="批量对照时找不到对应的目标表文件",
     doc="""

@@ -3,15 +3,15 @@
 A form's funds block is ``Project.funds`` (``model.Funds``: the total, its 其中 lines per amount
 column); a department table's 年度履职目标 lines are
 ``Project.details["duties"]``. Amounts are 万元, compared to the cent (0.01 万元). Cells written as text
-(``854万(高标准农田建设400万元,…)``) are read with ``normalise.parse_amount_text``.
+(``854万(高标准农田建设400万元,…)``) were read by the reader (``normalise.parse_amount``, once): the rules
+use what it stored — ``amount``, the ``parts`` listed in the cell, ``repeated``, ``text``.
 """
 
 from __future__ import annotations
 
 from typing import Optional
 
-from ..model import DutyLine, FundLine, Funds
-from ..normalise import parse_amount_text
+from ..model import DutyLine, FundLine, FundPart, Funds
 from .budget import MONEY_TOLERANCE
 from ._common import num, row_of, short
 from .registry import Hit, rule
@@ -52,7 +52,7 @@ def _columns(funds: Funds) -> list[tuple[Optional[str], Optional[float], Optiona
     "funds-total-off",
     "error",
     "project",
-    "{cell} 项目“{project}”的{column}资金总额为{total}万元，其中各项（{lines}）合计{sum}万元（相差{diff}万元）",
+    "{cell} 项目“{project}”的{column}资金总额为{total}万元，其中各项（{lines}）合计{sum}万元（相差{diff}万元）；请核对总额或各项金额",
     message_en="funds lines do not add up",
     title="资金总额不等于其中各项之和",
     needs=("funds",),
@@ -88,19 +88,21 @@ def funds_lines_sum(project, ctx):
 
 
 def _text_cells(project):
-    """(label, cell, text, amount read by the reader) of every money cell written as text: the
-    funds block (total and lines) and a department's 年度履职目标 lines."""
+    """(label, cell, amount, line) of every money cell written as text: the funds block (total
+    and lines) and a department's 年度履职目标 lines. ``line`` (a FundLine or DutyLine) holds what
+    the reader read from the cell (``text``, ``parts``, ``repeated``); ``amount`` is its amount,
+    the block's total for the total's own line."""
     funds = project.funds
     if funds is not None:
         t = funds.total_line
         if t is not None and t.text:
-            yield t.label or "资金总额", t.cell or funds.total_cell, t.text, funds.total
+            yield t.label or "资金总额", t.cell or funds.total_cell, t.amount if t.amount is not None else funds.total, t
         for ln in funds.lines:
             if ln.text:
-                yield ln.label, ln.cell, ln.text, ln.amount
+                yield ln.label, ln.cell, ln.amount, ln
     for d in duty_lines(project):
         if d.text:
-            yield d.label, d.cell, d.text, d.amount
+            yield d.label, d.cell, d.amount, d
 
 
 @rule(
@@ -108,7 +110,7 @@ def _text_cells(project):
     "listed-amounts-sum",
     "error",
     "project",
-    "{cell} “{label}”写明{amount}万元，括号内列出的各项（{parts}）合计{sum}万元（相差{diff}万元）",
+    "{cell} “{label}”写明{amount}万元，括号内列出的各项（{parts}）合计{sum}万元（相差{diff}万元）；请核对总额或括号内的金额",
     message_en="amounts listed in the cell do not add up",
     title="资金单元格内列出的各项金额之和不等于该金额",
     needs=("funds",),
@@ -125,19 +127,15 @@ def listed_amounts_sum(project, ctx):
 
     """
     hits = []
-    for label, cell, text, amount in _text_cells(project):
-        got = parse_amount_text(text)
-        if not got.parts:
+    for label, cell, amount, line in _text_cells(project):
+        if not line.parts or amount is None:
             continue
-        amount = got.amount if got.amount is not None else amount
-        if amount is None:
-            continue
-        s = sum(v for _, v in got.parts)
+        s = sum(p.amount for p in line.parts)
         if not _off(s, amount):
             continue
         hits.append(_at(cell, params={
             "label": short(label, 16), "amount": _m(amount), "sum": _m(s), "diff": f"{num(round(s - amount, 2)):+}",
-            "parts": "、".join(f"{short(k, 12)}{_m(v)}" for k, v in got.parts)}))
+            "parts": "、".join(f"{short(p.label, 12)}{_m(p.amount)}" for p in line.parts)}))
     return hits or None
 
 
@@ -163,16 +161,16 @@ def amount_repeated(project, ctx):
 
     """
     hits = []
-    for label, cell, text, _ in _text_cells(project):
-        got = parse_amount_text(text)
-        if got.repeated and got.amount is not None:
-            hits.append(_at(cell, params={"label": short(label, 16), "text": short(text, 20), "amount": _m(got.amount)}))
+    for label, cell, amount, line in _text_cells(project):
+        if line.repeated and amount is not None:
+            hits.append(_at(cell, params={"label": short(label, 16), "text": short(line.text, 20), "amount": _m(amount)}))
     return hits or None
 
 
 def duty_lines(project) -> list[DutyLine]:
     """A department table's 年度履职目标 lines from ``Project.details["duties"]``: DutyLines, or the
-    department reader's dicts (function, task, project, amount, amount_text, cells) read as DutyLines."""
+    department reader's dicts (function, task, project, amount, amount_text, amount_parts,
+    amount_repeated, cells) read as DutyLines."""
     raw = project.details.get("duties") if project.details else None
     if not raw:
         return []
@@ -186,7 +184,9 @@ def duty_lines(project) -> list[DutyLine]:
         cells = d.get("cells") or {}
         amount = d.get("amount")
         out.append(DutyLine(label=str(d.get("project") or ""), amount=amount if isinstance(amount, (int, float)) else None,
-                            cell=cells.get("amount"), text=d.get("amount_text"), duty=d.get("function"), task=d.get("task")))
+                            cell=cells.get("amount"), text=d.get("amount_text"), duty=d.get("function"), task=d.get("task"),
+                            parts=[FundPart(label=k, amount=v) for k, v in d.get("amount_parts") or ()],
+                            repeated=bool(d.get("amount_repeated"))))
     return out
 
 
@@ -205,7 +205,7 @@ ROLE_ZH = {"project": "项目支出", "basic": "基本支出"}
     "duty-lines-sum",
     "error",
     "project",
-    "{cell} 年度履职目标中{what}为{got}万元，年度预算安排中为{want}万元；{detail}",
+    "{cell} 年度履职目标中{what}为{got}万元，年度预算安排中为{want}万元；{detail}；请核对两处金额",
     message_en="duty lines do not add up to the funds they break down",
     title="年度履职目标各项金额与年度预算安排不一致",
     needs=("duties",),
@@ -271,11 +271,10 @@ def amount_as_text(project, ctx):
     """
     hits = []
     read: list = []
-    for label, cell, text, amount in _text_cells(project):
+    for label, cell, value, line in _text_cells(project):
+        text = line.text
         if text.strip() in NOT_APPLICABLE:
             continue  # “/”, “—”, “无”: the line does not apply
-        got = parse_amount_text(text)
-        value = amount if amount is not None else got.amount
         if value is None:
             hits.append(_at(cell, severity="warning", params={
                 "label": short(label, 16), "text": short(text, 24), "how": "无法读取为金额，请改为数字（万元）"}))
@@ -283,7 +282,7 @@ def amount_as_text(project, ctx):
             read.append((label, cell, text, value))
     if read:  # the readable ones: one note for the block
         label, cell, text, value = read[0]
-        more = f"等{len(read)}个金额（{'、'.join(c for _, c, _, _ in read if c)}）" if len(read) > 1 else ""
+        more = f"共{len(read)}个金额（{'、'.join(c for _, c, _, _ in read if c)}）" if len(read) > 1 else ""
         hits.append(_at(cell, params={"label": short(label, 16), "text": short(text, 24),
-                                      "how": f"已按{_m(value)}万元读取{more and '；' + more + '均写成文字'}，建议只填数字"}))
+                                      "how": f"已按{_m(value)}万元读取{more and '；' + more + '写成了文字'}，建议只填数字"}))
     return hits or None

@@ -1,8 +1,8 @@
 """WT: points a table states on its labels — 产出指标(50分), 绩效指标(90分), 合计 100.
 
-Readers put the points of block labels in ``Table.stated_points`` (``normalise.parse_stated_points``);
-level-1 labels that carry points (``产出指标(50分)`` in the 一级指标 cell) are read here from the
-indicators' raw cells, in every layout.
+Readers put the points of block labels in ``Table.stated_points``; level-1 labels that carry points
+(``产出指标(50分)`` in the 一级指标 cell) are read here from the indicators' raw cells, in every layout.
+Both with ``normalise.parse_stated_points``, the one reading of stated points.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ _LEVEL1 = frozenset(LEVEL1)
 
 def _level_of(raw) -> str | None:
     """The level-1 a label names once its points are taken off (产出指标（40-50分） -> 产出指标)."""
-    sp = parse_stated_points(raw) if raw.__class__ is str else None
-    if sp is None:
+    sp = parse_stated_points(raw)
+    if sp is None or not sp.stated:
         return None
     lv = normalise_level1(sp.name).value
     return lv if lv in _LEVEL1 else None
@@ -50,12 +50,11 @@ def _level_points(project, ctx) -> dict[str, tuple[float, float, str, str]]:
         raw = ind.raw.get("level1")
         if raw.__class__ is not str or "分" not in raw:
             continue
-        sp = parse_stated_points(raw)
         lv = _level_of(raw)
-        if sp is None or lv in out:
+        if lv is None or lv in out:
             continue
-        if lv in _LEVEL1:
-            out[lv] = (sp.low, sp.high, raw.strip(), icell(ctx, ind, "level1"))
+        sp = parse_stated_points(raw)  # memoised: the reading _level_of made
+        out[lv] = (sp.low, sp.high, raw.strip(), icell(ctx, ind, "level1"))
     return out
 
 
@@ -64,7 +63,7 @@ def _level_points(project, ctx) -> dict[str, tuple[float, float, str, str]]:
     "stated-level-points",
     "error",
     "project",
-    "{cell} 项目“{project}”的{level}注明{stated}分（“{label}”），其下各指标权重合计为{total}",
+    "{cell} 项目“{project}”的{level}注明{stated}分（“{label}”），其下各指标权重合计为{total}，应为{stated}；请核对各指标权重或注明的分值",
     message_en="weights differ from the level's stated points",
     title="一级指标的权重合计不等于表中注明的分值",
     needs=("weight",),

@@ -11,7 +11,7 @@ read_rule(
     "columns-read-by-content",
     "warning",
     "{cell} 列“{header}”中是{content}，列“{other}”中是{other_content}，与表头不符，已按内容读取",
-    message_en="{cell} column “{header}” holds {content} and column “{other}” {other_content}: read by their content, not their headers",
+    message_en="column “{header}” holds {content} and column “{other}” {other_content}: read by their content, not their headers",
     title="列的内容与表头不符（已按内容读取）",
     doc="""
     问题：一列的内容与它的表头不符，而另一列恰好相反，例如“指标性质”列里写的是“正向/反向”，
@@ -30,7 +30,7 @@ read_rule(
     "warning",
     "{cell} 表头“{header}”未识别{likely}，该列{count}个非空单元格（{cells}）未被读取；如需读取，"
     "请在 xlperf.toml 的 [headers] 中映射，例如 \"{header}\" = \"{field}\"",
-    message_en="{cell} header “{header}” not recognised: {count} cells ({cells}) not read; map it in xlperf.toml [headers], e.g. \"{header}\" = \"{field}\"",
+    message_en="header “{header}” not recognised: {count} cells ({cells}) not read; map it in xlperf.toml [headers], e.g. \"{header}\" = \"{field}\"",
     title="表头未识别，该列未读取",
     doc="""
     问题：表头行中有一列的表头不是 xlperf 认识的写法，这一列的内容没有被读取。
@@ -48,9 +48,9 @@ read_rule(
     "ST016",
     "empty-long-term-group",
     "info",
-    "{cell} 长期（中期/实施期）指标组的{fields}全部为空，只读取了年度指标",
-    message_en="{cell} the long-term indicator group is empty ({fields}): only the annual indicators were read",
-    title="长期指标组为空",
+    "{cell} 长期（中期/实施期）指标组的{fields}都未填写，只读取了年度指标",
+    message_en="the long-term indicator group is empty ({fields}): only the annual indicators were read",
+    title="长期指标组未填写",
     doc="""
     问题：表中长期（中期、实施期）指标与年度指标并列，但长期一组的三级指标、指标值全部没有填写。
 
@@ -65,8 +65,8 @@ read_rule(
     "ST017",
     "form-without-indicators",
     "error",
-    "{cell} “{project}”有项目信息，但其下未找到指标表头（一级指标、二级指标、三级指标、指标值），没有读到任何指标",
-    message_en="{cell} “{project}” has project labels but no indicator header (一级指标, 二级指标, 三级指标, 指标值) below them: no indicator read",
+    "{cell} “{project}”有项目信息，但其下未找到指标表头（一级指标、二级指标、三级指标、指标值），没有读到任何指标；请补上指标表，或在 xlperf.toml 的 [headers] 中映射表头",
+    message_en="“{project}” has project labels but no indicator header (一级指标, 二级指标, 三级指标, 指标值) below them: no indicator read",
     title="表单中没有指标表",
     doc="""
     问题：一张项目（或部门整体）绩效目标表写了项目名称、资金等信息，下面却没有指标表头。

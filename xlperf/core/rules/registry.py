@@ -215,7 +215,8 @@ def render(code: str, params: dict[str, Any], template: Optional[str] = None) ->
 def render_rule(r: Rule, params: dict[str, Any], template: Optional[str] = None) -> str:
     template = _unfilled(template or r.message, params)
     values = {"cell": "", "project": ""}
-    values.update({k: _show(v) for k, v in params.items()})
+    for k, v in params.items():  # most values are text, which _show leaves as it is
+        values[k] = v if v.__class__ is str else _show(v)
     try:
         return _said(template.format(**values))
     except (KeyError, IndexError) as e:  # a template bug must not hide the finding

@@ -98,7 +98,7 @@ def grade(ind: Indicator, ctx) -> tuple[str, str]:
 def _grade(ind: Indicator, ctx) -> tuple[str, str]:
     raw_actual = ind.raw.get("actual")
     if ind.actual is None:
-        return ("na", "完成值为“/”") if raw_actual is not None else ("missing", "完成值为空")
+        return ("na", "完成值为“/”") if raw_actual is not None else ("missing", "完成值未填写")
     t, a = ind.target, ind.actual
     vl010 = REGISTRY.get("VL010")
     hit = vl010.func(ind, None, ctx) if vl010 is not None and vl010.func is not None else None
@@ -111,10 +111,10 @@ def _grade(ind: Indicator, ctx) -> tuple[str, str]:
                 if abs(t) < EPS:
                     return "met", f"目标为0，完成值为“{a_text}”"
                 return "unmet", f"目标{_show_target(ind)}，完成值为“{a_text}”"
-            return "incomparable", f"年度指标值{_show_target(ind)}是数值，完成值“{short(a_text)}”不是"
+            return "incomparable", f"年度指标值“{_raw_target(ind)}”是数值，完成值“{short(a_text)}”不是数值，请填写实际完成的数值"
         am = _actual_measure(ind)
         if am and ind.measure and am != ind.measure:
-            return "incomparable", f"年度指标值的单位为“{ind.measure}”，完成值的单位为“{am}”"
+            return "incomparable", f"年度指标值的单位是“{ind.measure}”，完成值的单位是“{am}”，请用同一单位填写完成值"
         d = direction_of(ind)
         if d == "反向":
             ok = a < t + EPS if ind.comparator != "<" else a < t - EPS
@@ -131,7 +131,7 @@ def _grade(ind: Indicator, ctx) -> tuple[str, str]:
         if aa == ta or (ta and ta in aa and not aa.startswith(("未", "没有", "不"))):
             return "met", f"目标“{short(t)}”，完成“{short(at)}”"
         if aa.startswith(("部分", "基本")):
-            return "partial", f"目标“{short(t)}”，完成“{short(at)}”（部分达成）"
+            return "partial", f"目标“{short(t)}”，完成“{short(at)}”"
         if aa in NOTHING or aa.startswith(("未", "没有")):
             return "unmet", f"目标“{short(t)}”，完成“{short(at)}”"
         if aa in ("达成", "完成", "已完成", "全部完成", "全部达成", "达到", "实现", "是", "符合", "合格"):
@@ -143,6 +143,19 @@ def _grade(ind: Indicator, ctx) -> tuple[str, str]:
 def _show_target(ind: Indicator) -> str:
     c = ind.comparator if ind.comparator in ("≥", "≤", ">", "<", "=") else ""
     return f"{c}{num(ind.target)}{ind.measure or ''}"
+
+
+def _raw_target(ind: Indicator) -> str:
+    """The 年度指标值 as the clerk wrote it (``≥100人次``), else as read."""
+    raw = ind.raw.get("target")
+    if isinstance(raw, str) and raw.strip() and not raw.strip().replace(".", "", 1).isdigit():
+        return short(raw)
+    return _show_target(ind)
+
+
+def _rate(line: FundLine, rate: float) -> str:
+    """An execution rate for a message: 86.2%, 90% (two places at most, no trailing zeros)."""
+    return f"{num(round(rate, 2))}%"
 
 
 def _show_actual(ind: Indicator) -> str:
@@ -158,9 +171,9 @@ def _show_actual(ind: Indicator) -> str:
     "self-evaluation-unfilled",
     "error",
     "project",
-    "{cell} 自评表“{project}”未填写：{count}条指标的完成值和得分全部为空{budget}，无法评分",
+    "{cell} 自评表“{project}”未填写：{count}条指标都没有完成值和得分{budget}，无法评分；请逐条填写实际完成值和得分",
     message_en="self-evaluation not filled in",
-    title="自评表未填写（完成值和得分全部为空）",
+    title="自评表未填写（没有完成值和得分）",
 )
 def unfilled_self_evaluation(project, ctx):
     """
@@ -180,7 +193,7 @@ def unfilled_self_evaluation(project, ctx):
     inds = real(project, ctx)
     first = inds[0]
     ev = project.evaluation
-    budget = "，预算执行得分也为空" if ev is not None and "budget_points" in ev.cells else ""
+    budget = "，预算执行得分也未填写" if ev is not None and "budget_points" in ev.cells else ""
     return Hit(cell=icell(ctx, first, "actual"), row=first.row, params={"count": len(inds), "budget": budget})
 
 
@@ -210,9 +223,9 @@ def score_above_points(ind, project, ctx):
     if s is None or project.evaluation is None:
         return None
     if s < -EPS:
-        problem = "为负数"
+        problem = "是负数，得分应在0到分值之间"
     elif w is not None and s > w + EPS:
-        problem = f"高于分值{num(w)}"
+        problem = f"高于分值{num(w)}，最多得{num(w)}分"
     else:
         return None
     return Hit(cell=icell(ctx, ind, "score"), row=ind.row, params={"name": ind.name, "score": num(s), "problem": problem})
@@ -223,7 +236,7 @@ def score_above_points(ind, project, ctx):
     "cut-without-reason",
     "error",
     "indicator",
-    "{cell} 指标“{name}”得分{score}低于分值{points}，但{problem}",
+    "{cell} 指标“{name}”得分{score}低于分值{points}，但{problem}；请写明扣分的原因和改进措施",
     message_en="score cut without a reason",
     title="扣分的指标没有说明偏差原因",
 )
@@ -247,7 +260,7 @@ def cut_without_reason(ind, project, ctx):
     if is_reason(ind.reason):
         return None
     raw = ind.raw.get("reason")
-    problem = "没有填写偏差原因" if raw is None else f"偏差原因只写了“{short(raw)}”"
+    problem = "偏差原因未填写" if raw is None else f"偏差原因只写了“{short(raw)}”"
     cell = icell(ctx, ind, "reason") or icell(ctx, ind, "score")
     return Hit(cell=cell, row=ind.row, params={"name": ind.name, "score": num(s), "points": num(w), "problem": problem})
 
@@ -257,9 +270,9 @@ def cut_without_reason(ind, project, ctx):
     "actual-missing",
     "warning",
     "indicator",
-    "{cell} 指标“{name}”的实际完成值为空",
+    "{cell} 指标“{name}”的实际完成值未填写，请填写全年实际完成的情况（不适用写“/”）",
     message_en="actual value missing",
-    title="指标的实际完成值为空",
+    title="指标的实际完成值未填写",
 )
 def actual_missing(ind, project, ctx):
     """
@@ -345,13 +358,13 @@ def score_does_not_follow(ind, project, ctx):
     problem = None
     qualitative = isinstance(ind.target, str)
     if g == "met" and not full and not qualitative:
-        problem = "目标已达成，应得满分"
+        problem = f"目标已达成，应得满分{num(w)}；若另有扣分理由，请写在偏差原因中"
     elif g == "unmet" and full:
-        problem = "目标未达成，不应得满分"
+        problem = "目标未达成，不应得满分；请按完成程度扣分并写明原因"
     elif qualitative and g in ("met", "partial", "unmet"):
         lo, hi, word = {"met": (0.8, 1.0, "达成"), "partial": (0.6, 0.8, "部分达成"), "unmet": (0.0, 0.6, "未达成")}[g]
         if not (lo * w - EPS <= s <= hi * w + EPS):
-            problem = f"定性指标{word}应得分值的{int(lo * 100)}%–{int(hi * 100)}%（{num(lo * w)}–{num(hi * w)}分）"
+            problem = f"定性指标{word}应得分值的{int(lo * 100)}%–{int(hi * 100)}%，即{num(lo * w)}–{num(hi * w)}分"
     if problem is None:
         return None
     return Hit(cell=icell(ctx, ind, "score"), row=ind.row,
@@ -394,7 +407,7 @@ def target_unmet(ind, project, ctx):
     "target-unmet-without-reason",
     "warning",
     "indicator",
-    "{cell} 指标“{name}”未达到年度指标值（{why}），但没有说明原因",
+    "{cell} 指标“{name}”未达到年度指标值：{why}；没有说明原因，请在未完成原因中写明原因和改进措施",
     message_en="target not met, no reason given",
     title="未达成的指标没有说明原因（无分值得分的自评表）",
 )
@@ -427,7 +440,7 @@ def target_unmet_without_reason(ind, project, ctx):
     "target-invalid-not-compared",
     "info",
     "indicator",
-    "{cell} 指标“{name}”的年度指标值{target}本身无效（见VL010），未与完成值{actual}比较",
+    "{cell} 指标“{name}”的年度指标值“{target}”本身有误（见VL010），未与完成值“{actual}”比较；请按批复的目标改正",
     message_en="invalid target, not compared",
     title="年度指标值无效，未与完成值比较",
 )
@@ -477,7 +490,7 @@ def shown(x: float, places: Optional[int]) -> str:
     "execution-rate",
     "error",
     "project",
-    "{cell} “{line}”的执行率写为{stated}，按执行数{spent}÷预算数{budget}应为{computed}",
+    "{cell} “{line}”的执行率写为{stated}，按执行数{spent}÷预算数{budget}应为{computed}；请改正执行率，或核对执行数和预算数",
     message_en="execution rate does not follow",
     title="执行率不等于执行数÷预算数",
 )
@@ -506,8 +519,8 @@ def execution_rate(project, ctx):
         if line.rate is None and isinstance(raw, str) and raw.startswith("="):
             cell = line.cells.get("rate")
             hits.append(Hit(cell=cell, row=_row(cell), severity="info", params={"formula": short(raw, 30)},
-                            message="{cell} 执行率单元格是公式“{formula}”，文件中没有保存它的计算结果，无法核对"
-                                    "（在 Excel 中打开并保存一次即可）",
+                            message="{cell} 执行率是公式“{formula}”，文件中没有它的计算结果，无法核对；"
+                                    "在 Excel 中打开并保存一次即可",
                             message_en="execution rate formula without a cached value"))
             continue
         if line.rate is None or line.spent is None or base is None:
@@ -524,8 +537,15 @@ def execution_rate(project, ctx):
             continue
         hits.append(Hit(cell=line.cells.get("rate"), row=_row(line.cells.get("rate")),
                         params={"line": line.label, "stated": shown(line.rate, places), "spent": num(line.spent),
-                                "budget": num(base), "computed": shown(computed, max(places or 0, 1))}))
+                                "budget": num(base), "computed": _computed(computed, places)}))
     return hits or None
+
+
+def _computed(x: float, places: Optional[int]) -> str:
+    """The rate as computed, at the cell's precision plus one place (86.2% for a cell showing 86%),
+    without a trailing .0 the clerk did not write (90%, not 90.0%)."""
+    text = shown(x, max(places or 0, 1))
+    return text.replace(".0%", "%") if not places and text.endswith(".0%") else text
 
 
 def _row(addr: Optional[str]) -> Optional[int]:
@@ -560,7 +580,7 @@ def round_half_up(x: float, places: int = 0) -> float:
     "budget-score",
     "error",
     "project",
-    "{cell} 预算执行得分{score}{problem}",
+    "{cell} 预算执行得分{problem}",
     message_en="budget execution score does not follow",
     title="预算执行得分不等于执行率×分值",
 )
@@ -592,19 +612,19 @@ def budget_score(project, ctx):
         if unfilled(project, ctx) or cell is None:
             return None
         return Hit(cell=cell, row=_row(cell), severity="warning",
-                   params={"score": "", "problem": f"为空，按执行率{rate:.2f}%×分值{num(line.points)}应为{num(round(expected, 2))}"})
+                   params={"score": "", "problem": f"未填写，按执行率{_rate(line, rate)}×分值{num(line.points)}应为{num(round(expected, 2))}"})
     s = line.score
     if abs(s - expected) <= 0.005 + EPS:
         return None
     for places, word in ((0, "取整数分"), (1, "保留一位小数")):
         if abs(s - round_half_up(expected, places)) <= EPS:
             return Hit(cell=cell, row=_row(cell), severity="info",
-                       message="{cell} 预算执行得分{score}{problem}",
+                       message="{cell} 预算执行得分{problem}",
                        message_en="template rounding of the budget score, accepted", params={
                 "score": num(s),
-                "problem": f"：执行率{rate:.2f}%×分值{num(line.points)}={num(round(expected, 2))}，按四舍五入{word}为{num(s)}，可以接受"})
+                "problem": f"写为{num(s)}：执行率{_rate(line, rate)}×分值{num(line.points)}={num(round(expected, 2))}，按四舍五入{word}，可以接受"})
     return Hit(cell=cell, row=_row(cell), params={
-        "score": num(s), "problem": f"不等于 执行率{rate:.2f}%×分值{num(line.points)}={num(round(expected, 2))}（最高为分值）"})
+        "score": num(s), "problem": f"写为{num(s)}，按执行率{_rate(line, rate)}×分值{num(line.points)}应为{num(round(expected, 2))}（最高为分值）；请改为{num(round(expected, 2))}"})
 
 
 @rule(
@@ -612,7 +632,7 @@ def budget_score(project, ctx):
     "funds-lines-sum",
     "error",
     "project",
-    "{cell} “{total}”的{column}为{stated}，但其中各行合计{sum}（{lines}）",
+    "{cell} “{total}”的{column}为{stated}，其中各行合计{sum}（{lines}）；请核对总额或其中各行",
     message_en="funds lines do not add up",
     title="资金总额不等于其中各行之和",
 )
@@ -647,7 +667,7 @@ def funds_lines_sum(project, ctx):
             continue
         hits.append(Hit(cell=total.cells.get(col), row=_row(total.cells.get(col)), params={
             "total": total.label, "column": zh, "stated": num(stated), "sum": num(round(s, 6)),
-            "lines": "＋".join(f"{ln.label}{num(v)}" for ln, v in vals)}))
+            "lines": " + ".join(f"{ln.label}{num(v)}" for ln, v in vals)}))
     return hits or None
 
 
@@ -689,15 +709,15 @@ def points_total(project, ctx):
     cell = icell(ctx, inds[0], "weight")
     if ev.indicator_points_stated is not None and abs(s - ev.indicator_points_stated) > 0.01:
         hits.append(Hit(cell=ev.cells.get("indicator_points_stated"), row=_row(ev.cells.get("indicator_points_stated")),
-                        params={"what": f"：各指标分值合计{num(s)}，与“绩效指标({num(ev.indicator_points_stated)}分)”不符"}))
+                        params={"what": f"：各指标分值合计{num(s)}，表中注明“绩效指标({num(ev.indicator_points_stated)}分)”，应为{num(ev.indicator_points_stated)}"}))
     if ev.budget_points_stated is not None and b is not None and abs(b - ev.budget_points_stated) > 0.01:
         hits.append(Hit(cell=ev.cells.get("budget_points"), row=_row(ev.cells.get("budget_points")),
-                        params={"what": f"：预算执行分值为{num(b)}，与“预算执行情况({num(ev.budget_points_stated)}分)”不符"}))
+                        params={"what": f"：预算执行分值为{num(b)}，表中注明“预算执行情况({num(ev.budget_points_stated)}分)”，应为{num(ev.budget_points_stated)}"}))
     whole = s + (b or 0)
     expected = 100.0
     if not hits and abs(whole - expected) > 0.01:
-        what = (f"合计为{num(whole)}（预算执行{num(b)}＋指标{num(s)}），应为100" if b is not None
-                else f"：各指标分值合计{num(s)}，加上预算执行的分值后应为100")
+        what = (f"合计为{num(whole)}（预算执行{num(b)} + 指标{num(s)}），应为100；请核对各指标的分值" if b is not None
+                else f"：各指标分值合计{num(s)}，加上预算执行的分值后应为100；请核对各指标的分值")
         if b is None and ev.indicator_points_stated is None and abs(s - 90) <= 0.01:
             return None  # no budget points column: 90 for the indicators is the usual split
         hits.append(Hit(cell=ev.cells.get("budget_points") or cell, row=_row(ev.cells.get("budget_points") or cell),
@@ -710,7 +730,7 @@ def points_total(project, ctx):
     "stated-total",
     "error",
     "project",
-    "{cell} {label}写为{stated}，但{what}合计为{sum}",
+    "{cell} {label}写为{stated}，{what}合计为{sum}，应为{sum}",
     message_en="stated total differs from the sum",
     title="总分（合计）不等于各项之和",
 )
@@ -751,14 +771,17 @@ _INSTRUCTION_RE = re.compile(r"\d+\s*字以内|^(对照年度目标|结合自评
 CONCLUSION_LABELS = ("评价结论", "存在问题", "改进措施", "自评结论", "存在的问题及原因", "下一步改进措施")
 
 
+_EMPTY = "未填写"
+
+
 def _text_problem(v: Any) -> Optional[str]:
     if v is None or (isinstance(v, str) and not v.strip()):
-        return "为空"
+        return _EMPTY
     s = clean_text(v) or ""
     if isinstance(v, (int, float)) or parse_number(s).value is not None:
         return f"只写了数字“{s}”，应写明目标内容或完成情况"
     if _INSTRUCTION_RE.search(nfkc(s)):
-        return f"还是模板的填写说明“{short(s, 24)}”，没有填写"
+        return f"还是模板的填写说明“{short(s, 24)}”，请写明实际内容"
     return None
 
 
@@ -769,7 +792,7 @@ def _text_problem(v: Any) -> Optional[str]:
     "project",
     "{cell} 自评表“{project}”的{what}{problem}",
     message_en="goal or conclusion text missing, a number or the template's instruction",
-    title="年度总体目标或评价结论为空、只写数字或仍是模板说明",
+    title="年度总体目标或评价结论未填写、只写数字或仍是模板说明",
 )
 def evaluation_text(project, ctx):
     """
@@ -801,7 +824,7 @@ def evaluation_text(project, ctx):
     for label in CONCLUSION_LABELS:
         if label in project.details and project.details[label] is not None:
             problem = _text_problem(project.details[label])
-            if problem and problem != "为空":
+            if problem and problem != _EMPTY:
                 cell = project.cells.get(label)
                 hits.append(Hit(cell=cell, row=_row(cell), params={"what": label, "problem": problem}))
     return hits or None
@@ -812,7 +835,7 @@ def evaluation_text(project, ctx):
     "budget-reason-missing",
     "warning",
     "project",
-    "{cell} {what}，但预算执行的“原因”{problem}",
+    "{cell} {what}，但预算执行的“原因”{problem}；请说明调整或未达90%的原因",
     message_en="budget adjustment or execution rate below 90 % without a reason",
     title="预算调整或执行率未达90%而未说明原因",
 )
@@ -843,12 +866,12 @@ def budget_reason_missing(project, ctx):
     got = expected_budget_score(line) if line.points is not None else None
     rate = got[0] if got else line.rate
     if rate is not None and rate < 90 - EPS:
-        whats.append(f"预算执行率{rate:.2f}%未达到90%")
+        whats.append(f"预算执行率{_rate(line, rate)}未达到90%")
     if not whats:
         return None
     raw = line.raw.get("reason")
     if raw is None:
-        problem = "为空"
+        problem = "未填写"
     elif not is_reason(raw):
         problem = f"只写了“{short(raw)}”"
     elif _INSTRUCTION_RE.search(nfkc(clean_text(raw) or "")):

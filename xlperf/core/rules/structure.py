@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 from ..normalise import nfkc
 from ._common import LABEL, icell, pcell, real, routine_reason, short
 from .registry import Hit, read_rule, rule
 
+@lru_cache(maxsize=1 << 16)  # names and goals repeat across projects; NFKC of a goal costs ~20 µs
 def _key(text: str) -> str:
     """Text for comparing names: no spaces, full-width folded (NFKC only when it changes anything)."""
     key = text.replace(" ", "")  # clean_text already turned every whitespace run into one space
@@ -97,7 +99,7 @@ read_rule(
     "ST018",
     "hidden-under-merge",
     "warning",
-    "{cell} 被合并单元格 {merge} 遮住，其中的内容“{value}”在Excel中看不到，未被读取",
+    "{cell} 被合并单元格 {merge} 遮住，其中的内容“{value}”在Excel中看不到，未被读取；如需保留，请取消合并后移到合并区域的左上角单元格",
     message_en="content hidden under a merged range",
     title="合并单元格下被遮住的内容",
     doc="""
@@ -119,7 +121,7 @@ read_rule(
     "ST019",
     "overlapping-merges",
     "warning",
-    "{cell} 合并区域 {merge} 与前面的合并区域 {other} 重叠（无效的合并），已按没有 {merge} 读取",
+    "{cell} 合并区域 {merge} 与前面的合并区域 {other} 重叠（无效的合并），已按没有 {merge} 读取；请在Excel中取消这两处合并后重新合并",
     message_en="overlapping merged ranges",
     title="合并区域相互重叠",
     doc="""
@@ -140,7 +142,7 @@ read_rule(
     "ST020",
     "cell-too-long",
     "warning",
-    "{cell} 的内容（“{start}”）有 {length} 个字符，超过Excel单元格的上限32,767，只保留了前32,767个字符",
+    "{cell} 的内容（“{start}”）有{length}个字符，超过Excel单元格的上限32,767，只保留了前32,767个字符；请把多出的内容移到别处",
     message_en="cell longer than Excel allows, cut",
     title="单元格内容超过Excel的32,767字上限",
     doc="""

@@ -159,11 +159,17 @@ def shares_off(project, ctx):
     shares = cfg.shares
     if abs(sum(shares.values()) - cfg.expected_total) > cfg.tolerance:
         return None  # the configured shares cannot add up to the expected total: nothing to compare
-    if any(i.level1 not in _LEVEL1 for i in inds):
-        return None  # TX001
+    for i in inds:  # (loops, not any()/all() over generators: this runs for every project)
+        if i.level1 not in _LEVEL1:
+            return None  # TX001
     by, cost_top = _share_weights(project, ctx)
-    if all(abs(by.get(k, 0.0) - v) <= cfg.tolerance for k, v in shares.items()) and set(by) <= set(shares):
-        return None
+    tol = cfg.tolerance
+    for k, v in shares.items():
+        if abs(by.get(k, 0.0) - v) > tol:
+            break
+    else:
+        if by.keys() <= shares.keys():
+            return None
     parts = []
     for k in list(shares) + [k for k in by if k not in shares]:
         v = by.get(k, 0.0)
