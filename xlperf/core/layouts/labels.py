@@ -36,6 +36,12 @@ _SUB_RE = re.compile(r"^其中\s*[:：]?\s*")
 _COLON_RE = re.compile(r"[:：]")
 _UNIT_NOTE_RE = re.compile(r"^(万元|元|千元|亿元)$")
 MAX_LABEL = 24  # longer text is a value, never a label
+# An enumeration before a label (二、自有资金, 三、其他, (一)财政拨款, 1.财政拨款, 1、…): not part of
+# the label. ``1总体概念规划`` (no separator) and ``1.5万元`` keep theirs.
+_ENUM_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[(（]\s*(?:[一二三四五六七八九十]{1,3}|\d{1,2})\s*[)）]"
+                      r"|\d{1,2}\s*[、.．](?!\d)|[①②③④⑤⑥⑦⑧⑨⑩])\s*")
+# Roles an enumerated label never has: a numbered line (1.项目名称：填写…) is a note, not a form's subject.
+_NOT_ENUMERATED = frozenset({"project", "department", "unit", "org"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +84,12 @@ def label_text(v: Any) -> Optional[LabelText]:
         if _UNIT_NOTE_RE.match(compact(note)):
             unit = compact(note)
     key = _BRACKET_RE.sub("", compact(head)).strip("*＊★:：")
+    m = _ENUM_RE.match(head)
+    if m and m.end() < len(head):
+        bare = _BRACKET_RE.sub("", compact(head[m.end():])).strip("*＊★:：")
+        if bare and (LABEL_LOOKUP.get(key) is None or bare == key) and LABEL_LOOKUP.get(bare) not in _NOT_ENUMERATED:
+            at = s.find(head)
+            key, s = bare, (s[:at] + s[at + m.end():]) if at >= 0 else s
     if not key:
         return None
     return LabelText(key, s, unit, sub, inline)
