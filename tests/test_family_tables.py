@@ -1,0 +1,216 @@
+"""The family tables (tests/data/family, facts in its README): shapes of published layouts the
+eight real tables do not show — a department table whose funds are broken down twice, a form
+whose funds block is followed by label blocks and a 进度计划 sub-table, 长期/年度 grids stacked,
+a list with 项目单位 and no 权重 column. Each is written to a real .xlsx and read back; every
+non-empty cell ends in the Table or in a finding."""
+
+from __future__ import annotations
+
+import io
+import pathlib
+from typing import Any
+
+import openpyxl
+import pytest
+from rich.console import Console
+
+from xlperf.api import check_path
+from xlperf.cli.text_report import render_report
+from xlperf.core.grid import address
+from xlperf.core.headers import MONEY_ROW_RE, field_of_header
+from xlperf.core.layouts.labels import role_of
+from xlperf.core.normalise import clean_text
+
+from .real_tables import tsv_rows, write_rows
+
+FAMILY = pathlib.Path(__file__).parent / "data" / "family"
+
+
+def rows_of(name: str) -> list[list[str]]:
+    return tsv_rows(str(FAMILY / f"{name}.tsv"))
+
+
+def build(tmp_path: pathlib.Path, name: str, rows: list[list[str]] | None = None) -> pathlib.Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    write_rows(ws, rows if rows is not None else rows_of(name))
+    path = tmp_path / f"{name}.xlsx"
+    wb.save(path)
+    return path
+
+
+def codes(res, code: str) -> list:
+    return [f for f in res.findings if f.code == code]
+
+
+def _addresses(v: Any, out: set[str]) -> None:
+    """Every cell address a reader stored inside details (sub-table rows, 长期 rows: ``cells``)."""
+    if isinstance(v, dict):
+        for k, x in v.items():
+            if k == "cells" and isinstance(x, dict):
+                out.update(a for a in x.values() if isinstance(a, str))
+            else:
+                _addresses(x, out)
+    elif isinstance(v, list):
+        for x in v:
+            _addresses(x, out)
+
+
+def assert_nothing_silent(path: pathlib.Path, res) -> None:
+    """Every non-empty cell of the sheet is referenced by the Table (a field, a fund line, an
+    indicator, a detail's cells), by a finding, or is structure (a known label or header)."""
+    refs: set[str] = set()
+    dump = ""
+    for t in res.tables:
+        dump += t.model_dump_json()
+        if t.header_row:
+            refs.update(address(t.header_row, c) for c in range(1, 40))
+        for f in t.findings:
+            refs.add(f.cell or "")
+        for p in t.projects:
+            refs.update(p.cells.values())
+            _addresses(p.details, refs)
+            if p.funds:
+                for ln in p.funds.lines + ([p.funds.total_line] if p.funds.total_line else []):
+                    refs.update(x for x in (ln.cell, ln.label_cell) if x)
+            for ind in p.indicators:
+                refs.update(address(ind.row, c) for c in t.columns.values())
+                refs.update(ind.origin.values())
+    refs.update(f.cell for f in res.findings if f.cell)
+    ws = openpyxl.load_workbook(path).active
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
+                continue
+            structural = role_of(cell.value) is not None or field_of_header(cell.value) is not None or (
+                isinstance(cell.value, str) and bool(MONEY_ROW_RE.search(cell.value))
+                and any(t.money_unit in cell.value for t in res.tables))  # read as the table's 金额单位
+            text = clean_text(cell.value) or ""
+            assert cell.coordinate in refs or structural or (isinstance(cell.value, str) and text in dump), \
+                (cell.coordinate, cell.value)
+
+
+def text_report(res) -> str:
+    buf = io.StringIO()
+    render_report(res.report, Console(file=buf, width=120, color_system=None))
+    return buf.getvalue()
+
+
+def only(res):
+    (t,) = res.tables
+    (p,) = t.projects
+    return t, p
+
+
+# --- 部门整体: a funds total broken down twice ------------------------------------------------
+
+
+def test_hn_dept_each_breakdown_group_adds_up_on_its_own(tmp_path):
+    path = build(tmp_path, "hn_dept")
+    res = check_path(path)
+    t, p = only(res)
+    assert t.layout == "department" and p.name == "某县市场监督管理局" and p.budget == pytest.approx(1500.6)
+    assert len(p.real_indicators()) == 6
+    groups = {}
+    for ln in p.funds.lines:
+        groups.setdefault(ln.group, []).append((ln.label, ln.amount))
+    assert groups == {"按收入性质分": [("一般公共预算", 1400.6), ("政府性基金", 0), ("其他资金", 100)],
+                      "按支出性质分": [("基本支出", 1100.6), ("项目支出", 400)]}
+    assert [ln.role for ln in p.funds.lines] == ["fiscal", None, "other", "basic", "project"]
+    assert p.details["资金块"] == "年度预算申请"
+    assert p.details["部门职能职责概述"] == "负责全县市场综合监督管理"
+    assert p.goal.startswith("目标1:加强食品安全监管") and p.goal.endswith("目标2:推进市场主体登记便利化")
+    assert not codes(res, "BG006") and not codes(res, "ST010")
+    assert_nothing_silent(path, res)
+
+
+def test_hn_dept_a_group_off_is_one_BG006_naming_that_group(tmp_path):
+    rows = rows_of("hn_dept")
+    i = next(i for i, r in enumerate(rows) if "其他资金" in r)
+    rows[i] = [("90" if v == "100" else v) for v in rows[i]]
+    res = check_path(build(tmp_path, "hn_dept", rows))
+    (f,) = codes(res, "BG006")
+    assert f.cell == "C4" and "按收入性质分" in f.message and "1490.6" in f.message and "-10" in f.message
+    assert "基本支出" not in f.message
+
+
+# --- 宁乡 form: the funds block's end, enumerated lines, label blocks, a sub-table, stacked grids ----
+
+
+def test_ningxiang_funds_block_ends_at_the_next_block_and_keeps_the_plan_as_details(tmp_path):
+    path = build(tmp_path, "ningxiang_form")
+    res = check_path(path)
+    t, p = only(res)
+    assert t.layout == "form" and p.name == "镇域内基础设施建设" and p.unit_name == "坝塘镇"
+    assert p.budget == pytest.approx(10606.7522)
+    lines = [(ln.label, ln.role, ln.amount) for ln in p.funds.lines]
+    assert lines == [("财政拨款", "fiscal", pytest.approx(6923.3552)), ("自有资金", "unit_funds", 0),
+                     ("其他", "other", pytest.approx(3683.397))]
+    fiscal = p.funds.lines[0]
+    assert [(x.label, x.amount) for x in fiscal.parts] == [("上级财政资金", pytest.approx(6923.3552)), ("本级财政", 0)]
+    plan = p.details["项目实施进度计划"]
+    assert [(r["项目实施内容"], r["开始时间"], r["完成时间"]) for r in plan] == [
+        ("1总体概念规划", 2016, 2020), ("2、核心区规划", 2021, 2021)]
+    assert plan[0]["cells"] == {"项目实施内容": "B16", "开始时间": "C16", "完成时间": "D16"}
+    assert p.details["项目概况"].startswith("镇域内水利")
+    assert p.details["立项情况·项目立项的依据"] == "机关、学校、乡村振兴按发改立项"
+    assert not codes(res, "BG006") and not codes(res, "ST010") and not codes(res, "BG008")
+    assert_nothing_silent(path, res)
+
+
+def test_ningxiang_stacked_long_and_annual_grids(tmp_path):
+    path = build(tmp_path, "ningxiang_form")
+    res = check_path(path)
+    t, p = only(res)
+    names = [i.name for i in p.real_indicators()]
+    assert len(names) == 9 and names[0] == "集镇立面改造栋数" and t.header_row == 30
+    long = p.details["长期绩效指标"]
+    assert len(long) == 9 and long[0]["name"] == "基础设施项目个数" and long[0]["target"] == 8
+    assert long[0]["cells"]["name"] == "D21"
+    assert p.cells["长期绩效指标"] == "A20"
+    assert not codes(res, "ST005") and not codes(res, "ST016")
+
+
+def test_ningxiang_an_empty_long_grid_is_ST016_once(tmp_path):
+    rows = rows_of("ningxiang_form")
+    start = next(i for i, r in enumerate(rows) if r and r[0] == "长期绩效指标")
+    end = next(i for i, r in enumerate(rows) if r and r[0] == "年度绩效指标")
+    for i in range(start + 1, end):
+        rows[i] = rows[i][:3]  # 一级 / 二级 only: no 指标内容, no 指标值
+    res = check_path(build(tmp_path, "ningxiang_form", rows))
+    t, p = only(res)
+    assert len(p.real_indicators()) == 9
+    (f,) = codes(res, "ST016")
+    assert f.cell == "A20"
+
+
+def test_enumerated_funds_lines_and_parts_in_brackets(tmp_path):
+    rows = [["项目名称", "道路维修"], ["实施单位", "某镇"],
+            ["项目资金", "年度资金总额", "30"], ["", "(一)财政拨款", "20"], ["", "2、其他资金", "10"],
+            ["年度目标", "完成道路维修10公里"],
+            ["一级指标", "二级指标", "三级指标", "指标值"], ["产出指标", "数量指标", "维修里程", "≥10公里"]]
+    res = check_path(build(tmp_path, "enum", rows))
+    t, p = only(res)
+    assert [(ln.label, ln.role) for ln in p.funds.lines] == [("财政拨款", "fiscal"), ("其他资金", "other")]
+    assert not codes(res, "BG006") and not codes(res, "ST010")
+
+
+# --- a list with 项目单位 and no 权重 --------------------------------------------------------------
+
+
+def test_beijing_list_unit_column_and_no_weight_table(tmp_path):
+    path = build(tmp_path, "beijing_list")
+    res = check_path(path)
+    (t,) = res.tables
+    assert t.layout == "list" and [p.unit_name for p in t.projects] == ["区文化馆", "区文物管理所"]
+    assert len([i for p in t.projects for i in p.real_indicators()]) == 10
+    assert not codes(res, "ST015")
+    assert codes(res, "ST030")
+    out = text_report(res)
+    assert "权重合计正确" not in out and "权重未检查（本表没有权重/分值列）" in out
+    assert "未检查权重合计" in out
+    for line in out.splitlines():
+        if line.strip().startswith(("4 ", "9 ")):
+            assert not line.split()[-2] == "0", line  # no 合计 0 before the status
+    assert_nothing_silent(path, res)
