@@ -241,3 +241,121 @@ def test_form_name_code_split(tmp_path, written, code, name):
     res = check_path(build(tmp_path, "code", rows))
     t, p = only(res)
     assert p.name == name and p.details.get("项目编码") == code
+
+
+# --- property: random forms of the family ------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from xlperf.api import check_grids  # noqa: E402
+from xlperf.core.grid import Grid, Merge  # noqa: E402
+
+ENUMS = ["", "一、", "二、", "(一)", "(二)", "1.", "2、", "三、"]
+FUND_LINES = [("财政拨款", "fiscal"), ("自有资金", "unit_funds"), ("其他资金", "other"), ("上年结转", "carried_over")]
+LEVELS = [("产出指标", "数量指标"), ("产出指标", "质量指标"), ("产出指标", "时效指标"), ("效益指标", "社会效益指标"),
+          ("满意度指标", "服务对象满意度指标")]
+
+
+def grid_of_rows(rows: list[list[str]]) -> Grid:
+    """A Grid as ``real_tables.write_rows`` writes a workbook: a row's leading blanks continue the
+    label above (vertical merges); numbers as numbers."""
+    width = max(len(r) for r in rows)
+    values: list[list[Any]] = []
+    merges: list[Merge] = []
+    run: dict[int, int] = {}
+    for r, cells in enumerate(rows):
+        first = next((k for k, v in enumerate(cells) if v), width)
+        values.append([(int(v) if v.isdigit() else v) if v else None for v in cells] + [None] * (width - len(cells)))
+        for c in range(width):
+            if c < first:  # a leading blank: the label above goes on down
+                if c not in run and r > 0 and values[r - 1][c] is not None:
+                    run[c] = r - 1
+            elif c in run:
+                top = run.pop(c)
+                if r - 1 > top:
+                    merges.append(Merge(top, c, r - 1, c))
+    for c, top in run.items():
+        if len(rows) - 1 > top:
+            merges.append(Merge(top, c, len(rows) - 1, c))
+    return Grid("表单", values, merges)
+
+
+@st.composite
+def family_form(draw):
+    rows: list[list[str]] = [["项目绩效目标表(2024年度)"], ["项目名称", "乡村道路建设"]]
+    if draw(st.booleans()):
+        rows.append(["项目单位", "某镇", "项目负责人", "张三"])
+    picked = draw(st.lists(st.sampled_from(FUND_LINES), min_size=1, max_size=4, unique=True))
+    amounts = [draw(st.integers(0, 500)) for _ in picked]
+    total = sum(amounts)
+    label = draw(st.sampled_from(["年度资金总额及构成", "项目资金", "资金情况(万元)"]))
+    rows.append([label, "年度资金总额", str(total)])
+    for (name, _), a in zip(picked, amounts):
+        enum = draw(st.sampled_from(ENUMS))
+        if draw(st.booleans()):
+            rows.append(["", f"{enum}{name}:{a}万元"])
+        else:
+            rows.append(["", f"{enum}{name}", str(a)])
+    expect: dict[str, Any] = {"budget": total, "lines": [role for _, role in picked]}
+    if draw(st.booleans()):
+        rows.append(["项目概况", "新建和改造镇村道路"])
+    if draw(st.booleans()):
+        rows.append(["立项情况", "项目立项的依据", "县发改委批复立项"])
+        rows.append(["", "项目申报的可行性", "已完成可行性研究"])
+    plan = draw(st.integers(0, 3))
+    if plan:
+        rows.append(["项目实施进度计划", "项目实施内容", "开始时间", "完成时间"])
+        rows += [["", f"{k + 1}阶段工作", str(2020 + k), str(2021 + k)] for k in range(plan)]
+    expect["plan"] = plan
+    rows.append(["年度目标", "完成道路建设20公里"])
+    stacked = draw(st.booleans())
+    header = ["一级指标", "二级指标", "指标内容", "指标值"]
+    n_long = draw(st.integers(1, 5)) if stacked else 0
+    n_year = draw(st.integers(1, 5))
+
+    def grid(title: str, n: int, tag: str) -> None:
+        rows.append([title] + header)
+        prev = None
+        for k in range(n):
+            l1, l2 = LEVELS[k]
+            rows.append(["", "" if l1 == prev else l1, l2, "道路建设里程" if k == 0 else f"{tag}指标{k}", f"≥{k + 1}"])
+            prev = l1
+
+    if stacked:
+        grid("长期绩效指标", n_long, "长期")
+    grid("年度绩效指标", n_year, "年度")
+    expect.update(long=n_long, year=n_year)
+    return rows, expect
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], deadline=None, max_examples=60)
+@given(family_form())
+def test_random_family_forms_read_every_cell(built):
+    rows, e = built
+    grid = grid_of_rows(rows)
+    res = check_grids([grid])
+    (t,) = res.tables
+    (p,) = t.projects
+    assert t.layout == "form" and p.name == "乡村道路建设" and p.budget == e["budget"]
+    assert [ln.role for ln in p.funds.lines] == e["lines"]
+    assert len(p.real_indicators()) == e["year"]
+    assert len(p.details.get("项目实施进度计划", [])) == e["plan"]
+    assert len(p.details.get("长期绩效指标", [])) == e["long"]
+    bad = [(f.code, f.cell, f.message) for f in res.findings if f.code in ("BG006", "ST005", "ST010", "ST015", "ST016")]
+    assert not bad
+    refs: set[str] = set()
+    dump = t.model_dump_json()
+    refs.update(f.cell for f in res.findings if f.cell)
+    refs.update(address(t.header_row, c) for c in range(1, 10))
+    refs.update(p.cells.values())
+    _addresses(p.details, refs)
+    for ln in p.funds.lines + [p.funds.total_line]:
+        refs.update(x for x in (ln.cell, ln.label_cell) if x)
+    for ind in p.indicators:
+        refs.update(address(ind.row, c) for c in t.columns.values())
+        refs.update(ind.origin.values())
+    for r, c, v in grid.iter_nonempty():
+        a = grid.addr(r, c)
+        structural = role_of(v) is not None or field_of_header(v) is not None
+        assert a in refs or structural or (isinstance(v, str) and (clean_text(v) or "") in dump), (a, v)
