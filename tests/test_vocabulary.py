@@ -90,3 +90,14 @@ def test_detail_cell_on_a_row_without_indicator_is_not_lost():
               [["208-某部门", None, None, None, None, "见附件一"], [None, "项目A", "产出指标", "培训", 5, None]])
     t = build_table(g)
     assert [(f.code, f.cell) for f in t.findings] == [("ST010", "F2")]
+
+
+def test_project_unit_header_is_the_unit_not_the_project():
+    # 北京-style lists: 项目名称 | 项目单位 | 资金总额 …; 项目单位 names the unit that carries the project out
+    g = _list(["项目名称", "项目单位", "资金总额", "一级指标", "二级指标", "三级指标", "指标值"],
+              [["项目A", "区文化馆", 12, "产出指标", "数量指标", "演出场次", "≥50场"]])
+    (t,) = read_grid(g)
+    (p,) = t.projects
+    assert p.name == "项目A" and p.unit_name == "区文化馆" and p.budget == 12
+    assert not [f for f in t.findings if f.code == "ST015"]
+    assert role_of("项目单位：") == "unit"  # and the form label

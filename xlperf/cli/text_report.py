@@ -92,12 +92,20 @@ def render_report(report: Report, console: Console, max_findings: int = 0, *, ev
         off = f"；权重合计不符：{escape('、'.join(names if everything else names[:SHOWN_NAMES]))}{more}"
     else:
         off = ""
+    unweighted = sum(1 for p in report.projects if _unweighted(p))
+    if unweighted and unweighted == s.projects:
+        weights = "权重未检查（本表没有权重/分值列）" if s.tables <= 1 else "权重未检查（各表都没有权重/分值列）"
+    elif unweighted:
+        weights = (f"权重合计正确 {s.projects_weight_ok - unweighted}/{s.projects - unweighted}{off}"
+                   f"（另 {unweighted} 个项目所在的表没有权重/分值列，未检查权重）")
+    else:
+        weights = f"权重合计正确 {s.projects_weight_ok}/{s.projects}{off}"
     texts = text_budgets(report.projects)
     left_out = f"（{texts} 个项目的预算数不是数字，未计入）" if texts else ""
     console.print(
         f"[bold]合计[/]：{s.tables} 张表，{s.projects} 个项目，{s.indicators} 个指标，预算 {_money(s.budget_total)} 万元{left_out}；"
         f"[bold red]错误 {s.errors}[/]，[yellow]警告 {s.warnings}[/]，提示 {s.infos}，已豁免 {s.waived}；"
-        f"权重合计正确 {s.projects_weight_ok}/{s.projects}{off}",
+        f"{weights}",
         highlight=False,
     )
     _next_steps(report, console, command_path or report.source)
@@ -123,6 +131,12 @@ def _table_lines(report: Report, console: Console, everything: bool) -> None:
     if len(shown) < len(tables):
         counts = "、".join(f"{LAYOUT_ZH.get(k, k)} {v} 张" for k, v in report.summary.layouts.items())
         console.print(f"[dim]……共 {len(tables)} 张表（{counts}），--all 列出全部[/]", highlight=False)
+
+
+def _unweighted(p) -> bool:
+    """A project whose table has no 权重/分值 column (or one empty everywhere): its weights were
+    not checked (ST030 says so), so it has no total to show — never "合计 0, 通过"."""
+    return p.layout != SELF_EVALUATION and not p.weights and not p.weight_total and p.weight_ok
 
 
 def _shares_cost_in_output(shares: Optional[dict[str, float]]) -> bool:
@@ -181,7 +195,11 @@ def _project_table(report: Report, console: Console, everything: bool,
             if note:
                 console.print(note, highlight=False)
             return
+    if all(_unweighted(p) for p in shown):
+        title = "项目（本表没有权重/分值列，未检查权重合计）" if len(report.tables) <= 1 else \
+            "项目（所在的表没有权重/分值列，未检查权重合计）"
     console.print(f"[bold]{title}[/]", highlight=False)
+    totals = not all(_unweighted(p) for p in shown)
     cost_in = _shares_cost_in_output(shares) and any(p.weights.get("成本指标") for p in shown)
     # No vertical rules and one space between columns: twelve columns fit 80 characters.
     t = RichTable(show_lines=False, header_style="bold underline", box=None, pad_edge=False, show_edge=False,
@@ -197,7 +215,8 @@ def _project_table(report: Report, console: Console, everything: bool,
             cols.insert(0, "产出指标")
     for c in cols:
         t.add_column(_SHORT[c] + ("*" if cost_in and c == "产出指标" else ""), justify="right")
-    t.add_column("合计", justify="right")
+    if totals:
+        t.add_column("合计", justify="right")
     t.add_column("状态", no_wrap=True)
     footnotes = []
     for p in shown:
@@ -210,8 +229,9 @@ def _project_table(report: Report, console: Console, everything: bool,
                 footnotes.append(f"第{p.row}行 产出 {_num(v)} + 成本 {_num(cost)} = {_num(v + cost)}")
                 v = v + cost
             values.append(_num(v))
+        total = ([("—" if _unweighted(p) else _num(p.weight_total))] if totals else [])
         t.add_row(str(p.row), escape(p.name) if p.name else "（无名称）", _budget(p.budget, p.budget_text),
-                  str(p.indicator_count), *values, _num(p.weight_total), _STATUS_SHORT.get(p.status, p.status),
+                  str(p.indicator_count), *values, *total, _STATUS_SHORT.get(p.status, p.status),
                   style=style)
     console.print(t)
     if footnotes:

@@ -50,6 +50,7 @@ from ..taxonomy import normalise_level1
 from . import Fit, register
 from . import cost_block
 from .columns import content_swaps, unknown_header_finding
+from .labels import with_project_code
 from .labels import (Covered, LabelText, covered_cells, label_text, level_points, merge_end, parse_amount,
                      stated_points, value_right)
 
@@ -401,6 +402,18 @@ class _FundsCtx:
     label_col: int
     unit: Optional[str]
     label: str
+    group: Optional[str] = None  # the breakdown group the lines below belong to (按收入性质分 …)
+    group_col: Optional[int] = None
+
+
+# Roles that keep a funds block going; a row starting at the block's label column with anything
+# else (项目概况, 立项情况, 项目实施进度计划 …, unless its value is an amount) ends it.
+_FUNDS_BLOCK_ROLES = frozenset({"funds", "funds_head", "funds_group"}) | frozenset(FUND_ROLES)
+# A breakdown group's label not in the vocabulary: 按…分 / 按…分类 / 按…划分 inside a funds block.
+_GROUP_RE = re.compile(r"^按[\u4e00-\u9fff]{2,6}(?:分|分类|划分)$")
+_PART_LABEL_RE = re.compile(r"^\s*其中\s*[:：]?\s*|\s*[:：]\s*$")
+# A sub-table's column headings are short (项目实施内容 | 开始时间 | 完成时间); a longer text is a value.
+_HEADING_MAX = 10
 
 
 @dataclass
@@ -513,10 +526,19 @@ class _Reader:
         cont: Optional[tuple[str, int]] = None  # (role, column) a goal text continues in
         duty_cols: dict[int, str] = {}
         seen_label = False
+        block: Optional[tuple[str, tuple[int, int]]] = None  # (key, anchor) of a label merged over sub-labels
+        table: Optional[tuple[str, tuple[int, int], dict[int, str]]] = None  # a sub-table: key, anchor, headings
         for r in range(self.start, stop):
             cells = self.cells_of(r)
             if not cells:
                 continue
+            if block is not None and self.covered.get((r, block[1][1])) != block[1]:
+                block = None
+            if table is not None:
+                if self.covered.get((r, table[1][1])) == table[1] and (r, cells[0][0]) not in self.claimed:
+                    self._table_row(r, cells, table)
+                    continue
+                table = None
             if r in self.cost_rows or r in self.notes:
                 if r in self.notes:
                     self.footnote(r)
@@ -558,6 +580,14 @@ class _Reader:
                 self.claim((r, c))
                 continue
             cont = None
+            # Funds block ends at a row starting at its label column with something else (项目概况 …),
+            # and a breakdown group at the next row starting at or left of the group's column.
+            if funds is not None:
+                left = [x for x in roles if x[0] <= funds.label_col]
+                if left and not any(x[3] in _FUNDS_BLOCK_ROLES for x in left) and not self._amount_right(r, left[0]):
+                    funds = None
+                elif funds.group_col is not None and any(x[0] <= funds.group_col for x in roles):
+                    funds.group = funds.group_col = None
             # Funds block ends at a row whose labels are not funds labels.
             if funds is not None and known and not any(x[3] == "funds_head" or x[3] in FUND_ROLES for x in known):
                 if not (self.covered and (r, funds.label_col) in self.covered) or any(
@@ -598,6 +628,15 @@ class _Reader:
                         self.claim(pos)
                         if pos:
                             done.add(pos[1])
+                    continue
+                if role is None and funds is not None and lt is not None and lt.inline is None and \
+                        _GROUP_RE.match(lt.key):
+                    role = "funds_group"
+                if role == "funds_group":
+                    if funds is None:
+                        funds = _FundsCtx(c, lt.unit or self.money_unit, lt.text)
+                    funds.group, funds.group_col = _PART_LABEL_RE.sub("", lt.text) or lt.key, c
+                    self.claim((r, c))
                     continue
                 if role == "funds_head":
                     if funds is None:
@@ -647,14 +686,30 @@ class _Reader:
                             done.add(pos[1])
                         self._fund_line(None, lt, value, (r, c), pos, funds)
                         continue
+                if role is None and lt is not None and lt.inline is None and self._merged_down(r, c):
+                    headings = self._sub_table_headings(r, c, cells)
+                    if headings:  # 项目实施进度计划 | 项目实施内容 | 开始时间 | 完成时间, its rows below
+                        table = (lt.key, (r, c), headings)
+                        self.claim((r, c), *((r, cc) for cc in headings))
+                        done.update(headings)
+                        p.details[lt.key] = []
+                        p.cells[lt.key] = self.addr(r, c)
+                        continue
+                    if self._labels_right(r, c, cells):  # 立项情况 | 项目立项的依据 | … : a block of labels
+                        block = (lt.key, (r, c))
+                        self.claim((r, c))
+                        p.cells["分块:" + lt.key] = self.addr(r, c)
+                        continue
                 if lt is not None and (lt.inline is not None or self._has_value_right(r, c)):
                     value, pos = (lt.inline, (r, c)) if lt.inline is not None else value_right(
                         self.grid, r, c, self.covered, LABEL_LOOKUP)
                     self.claim((r, c), pos)
                     if pos:
                         done.add(pos[1])
-                    self.detail(lt.key if lt.inline is None else (clean_text(v) or "").split("：")[0].split(":")[0],
-                                value, pos)
+                    key = lt.key if lt.inline is None else (clean_text(lt.text) or "").split("：")[0].split(":")[0]
+                    if block is not None and c > block[1][1]:
+                        key = f"{block[0]}·{key}"
+                    self.detail(key, value, pos)
                     continue
                 if isinstance(v, str) and not known and len(cells) == 1:
                     pts = stated_points(v)
@@ -677,6 +732,55 @@ class _Reader:
                 p.goal_long, p.goal_long_cell = joined, cell
             else:
                 self.detail("目标完成情况" if role == "goal_done" else role, joined, texts[0][1])
+
+    def _amount_right(self, r: int, x: tuple[int, Any, Optional[LabelText], Optional[str]]) -> bool:
+        """Is the value of the label ``x`` (same cell after a colon, or to its right) an amount?"""
+        c, v, lt, _ = x
+        if lt is None:
+            return False
+        value = lt.inline if lt.inline is not None else value_right(self.grid, r, c, self.covered, LABEL_LOOKUP)[0]
+        return value is not None and parse_amount(value, self.money_unit).value is not None
+
+    def _merged_down(self, r: int, c: int) -> bool:
+        """Is the cell at (r, c) a label merged over the row below (a block label)?"""
+        return r + 1 < self.end and self.covered.get((r + 1, c)) == (r, c)
+
+    def _sub_table_headings(self, r: int, c: int, cells: list[tuple[int, Any]]) -> dict[int, str]:
+        """The column headings right of a block label when the row is a sub-table's header: two or
+        more short texts, none a known label or an amount (项目实施内容 | 开始时间 | 完成时间)."""
+        out: dict[int, str] = {}
+        for cc, vv in cells:
+            if cc <= c:
+                continue
+            lt = label_text(vv)
+            if lt is None or lt.inline is not None or LABEL_LOOKUP.get(lt.key) is not None or \
+                    len(lt.key) > _HEADING_MAX or parse_amount(vv, self.money_unit).value is not None:
+                return {}
+            out[cc] = clean_text(vv) or lt.key
+        return out if len(out) >= 2 else {}
+
+    def _labels_right(self, r: int, c: int, cells: list[tuple[int, Any]]) -> bool:
+        """A block label over label–value rows: the next cell is a label with a value of its own."""
+        right = [(cc, vv) for cc, vv in cells if cc > c]
+        if len(right) < 2:
+            return False
+        lt = label_text(right[0][1])
+        return lt is not None and lt.inline is None and LABEL_LOOKUP.get(lt.key) is None
+
+    def _table_row(self, r: int, cells: list[tuple[int, Any]], table: tuple[str, tuple[int, int], dict[int, str]]
+                   ) -> None:
+        """One row of a sub-table (进度计划 …): a dict heading -> value, with its cells, in details."""
+        key, _, headings = table
+        row: dict[str, Any] = {"row": self.grid.sheet_row(r), "cells": {}}
+        first = min(headings)
+        for c, v in cells:
+            col = max((hc for hc in headings if hc <= c), default=first)
+            h = headings[col]
+            h = h if h not in row else f"{h}_{c}"
+            row[h] = clean_text(v) if isinstance(v, str) else v
+            row["cells"][h] = self.addr(r, c)
+            self.claim((r, c))
+        self.parts.details[key].append(row)
 
     def _left_label(self, r: int, cells: list[tuple[int, Any]], first_col: int) -> bool:
         """Does the row start with its own text left of the block's columns (a new block)?"""
@@ -718,7 +822,8 @@ class _Reader:
                         role=FUND_ROLES.get(role) if role else None, amount=amount.value,
                         cell=self.addr(*pos) if pos else None,
                         text=amount.text, label_cell=self.addr(*label_pos),
-                        parts=[FundPart(label=a, amount=b) for a, b in amount.parts], repeated=amount.repeated)
+                        parts=[FundPart(label=_PART_LABEL_RE.sub("", a) or a, amount=b) for a, b in amount.parts],
+                        repeated=amount.repeated, group=funds.group if role != "total" else None)
         if role == "total":
             self.parts.totals.append((line, label_pos[1]))
             if self.parts.raw_budget is None:
@@ -763,7 +868,7 @@ class _Reader:
         bands = [(col, line) for line, col in totals]
         for line, col in sorted(p.lines, key=lambda t: (t[0].label_cell or "")):
             band = max((b for b in bands if b[0] <= col), default=None, key=lambda b: b[0])
-            if band is not None and main is not None and band[1] is not main[0]:
+            if band is not None and main is not None and band[1] is not main[0] and line.group is None:
                 line = line.model_copy(update={"group": band[1].label})
             lines.append(line)
         ordered = [ln for ln, _ in p.lines]
@@ -897,6 +1002,43 @@ class _Reader:
         self.grid_stop = stop
         return indicators, first_row or 0, last_row or 0
 
+    def read_stacked(self, stack: list[tuple[GridHeader, Optional[str]]], end: int) -> GridHeader:
+        """Stacked 长期 / 年度 grids: every 长期 one read like a grid and kept in
+        ``details[its label]`` (one dict per row: the levels, name, value, cells), ST016 when it is
+        empty; the first other one is returned: the indicators."""
+        main = next(h for h, t in stack if t != "long")
+        for i, (h, tag) in enumerate(stack):
+            if tag != "long":
+                continue
+            stop = stack[i + 1][0].row if i + 1 < len(stack) else end
+            saved = self.end, self.read_columns
+            self.end = stop
+            inds, _, _ = self.read_grid(h)
+            self.end, self.read_columns = saved
+            first = min(list(h.columns.values()) + list(h.long_columns.values()))
+            label_pos = next(((h.row, c) for c, _ in self.cells_of(h.row) if c < first), (h.row, first))
+            label = clean_text(self.grid.get(*label_pos)) or "长期绩效指标"
+            key = label_key_of(label) or label
+            rows = []
+            for ind in inds:
+                d: dict[str, Any] = {"row": ind.row}
+                for f in ("level1", "level2", "name", "comparator", "target", "measure", "weight", "direction"):
+                    v = getattr(ind, f)
+                    if v is not None:
+                        d[f] = v
+                if ind.details:
+                    d["details"] = dict(ind.details)
+                r = ind.row - self.grid.row0
+                d["cells"] = {f: self.addr(r, c) for f, c in h.columns.items()
+                              if (r, c) in self.claimed and not is_blank(self.grid.get(r, c))} | dict(ind.origin)
+                rows.append(d)
+            self.detail(key, rows, label_pos)
+            if not any(d.get("name") not in (None, "") or d.get("target") not in (None, "") for d in rows):
+                self.findings.append(read_finding(
+                    "ST016", sheet=self.sheet, cell=self.addr(*label_pos), row=self.grid.sheet_row(h.row),
+                    project=self.parts.name or self.parts.org, fields="“三级指标”、“指标值”"))
+        return main
+
     def _points(self, v: Any, pos: Optional[tuple[int, int]], own: bool) -> Any:
         lp = level_points(v) if isinstance(v, str) else None
         if lp is None or not lp.stated:
@@ -981,6 +1123,46 @@ class _Reader:
                                                       project=self.parts.name or self.parts.org))
 
 
+def _group_tag(grid: Grid, gh: GridHeader, covered: Covered) -> Optional[str]:
+    """``long`` / ``annual`` when the grid header's own block label (left of its columns, or a
+    single text in the row above) names its group (长期绩效指标 / 年度绩效指标), else None."""
+    first = min(list(gh.columns.values()) + list(gh.long_columns.values()))
+    texts = []
+    for c in range(first):
+        anchor = covered.get((gh.row, c), (gh.row, c))
+        v = grid.get(*anchor)
+        if isinstance(v, str):
+            texts.append(v)
+    if not texts and gh.row > 0:
+        above = _own_cells(grid, covered, gh.row - 1)
+        if len(above) == 1 and isinstance(above[0][1], str) and len(compact(above[0][1])) <= 12:
+            texts.append(above[0][1])
+    k = "".join(compact(t) for t in texts)
+    if _LONG_RE.search(k) and not _ANNUAL_RE.search(k):
+        return "long"
+    if _ANNUAL_RE.search(k):
+        return "annual"
+    return None
+
+
+def _stacked_groups(grid: Grid, gh: Optional[GridHeader], end: int, headers: dict[str, str],
+                    covered: Covered) -> list[tuple[GridHeader, Optional[str]]]:
+    """长期绩效指标 and 年度绩效指标 grids stacked one under the other, each with its own header
+    row: the headers with their tags, when one is a 长期 group and another is not; else []."""
+    if gh is None or _group_tag(grid, gh, covered) is None:
+        return []
+    stack = [(gh, _group_tag(grid, gh, covered))]
+    while True:
+        nxt = find_grid_header(grid, stack[-1][0].row + 1, end, headers, covered)
+        if nxt is None:
+            break
+        stack.append((nxt, _group_tag(grid, nxt, covered)))
+    tags = [t for _, t in stack]
+    if "long" not in tags or all(t == "long" for t in tags):
+        return []
+    return stack
+
+
 def _strip_points(v: Any) -> Any:
     lp = level_points(v) if isinstance(v, str) else None
     return lp.name if lp is not None and lp.stated else v
@@ -1009,11 +1191,14 @@ def read_forms(grid: Grid, config: Config, kind: str = "form") -> list[Table]:
         rd = _Reader(grid, config, start, end, covered, money_unit, kind)
         rd.notes = {r: o for r, o in notes.items() if start <= r < end}
         gh = find_grid_header(grid, start, end, headers, covered)
+        stack = _stacked_groups(grid, gh, end, headers, covered)
         rd.read_costs(start, gh.row if gh is not None else end)
         rd.read_top(gh.row if gh is not None else end)
         indicators: list[Indicator] = []
         first = last = 0
         tail_start = end
+        if stack:
+            gh = rd.read_stacked(stack, end)
         if gh is not None:
             indicators, first, last = rd.read_grid(gh)
             tail_start = rd.grid_stop
@@ -1043,6 +1228,8 @@ def _table(grid: Grid, rd: _Reader, gh: Optional[GridHeader], indicators: list[I
         dept_code, dept_name = split_code(p.department)
     details = dict(p.details)
     cells = dict(p.cells)
+    if kind == "form":
+        name = with_project_code(name, details, cells, name_cell)
     if p.stated_points:
         details["stated_points"] = p.stated_points
     if p.duties:

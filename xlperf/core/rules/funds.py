@@ -32,7 +32,9 @@ def _off(a: float, b: float) -> bool:
 
 def _columns(funds: Funds) -> list[tuple[Optional[str], Optional[float], Optional[str], list]]:
     """(group or None, its total, the total's cell, its lines) for every amount column: the block's
-    total over the lines without a group, and each parallel column's ``total`` line over its own."""
+    total over the lines without a group, and each parallel column's ``total`` line over its own.
+    A group without a total line of its own is a breakdown of the block's total (部门整体: 按收入性质分
+    一般公共预算/政府性基金/其他资金, 按支出性质分 基本支出/项目支出): it adds up to that total."""
     by: dict[Optional[str], list] = {}
     totals: dict[str, FundLine] = {}
     for line in funds.lines:
@@ -43,8 +45,17 @@ def _columns(funds: Funds) -> list[tuple[Optional[str], Optional[float], Optiona
     out = [(None, funds.total, funds.total_cell, by.pop(None, []))]
     for group, lines in by.items():
         t = totals.get(group)
-        out.append((group, t.amount if t else None, t.cell if t else None, lines))
+        if t is None:
+            out.append((group, funds.total, funds.total_cell, lines))
+        else:
+            out.append((group, t.amount, t.cell, lines))
     return out
+
+
+def breakdowns(funds: Funds) -> set[str]:
+    """The groups that break the block's total down (no total line of their own)."""
+    own = {ln.group for ln in funds.lines if ln.role == "total" and ln.group is not None}
+    return {ln.group for ln in funds.lines if ln.group is not None and ln.group not in own}
 
 
 @rule(
@@ -61,7 +72,8 @@ def funds_lines_sum(project, ctx):
     """
     问题：表中项目资金（或部门年度预算安排）的“年度资金总额”不等于其下“其中”各项（财政拨款、
     其他资金、上年结转等）之和，按0.01万元比较；有几列金额（年初预算数、全年预算数、全年执行数）
-    时逐列核对。空白的项按0计。
+    时逐列核对。空白的项按0计。部门整体表把资金总额按几种口径分解（按收入性质分、按支出性质分
+    等）时，每一组单独与资金总额核对。
 
     原因：资金总额是其中各项的合计，不一致说明漏填、多填或抄错了一项；据此审核的资金与目标
     是否匹配、成本指标是否超出资金，都会因此出错。
@@ -73,6 +85,7 @@ def funds_lines_sum(project, ctx):
     if funds is None or not funds.lines:
         return None
     hits = []
+    split = breakdowns(funds)
     for col, total, cell, lines in _columns(funds):
         amounts = [ln for ln in lines if ln.amount is not None]
         if total is None or not amounts:
@@ -81,7 +94,7 @@ def funds_lines_sum(project, ctx):
         if not _off(s, total):
             continue
         hits.append(_at(cell or amounts[0].cell, params={
-            "column": f"“{col}”列的" if col else "", "total": _m(total),
+            "column": "" if not col else (f"“{col}”列的" if col not in split else f"{col}的"), "total": _m(total),
             "lines": "、".join(f"{short(ln.label, 16)}{_m(ln.amount)}" for ln in amounts),
             "sum": _m(s), "diff": f"{num(round(s - total, 2)):+}"}))
     return hits or None
@@ -229,7 +242,9 @@ def duty_lines_sum(project, ctx):
     by_role: dict[str, list] = {}
     for d in duties:
         by_role.setdefault(_duty_role(d), []).append(d)
-    lines = {ln.role: ln.amount for ln in funds.lines if ln.role in ROLE_ZH and ln.amount is not None and ln.group is None}
+    split = breakdowns(funds)  # 按支出性质分 基本支出/项目支出 break the total down: their lines count
+    lines = {ln.role: ln.amount for ln in funds.lines if ln.role in ROLE_ZH and ln.amount is not None
+             and (ln.group is None or ln.group in split)}
     total = sum(d.amount for d in duties)
     total_text = (f"履职目标合计{_m(total)}万元，资金总额{_m(funds.total)}万元"
                   if funds.total is not None else f"履职目标合计{_m(total)}万元")
