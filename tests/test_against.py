@@ -211,5 +211,4 @@ def test_stacked_forms_as_target_report_the_form_without_a_self_evaluation(tmp_p
     res = with_against(check_path(se), tmp_path / "stacked.xlsx")
     assert comparison(res) == [("SE051", "B2", None), ("SE053", "D13", "stacked.xlsx!目标表!D23")]
     f051 = next(f for f in res.findings if f.code == "SE051")
-    # the form reader splits the code off the name (details["项目编码"]); matching still uses it
-    assert f051.source == "target" and "“公用经费”" in f051.message
+    assert f051.source == "target" and "“101002-公用经费”" in f051.message

@@ -84,9 +84,7 @@ def test_langfang_rate_as_excel_stores_it(books, key):
 def test_qingshen_unfilled_is_one_finding(books):
     res = check_path(books["qingshen"])
     p = res.report.projects[0]
-    # the code before the dash is split off the name (as [610001]… is): details["项目编码"]
-    assert p.name == "工资性支出" and p.budget == 251.89
-    assert res.tables[0].projects[0].details["项目编码"] == "51000021R000000019951"
+    assert p.name == "51000021R000000019951-工资性支出" and p.budget == 251.89
     assert (p.execution_rate, p.budget_points, p.points_total, p.score_total) == (100, 10, 100, None)
     assert p.weight_total == 90 and p.expected == 90 and p.weight_ok  # 60 + 30 = 绩效指标(90分)
     se = [f for f in res.findings if f.code.startswith("SE")]

@@ -128,9 +128,8 @@ def compare(se_tables: list[Table], target_tables: list[Table], se_source: str =
     """Every SE05x finding of the self-evaluation ``se_tables`` against ``target_tables``.
     ``report_target_only=False`` leaves out SE051 (a folder of targets against one file)."""
     se, tg = Side(se_tables, se_source), Side(target_tables, target_source)
-    # a form's or self-evaluation's reader splits the code off the name into details["项目编码"]
-    codes_l = [split_code(p.name)[0] or p.details.get("项目编码") for _, p in se.items]
-    codes_r = [split_code(p.name)[0] or p.details.get("项目编码") for _, p in tg.items]
+    codes_l = [split_code(p.name)[0] for _, p in se.items]
+    codes_r = [split_code(p.name)[0] for _, p in tg.items]
     names_l = [norm(p.name) for _, p in se.items]
     names_r = [norm(p.name) for _, p in tg.items]
     keys_l = [(c, n) for c, n in zip(codes_l, names_l)]
