@@ -216,33 +216,6 @@ def test_beijing_list_unit_column_and_no_weight_table(tmp_path):
     assert_nothing_silent(path, res)
 
 
-# --- a project name written code-name ----------------------------------------------------------
-
-
-def test_sc_self_evaluation_name_code_is_split_off(tmp_path):
-    path = build(tmp_path, "sc_se_filled")
-    res = check_path(path)
-    t, p = only(res)
-    assert t.layout == "self_evaluation"
-    assert p.name == "乡村道路养护" and p.details["项目编码"] == "51000023R000000001234"
-    assert p.cells["项目编码"] == p.cells["project"] == "B2"
-    assert p.raw["project"] == "51000023R000000001234-乡村道路养护"
-
-
-@pytest.mark.parametrize("written,code,name", [
-    ("51000023R000000001234-乡村道路养护", "51000023R000000001234", "乡村道路养护"),
-    ("[610001]教育经费", "610001", "教育经费"),
-    ("2018年市级专项扶贫资金", None, "2018年市级专项扶贫资金"),
-    ("G318-国道养护", None, "G318-国道养护"),
-])
-def test_form_name_code_split(tmp_path, written, code, name):
-    rows = [["项目名称", written], ["实施单位", "某镇"], ["年度目标", "完成养护"],
-            ["一级指标", "二级指标", "三级指标", "指标值"], ["产出指标", "数量指标", "养护里程", "≥10公里"]]
-    res = check_path(build(tmp_path, "code", rows))
-    t, p = only(res)
-    assert p.name == name and p.details.get("项目编码") == code
-
-
 # --- property: random forms of the family ------------------------------------------------------
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402

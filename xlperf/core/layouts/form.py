@@ -50,7 +50,6 @@ from ..taxonomy import normalise_level1
 from . import Fit, register
 from . import cost_block
 from .columns import content_swaps, unknown_header_finding
-from .labels import with_project_code
 from .labels import (Covered, LabelText, covered_cells, label_text, level_points, merge_end, parse_amount,
                      stated_points, value_right)
 
@@ -1228,8 +1227,6 @@ def _table(grid: Grid, rd: _Reader, gh: Optional[GridHeader], indicators: list[I
         dept_code, dept_name = split_code(p.department)
     details = dict(p.details)
     cells = dict(p.cells)
-    if kind == "form":
-        name = with_project_code(name, details, cells, name_cell)
     if p.stated_points:
         details["stated_points"] = p.stated_points
     if p.duties:

@@ -110,43 +110,6 @@ def role_of(v: Any, lookup: Optional[Mapping[str, str]] = None) -> Optional[str]
     return (lookup or LABEL_LOOKUP).get(lt.key)
 
 
-# --- a project name's code ------------------------------------------------------------------
-
-# A project code before the name (四川 自评表, 预算一体化 exports): 51000023R000000001234-乡村道路养护.
-# Letters and digits, six digits at least, then a dash; the name has Chinese in it.
-_BRACKET_CODE_RE = re.compile(r"^\s*[\[\(（【]\s*([0-9A-Za-z]*\d{2,}[0-9A-Za-z]*)\s*[\]\)）】]\s*(.*[\u4e00-\u9fff].*?)\s*$")
-_PROJECT_CODE_RE = re.compile(r"^\s*([0-9A-Za-z]{6,40})\s*[-－—–_]\s*(.*[\u4e00-\u9fff].*?)\s*$")
-
-
-def split_project_code(text: Optional[str]) -> tuple[Optional[str], Optional[str]]:
-    """``51000023R000000001234-乡村道路养护`` / ``[610001]教育经费`` -> (code, name); (None, text)
-    when the name carries no code (``2018年市级专项…``, ``G318养护``)."""
-    if not text:
-        return None, text
-    m = _BRACKET_CODE_RE.match(text)
-    if m:
-        return m.group(1), m.group(2)
-    m = _PROJECT_CODE_RE.match(text)
-    if m and sum(ch.isdigit() for ch in m.group(1)) >= 6:
-        return m.group(1), m.group(2)
-    return None, text
-
-
-def with_project_code(name: Optional[str], details: dict[str, Any], cells: dict[str, str],
-                      name_cell: Optional[str]) -> Optional[str]:
-    """The project name without its code; the code into ``details["项目编码"]`` (the cell: the
-    name's), unless the form has a 项目编码 of its own (then under ``项目名称编码``)."""
-    code, bare = split_project_code(name)
-    if code is None:
-        return name
-    key = "项目编码" if "项目编码" not in details else "项目名称编码"
-    details[key] = code
-    if name_cell:
-        cells[key] = name_cell
-    return bare
-
-
-
 # --- finding labels in a grid ----------------------------------------------------------------
 
 

@@ -35,7 +35,6 @@ from ..grid import Grid, is_blank
 from ..model import Evaluation, FundLine, Funds, Indicator, Project, Table, construct_all
 from ..normalise import _memo, clean_text, compact, nfkc, parse_number, parse_stated_points, split_value
 from . import Fit, register
-from .labels import with_project_code
 
 SCAN_ROWS = 200  # a sheet of stacked self-evaluations is read whole up to here for fit()
 
@@ -450,7 +449,6 @@ class SelfEvaluationReader:
             indicators.append(self._indicator(grid, r, vals, l1, l2, hdr, len(indicators)))
             last = r
 
-        name = with_project_code(name, details, p_cells, p_cells.get("project"))  # 5100…1234-乡村道路养护
         project = construct_all(Project, {
             "index": 0, "sheet": sheet, "row_first": grid.sheet_row(top), "row_last": grid.sheet_row(max(last, header)),
             "name": name, "budget": budget, "goal": goal, "unit_code": None, "unit_name": unit,
