@@ -59,8 +59,7 @@ def test_a_range_is_not_a_single_figure():
 
 
 def test_the_readers_views_of_the_one_reading():
-    # the form reader's level cells and banners
-    assert labels.level_points is parse_stated_points
+    # the form reader's banners (its level cells call parse_stated_points itself)
     assert labels.stated_points("预算执行情况(10分)") == {"预算执行情况": 10}
     assert labels.stated_points("绩效指标(权重分值90分,其中产出指标权重分值50分)") == {"绩效指标": 90, "产出指标": 50}
     assert labels.stated_points("满意度指标") == {}

@@ -50,8 +50,9 @@ from ..taxonomy import normalise_level1
 from . import Fit, register
 from . import cost_block
 from .columns import content_swaps, unknown_header_finding
-from .labels import (Covered, LabelText, covered_cells, label_text, level_points, merge_end, parse_amount,
-                     stated_points, value_right)
+from ..normalise import parse_stated_points
+from .labels import (Covered, LabelText, covered_cells, label_text, merge_end, parse_amount, stated_points,
+                     value_right)
 
 INDICATOR_FIELDS = ("level1", "level2", "name", "comparator", "target", "measure", "weight", "direction")
 DETAIL_HEADER_FIELDS = ("explanation", "standard", "note")
@@ -1039,7 +1040,7 @@ class _Reader:
         return main
 
     def _points(self, v: Any, pos: Optional[tuple[int, int]], own: bool) -> Any:
-        lp = level_points(v) if isinstance(v, str) else None
+        lp = parse_stated_points(v) if isinstance(v, str) else None
         if lp is None or not lp.stated:
             return v
         if pos is not None:
@@ -1163,7 +1164,7 @@ def _stacked_groups(grid: Grid, gh: Optional[GridHeader], end: int, headers: dic
 
 
 def _strip_points(v: Any) -> Any:
-    lp = level_points(v) if isinstance(v, str) else None
+    lp = parse_stated_points(v) if isinstance(v, str) else None
     return lp.name if lp is not None and lp.stated else v
 
 

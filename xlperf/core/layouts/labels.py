@@ -215,11 +215,6 @@ def find_labels(grid: Grid, rows: Iterable[int], lookup: Optional[Mapping[str, s
 # The form-like readers import parse_amount (and Amount, StatedPoints, to_wan) from here with the
 # rest of their label vocabulary.
 
-# A level cell with the points a form states for it: ``产出指标(50分)`` -> 产出指标, 50;
-# ``产出指标（40-50分）`` -> 产出指标, 40..50; None when the cell states none.
-level_points = parse_stated_points
-
-
 def stated_points(v: Any) -> dict[str, float]:
     """Every ``名称…N分`` a banner states: ``绩效指标(权重分值90分,其中产出指标权重分值50分,效益指标
     权重分值30分)`` -> {绩效指标: 90, 产出指标: 50, 效益指标: 30} (``StatedPoints.named``)."""
