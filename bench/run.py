@@ -485,6 +485,8 @@ def forms(runs: int, n_forms: int, log: Callable[[str], None]) -> dict[str, Any]
             res[f"{name}_{n}"] = m.summary()
             log(f"  forms {name} ({n} forms): {m.median:.2f} s (cpu {m.cpu:.2f} s, rss {m.rss_mb:.0f} MB){'  ' + m.note if m.note else ''}")
     for name in ("check", "batch", "combine"):
+        if len(sizes) < 2:
+            break
         a, b = res.get(f"{name}_{sizes[0]}"), res.get(f"{name}_{sizes[1]}")
         if a and b and a["median_s"]:
             res[f"{name}_growth"] = b["median_s"] / a["median_s"]
@@ -548,9 +550,11 @@ def report_md(res: dict[str, Any]) -> str:
              f"Median of {res['runs']} runs after a warm-up unless noted.\n")
     sizes = res["sizes"]
     by = {(m["name"], m["size"]): m for m in res["measures"]}
-    big, mid = sizes[-1], sizes[-2]
+    # one size (--sizes 10000) has no growth to show: its two columns are "—"
+    big, mid = sizes[-1], (sizes[-2] if len(sizes) > 1 else None)
+    growth = f"{big // 1000}k/{mid // 1000}k wall" if mid else "growth (one size)"
     L.append("| command | " + " | ".join(f"{s // 1000}k rows: s (× floor)" for s in sizes)
-             + f" | {big // 1000}k CPU s (× floor CPU) | peak RSS at {big // 1000}k | {big // 1000}k/{mid // 1000}k wall | CPU |")
+             + f" | {big // 1000}k CPU s (× floor CPU) | peak RSS at {big // 1000}k | {growth} | CPU |")
     L.append("|---|" + "---:|" * (len(sizes) + 4))
 
     def wall(name: str, size: int) -> Optional[float]:
@@ -606,7 +610,7 @@ def report_md(res: dict[str, Any]) -> str:
             L.append(f"| `{name}` at {big // 1000}k ≤ {TARGETS[key]}× floor | > {m['lower_bound_s'] / f:.0f}× (killed) | **missed** |")
             continue
         L.append(f"| `{name}` at {big // 1000}k ≤ {TARGETS[key]}× floor | {fmt(r, 1)}× | {verdict(r, TARGETS[key])} |")
-    for cmd in COMMANDS:
+    for cmd in COMMANDS if mid else ():
         m, b = by.get((cmd.name, big)), wall(cmd.name, mid)
         r = m["median_s"] / b if m and b and m["median_s"] else None
         if r is None and m and m.get("lower_bound_s") and b:
