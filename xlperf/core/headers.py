@@ -7,7 +7,7 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from .grid import Grid
+from .grid import Grid, is_blank
 from .normalise import clean_text, compact
 
 HEADER_SCAN_ROWS = 30
@@ -186,6 +186,7 @@ def find_layout(grid: Grid, headers: Optional[dict[str, str]] = None) -> Layout:
             if len(above) >= 2:
                 for f, c in above.items():
                     fields.setdefault(f, c)
+                _split_value_header(grid, r, above, fields)
         if len(fields) > len(best_fields):
             best_row, best_fields = r, fields
     layout = Layout(header_row=None)
@@ -208,6 +209,37 @@ def find_layout(grid: Grid, headers: Optional[dict[str, str]] = None) -> Layout:
     layout.title = _title(grid, best_row)
     layout.money_unit = _money_unit(grid, best_row + 1, best_fields.get("budget"))
     return layout
+
+
+# A 指标值 header spanning sub-headers in the row below (``指标值`` over ``符号 | 数值 | 单位``):
+# under it these words name the value's parts; elsewhere 单位 is the 单位名称 column.
+_VALUE_PARTS = {"符号": "comparator", "计算符号": "comparator", "指标性质": "comparator", "比较符": "comparator",
+                "运算符": "comparator", "比较符号": "comparator", "数值": "target", "值": "target",
+                "目标值": "target", "指标值": "target", "数": "target", "单位": "measure", "计量单位": "measure",
+                "度量单位": "measure", "指标单位": "measure"}
+
+
+def _split_value_header(grid: Grid, r: int, above: dict[str, int], fields: dict[str, int]) -> None:
+    """Read row ``r``'s sub-headers under a 指标值 that spans them in the row above (merged
+    across, or written once over blanks) as the value's comparator, number and unit."""
+    c0 = above.get("target")
+    if c0 is None:
+        return
+    span = next((m.c2 for m in grid.merges if m.r1 == r - 1 and m.c1 == c0 and m.c2 > c0), None)
+    if span is None:  # written once over blank cells
+        row_above = grid.rows[r - 1]
+        span = c0
+        while span + 1 < len(row_above) and is_blank(row_above[span + 1]) and \
+                not is_blank(grid.get(r, span + 1)):
+            span += 1
+    parts = {c: _VALUE_PARTS.get(header_key(grid.get(r, c)) or "") for c in range(c0, span + 1)}
+    if sum(1 for f in parts.values() if f) < 2:
+        return
+    for f in [f for f, c in fields.items() if c0 <= c <= span]:
+        del fields[f]
+    for c, f in parts.items():
+        if f and f not in fields:
+            fields[f] = c
 
 
 def _title(grid: Grid, header_row: int) -> Optional[str]:
