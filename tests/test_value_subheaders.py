@@ -54,3 +54,38 @@ def test_one_part_alone_is_not_a_split(tmp_path):
     """Only 数值 under 指标值 (nothing else): the header is read as before, 单位 stays what it is."""
     res = check_path(_book(tmp_path / "t.xlsx", True, parts=("数值", None, None)))
     assert res.tables  # read, whatever it finds, and never a crash
+
+
+def test_form_grid_with_value_parts(tmp_path):
+    """The same two-row 指标值 in a MoF form's indicator grid (form reader, not the list's)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "项目支出绩效目标表"
+    ws.append(["项目支出绩效目标表"])
+    ws.merge_cells("A1:G1")
+    ws.append(["项目名称", "垃圾分类设施建设", None, "主管部门", "某区城管局"])
+    ws.append(["实施单位", "某区环卫所"])
+    ws.append(["年度资金总额", 200])
+    ws.append(["年度目标", "新建垃圾分类亭50座，分类准确率达到80%"])
+    ws.append(["一级指标", "二级指标", "三级指标", "指标值", None, None, "分值"])
+    ws.append([None, None, None, "符号", "数值", "单位", None])
+    for c in "ABCG":
+        ws.merge_cells(f"{c}6:{c}7")
+    ws.merge_cells("D6:F6")
+    for r in [["产出指标", "数量指标", "新建分类亭", "≥", 50, "座", 30],
+              [None, "质量指标", "分类准确率", "≥", 80, "%", 30],
+              ["效益指标", "社会效益指标", "居民分类意识", "定性", "提高", None, 20],
+              ["满意度指标", "服务对象满意度指标", "居民满意度", "≥", 85, "%", 10]]:
+        ws.append(r)
+    ws.merge_cells("A8:A9")
+    path = tmp_path / "form.xlsx"
+    wb.save(path)
+    res = check_path(path)
+    (table,) = res.tables
+    assert table.layout == "form"
+    (p,) = table.projects
+    assert [(i.name, i.comparator, i.target, i.measure) for i in p.indicators] == [
+        ("新建分类亭", "≥", 50, "座"), ("分类准确率", "≥", 80, "%"), ("居民分类意识", "定性", "提高", None),
+        ("居民满意度", "≥", 85, "%")]
+    codes = {f.code for f in res.report.findings}
+    assert not codes & {"ST009", "ST010", "WT001", "VL002"}, codes

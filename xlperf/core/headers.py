@@ -219,27 +219,35 @@ _VALUE_PARTS = {"符号": "comparator", "计算符号": "comparator", "指标性
                 "度量单位": "measure", "指标单位": "measure"}
 
 
-def _split_value_header(grid: Grid, r: int, above: dict[str, int], fields: dict[str, int]) -> None:
-    """Read row ``r``'s sub-headers under a 指标值 that spans them in the row above (merged
-    across, or written once over blanks) as the value's comparator, number and unit."""
-    c0 = above.get("target")
-    if c0 is None:
-        return
-    span = next((m.c2 for m in grid.merges if m.r1 == r - 1 and m.c1 == c0 and m.c2 > c0), None)
+def value_parts(grid: Grid, r: int, c0: int) -> Optional[dict[str, int]]:
+    """The comparator/number/unit columns of a 指标值 header at (``r``, ``c0``) that spans
+    sub-headers in row ``r + 1`` (merged across, or written once over blank cells); None when
+    fewer than two of the cells below name a part. Shared by the list and the form readers."""
+    span = next((m.c2 for m in grid.merges if m.r1 == r and m.c1 == c0 and m.c2 > c0), None)
     if span is None:  # written once over blank cells
-        row_above = grid.rows[r - 1]
+        row = grid.rows[r]
         span = c0
-        while span + 1 < len(row_above) and is_blank(row_above[span + 1]) and \
-                not is_blank(grid.get(r, span + 1)):
+        while span + 1 < len(row) and is_blank(row[span + 1]) and not is_blank(grid.get(r + 1, span + 1)):
             span += 1
-    parts = {c: _VALUE_PARTS.get(header_key(grid.get(r, c)) or "") for c in range(c0, span + 1)}
-    if sum(1 for f in parts.values() if f) < 2:
+    parts: dict[str, int] = {}
+    for c in range(c0, span + 1):
+        f = _VALUE_PARTS.get(header_key(grid.get(r + 1, c)) or "")
+        if f and f not in parts:
+            parts[f] = c
+    return parts if len(parts) >= 2 else None
+
+
+def _split_value_header(grid: Grid, r: int, above: dict[str, int], fields: dict[str, int]) -> None:
+    """Row ``r``'s sub-headers under a spanning 指标值 in the row above are the value's parts."""
+    c0 = above.get("target")
+    parts = value_parts(grid, r - 1, c0) if c0 is not None else None
+    if parts is None:
         return
-    for f in [f for f, c in fields.items() if c0 <= c <= span]:
+    lo, hi = c0, max(parts.values())
+    for f in [f for f, c in fields.items() if lo <= c <= hi]:
         del fields[f]
-    for c, f in parts.items():
-        if f and f not in fields:
-            fields[f] = c
+    for f, c in parts.items():
+        fields.setdefault(f, c)
 
 
 def _title(grid: Grid, header_row: int) -> Optional[str]:

@@ -43,7 +43,8 @@ from ..blocks import read_indicator, split_code_name
 from ..config import Config
 from ..engine import read_finding
 from ..grid import Grid, is_blank
-from ..headers import DUTY_LOOKUP, FUND_ROLES, HEADER_SCAN_ROWS, LABEL_LOOKUP, field_of_header, mapped_field
+from ..headers import (DUTY_LOOKUP, FUND_ROLES, HEADER_SCAN_ROWS, LABEL_LOOKUP, field_of_header, mapped_field,
+                       value_parts)
 from ..model import FIELDS, Costs, Finding, FundLine, FundPart, Funds, Indicator, Project, Table, construct_all
 from ..normalise import clean_text, compact
 from ..taxonomy import normalise_level1
@@ -169,6 +170,15 @@ def grid_header_at(grid: Grid, r: int, headers: dict[str, str], covered: Optiona
         gh.details[c] = text
     for f, c in gh.long_columns.items():
         gh.details[c] = clean_text(grid.get(r, c)) or f
+    # 指标值 over 符号 | 数值 | 单位 in the row below: a two-row header whose parts are the columns
+    parts = value_parts(grid, r, gh.columns["target"]) if "target" in gh.columns and r + 1 < grid.height else None
+    if parts is not None:
+        for c in parts.values():
+            gh.details.pop(c, None)
+            gh.unknown.pop(c, None)
+        gh.columns.update(parts)
+        gh.rows.add(r + 1)
+        gh.row = r + 1
     return gh
 
 
