@@ -26,13 +26,7 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 import run  # noqa: E402
 from run import FLOOR_CODE, PY, run_once  # noqa: E402
-
-ARGS = {
-    "check": lambda b, o: ["check", str(b), "--format", "json"],
-    "split": lambda b, o: ["split", str(b), "-o", str(o / "x.csv")],
-    "export": lambda b, o: ["export", str(b), "-o", str(o / "x.xlsx"), "--force"],
-    "mark": lambda b, o: ["check", str(b), "--mark", str(o / "marked.xlsx")],
-}
+from profile_cmd import ARGS  # noqa: E402  (the commands' arguments, one home)
 
 
 def entry(checkout: Path) -> tuple[str, str]:
