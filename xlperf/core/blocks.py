@@ -25,6 +25,7 @@ from .normalise import (
     implied_comparator,
     QUANTITATIVE_ONLY,
     clean_text,
+    compact,
     normalise_comparator,
     normalise_direction,
     normalise_measure,
@@ -98,6 +99,10 @@ def _covered_rows(grid: Grid, cols: list[Optional[int]]) -> list[dict[int, tuple
 
 
 # --- project boundaries: one definition for build_table and weights_fast ----------------------
+
+
+# A 单位名称 cell that heads the table's total row (合计 of every project), in any spacing.
+TOTAL_ROW_WORDS = frozenset({"合计", "总计", "全部合计", "项目合计", "预算合计", "总合计", "合计数"})
 
 
 def is_unit_row(unit: Any, project: Any, level1: Any, level2: Any, has_values: bool) -> bool:
@@ -362,7 +367,11 @@ class _ListReader:
         srow = r + self.grid.row0
         self.unit_cell = self.addr(r, self.cols.unit)
         department = self.department
-        if is_department_text(text):
+        if compact(name) in TOTAL_ROW_WORDS:  # the table's own total, not a unit named 合计
+            self.table.total_rows.append(Unit(name=name, row=srow, budget=budget, budget_raw=v_budget,
+                                              budget_cell=budget_cell))
+            self.unit = None
+        elif is_department_text(text):
             self.department = Department(code=code, name=name, row=srow, budget=budget, budget_raw=v_budget,
                                          budget_cell=budget_cell)
             self.table.departments.append(self.department)

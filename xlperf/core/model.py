@@ -403,6 +403,9 @@ class Table(BaseModel):
     units: list[Unit] = Field(default_factory=list)
     projects: list[Project] = Field(default_factory=list)
     orphans: list[Indicator] = Field(default_factory=list)  # rows before any project
+    # 合计 / 总计 rows of a list (a total of every project in the table, not a unit named 合计):
+    # name, row, budget and its cell as a Unit has them; BG002 compares them with the projects.
+    total_rows: list[Unit] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)  # found while reading (ST001, ST007 …)
     data_rows: tuple[int, int] = (0, 0)  # first and last sheet row of the data area
     # Which layout reader read the table (core.layouts) and why, as the clerk is told.
