@@ -305,3 +305,21 @@ def test_udf_outputs_match_the_engine(case):
     for label, total, _ in ref or []:
         first = next(t for lab, t, _ in ref if udfs._same_name(lab, label))
         assert udfs.weight_total(rows, label) == first
+
+
+@pytest.mark.parametrize("total_row", [
+    ["合计", None, 15] + [None] * 9,    # in 单位名称
+    [None, "合 计", 15] + [None] * 9,   # in 项目名称 (tables without a 单位名称 column write it there)
+], ids=["unit-column", "project-column"])
+def test_a_total_row_ends_the_project_and_is_none(total_row):
+    """The table's 合计/总计 row is no project and no unit, in the engine and the fast path alike
+    (blocks.is_total_row, shared); a row after it starts a new project."""
+    ind = ["产出指标", "数量指标", "培训人次", "≥", 100, "人次", 50, "正向指标"]
+    rows = [HEADER,
+            [None, "项目A", 10, "完成培训"] + ind,
+            [None, None, None, None, "效益指标", "社会效益指标", "受益人数", "≥", 50, "人", 40, "正向指标"],
+            total_row,
+            [None, "项目B", 5, "完成培训"] + ind]
+    want = assert_same(rows)
+    assert [label for label, _, _ in want] == ["项目A", "项目B"]
+    assert [total for _, total, _ in want] == [90, 50]

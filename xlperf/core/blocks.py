@@ -105,6 +105,15 @@ def _covered_rows(grid: Grid, cols: list[Optional[int]]) -> list[dict[int, tuple
 TOTAL_ROW_WORDS = frozenset({"合计", "总计", "全部合计", "项目合计", "预算合计", "总合计", "合计数"})
 
 
+def is_total_row(unit: Any, project: Any, level1: Any, level2: Any, has_values: bool) -> bool:
+    """The table's own 合计/总计 row, written in 单位名称 or, in a list without that column, in
+    项目名称: no level name, no indicator value. It ends the project above, like a unit row,
+    and is never a unit or a project named 合计."""
+    text = unit if unit is not None else project
+    return (text.__class__ is str and level1 is None and level2 is None and not has_values
+            and compact(text) in TOTAL_ROW_WORDS)
+
+
 def is_unit_row(unit: Any, project: Any, level1: Any, level2: Any, has_values: bool) -> bool:
     """A department or unit row: a 单位名称 and no 项目名称, level name or indicator value. It
     ends the project above it. A level-1 name in 单位名称 is a row pasted one column left, read
@@ -258,6 +267,11 @@ class _ListReader:
             cells = new_fixed(_Fixed, got[:_N_FIXED])  # _Fixed._make without its length check
             vals = dict(zip(ind_fields, got[_N_FIXED:]))
             has_values = any(v is not None for v in vals.values())
+            if is_total_row(cells.unit, cells.project, cells.level1, cells.level2, has_values) and (
+                    cells.unit is None or cells.project is None):
+                self.total_row(r, cells)
+                project = None
+                continue
             if cells.unit is not None and cells.project is None:
                 cells = self.unit_column(r, cells, project)
                 if is_unit_row(cells.unit, None, cells.level1, cells.level2, has_values):
@@ -367,11 +381,7 @@ class _ListReader:
         srow = r + self.grid.row0
         self.unit_cell = self.addr(r, self.cols.unit)
         department = self.department
-        if compact(name) in TOTAL_ROW_WORDS:  # the table's own total, not a unit named 合计
-            self.table.total_rows.append(Unit(name=name, row=srow, budget=budget, budget_raw=v_budget,
-                                              budget_cell=budget_cell))
-            self.unit = None
-        elif is_department_text(text):
+        if is_department_text(text):
             self.department = Department(code=code, name=name, row=srow, budget=budget, budget_raw=v_budget,
                                          budget_cell=budget_cell)
             self.table.departments.append(self.department)
@@ -382,6 +392,19 @@ class _ListReader:
             self.table.units.append(self.unit)
             if department:
                 department.units.append(self.unit)
+        if cells.goal is not None:
+            self.unplaced(r, self.cols.goal, cells.goal)
+
+    def total_row(self, r: int, cells: _Fixed) -> None:
+        """The table's 合计/总计 row (``is_total_row``): its budget, for BG002 against every
+        project; a goal written on it is a cell that went nowhere."""
+        text = clean_text(cells.unit if cells.unit is not None else cells.project) or ""
+        v_budget, c_budget = cells.budget, self.cols.budget
+        budget = self.to_wan(parse_number(v_budget).value) if v_budget is not None else None
+        budget_cell = self.addr(r, c_budget) if v_budget is not None and c_budget is not None else None
+        self.table.total_rows.append(Unit(name=text, row=r + self.grid.row0, budget=budget, budget_raw=v_budget,
+                                          budget_cell=budget_cell))
+        self.unit = None
         if cells.goal is not None:
             self.unplaced(r, self.cols.goal, cells.goal)
 

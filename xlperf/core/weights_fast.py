@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, Iterable, Optional, Sequence
 
-from .blocks import IND_VALUE_FIELDS, continues_project, is_unit_row
+from .blocks import IND_VALUE_FIELDS, continues_project, is_total_row, is_unit_row
 from .grid import Grid, Merge
 from .headers import HEADER_SCAN_ROWS, find_layout, is_banner_row, is_repeated_header
 from .normalise import MAX_NUMBER, clean_text, parse_number
@@ -154,6 +154,12 @@ def project_weights(rows: Sequence[Sequence[Any]], merges: Iterable[Merge] = (),
 
         # A department or unit row ends the project above it (the engine's test; only a row
         # with a 单位名称 and no 项目名称 can be one, so the other cells are looked at only then).
+        if (u is None or p is None) and (u is not None or p is not None) and is_total_row(
+                u, p, at(vals, c_l1), at(vals, c_l2), any(at(vals, c) is not None for c in value_cols)):
+            if cur is not None:
+                cur.total = round(total, 6)
+            cur = None
+            continue
         if u is not None and p is None and is_unit_row(
                 u, p, at(vals, c_l1), at(vals, c_l2), any(at(vals, c) is not None for c in value_cols)):
             if cur is not None:
