@@ -13,6 +13,7 @@ from typing import Any, Callable, Optional
 
 from ..api import CheckResult
 from ..core.config import Config, load_config
+from ..core.filenames import copy_suffix
 from ..core.model import Table
 from ..excel.commands import plan_marks, results_layout, sheet_table, sheet_to_write, write_all_marks
 from ..excel.fixes import Change, plan_fixes
@@ -24,9 +25,8 @@ from ..excel.settings import build_config
 def check_output_kind(src: Path, out: Path) -> None:
     from ..writers.atomic import OutputError
 
-    s, o = src.suffix.lower(), out.suffix.lower()
-    want = ".xlsx" if s in (".txt", ".tsv") else s
-    if o != want:
+    want = copy_suffix(str(src))
+    if out.suffix.lower() != want:
         raise OutputError(f"输出文件的扩展名应为 {want}（与输入一致）：{out}（output must be {want}）")
 
 

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape as _markup_escape
 from rich.table import Table as RichTable
 
-from ..core.filenames import readable, visible_controls
+from ..core.filenames import copy_suffix, readable, visible_controls
 
 from ..core.model import SEVERITY_ORDER, SEVERITY_ZH, Finding
 from ..core.report import LEVEL1_COLUMNS, SELF_EVALUATION, STATUS_OK, Report, text_budgets
@@ -195,11 +195,11 @@ def _project_table(report: Report, console: Console, everything: bool,
             if note:
                 console.print(note, highlight=False)
             return
-    if all(_unweighted(p) for p in shown):
+    totals = not all(_unweighted(p) for p in shown)  # some project has a weight total to show
+    if not totals:
         title = "项目（本表没有权重/分值列，未检查权重合计）" if len(report.tables) <= 1 else \
             "项目（所在的表没有权重/分值列，未检查权重合计）"
     console.print(f"[bold]{title}[/]", highlight=False)
-    totals = not all(_unweighted(p) for p in shown)
     cost_in = _shares_cost_in_output(shares) and any(p.weights.get("成本指标") for p in shown)
     # No vertical rules and one space between columns: twelve columns fit 80 characters.
     t = RichTable(show_lines=False, header_style="bold underline", box=None, pad_edge=False, show_edge=False,
@@ -250,11 +250,6 @@ def _where(f: Finding) -> str:
     return f"{f.sheet}!{f.cell}" if f.cell and f.sheet else (f.cell or f.sheet)
 
 
-def message_text(f: Finding) -> str:
-    """The message without its leading cell (the line shows the cell once, Excel style)."""
-    return f.text()
-
-
 def _gloss(en: str, lang: str) -> str:
     """The English of a line, at its end, with ``--lang en`` only."""
     return escape(f"（{en}）") if lang == "en" and en else ""
@@ -298,7 +293,7 @@ def _finding_line(f: Finding, lang: str = "zh") -> str:
     if f.source == "target":  # --against: a finding about the approved target table
         where = f"目标表 {where}"
     return (f"[{_SEV_STYLE[f.severity]}]{SEVERITY_ZH[f.severity]}[/] {f.code} {escape(where)}{waived} "
-            f"{escape(message_text(f))}{fixable}{_gloss(f.message_en, lang)}")
+            f"{escape(f.text())}{fixable}{_gloss(f.message_en, lang)}")
 
 
 def _finding_list(findings: list[Finding], console: Console, max_findings: int, lang: str = "zh") -> None:
@@ -343,7 +338,7 @@ def _group_line(code: str, fs: list[Finding], lang: str) -> str:
     from ..core.rules.registry import get_rule
 
     sev = fs[0].severity
-    texts = {message_text(f) for f in fs}
+    texts = {f.text() for f in fs}
     r = get_rule(code)
     text = texts.pop() if len(texts) == 1 else (_common_clause(texts) or r.title)
     ens = {f.message_en for f in fs}
@@ -443,9 +438,7 @@ def _next_steps(report: Report, console: Console, path: str) -> None:
     fixable = sum(1 for f in live if f.fix is not None)
     shown = _quote(path)
     stem = Path(path).stem
-    # fix and --mark keep the input's kind (cli.file_commands.check_output_kind): a macro
-    # workbook's copy is .xlsm, anything else a workbook's .xlsx.
-    kind = ".xlsm" if Path(path).suffix.lower() == ".xlsm" else ".xlsx"
+    kind = copy_suffix(path)  # what fix and --mark accept (a macro workbook's copy is .xlsm)
     is_text = _pasted_text(path)
     steps: list[str] = []
     if is_text:

@@ -109,6 +109,8 @@ def is_total_row(unit: Any, project: Any, level1: Any, level2: Any, has_values: 
     """The table's own 合计/总计 row, written in 单位名称 or, in a list without that column, in
     项目名称: no level name, no indicator value. It ends the project above, like a unit row,
     and is never a unit or a project named 合计."""
+    if (unit is None) == (project is None):
+        return False  # neither, or a unit named on a project's row
     text = unit if unit is not None else project
     return (text.__class__ is str and level1 is None and level2 is None and not has_values
             and compact(text) in TOTAL_ROW_WORDS)
@@ -267,8 +269,7 @@ class _ListReader:
             cells = new_fixed(_Fixed, got[:_N_FIXED])  # _Fixed._make without its length check
             vals = dict(zip(ind_fields, got[_N_FIXED:]))
             has_values = any(v is not None for v in vals.values())
-            if is_total_row(cells.unit, cells.project, cells.level1, cells.level2, has_values) and (
-                    cells.unit is None or cells.project is None):
+            if is_total_row(cells.unit, cells.project, cells.level1, cells.level2, has_values):
                 self.total_row(r, cells)
                 project = None
                 continue

@@ -14,6 +14,7 @@ returned unchanged (the common case: one regular-expression search).
 from __future__ import annotations
 
 import re
+from pathlib import PurePath
 
 # A run of undecodable bytes as Python holds them (U+DC80..U+DCFF) and the characters around
 # them up to a delimiter: GBK bytes next to them may have been decoded as something else (a
@@ -64,3 +65,10 @@ def visible_controls(text: str) -> str:
     if not _CONTROLS.search(text):
         return text
     return _CONTROLS.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+
+
+def copy_suffix(path: str) -> str:
+    """The suffix a copy of ``path`` must have (``fix -o``, ``--mark``): a workbook keeps its kind
+    (a macro workbook stays .xlsm), a text pasted from a PDF becomes a .xlsx."""
+    suffix = PurePath(path).suffix.lower()
+    return ".xlsx" if suffix in (".txt", ".tsv", "") else suffix

@@ -154,7 +154,7 @@ def project_weights(rows: Sequence[Sequence[Any]], merges: Iterable[Merge] = (),
 
         # A department or unit row ends the project above it (the engine's test; only a row
         # with a 单位名称 and no 项目名称 can be one, so the other cells are looked at only then).
-        if (u is None or p is None) and (u is not None or p is not None) and is_total_row(
+        if (u is None) != (p is None) and is_total_row(  # the cheap half of the test first
                 u, p, at(vals, c_l1), at(vals, c_l2), any(at(vals, c) is not None for c in value_cols)):
             if cur is not None:
                 cur.total = round(total, 6)
