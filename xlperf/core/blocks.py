@@ -456,7 +456,7 @@ class _ListReader:
             "department_code": department.code if department is not None else None,
             "indicators": [], "raw": p_raw, "seen": p_seen, "cells": p_cells, "waivers": frozenset(),
             "department": None, "funds": None, "goal_long": None, "details": {},
-            "evaluation": None,
+            "evaluation": None, "costs": None,
         }, _PROJECT_FIELDS)
         if unit is not None:
             unit.project_indices.append(project.index)
