@@ -38,7 +38,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-GEN_VERSION = 3  # bump when the generated content changes: cached files are keyed by it
+GEN_VERSION = 4  # bump when the generated content changes: cached files are keyed by it
+# 4: goals name what the project's indicators measure (v3's generic goals shared no word with
+#    their indicators in 93 % of projects, so ST040 fired on 1,564 of 1,685 projects at 10k; on the
+#    real sample it fires on 2 of 22). GENERIC_GOAL_RATE keeps about that share generic.
 OUT = Path(__file__).resolve().parent / "out"
 SIZES = (1_000, 10_000, 100_000)
 HEADERS = ["单位名称", "项目名称", "预算数", "年度目标", "一级指标", "二级指标", "三级指标",
@@ -95,6 +98,28 @@ GOAL_TEMPLATES = (
     "通过实施{s}，进一步改善群众生产生活条件，群众满意度达到80%以上。",
     "加强{s}规范化建设，完善制度体系，提高资金使用效益。",
 )
+
+GOAL_HEADS = ("全面完成{s}各项任务", "围绕{s}年度重点工作", "严格贯彻落实{s}工作部署", "通过实施{s}",
+              "加强{s}规范化建设")
+GOAL_PHRASES = {"≥": "不低于", ">=": "不低于", ">": "超过", "≤": "不超过", "<=": "不超过", "<": "低于", "=": "达到"}
+GENERIC_GOAL_RATE = 0.1
+
+
+def _goal(rng: random.Random, subject: str, inds: list[list[Any]]) -> str:
+    """The 年度目标 of a project: mostly a head clause and what two of its indicators promise
+    (“培训人次不低于300人次”), as clerks write them; a share of generic template goals."""
+    if rng.random() < GENERIC_GOAL_RATE:
+        return rng.choice(GOAL_TEMPLATES).format(s=subject)
+    outs = [i for i in inds if i[0] == "产出指标"] or inds
+    rest = [i for i in inds if i[0] in ("效益指标", "满意度指标")] or inds
+    clauses = [rng.choice(GOAL_HEADS).format(s=subject)]
+    for l1, l2, name, cmp_, value, measure, w, direction in (rng.choice(outs), rng.choice(rest)):
+        if cmp_ == "定性" or not isinstance(value, float):
+            clauses.append(f"{name}{value}")
+        else:
+            clauses.append(f"{name}{GOAL_PHRASES.get(cmp_, '达到')}{value:g}{measure or ''}")
+    return "，".join(clauses) + "。"
+
 
 # (二级指标, 三级指标, 指标性质, (lo, hi, step) or qualitative word, 度量单位, 指标方向性)
 OUTPUT_QTY = (
@@ -312,8 +337,8 @@ def build(rows: int, seed: int = 2023, *, per_department: tuple[int, int] = (30,
             for k, subject, budget in projs:
                 m.projects += 1
                 name = f"{subject}{rng.choice(KINDS)}"
-                goal = rng.choice(GOAL_TEMPLATES).format(s=subject)
                 inds = _indicators(rng, k, budget)
+                goal = _goal(rng, subject, inds)
                 for ind in inds:
                     if rng.random() < ERROR_RATE:
                         _inject(rng, ind, m)
@@ -606,7 +631,7 @@ def build_form(rng: random.Random, m: Manifest, first_row: int) -> tuple[list[li
         ["项目资金（万元）", "年度资金总额", total, None] + pad,
         [None, "其中：财政拨款", fiscal, None] + pad,
         [None, "其他资金", other, None] + pad,
-        ["年度目标", rng.choice(GOAL_TEMPLATES).format(s=subject), None, None] + pad,
+        ["年度目标", _goal(rng, subject, inds), None, None] + pad,
         list(FORM_HEADERS),
     ]
     r = first_row

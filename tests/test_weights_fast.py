@@ -125,7 +125,7 @@ def test_benchmark_style_workbook(tmp_path):
 
 @pytest.mark.parametrize("rows", [1000, 10000])
 def test_cached_benchmark_workbooks(rows):
-    path = BENCH_OUT / f"perf_{rows}_s2023_v3.xlsx"
+    path = BENCH_OUT / f"perf_{rows}_s2023_v{_bench_generate().GEN_VERSION}.xlsx"
     if not path.exists():
         pytest.skip(f"{path.name} not generated (python bench/generate.py)")
     data, merges = calamine_sheet(path)

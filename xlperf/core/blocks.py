@@ -15,7 +15,7 @@ from typing import Any, Callable, NamedTuple, Optional
 from .engine import read_finding
 from .grid import Grid, col_letter, is_blank
 from .headers import DETAIL_FIELDS, Layout, field_of_header, find_layout, is_banner_row, is_repeated_header
-from .model import EVALUATION_COLUMNS, FIELDS, Department, Finding, Indicator, Project, Record, Table, Unit, construct_all
+from .model import EVALUATION_COLUMNS, FIELDS, Department, Finding, Indicator, Project, Record, Table, Unit, built, construct_all
 from .normalise import (
     CORE_FLAG,
     CORE_MARKS as _CORE_MARKS,
@@ -139,7 +139,7 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
     """A list sheet as a Table: departments, units, projects and their indicators, with a
     finding for every cell that went nowhere."""
     layout = layout or find_layout(grid)
-    table = Table(sheet=grid.sheet, source=grid.source, title=layout.title, money_unit=layout.money_unit)
+    table = built(Table, sheet=grid.sheet, source=grid.source, title=layout.title, money_unit=layout.money_unit)
     if not layout.ok:
         missing = "、".join(FIELDS.get(f, f) for f in layout.missing)
         at = layout.header_row is not None
@@ -383,12 +383,12 @@ class _ListReader:
         self.unit_cell = self.addr(r, self.cols.unit)
         department = self.department
         if is_department_text(text):
-            self.department = Department(code=code, name=name, row=srow, budget=budget, budget_raw=v_budget,
+            self.department = built(Department, code=code, name=name, row=srow, budget=budget, budget_raw=v_budget,
                                          budget_cell=budget_cell)
             self.table.departments.append(self.department)
             self.unit = None
         else:
-            self.unit = Unit(code=code, name=name, row=srow, budget=budget, budget_raw=v_budget,
+            self.unit = built(Unit, code=code, name=name, row=srow, budget=budget, budget_raw=v_budget,
                              budget_cell=budget_cell, department_code=department.code if department else None)
             self.table.units.append(self.unit)
             if department:
@@ -417,7 +417,7 @@ class _ListReader:
         if unit is None or unit.name != name or unit.code != code:
             department = self.department
             self.unit_cell = self.addr(r, self.cols.unit)
-            self.unit = Unit(code=code, name=name, row=r + self.grid.row0,
+            self.unit = built(Unit, code=code, name=name, row=r + self.grid.row0,
                              department_code=department.code if department else None)
             self.table.units.append(self.unit)
             if department:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from .config import Config
 from .filenames import readable
-from .model import Costs, Finding, Funds, Project, Table, construct_all
+from .model import Costs, Finding, Funds, Model, Project, Table, built, construct_all
 from .normalise import text_unless_number
 from .taxonomy import share_group
 
@@ -24,7 +24,7 @@ SCHEMA_VERSION_PATTERN = r"^1\.\d+$"
 CONTRACT = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
 
 
-class ProjectSummary(BaseModel):
+class ProjectSummary(Model):
     """One project's line of the weight summary (权重合计). ``budget_text`` is the 预算数 cell
     as the clerk wrote it (cleaned) when it is not a number (``一百``); ``budget`` is then None
     — the same pair as ``Record.budget`` / ``Record.budget_text``."""
@@ -66,7 +66,7 @@ def text_budgets(projects: list[ProjectSummary]) -> int:
     return sum(1 for p in projects if p.budget_text)
 
 
-class Summary(BaseModel):
+class Summary(Model):
     """The totals of one file's check."""
 
     model_config = CONTRACT
@@ -86,7 +86,7 @@ class Summary(BaseModel):
     layouts: dict[str, int] = Field(default_factory=dict)  # tables read per layout reader
 
 
-class TableSummary(BaseModel):
+class TableSummary(Model):
     """One table read: where, by which layout reader and why (one line each in the text report)."""
 
     model_config = CONTRACT
@@ -101,7 +101,7 @@ class TableSummary(BaseModel):
     indicators: int = 0
 
 
-class Report(BaseModel):
+class Report(Model):
     """The JSON of ``xlperf check FILE --format json`` (docs/report.md)."""
 
     model_config = CONTRACT
@@ -281,7 +281,8 @@ def build_report(tables: list[Table], findings: list[Finding], config: Config, s
         key = row_to_project.get(f.sheet, {}).get(f.row) if f.row else None
         by_project.setdefault((f.sheet, key), []).append(f)
 
-    report = Report(source=readable(source), sheets=list(dict.fromkeys(t.sheet for t in tables)))
+    report = built(Report, source=readable(source), sheets=list(dict.fromkeys(t.sheet for t in tables)),
+                   summary=built(Summary))  # (its default_factory would validate one)
     summaries: list[ProjectSummary] = []
     indicators = ok_count = 0
     budget_total = 0.0
@@ -300,7 +301,8 @@ def build_report(tables: list[Table], findings: list[Finding], config: Config, s
             else:
                 off.append(p.label)
     report.projects = summaries
-    report.tables = [TableSummary(
+    report.tables = [built(
+        TableSummary,
         sheet=t.sheet, layout=t.layout, layout_reason=t.layout_reason, title=t.title, header_row=t.header_row,
         first_row=min((p.row_first for p in t.projects), default=t.header_row), projects=len(t.projects),
         indicators=sum(1 for p in t.projects for i in p.indicators if not i.is_placeholder)) for t in tables]
@@ -312,7 +314,8 @@ def build_report(tables: list[Table], findings: list[Finding], config: Config, s
             waived += 1
         else:
             counts[f.severity] += 1
-    report.summary = Summary(
+    report.summary = built(
+        Summary,
         tables=len(tables), projects=len(summaries), indicators=indicators, errors=counts["error"],
         warnings=counts["warning"], infos=counts["info"], waived=waived, budget_total=round(budget_total, 6),
         projects_weight_ok=ok_count, projects_weight_off=off, expected_total=config.expected_total,
