@@ -8,7 +8,7 @@ second time would only cost time.
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+from typing import Any, Callable, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -54,6 +54,29 @@ def built(cls: type[BaseModel], **values: Any) -> Any:
     return construct_all(cls, values, fields)
 
 
+_DEFAULTS: dict[type, tuple[tuple[str, Callable[[], Any]], ...]] = {}
+_IMMUTABLE = (type(None), str, int, float, bool, frozenset, tuple)
+
+
+def _defaults(cls: type[BaseModel]) -> tuple[tuple[str, Callable[[], Any]], ...]:
+    """Each field's default as a maker, found once per class. pydantic's ``get_default`` inspects
+    the factory's signature on every call (~75 µs: 164 calls were 12 ms of the 10k bench's
+    build); our factories take no arguments, and a shared immutable default needs no copy."""
+    got = _DEFAULTS.get(cls)
+    if got is None:
+        makers = []
+        for name, info in cls.model_fields.items():
+            if info.default_factory is not None and not info.default_factory_takes_validated_data:
+                make = info.default_factory
+            elif info.default_factory is None and isinstance(info.default, _IMMUTABLE):
+                make = (lambda d: lambda: d)(info.default)
+            else:
+                make = (lambda i: lambda: i.get_default(call_default_factory=True))(info)
+            makers.append((name, make))
+        got = _DEFAULTS[cls] = tuple(makers)
+    return got
+
+
 def construct_all(cls: type[BaseModel], values: dict[str, Any], fields: set[str]) -> Any:
     """:func:`fast_construct` for a caller that holds the dict of the fields and one shared
     ``fields`` set (``set(cls.model_fields)``): ~2× cheaper per row. Sharing the set is safe
@@ -63,9 +86,9 @@ def construct_all(cls: type[BaseModel], values: dict[str, Any], fields: set[str]
     added; a reader written before one must not build objects without it). The hot paths pass
     every field, so they pay only the length test."""
     if len(values) != len(fields):
-        for name, info in cls.model_fields.items():
+        for name, make in _defaults(cls):
             if name not in values:
-                values[name] = info.get_default(call_default_factory=True)
+                values[name] = make()
     m = _new(cls)
     _set(m, "__dict__", values)
     _set(m, "__pydantic_fields_set__", fields)
