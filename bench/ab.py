@@ -2,6 +2,10 @@
 
     python bench/ab.py /work/wt/base /work/wt/speed --rows 10000 --runs 5
     python bench/ab.py BASE NEW --commands check mark --rows 10000 20000
+    python bench/ab.py BASE NEW --old-rules        # B also with only the rules BASE has
+
+``--old-rules`` runs B a second time (column "B old") with ``--config`` selecting only the rule
+codes A registers: what B's reading, layouts and engine cost apart from the rules added since A.
 
 On a shared machine wall time follows the neighbours; CPU seconds of a single-threaded
 process move much less, and alternating A, B, A, B … puts both under the same drift. Each
@@ -17,6 +21,7 @@ from __future__ import annotations
 import argparse
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -44,6 +49,17 @@ def argv_for(checkout: Path, args: list[str]) -> list[str]:
     return [PY, "-c", code, *args]
 
 
+def old_rules_config(checkout: Path, scratch: Path) -> Path:
+    """An xlperf.toml selecting exactly the rule codes ``checkout`` registers."""
+    code = (f"import sys; sys.path.insert(0, {str(checkout)!r}); from xlperf.core.rules import load_all; "
+            "load_all(); from xlperf.core.rules.registry import REGISTRY; print(' '.join(sorted(REGISTRY)))")
+    r = subprocess.run([PY, "-c", code], capture_output=True, text=True, check=True, env=run.ENV)
+    codes = r.stdout.split()
+    path = scratch / "old_rules.toml"
+    path.write_text("select = [" + ", ".join(f'"{c}"' for c in codes) + "]\n", encoding="utf-8")
+    return path
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("a", type=Path)
@@ -52,30 +68,38 @@ def main(argv=None) -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--commands", nargs="+", default=list(ARGS), choices=list(ARGS))
     ap.add_argument("--compile-each-run", action="store_true", help="no bytecode cache (see run.child_env)")
+    ap.add_argument("--old-rules", action="store_true", help="also B with only the rules A has (column 'B old')")
     a = ap.parse_args(argv)
     run.ENV = run.child_env(not a.compile_each_run)
     for rows in a.rows:
         book = generate.workbook(rows)
         scratch = Path(tempfile.mkdtemp(prefix="ab_", dir=generate.OUT))
         cpu: dict[tuple[str, str], list[float]] = {}
-        for side in (a.a, a.b):  # warm-up (and a check that both run)
+        sides: list[tuple[str, Path, list[str]]] = [("A", a.a, []), ("B", a.b, [])]
+        if a.old_rules:
+            sides.append(("B old", a.b, ["--config", str(old_rules_config(a.a, scratch))]))
+        for _, side, extra in sides:  # warm-up (and a check that every side runs)
             for c in a.commands:
-                r = run_once(argv_for(side, ARGS[c](book, scratch)))
+                r = run_once(argv_for(side, ARGS[c](book, scratch) + extra))
                 if r.rc not in (0, 1):
                     raise SystemExit(f"{side} {c}: exit {r.rc}\n{r.stderr}")
         for i in range(a.runs):
             cpu.setdefault(("floor", ""), []).append(run_once([PY, "-c", FLOOR_CODE, str(book)]).cpu)
             for c in a.commands:
-                for side in ((a.a, a.b) if i % 2 == 0 else (a.b, a.a)):
-                    cpu.setdefault((c, str(side)), []).append(run_once(argv_for(side, ARGS[c](book, scratch))).cpu)
+                for name, side, extra in (sides if i % 2 == 0 else sides[::-1]):
+                    cpu.setdefault((c, name), []).append(run_once(argv_for(side, ARGS[c](book, scratch) + extra)).cpu)
         fl = statistics.median(cpu[("floor", "")])
         print(f"\n{rows:,} rows, median CPU s of {a.runs} (floor {fl:.3f} s)")
-        print(f"{'command':8s} {'A':>16s} {'B':>16s} {'B/A':>7s}   A = {a.a}, B = {a.b}")
+        old = a.old_rules
+        print(f"{'command':8s} {'A':>16s} {'B':>16s} {'B/A':>7s}" + (f" {'B old':>16s} {'/A':>6s}" if old else "")
+              + f"   A = {a.a}, B = {a.b}")
         for c in a.commands:
-            ma, mb = statistics.median(cpu[(c, str(a.a))]), statistics.median(cpu[(c, str(a.b))])
-            print(f"{c:8s} {ma:7.3f} ({ma / fl:4.1f}×) {mb:7.3f} ({mb / fl:4.1f}×) {mb / ma:7.2f}"
-                  f"   A {min(cpu[(c, str(a.a))]):.3f}-{max(cpu[(c, str(a.a))]):.3f}"
-                  f"  B {min(cpu[(c, str(a.b))]):.3f}-{max(cpu[(c, str(a.b))]):.3f}")
+            ma, mb = statistics.median(cpu[(c, "A")]), statistics.median(cpu[(c, "B")])
+            line = f"{c:8s} {ma:7.3f} ({ma / fl:4.1f}×) {mb:7.3f} ({mb / fl:4.1f}×) {mb / ma:7.2f}"
+            if old:
+                mo = statistics.median(cpu[(c, "B old")])
+                line += f" {mo:7.3f} ({mo / fl:4.1f}×) {mo / ma:6.2f}"
+            print(line + "".join(f"   {n} {min(cpu[(c, n)]):.3f}-{max(cpu[(c, n)]):.3f}" for n, _, _ in sides))
     return 0
 
 
