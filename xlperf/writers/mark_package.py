@@ -26,7 +26,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Iterable, Iterator, Optional, Sequence, Union
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Optional, Protocol, Sequence, Union
 
 from lxml import etree
 
@@ -34,7 +34,7 @@ from ..core.grid import col_letter, col_number, parse_address
 from ..readers.sheet_xml import (BEFORE_CF, CELL, CELL_START, CF_RULE, DIMENSION, ESCAPE_X, LOWER_REF, ODD_ROW, PRIORITY,
                                  ROW_FIRST, ROW_NUM, ROW_TAG, RPH, S_ATTR, SPANS, T_ATTR, T_TEXT, TAG, V, col, cols_above,
                                  PartEncodingError, to_utf8, unescape, xml_encoding)
-from ..zipstream import Deflater
+from ..zipstream import BIG_PART, MARK_LEVEL, Deflater, mark_level
 from .safe_cells import MAX_CELL_CHARS, xlsx_text, xlsx_value
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -49,9 +49,6 @@ WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.work
 STYLES_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # new parts: the same bytes on every run
 MAX_PART = 512 * 2**20  # the reader's limit on a whole book; one part cannot be larger
-BIG_PART = 8 * 2**20  # an edited part this large is deflated at a faster level
-FAST_LEVEL = 1
-LEVEL = 6
 XML_DECL = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 Value = Any
@@ -143,8 +140,23 @@ def cells_xml(cells: Iterable[tuple[str, Value, Optional[bytes]]]) -> bytes:
     """Several ``<c>`` elements, (ref, value, style) each. Text is escaped per cell but cleaned
     of XML-illegal characters once for all of them: the markup around it never has any."""
     out: list[str] = []
-    for ref, v, style in cells:
-        s = f' s="{style.decode()}"' if style else ""
+    add_cells(out, ((ref, v, f' s="{style.decode()}"' if style else "") for ref, v, style in cells))
+    return clean_xml(out)
+
+
+def clean_xml(parts: list[str]) -> bytes:
+    """Markup made by :func:`add_cells` (and tags around it) as UTF-8, XML-illegal characters
+    removed: once for a whole sheet's rows, not per row (the markup never has any)."""
+    # "ignore" drops lone surrogates (text from a broken file), which UTF-8 cannot carry.
+    return xlsx_text("".join(parts)).encode("utf-8", "ignore")
+
+
+def add_cells(out: list[str], cells: Iterable[tuple[str, Value, str]]) -> None:
+    """Append the ``<c>`` elements of (ref, value, style attribute: ``' s="3"'`` or "") to
+    ``out``: text as an inline string (never a formula, whatever it starts with), numbers as
+    numbers, :class:`Formula` as a formula with its cached value; None only where styled.
+    Not yet cleaned of XML-illegal characters (:func:`clean_xml` does it)."""
+    for ref, v, s in cells:
         if type(v) is str:  # most cells: kept to a few C-level string operations
             if len(v) > MAX_CELL_CHARS:
                 v = v[:MAX_CELL_CHARS]  # Excel's limit: never written longer
@@ -154,7 +166,14 @@ def cells_xml(cells: Iterable[tuple[str, Value, Optional[bytes]]]) -> bytes:
                        f'{v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")}</t></is></c>')
         elif isinstance(v, Formula):
             body = "<f>" + _text(str(v).lstrip("=")) + "</f>"
-            cached = xlsx_value(v.cached)
+            cached = v.cached
+            if cached.__class__ is str and len(cached) <= MAX_CELL_CHARS and "_" not in cached:
+                # A link's label (校验结果: one a row): its illegal characters go with the
+                # rest's (clean_xml), so xlsx_value's own pass is not needed. Not with an "_":
+                # removing a character first could make an _x0041_ that _text escapes.
+                out.append(f'<c r="{ref}"{s} t="str">{body}<v>{_text(cached)}</v></c>')
+                continue
+            cached = xlsx_value(cached)
             if isinstance(cached, bool):
                 out.append(f'<c r="{ref}"{s} t="b">{body}<v>{int(cached)}</v></c>')
             elif isinstance(cached, (int, float)):
@@ -165,7 +184,7 @@ def cells_xml(cells: Iterable[tuple[str, Value, Optional[bytes]]]) -> bytes:
         else:
             v = xlsx_value(v)
             if v is None:
-                if style:
+                if s:
                     out.append(f'<c r="{ref}"{s}/>')
             elif isinstance(v, bool):
                 out.append(f'<c r="{ref}"{s} t="b"><v>{int(v)}</v></c>')
@@ -173,8 +192,6 @@ def cells_xml(cells: Iterable[tuple[str, Value, Optional[bytes]]]) -> bytes:
                 out.append(f'<c r="{ref}"{s}><v>{v!r}</v></c>')
             else:
                 out.append(f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(str(v))}</t></is></c>')
-    # "ignore" drops lone surrogates (text from a broken file), which UTF-8 cannot carry.
-    return xlsx_text("".join(out)).encode("utf-8", "ignore")
 
 
 class SharedStrings:
@@ -236,6 +253,20 @@ def _value(cell: bytes, sst: SharedStrings) -> Any:
 
 def _real(v: Any) -> bool:
     return v is not None and not (isinstance(v, str) and not v.strip())
+
+
+class RowLook(Protocol):
+    """How the rows of an edited sheet look (``sheet_layout``'s notes column and row heights)."""
+
+    def piece(self, piece: bytes, rows: range) -> bytes:
+        """Any stretch of sheetData with the look applied: whole rows, their numbers in
+        ``rows``, or a row's cells (``rows`` empty)."""
+
+    def tag(self, r: int, tag: bytes) -> bytes:
+        """The ``<row>`` tag of row ``r`` with the look applied."""
+
+    def style(self, r: int, c: int) -> str:
+        """The style attribute (``' s="3"'`` or "") of a cell written into row ``r``, column ``c``."""
 
 
 @dataclass
@@ -466,31 +497,55 @@ class SheetXml:
         for (r, c), v in cells.items():
             self.edits.setdefault(r, {})[c] = v
 
-    def pieces(self) -> Iterator[bytes]:
-        """The edited sheet, as a sequence of byte strings (most of them slices of the source)."""
+    def pieces(self, look: Optional["RowLook"] = None) -> Iterator[bytes]:
+        """The edited sheet, as a sequence of byte strings (most of them slices of the source).
+
+        ``look``: the layout of the rows (``sheet_layout``: the style of the notes column, row
+        heights), applied to every piece of sheetData: an edited row gets it as it is written
+        (its new cells' style, its tag), anything else through ``look.piece``."""
         d = self.data
         edits = self._effective_edits()
         yield self._head(edits)
         pos = self.sd_start
         if self.empty:
             yield b">"
+        same = (lambda piece, rows: piece) if look is None else look.piece
+        prev = 0  # the last row written: a slice holds rows between it and the next one
         for r in sorted(edits):
             cells = edits[r]
             k = bisect.bisect_left(self.row_nums, r)
             if k < len(self.row_nums) and self.row_nums[k] == r:
                 start, tag_end, end, closed = self.row_span(k)
-                yield d[pos:start]
-                yield self._row(r, d[start:tag_end], b"" if closed else d[tag_end:end - len(b"</row>")], cells, closed)
+                yield same(d[pos:start], range(prev + 1, r))
+                yield self._row(r, d[start:tag_end], b"" if closed else d[tag_end:end - len(b"</row>")], cells, closed,
+                                look)
                 pos = end
             elif any(v is not None for v in cells.values()):
                 at = self.row_starts[k] if k < len(self.row_starts) else self.sd_end
-                yield d[pos:at]
-                yield b'<row r="%d">' % r + cells_xml((col_letter(c) + str(r), v, None)
-                                                      for c, v in sorted(cells.items())) + b"</row>"
+                yield same(d[pos:at], range(prev + 1, r))
+                tag = b'<row r="%d">' % r
+                if look is None:
+                    yield tag + cells_xml((col_letter(c) + str(r), v, None) for c, v in sorted(cells.items())) + b"</row>"
+                else:
+                    yield look.tag(r, tag) + self._new_cells(r, cells, look) + b"</row>"
                 pos = at
-        yield d[pos:self.sd_end]
+            else:
+                continue
+            prev = r
+        yield same(d[pos:self.sd_end], range(prev + 1, 2**31))
         yield b"</sheetData>"
         yield self._tail()
+
+    @staticmethod
+    def _new_cells(r: int, cells: dict[int, Value], look: "RowLook") -> bytes:
+        """New cells of row ``r`` in ``look``'s style: what ``look.piece`` would make of them
+        unstyled (a style attribute right after ``r``), minus the second pass. None writes no
+        cell, styled or not (as unstyled, where the pass finds nothing)."""
+        out: list[str] = []
+        rs = str(r)
+        add_cells(out, [(col_letter(c) + rs, v, look.style(r, c) if v is not None else "")
+                        for c, v in sorted(cells.items())])
+        return clean_xml(out)
 
     def _effective_edits(self) -> dict[int, dict[int, Value]]:
         """The edits minus writes to cells under a merge."""
@@ -518,7 +573,8 @@ class SheetXml:
         ref = f"{col_letter(min(cols))}{min(rows)}:{col_letter(max(cols))}{max(rows)}"
         return head[:m.start()] + b'<dimension ref="' + ref.encode() + b'"/>' + head[m.end():]
 
-    def _row(self, r: int, tag: bytes, body: bytes, cells: dict[int, Value], closed: bool) -> bytes:
+    def _row(self, r: int, tag: bytes, body: bytes, cells: dict[int, Value], closed: bool,
+             look: Optional["RowLook"] = None) -> bytes:
         if closed:
             tag = tag[:-2].rstrip() + b">"
         new_cols = [c for c, v in cells.items() if v is not None]
@@ -528,7 +584,11 @@ class SheetXml:
         last = body.rfind(b'<c r="')
         if last < 0 or col(CELL_START.match(body, last).group(1)) < min(cells):
             # The usual case, a note right of the row's last cell: append, no cell parsing.
+            if look is not None:
+                return look.tag(r, tag) + look.piece(body, range(0)) + self._new_cells(r, cells, look) + b"</row>"
             return tag + body + cells_xml((col_letter(c) + str(r), v, None) for c, v in sorted(cells.items())) + b"</row>"
+        if look is not None:
+            return look.piece(self._row(r, tag, body, cells, closed), range(r, r + 1))
         out: list[bytes] = []
         todo = dict(cells)
         pos = 0
@@ -633,7 +693,7 @@ def new_sheet_xml(rows: Block, top_left: str = "A1", widths: Optional[dict[str, 
     """A whole new worksheet holding ``rows`` from ``top_left`` (None cells are left out);
     ``convert`` maps each value present to what :func:`cell_xml` writes."""
     r0, c0 = parse_address(top_left)
-    body: list[bytes] = []
+    body: list[str] = []
     first_c, last_c, first_r, last_r = 0, 0, 0, 0
     letters = [col_letter(c0 + j) for j in range(max((len(r) for r in rows), default=0))]
     for i, row in enumerate(rows):
@@ -641,9 +701,14 @@ def new_sheet_xml(rows: Block, top_left: str = "A1", widths: Optional[dict[str, 
             continue
         r = r0 + i
         present = [j for j, v in enumerate(row) if v is not None]
-        cells = cells_xml((f"{letters[j]}{r}", convert(row[j]), None) for j in present)
+        rs = str(r)
+        cells: list[str] = []
+        add_cells(cells, [(letters[j] + rs, convert(row[j]), "") for j in present])
         if cells:
-            body.append(b'<row r="%d">' % r + cells + b"</row>")
+            # cleaned and encoded once for the whole sheet (clean_xml), not per row
+            body.append(f'<row r="{r}">')
+            body += cells
+            body.append("</row>")
             first_r = first_r or r
             last_r = r
             first_c = min(first_c or present[0] + c0, present[0] + c0)
@@ -659,7 +724,7 @@ def new_sheet_xml(rows: Block, top_left: str = "A1", widths: Optional[dict[str, 
     yield (f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{DOC_REL_NS}"><dimension ref="{dim}"/>'
            f'<sheetViews><sheetView{view} workbookViewId="0"/></sheetViews>'
            f'<sheetFormatPr defaultRowHeight="15"/>{cols}<sheetData>').encode()
-    yield b"".join(body)
+    yield clean_xml(body)
     yield (b'</sheetData><pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
            b"</worksheet>")
 
@@ -1050,8 +1115,8 @@ class Package:
                 if name in self._dirty:
                     zw.write(name, [_xml_bytes(self._trees[name])], info.date_time)
                 elif sx is not None and (sx.edits or sx.cond):
-                    big = len(sx.data) >= BIG_PART
-                    zw.write(name, sx.pieces(), info.date_time, level=FAST_LEVEL if big else LEVEL, overlap=big)
+                    zw.write(name, sx.pieces(), info.date_time, level=mark_level(len(sx.data)),
+                             overlap=len(sx.data) >= BIG_PART)
                 else:
                     zw.copy(info, self._fh)
             for name, pieces in self._new.items():
@@ -1142,7 +1207,7 @@ class _ZipWriter:
         self._record(name, flags, info.compress_type, info.date_time, info.CRC, info.compress_size, info.file_size,
                      offset)
 
-    def write(self, name_str: str, pieces: Iterable[bytes], dt: tuple = FIXED_TIME, level: int = LEVEL,
+    def write(self, name_str: str, pieces: Iterable[bytes], dt: tuple = FIXED_TIME, level: int = MARK_LEVEL,
               overlap: bool = False) -> None:
         """Deflate a part from its pieces; the header is patched once sizes and CRC are known.
 
