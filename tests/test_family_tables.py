@@ -332,3 +332,41 @@ def test_random_family_forms_read_every_cell(built):
         a = grid.addr(r, c)
         structural = role_of(v) is not None or field_of_header(v) is not None
         assert a in refs or structural or (isinstance(v, str) and (clean_text(v) or "") in dump), (a, v)
+
+
+# --- a form of 100 points that states no total (core.totals) ----------------------------------
+
+
+def test_form_of_100_points_is_judged_by_100(tmp_path):
+    path = build(tmp_path, "mof_form_100")
+    res = check_path(path)
+    assert [t.layout for t in res.tables] == ["form"]
+    (p,) = res.report.projects
+    assert (p.name, p.budget, p.indicator_count, p.weight_total, p.expected) == (
+        "农村饮水安全巩固提升工程", 350.0, 7, 100.0, 100.0)
+    assert p.weight_ok and not codes(res, "WT002")
+    (f,) = codes(res, "WT007")
+    assert f.severity == "info" and "按100分核对" in f.message
+    assert res.report.summary.expected_total == 100.0
+    assert_nothing_silent(path, res)
+
+
+def test_form_of_100_points_with_a_configured_90(tmp_path):
+    path = build(tmp_path, "mof_form_100")
+    (tmp_path / "xlperf.toml").write_text("expected_total = 90\n", encoding="utf-8")
+    res = check_path(path)
+    assert not codes(res, "WT007")
+    (f,) = codes(res, "WT002")
+    assert "100" in f.message and "90" in f.message
+
+
+def test_a_configured_other_setting_leaves_the_total_a_default(tmp_path):
+    # xlperf.toml sets something else (and a flag another): expected_total is still the default
+    from xlperf.core.config import PendingSettings
+
+    path = build(tmp_path, "mof_form_100")
+    (tmp_path / "xlperf.toml").write_text("goal_min_length = 8\n", encoding="utf-8")
+    res = check_path(path, settings=PendingSettings(path, overrides={"tolerance": 0.5}))
+    assert len(codes(res, "WT007")) == 1 and not codes(res, "WT002")
+    res = check_path(path, settings=PendingSettings(path, overrides={"expected_total": 90}))
+    assert not codes(res, "WT007") and len(codes(res, "WT002")) == 1

@@ -395,7 +395,8 @@ class PendingSettings:
             else:
                 cfg = config_from_mapping(self._toml, f"（{self.toml_path}）" if self.toml_path else "")
         if self.overrides:
-            cfg = config_from_mapping({**cfg.model_dump(), **self.overrides}, _FLAGS)
+            # only what was set stays set: a total nobody chose is still a default (core.totals)
+            cfg = config_from_mapping({**cfg.model_dump(exclude_unset=True), **self.overrides}, _FLAGS)
         return cfg
 
 

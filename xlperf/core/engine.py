@@ -6,6 +6,7 @@ from typing import Any, Iterable, Optional
 
 from .config import Config
 from .forked import Forked, can_fork
+from .totals import judged_total
 from .model import Finding, FindingScope, Indicator, Project, Table, construct_all
 from .rules import load_all
 from .rules.registry import REGISTRY, Context, Hit, Rule, applies, render_rule, render_rule_en
@@ -86,13 +87,15 @@ def check_table(table: Table, config: Optional[Config] = None, *, workers: int =
     on the second core (POSIX only; the findings are the same, in the same order)."""
     load_all()
     config = config or Config()
-    # A table that states its points (绩效指标(90分), 合计 100) is judged by them; WT006 says so.
-    stated = table.stated_total()
+    # A table that states its points (绩效指标(90分), 合计 100) is judged by them (WT006 says so);
+    # one whose projects evidently total 100, when no total was configured, by 100 (WT007).
     configured = config.expected_total
-    if stated is not None and stated > 0 and abs(stated - configured) > config.tolerance:
-        config = config.model_copy(update={"expected_total": stated})
+    judged, why = judged_total(table, config)
+    if abs(judged - configured) > config.tolerance:
+        config = config.model_copy(update={"expected_total": judged})
     ctx = Context(table=table, config=config)
     ctx.cache["configured_total"] = configured
+    ctx.cache["judged_total"] = (judged, why)
     enabled = [r for r in REGISTRY.values() if r.func is not None and config.enabled(r.code)
                and applies(r.code, table)]
     # A rule that needs a field the table does not really have is not run; ST030 says so once.

@@ -11,6 +11,7 @@ from .filenames import readable
 from .model import Costs, Finding, Funds, Model, Project, Table, built, construct_all
 from .normalise import text_unless_number
 from .taxonomy import share_group
+from .totals import judged_total
 
 LEVEL1_COLUMNS = ("产出指标", "效益指标", "满意度指标", "成本指标")
 STATUS_OK = "通过"
@@ -262,10 +263,9 @@ def located(findings: list[Finding], tables: list[Table]) -> list[Finding]:
 
 def table_total(table: Table, config: Config) -> tuple[bool, float]:
     """Whether the table has weights (a 权重/分值 column with a value), and the total its projects
-    are judged by: the one it states (``绩效指标(90分)``; WT006 says so), else the configured one —
-    the same as WT002 uses."""
-    stated = table.stated_total()
-    return "weight" in table.present_fields(), stated if stated else config.expected_total
+    are judged by (``core.totals.judged_total``: stated, evident or configured) — the same as
+    WT002 uses."""
+    return "weight" in table.present_fields(), judged_total(table, config)[0]
 
 
 def build_report(tables: list[Table], findings: list[Finding], config: Config, source: str = "") -> Report:
@@ -288,9 +288,12 @@ def build_report(tables: list[Table], findings: list[Finding], config: Config, s
     budget_total = 0.0
     off: list[str] = []
     layouts: dict[str, int] = {}
+    totals: set[float] = set()  # the totals the weighted tables are judged by
     for ti, t in enumerate(tables):
         layouts[t.layout] = layouts.get(t.layout, 0) + 1
         judged = table_total(t, config)
+        if judged[0] and t.projects:
+            totals.add(judged[1])
         for p in t.projects:
             ps = summarise_project(p, by_project.get((t.sheet, (ti, p.index)), []), config, t, judged)
             summaries.append(ps)
@@ -318,7 +321,9 @@ def build_report(tables: list[Table], findings: list[Finding], config: Config, s
         Summary,
         tables=len(tables), projects=len(summaries), indicators=indicators, errors=counts["error"],
         warnings=counts["warning"], infos=counts["info"], waived=waived, budget_total=round(budget_total, 6),
-        projects_weight_ok=ok_count, projects_weight_off=off, expected_total=config.expected_total,
+        projects_weight_ok=ok_count, projects_weight_off=off,
+        # what every table is judged by when they agree (a stated or evident 100), else the configured
+        expected_total=totals.pop() if len(totals) == 1 else config.expected_total,
         layouts=layouts,
     )
     return report

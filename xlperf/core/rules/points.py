@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..normalise import parse_stated_points
 from ..taxonomy import LEVEL1, normalise_level1
+from ..totals import evident_total as evident_of
 from ._common import icell, num, real, row_of as _row_of
 from .registry import Hit, rule
 
@@ -136,3 +137,50 @@ def stated_total(table, ctx):
         how = f"合计{num(sp['合计'][1])}分" + (f"、预算执行情况{num(sp['预算执行'][1])}分" if "预算执行" in sp else "")
         cell = sp["合计"][2]
     return Hit(cell=cell, row=_row_of(cell), params={"how": how, "stated": num(stated), "configured": num(configured)})
+
+
+@rule(
+    "WT007",
+    "table-evident-total",
+    "info",
+    "table",
+    "{cell} 本表没有注明总分，{n}个有权重的项目中{k}个的权重合计为{evident}分，按{evident}分核对各项目的权重合计"
+    "（默认的期望合计为{configured}分；本表确应按{configured}分核对时，请在配置中设置 expected_total = {configured}）",
+    message_en="the table evidently uses another total",
+    title="按多数项目的合计（100分）核对权重合计",
+    needs=("weight",),
+)
+def evident_total(table, ctx):
+    """
+    问题：表中没有注明总分，期望合计也没有在配置中设置（默认90分），而本表多数有权重的项目
+    权重合计恰为100分（且合计为100的比合计为90的多；清单表至少要有3个有权重的项目，一张目标表
+    以它自己的合计为准）。本表按100分核对各项目的权重合计（WT002），
+    每张表提示一次。
+
+    原因：四川的目标表按90分填写（预算执行的10分在自评时加上），财政部和许多省份的模板按100分
+    填写（如产出50、效益30、满意度10、成本10）。表上不写总分时，只按默认的90分核对，会把按100分
+    认真填写的每个项目都报成“合计为100，应为90”。多数项目恰好都是100分，说明用的是100分的模板；
+    只有少数项目为100时仍按90核对，由WT002和WT004指出；只有一两个项目的清单表不作推断，
+    合计为100多半是填错，仍由WT002指出。配置中写明了期望合计（xlperf.toml、
+    “配置”工作表或 --expected-total）时，始终按配置，不作推断。
+
+    依据：财预〔2021〕101号附件的项目支出绩效目标表以100分设置指标分值（研究笔记所记，原文未逐字
+    核对）；实践：廊坊自评表按100分；四川样表、乌海、青神按90分。判断“多数”的做法是本工具的，
+    没有正式文件规定。
+    """
+    why = ctx.cache.get("judged_total")
+    if not why or why[1] != "evident":
+        return None
+    got = evident_of(table, ctx.config.tolerance)
+    if got is None:
+        return None
+    evident, k, n = got
+    cell = table.cell("weight", table.header_row) if table.header_row else None
+    row = table.header_row
+    if cell is None:
+        first = next((p for p in table.projects if real(p, ctx)), None)
+        if first is not None:
+            i = real(first, ctx)[0]
+            cell, row = icell(ctx, i, "weight"), i.row
+    return Hit(cell=cell, row=row, params={"n": n, "k": k, "evident": num(evident),
+                                           "configured": num(ctx.cache.get("configured_total", 90.0))})

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from ..taxonomy import LEVEL1
+from ..totals import STANDARD_TOTALS
 from ._common import (icell, is_template_row, num, out_of_range, pcell, range_problem, real, routine_reason, short,
                       signed, weight_total)
 from .registry import Hit, rule
 
 _LEVEL1 = frozenset(LEVEL1)
-STANDARD_TOTALS = (90.0, 100.0)
 
 
 @rule(
