@@ -17,7 +17,8 @@ from rich.console import Console
 from xlperf.api import check_path
 from xlperf.cli.text_report import render_report
 from xlperf.core.grid import address
-from xlperf.core.headers import MONEY_ROW_RE, field_of_header
+from xlperf.core.headers import DUTY_LOOKUP, MONEY_ROW_RE, field_of_header
+from xlperf.core.layouts.form import label_key_of
 from xlperf.core.layouts.labels import role_of
 from xlperf.core.normalise import clean_text
 
@@ -28,6 +29,13 @@ FAMILY = pathlib.Path(__file__).parent / "data" / "family"
 
 def rows_of(name: str) -> list[list[str]]:
     return tsv_rows(str(FAMILY / f"{name}.tsv"))
+
+
+def with_amount(rows: list[list[str]], label: str, old: str, new: str) -> list[list[str]]:
+    """The rows with ``old`` replaced by ``new`` on the first row that holds ``label``."""
+    i = next(i for i, r in enumerate(rows) if label in r)
+    rows[i] = [(new if v == old else v) for v in rows[i]]
+    return rows
 
 
 def build(tmp_path: pathlib.Path, name: str, rows: list[list[str]] | None = None) -> pathlib.Path:
@@ -84,6 +92,7 @@ def assert_nothing_silent(path: pathlib.Path, res) -> None:
             if cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
                 continue
             structural = role_of(cell.value) is not None or field_of_header(cell.value) is not None or (
+                label_key_of(cell.value) in DUTY_LOOKUP) or (
                 isinstance(cell.value, str) and bool(MONEY_ROW_RE.search(cell.value))
                 and any(t.money_unit in cell.value for t in res.tables))  # read as the table's 金额单位
             text = clean_text(cell.value) or ""
@@ -126,10 +135,7 @@ def test_hn_dept_each_breakdown_group_adds_up_on_its_own(tmp_path):
 
 
 def test_hn_dept_a_group_off_is_one_BG006_naming_that_group(tmp_path):
-    rows = rows_of("hn_dept")
-    i = next(i for i, r in enumerate(rows) if "其他资金" in r)
-    rows[i] = [("90" if v == "100" else v) for v in rows[i]]
-    res = check_path(build(tmp_path, "hn_dept", rows))
+    res = check_path(build(tmp_path, "hn_dept", with_amount(rows_of("hn_dept"), "其他资金", "100", "90")))
     (f,) = codes(res, "BG006")
     assert f.cell == "C4" and "按收入性质分" in f.message and "1490.6" in f.message and "-10" in f.message
     assert "基本支出" not in f.message
@@ -370,3 +376,83 @@ def test_a_configured_other_setting_leaves_the_total_a_default(tmp_path):
     assert len(codes(res, "WT007")) == 1 and not codes(res, "WT002")
     res = check_path(path, settings=PendingSettings(path, overrides={"expected_total": 90}))
     assert not codes(res, "WT007") and len(codes(res, "WT002")) == 1
+
+
+# --- 中央 templates: 中期 | 年度 columns side by side, 年度主要任务 as the funds -------------------
+
+
+def test_central_form_reads_the_years_column_of_funds_and_grid(tmp_path):
+    path = build(tmp_path, "central_form")
+    res = check_path(path)
+    t, p = only(res)
+    assert t.layout == "form" and p.name == "农村饮水安全巩固提升工程"
+    assert (p.budget, p.funds.total, p.funds.total_cell) == (1200, 1200, "D7")
+    by_group = {}
+    for ln in p.funds.lines:
+        by_group.setdefault(ln.group, []).append((ln.label, ln.amount, ln.cell))
+    assert by_group == {None: [("其中：财政拨款", 1000, "D8"), ("其他资金", 200, "D9")],
+                        "中期资金总额": [("其中：财政拨款", 3000, "C8"), ("其他资金", 600, "C9"),
+                                     ("中期资金总额", 3600, "C7")]}
+    inds = p.real_indicators()
+    assert [i.target for i in inds][:2] == [40, 95] and inds[0].measure == "处"
+    assert inds[0].details["中期指标值"] == "120处"
+    assert not codes(res, "ST015") and not codes(res, "ST010") and not codes(res, "BG006")
+    assert_nothing_silent(path, res)
+
+
+def test_central_form_each_funds_column_adds_up_on_its_own(tmp_path):
+    res = check_path(build(tmp_path, "central_form", with_amount(rows_of("central_form"), "其他资金", "600", "500")))
+    (f,) = codes(res, "BG006")
+    assert f.cell == "C7" and "中期资金总额" in f.message and "3500" in f.message and "-100" in f.message
+
+
+def test_a_list_with_a_mid_term_column_reads_the_years_target(tmp_path):
+    rows = [["单位名称", "项目名称", "一级指标", "二级指标", "三级指标", "中期指标值", "年度指标值", "权重"],
+            ["某单位", "某项目", "产出指标", "数量指标", "培训人次", "≥900人次", "≥300人次", "90"]]
+    res = check_path(build(tmp_path, "mid_list", rows))
+    (t,) = res.tables
+    (ind,) = t.projects[0].indicators
+    assert ind.target == 300 and t.columns["target"] == 7
+    assert ind.details == {"中期指标值": "≥900人次"} and ind.origin["中期指标值"] == "F2"
+    assert not codes(res, "ST015") and not codes(res, "ST010")
+
+
+def test_central_department_table_takes_its_funds_from_the_tasks_total_row(tmp_path):
+    path = build(tmp_path, "dept_central")
+    res = check_path(path)
+    t, p = only(res)
+    assert t.layout == "department" and p.name == "某市农业农村局" and p.budget == 4300
+    assert [(ln.role, ln.amount, ln.cell) for ln in p.funds.lines] == [("fiscal", 4100, "E9"), ("other", 200, "F9")]
+    duties = p.details["duties"]
+    assert [(d["task"], d["amount"], d["sources"]) for d in duties] == [
+        ("高标准农田建设", 3000, {"fiscal": 2800, "other": 200}),
+        ("农村人居环境整治", 800, {"fiscal": 800, "other": 0}),
+        ("机关运行保障", 500, {"fiscal": 500, "other": 0})]
+    assert len(p.real_indicators()) == 8
+    assert not codes(res, "BG010") and not codes(res, "BG006") and not codes(res, "ST010")
+    assert_nothing_silent(path, res)
+
+
+def test_central_department_table_with_the_header_merged_across(tmp_path):
+    # as Excel has it: 预算金额（万元） merged over its three columns, 年度主要任务 down the block
+    path = build(tmp_path, "dept_central")
+    wb = openpyxl.load_workbook(path)
+    wb.active.merge_cells("D4:F4")
+    wb.save(path)
+    res = check_path(path)
+    t, p = only(res)
+    assert p.budget == 4300 and len(p.details["duties"]) == 3
+    assert not codes(res, "ST010") and not codes(res, "BG010")
+
+
+@pytest.mark.parametrize("change, where, words", [
+    (("3000", "3100"), "D6", ("各项合计", "4400", "“金额合计”行为4300")),
+    (("2800", "2700"), "E6", ("各行财政拨款合计", "4000", "4100")),
+])
+def test_central_department_tasks_off_their_total_are_BG010(tmp_path, change, where, words):
+    rows = rows_of("dept_central")
+    i = next(i for i, r in enumerate(rows) if "高标准农田建设" in r)
+    rows[i] = [(change[1] if v == change[0] else v) for v in rows[i]]
+    res = check_path(build(tmp_path, "dept_central", rows))
+    (f,) = codes(res, "BG010")
+    assert f.cell == where and "年度主要任务" in f.message and all(w in f.message for w in words), f.message

@@ -14,7 +14,8 @@ from typing import Any, Callable, NamedTuple, Optional
 
 from .engine import read_finding
 from .grid import Grid, col_letter, is_blank
-from .headers import DETAIL_FIELDS, Layout, field_of_header, find_layout, is_banner_row, is_repeated_header
+from .headers import (DETAIL_FIELDS, Layout, field_of_header, find_layout, is_banner_row, is_long_period,
+                      is_repeated_header)
 from .model import EVALUATION_COLUMNS, FIELDS, Department, Finding, Indicator, Project, Record, Table, Unit, built, construct_all
 from .normalise import (
     CORE_FLAG,
@@ -186,7 +187,12 @@ class _ListReader:
         header = grid.rows[layout.header_row]
         self.detail_cols = {cols[f]: clean_text(header[cols[f]] if cols[f] < len(header) else None) or FIELDS.get(f, f)
                             for f in DETAIL_FIELDS if f in cols}
-        self.extra_cols = [c for c in range(grid.width) if c not in self.known_cols] + sorted(self.detail_cols)
+        # 中期指标值 beside 年度指标值: the year's column is the indicator's, the period's is kept with it.
+        for c, v in enumerate(header):
+            if c not in self.known_cols and is_long_period(v) and field_of_header(v) is not None:
+                self.detail_cols[c] = clean_text(v) or ""
+        self.extra_cols = [c for c in range(grid.width) if c not in self.known_cols and c not in self.detail_cols
+                           ] + sorted(self.detail_cols)
         # An extra column under a header nobody recognised: its cells are one ST015 (naming the
         # header), not one ST010 each.
         self.headed: dict[int, str] = {}

@@ -82,16 +82,19 @@ LABELS: dict[str, tuple[str, ...]] = {
     "goal_done": ("年度总体目标完成情况", "完成情况", "实际完成情况", "目标完成情况"),
     "grid": ("绩效指标", "绩效项目指标表", "年度绩效指标", "绩效指标表", "项目绩效指标", "绩效目标指标",
              "长期绩效指标", "中期绩效指标", "实施期绩效指标"),
-    "duties": ("年度履职目标", "履职目标", "部门履职目标"),
+    "duties": ("年度履职目标", "履职目标", "部门履职目标", "年度主要任务", "主要任务", "部门年度主要任务"),
 }
 # The 年度履职目标 block's columns: they mean that inside the block only (预算金额 is also a
 # funds heading, 支出项目名称 a list column).
 DUTY_LABELS: dict[str, tuple[str, ...]] = {
     "duty_function": ("部门职能", "职能"),
-    "duty_task": ("年度目标任务", "目标任务", "重点工作任务", "年度重点工作"),
+    "duty_task": ("年度目标任务", "目标任务", "重点工作任务", "年度重点工作", "任务名称", "主要任务", "任务"),
+    "duty_content": ("主要内容", "任务内容", "主要工作内容", "工作内容", "具体内容"),
     "duty_project": ("支出项目名称", "对应项目", "支出项目", "项目名称"),
-    "duty_amount": ("预算金额", "金额", "资金总额"),
+    "duty_amount": ("预算金额", "金额", "资金总额", "预算资金"),
 }
+# A duties block's own total row (中央 部门整体 template: 金额合计 under the 年度主要任务 lines).
+DUTY_TOTAL_WORDS = frozenset({"合计", "总计", "金额合计", "资金合计", "预算金额合计", "合计金额"})
 LABEL_LOOKUP: dict[str, str] = {}
 for _role, _labels in LABELS.items():
     for _label in _labels:
@@ -130,10 +133,35 @@ def header_key(v: Any) -> Optional[str]:
     return k or None
 
 
+# The period a column or a funds heading is for: the 中央 template writes 中期指标值 | 年度指标值 and
+# 中期资金总额 | 年度资金总额 side by side, 青山 三级指标(长期) beside 三级指标(年度).
+LONG_PERIOD_RE = re.compile(r"长期|中期|实施期|中长期")
+ANNUAL_PERIOD_RE = re.compile(r"年度|当年|本年")
+_PERIOD_PREFIX_RE = re.compile(r"^(?:中长期|长期|中期|实施期|年度|当年|本年)")
+# Fields a period prefix may be put before (中期指标值, 实施期三级指标); not budget, whose 年度预算数 /
+# 当年资金总额 are synonyms of their own.
+_PERIOD_FIELDS = frozenset({"level1", "level2", "name", "comparator", "target", "measure", "weight", "direction"})
+
+
 @lru_cache(maxsize=4096, typed=True)
 def field_of_header(v: Any) -> Optional[str]:
     k = header_key(v)
-    return HEADER_LOOKUP.get(k) if k else None
+    if not k:
+        return None
+    f = HEADER_LOOKUP.get(k)
+    if f is None:  # 中期指标值, 长期三级指标: the period's column of a known field
+        rest = _PERIOD_PREFIX_RE.sub("", k)
+        if rest != k:
+            f = HEADER_LOOKUP.get(rest)
+            if f not in _PERIOD_FIELDS:
+                f = None
+    return f
+
+
+def is_long_period(v: Any) -> bool:
+    """A header for the 长期/中期/实施期 period (中期指标值, 指标值(长期)) and not the annual one."""
+    s = clean_text(v) if isinstance(v, str) else None
+    return bool(s) and LONG_PERIOD_RE.search(s) is not None and ANNUAL_PERIOD_RE.search(s) is None
 
 
 @dataclass
@@ -166,11 +194,37 @@ def mapped_field(v: Any, headers: Optional[dict[str, str]]) -> Optional[str]:
 
 def _row_fields(row: list[Any], headers: Optional[dict[str, str]] = None) -> dict[str, int]:
     found: dict[str, int] = {}
+    long: set[str] = set()
     for c, v in enumerate(row):
         f = mapped_field(v, headers) if headers else field_of_header(v)
-        if f and f not in found:
+        if not f:
+            continue
+        if f not in found or (f in long and not is_long_period(v)):
+            # 中期指标值 | 年度指标值 in a list: the year's column is the indicator's
             found[f] = c
+            if is_long_period(v):
+                long.add(f)
+            else:
+                long.discard(f)
     return found
+
+
+def _label_values(row: list[Any], fields: dict[str, int]) -> bool:
+    """Is the row a form's label–value pairs (项目名称 | X | 实施单位 | Y), not header text? A
+    项目名称 or 单位 whose next filled cell is neither a header nor a label is a label with its value."""
+    for f in ("project", "unit"):
+        c = fields.get(f)
+        if c is None:
+            continue
+        nxt = next((v for v in row[c + 1:] if not is_blank(v)), None)
+        if nxt is None:
+            continue
+        if not isinstance(nxt, str):
+            return True
+        k = header_key(nxt)
+        if field_of_header(nxt) is None and (k is None or k not in LABEL_LOOKUP):
+            return True
+    return False
 
 
 def find_layout(grid: Grid, headers: Optional[dict[str, str]] = None) -> Layout:
@@ -183,7 +237,7 @@ def find_layout(grid: Grid, headers: Optional[dict[str, str]] = None) -> Layout:
         # right above its indicator grid is not the list's 项目名称 column.
         if r > 0:
             above = _row_fields(grid.rows[r - 1], headers)
-            if len(above) >= 2:
+            if len(above) >= 2 and not _label_values(grid.rows[r - 1], above):
                 for f, c in above.items():
                     fields.setdefault(f, c)
                 _split_value_header(grid, r, above, fields)
@@ -197,8 +251,10 @@ def find_layout(grid: Grid, headers: Optional[dict[str, str]] = None) -> Layout:
     layout.header_row = best_row
     layout.columns = best_fields
     layout.header_rows = {best_row}
-    if best_row > 0 and len(_row_fields(grid.rows[best_row - 1], headers)) >= 2:
-        layout.header_rows.add(best_row - 1)
+    if best_row > 0:
+        above = _row_fields(grid.rows[best_row - 1], headers)
+        if len(above) >= 2 and not _label_values(grid.rows[best_row - 1], above):
+            layout.header_rows.add(best_row - 1)
     for c, v in enumerate(grid.rows[best_row]):
         if header_key(v) in IGNORED_HEADERS:
             layout.ignored_columns.add(c)

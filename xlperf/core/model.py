@@ -196,6 +196,9 @@ class DutyLine(Model):
     text: Optional[str] = None
     duty: Optional[str] = None  # 部门职能
     task: Optional[str] = None  # 年度目标任务
+    # 预算金额 over 总额 | 财政拨款 | 其他资金 (the 中央 部门整体 template): each source's amount and cell
+    sources: dict[str, Optional[float]] = Field(default_factory=dict)
+    source_cells: dict[str, str] = Field(default_factory=dict)
     # As on FundLine: the amounts listed inside the amount cell, and whether it wrote its amount twice.
     parts: list[FundPart] = Field(default_factory=list)
     repeated: bool = False

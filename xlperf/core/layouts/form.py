@@ -43,8 +43,8 @@ from ..blocks import read_indicator, split_code_name
 from ..config import Config
 from ..engine import read_finding
 from ..grid import Grid, is_blank
-from ..headers import (DUTY_LOOKUP, FUND_ROLES, HEADER_SCAN_ROWS, LABEL_LOOKUP, field_of_header, mapped_field,
-                       value_parts)
+from ..headers import (ANNUAL_PERIOD_RE, DUTY_LOOKUP, DUTY_TOTAL_WORDS, FUND_ROLES, HEADER_SCAN_ROWS, LABEL_LOOKUP, LONG_PERIOD_RE,
+                       field_of_header, mapped_field, value_parts)
 from ..model import FIELDS, Costs, Finding, FundLine, FundPart, Funds, Indicator, Project, Table, construct_all
 from ..normalise import clean_text, compact
 from ..taxonomy import normalise_level1
@@ -62,8 +62,7 @@ GOAL_ROLES = ("goal", "goal_long", "goal_head", "goal_done")
 # Headers only a self-evaluation (绩效自评表) has: such a sheet is left to that reader.
 SELF_EVAL_MARKS = ("实际完成值", "全年完成值", "完成值", "全年执行数", "预算执行数", "执行数", "执行率",
                    "预算执行率", "得分", "自评", "偏差原因", "未完成原因")
-_LONG_RE = re.compile(r"长期|中期|实施期|中长期")
-_ANNUAL_RE = re.compile(r"年度|当年|本年")
+_LONG_RE, _ANNUAL_RE = LONG_PERIOD_RE, ANNUAL_PERIOD_RE
 _FOOTER_RE = re.compile(r"^(注|附件|附注|说明|备注|填报说明)\s*\d*\s*[:：]|审核意见|盖章|填报人|填表人|联系电话|审核人|负责人签字")
 _TITLE_ROW_RE = re.compile(r"绩效目标|绩效指标|申报表|目标表|^[(（]?\s*\d{4}\s*年度?\s*[)）]?$")
 # A footnote under (or inside) a form: 注：…, 注1：, 注：1.…, 备注：, 说明：, 填报说明：. It and the
@@ -414,6 +413,9 @@ class _FundsCtx:
     label: str
     group: Optional[str] = None  # the breakdown group the lines below belong to (按收入性质分 …)
     group_col: Optional[int] = None
+    # Column headings over the amounts (中期资金总额 | 年度资金总额): column -> heading as written;
+    # each line's amount is the year's column, the others go into FundLine.raw / cells.
+    columns: dict[int, str] = field(default_factory=dict)
 
 
 # Roles that keep a funds block going; a row starting at the block's label column with anything
@@ -424,6 +426,9 @@ _GROUP_RE = re.compile(r"^按[\u4e00-\u9fff]{2,6}(?:分|分类|划分)$")
 _PART_LABEL_RE = re.compile(r"^\s*其中\s*[:：]?\s*|\s*[:：]\s*$")
 # A sub-table's column headings are short (项目实施内容 | 开始时间 | 完成时间); a longer text is a value.
 _HEADING_MAX = 10
+# A duties block's amount columns (财政拨款 | 其他资金 under 预算金额) as funds lines, labelled as the template does.
+_ROLE_LABEL = {"fiscal": "财政拨款", "other": "其他资金", "carried_over": "上年结转", "special_account": "财政专户管理资金",
+               "unit_funds": "单位资金", "project": "项目支出", "basic": "基本支出"}
 
 
 @dataclass
@@ -471,6 +476,9 @@ class _Reader:
         self.costs: Optional[Costs] = None
         self.cost_rows: set[int] = set()
         self.notes: dict[int, int] = {}  # footnote rows -> their opener's row (footnote_rows)
+        # 预算金额 over 总额 | 财政拨款 | 其他资金 in a duties block: column -> "amount" or a FundLine role
+        self._duty_parts: dict[int, str] = {}
+        self._duty_total: Optional[list[FundLine]] = None  # its 金额合计 row: total line first
 
     # -- helpers
     def addr(self, r: int, c: int) -> str:
@@ -604,10 +612,19 @@ class _Reader:
                         x[3] in SUBJECT_ROLES + GOAL_ROLES for x in known):
                     funds = None
             goal_labels = [x for x in known if x[3] in GOAL_ROLES]
+            headings = self._funds_headings(r, known)
             i = 0
             done: set[int] = set()
             for c, v, lt, role in roles:
                 if c in done or (r, c) in self.claimed:
+                    continue
+                if c in headings:
+                    if funds is None:
+                        funds = _FundsCtx(min(headings) - 1, lt.unit or self.money_unit, lt.text)
+                    funds.columns[c] = lt.text
+                    if lt.unit:
+                        funds.unit = lt.unit
+                    self.claim((r, c))
                     continue
                 if role == "duties" and self.kind == "department":
                     self.claim((r, c))
@@ -616,6 +633,7 @@ class _Reader:
                     for cc in duty_cols:
                         self.claim((r, cc))
                         done.add(cc)
+                    self._duty_parts = {}
                     p.details.setdefault("duties_label", clean_text(v))
                     continue
                 if role in SUBJECT_ROLES:
@@ -658,6 +676,9 @@ class _Reader:
                 if role in FUND_ROLES:
                     if funds is None:
                         funds = _FundsCtx(c, lt.unit or self.money_unit, lt.text)
+                    if funds.columns and lt.inline is None and c < min(funds.columns):
+                        done.update(self._column_line(role, lt, r, c, funds))
+                        continue
                     value, pos = (lt.inline, (r, c)) if lt.inline is not None else value_right(
                         self.grid, r, c, self.covered, LABEL_LOOKUP)
                     self.claim((r, c), pos)
@@ -691,6 +712,9 @@ class _Reader:
                     value, pos = (lt.inline, (r, c)) if lt.inline is not None else value_right(
                         self.grid, r, c, self.covered, LABEL_LOOKUP)
                     if value is not None and parse_amount(value, funds.unit).value is not None:
+                        if funds.columns and lt.inline is None and c < min(funds.columns):
+                            done.update(self._column_line(None, lt, r, c, funds))
+                            continue
                         self.claim((r, c), pos)
                         if pos:
                             done.add(pos[1])
@@ -742,6 +766,42 @@ class _Reader:
                 p.goal_long, p.goal_long_cell = joined, cell
             else:
                 self.detail("目标完成情况" if role == "goal_done" else role, joined, texts[0][1])
+
+    def _funds_headings(self, r: int, known: list[tuple[int, Any, Optional[LabelText], Optional[str]]]) -> set[int]:
+        """The columns of a funds headings row: two or more funds totals or headings
+        (中期资金总额 | 年度资金总额, 资金来源 | 金额 …) with no amount of their own, over a row
+        that has an amount in one of their columns."""
+        heads = [x for x in known if x[3] in ("total", "funds_head") and x[2] is not None and x[2].inline is None
+                 and not self._amount_right(r, x)]
+        if len(heads) < 2 or r + 1 >= self.end:
+            return set()
+        below = dict(self.cells_of(r + 1))
+        if not any(parse_amount(below[c], self.money_unit).value is not None for c, *_ in heads if c in below):
+            return set()
+        return {c for c, *_ in heads}
+
+    def _column_line(self, role: Optional[str], lt: LabelText, r: int, c: int, funds: _FundsCtx) -> set[int]:
+        """A funds line under column headings: its amount from the year's column (年度/当年, else
+        the last); every other column's amount a line of that heading's group, the way a parallel
+        block (资金总额 beside 当年资金总额) is read, so each column is added up on its own (BG006).
+        Returns the columns taken."""
+        own = dict(self.cells_of(r))
+        cols = sorted(funds.columns)
+        annual = [hc for hc in cols if _ANNUAL_RE.search(funds.columns[hc]) and not _LONG_RE.search(funds.columns[hc])]
+        main = annual[0] if annual else cols[-1]
+        value, pos = (own[main], (r, main)) if main in own else (None, None)
+        self.claim((r, c), pos)
+        self._fund_line(role, lt, value, (r, c), pos, funds)
+        for hc in cols:
+            if hc == main or hc not in own:
+                continue
+            self.claim((r, hc))
+            heading = funds.columns[hc]
+            if role == "total":  # the column's own total: Funds groups the lines of its column under it
+                self._fund_line(role, lt, own[hc], (r, c), (r, hc), funds, label=heading)
+            else:
+                self._fund_line(role, lt, own[hc], (r, c), (r, hc), funds, group=heading)
+        return set(cols)
 
     def _amount_right(self, r: int, x: tuple[int, Any, Optional[LabelText], Optional[str]]) -> bool:
         """Is the value of the label ``x`` (same cell after a colon, or to its right) an amount?"""
@@ -826,44 +886,101 @@ class _Reader:
             self.detail(lt.key, value, pos)
 
     def _fund_line(self, role: Optional[str], lt: LabelText, value: Any, label_pos: tuple[int, int],
-                   pos: Optional[tuple[int, int]], funds: _FundsCtx) -> None:
+                   pos: Optional[tuple[int, int]], funds: _FundsCtx, *, label: Optional[str] = None,
+                   group: Optional[str] = None) -> FundLine:
         amount = parse_amount(value, lt.unit or funds.unit)
-        line = FundLine(label=lt.text if lt.inline is None else lt.text.split("：")[0].split(":")[0],
+        if label is None:
+            label = lt.text if lt.inline is None else lt.text.split("：")[0].split(":")[0]
+        line = FundLine(label=label,
                         role=FUND_ROLES.get(role) if role else None, amount=amount.value,
                         cell=self.addr(*pos) if pos else None,
                         text=amount.text, label_cell=self.addr(*label_pos),
                         parts=[FundPart(label=_PART_LABEL_RE.sub("", a) or a, amount=b) for a, b in amount.parts],
-                        repeated=amount.repeated, group=funds.group if role != "total" else None)
+                        repeated=amount.repeated, group=group or (funds.group if role != "total" else None))
         if role == "total":
             self.parts.totals.append((line, label_pos[1]))
-            if self.parts.raw_budget is None:
-                pass
         else:
             self.parts.lines.append((line, label_pos[1]))
+        return line
+
+    def _duty_subheads(self, r: int, cells: list[tuple[int, Any]], amount_col: int) -> bool:
+        """预算金额 over 总额 | 财政拨款 | 其他资金 (the row below the duties header): the amount's
+        columns, remembered in ``_duty_parts``."""
+        if len(cells) < 2 or any(c < amount_col or not isinstance(v, str) for c, v in cells):
+            return False
+        parts: dict[int, str] = {}
+        for c, v in cells:
+            role = LABEL_LOOKUP.get(label_key_of(v) or "")
+            if role in ("total", "funds_head"):
+                parts[c] = "amount"
+            elif role in FUND_ROLES:
+                parts[c] = FUND_ROLES[role]
+            else:
+                return False
+        self._duty_parts = parts
+        self.claim(*((r, c) for c, _ in cells))
+        return True
 
     def _duty_line(self, r: int, cells: list[tuple[int, Any]], duty_cols: dict[int, str]) -> None:
+        amount_col = next((c for c, f in duty_cols.items() if f == "duty_amount"), None)
+        if amount_col is not None and not self._duty_parts and self._duty_subheads(r, cells, amount_col):
+            return
         line: dict[str, Any] = {"row": self.grid.sheet_row(r), "cells": {}}
         first = min(duty_cols)
+        sources: dict[str, Any] = {}
         for c, v in cells:
             if c < first:
                 continue
+            part = self._duty_parts.get(c)
+            if part is not None and part != "amount":
+                sources[part] = (v, (r, c))
+                self.claim((r, c))
+                continue
             col = max((dc for dc in duty_cols if dc <= c), default=first)
-            role = duty_cols[col][5:]  # function / task / project / amount
+            role = "amount" if part == "amount" else duty_cols[col][5:]  # function / task / content / project / amount
             key = role if role not in line else f"{role}_{c}"
             line[key] = clean_text(v) if isinstance(v, str) else v
             line["cells"][key] = self.addr(r, c)
             self.claim((r, c))
+        if sources:
+            line["sources"] = {}
+            for role, (v, pos) in sources.items():
+                line["sources"][role] = parse_amount(v, self.money_unit).value
+                line["cells"]["source_" + role] = self.addr(*pos)
+            if "amount" not in line and all(a is not None for a in line["sources"].values()):
+                line["amount"] = round(sum(line["sources"].values()), 6)  # no 总额 column: its parts
         if "amount" in line:
             a = parse_amount(line["amount"], self.money_unit)
             line["amount_text"] = None if isinstance(line["amount"], (int, float)) else line["amount"]
             line["amount"] = a.value
             if a.parts or a.repeated:  # for BG008/BG009, which read the cell from here
                 line["amount_parts"], line["amount_repeated"] = [list(p) for p in a.parts], a.repeated
+        name = line.get("task") or line.get("project") or line.get("function")
+        if isinstance(name, str) and compact(name) in DUTY_TOTAL_WORDS:
+            self._duty_total_row(line, sources)
+            return
         self.parts.duties.append(line)
+
+    def _duty_total_row(self, line: dict[str, Any], sources: dict[str, Any]) -> None:
+        """The duties block's 金额合计 row. Where no funds block was read (the 中央 部门整体 template
+        has none), it is the department's funds: 总额 the total, the other columns its lines."""
+        cells = line["cells"]
+        label_key = next(k for k in ("task", "project", "function") if k in line)
+        label, label_cell = str(line[label_key]), cells[label_key]
+        total = FundLine(label=label, role="total", amount=line.get("amount"), cell=cells.get("amount"),
+                         text=line.get("amount_text"), label_cell=label_cell)
+        lines = [FundLine(label=_ROLE_LABEL.get(role, role), role=role, amount=line["sources"][role],
+                          cell=cells.get("source_" + role), label_cell=label_cell, sub=True)
+                 for role in sources]
+        self._duty_total = [total, *lines]
+        self.detail("履职目标合计", line.get("amount"), _pos(cells.get("amount") or label_cell, self.grid))
 
     # -- funds: the chosen total and the lines' groups
     def funds(self) -> Optional[Funds]:
         p = self.parts
+        if not p.totals and not p.lines and self._duty_total is not None:
+            total, *lines = self._duty_total
+            return Funds(total=total.amount, total_cell=total.cell, lines=lines, total_line=total)
         if not p.totals and not p.lines:
             return None
         totals = sorted(p.totals, key=lambda t: t[1])

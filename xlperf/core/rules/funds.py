@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import Optional
 
 from ..model import DutyLine, FundLine, FundPart, Funds
+from ..headers import DUTY_TOTAL_WORDS
+from ..normalise import compact
 from .budget import MONEY_TOLERANCE
 from ._common import num, row_of, short
 from .registry import Hit, rule
@@ -196,10 +198,11 @@ def duty_lines(project) -> list[DutyLine]:
             continue
         cells = d.get("cells") or {}
         amount = d.get("amount")
-        out.append(DutyLine(label=str(d.get("project") or ""), amount=amount if isinstance(amount, (int, float)) else None,
+        out.append(DutyLine(label=str(d.get("project") or d.get("task") or ""), amount=amount if isinstance(amount, (int, float)) else None,
                             cell=cells.get("amount"), text=d.get("amount_text"), duty=d.get("function"), task=d.get("task"),
                             parts=[FundPart(label=k, amount=v) for k, v in d.get("amount_parts") or ()],
-                            repeated=bool(d.get("amount_repeated"))))
+                            repeated=bool(d.get("amount_repeated")), sources=dict(d.get("sources") or {}),
+                            source_cells={k[7:]: v for k, v in cells.items() if k.startswith("source_")}))
     return out
 
 
@@ -211,6 +214,8 @@ def _duty_role(d) -> str:
 
 NOT_APPLICABLE = frozenset(("/", "／", "—", "-", "--", "——", "无", "不适用"))
 ROLE_ZH = {"project": "项目支出", "basic": "基本支出"}
+SOURCE_ZH = {"fiscal": "财政拨款", "other": "其他资金", "carried_over": "上年结转", "special_account": "财政专户管理资金",
+             "unit_funds": "单位资金"}
 
 
 @rule(
@@ -218,16 +223,18 @@ ROLE_ZH = {"project": "项目支出", "basic": "基本支出"}
     "duty-lines-sum",
     "error",
     "project",
-    "{cell} 年度履职目标中{what}为{got}万元，年度预算安排中为{want}万元；{detail}；请核对两处金额",
+    "{cell} {block}中{what}为{got}万元，{against}为{want}万元；{detail}；请核对两处金额",
     message_en="duty lines do not add up to the funds they break down",
-    title="年度履职目标各项金额与年度预算安排不一致",
+    title="年度履职目标（年度主要任务）各项金额与资金总额不一致",
     needs=("duties",),
 )
 def duty_lines_sum(project, ctx):
     """
     问题：部门整体支出绩效目标表的“年度履职目标”中，各支出项目的预算金额之和与“年度预算安排”
     不一致：项目支出各行之和应等于项目支出，基本支出各行之和应等于基本支出，全部之和应等于
-    资金总额（按0.01万元比较）。
+    资金总额（按0.01万元比较）。中央部门整体支出绩效目标申报表的“年度主要任务”（任务名称、主要内容、
+    预算金额分总额、财政拨款、其他资金三列）没有单独的资金块，其“金额合计”行即资金：各任务的总额之和
+    应等于合计的总额，财政拨款、其他资金两列也逐列核对。
 
     原因：年度履职目标按部门职能分解年度预算，分解之和必须等于预算本身；常见错误是把资金总额
     抄到了“基本支出”一行，使分解合计大于预算。
@@ -239,6 +246,10 @@ def duty_lines_sum(project, ctx):
     funds = project.funds
     if not duties or funds is None:
         return None
+    block = str(project.details.get("duties_label") or "年度履职目标")
+    # The 中央 template has no funds block: its 金额合计 row under the tasks is the funds (form reader).
+    own_total = funds.total_line is not None and compact(funds.total_line.label) in DUTY_TOTAL_WORDS
+    against = f"“{funds.total_line.label}”行" if own_total else "年度预算安排中"
     by_role: dict[str, list] = {}
     for d in duties:
         by_role.setdefault(_duty_role(d), []).append(d)
@@ -246,19 +257,31 @@ def duty_lines_sum(project, ctx):
     lines = {ln.role: ln.amount for ln in funds.lines if ln.role in ROLE_ZH and ln.amount is not None
              and (ln.group is None or ln.group in split)}
     total = sum(d.amount for d in duties)
-    total_text = (f"履职目标合计{_m(total)}万元，资金总额{_m(funds.total)}万元"
-                  if funds.total is not None else f"履职目标合计{_m(total)}万元")
+    total_text = (f"{block}合计{_m(total)}万元，资金总额{_m(funds.total)}万元"
+                  if funds.total is not None else f"{block}合计{_m(total)}万元")
     hits = []
     for role, ds in by_role.items():
         want = lines.get(role)
         got = sum(d.amount for d in ds)
         if want is None or not _off(got, want):
             continue
-        hits.append(_at(ds[0].cell, params={"what": ROLE_ZH[role] if role in ROLE_ZH else role,
-                                                 "got": _m(got), "want": _m(want), "detail": total_text}))
+        hits.append(_at(ds[0].cell, params={"block": block, "against": against,
+                                            "what": ROLE_ZH[role] if role in ROLE_ZH else role,
+                                            "got": _m(got), "want": _m(want), "detail": total_text}))
     if not hits and funds.total is not None and _off(total, funds.total):
-        hits.append(_at(duties[0].cell, params={"what": "各项合计", "got": _m(total), "want": _m(funds.total),
-                                                     "detail": "请核对各支出项目的预算金额"}))
+        hits.append(_at(duties[0].cell, params={"block": block, "against": against, "what": "各项合计",
+                                                "got": _m(total), "want": _m(funds.total),
+                                                "detail": "各行的预算金额之和应等于资金总额"}))
+    # 总额 | 财政拨款 | 其他资金 on every line: each column adds up to the funds line of its source.
+    for role, want in ((ln.role, ln.amount) for ln in funds.lines if ln.role in SOURCE_ZH and ln.amount is not None):
+        got_parts = [d.sources.get(role) for d in duties]
+        if not all(g is not None for g in got_parts) or not duties[0].sources:
+            continue
+        got = sum(got_parts)  # type: ignore[arg-type]
+        if _off(got, want):
+            hits.append(_at(duties[0].source_cells.get(role) or duties[0].cell, params={
+                "block": block, "against": against, "what": f"各行{SOURCE_ZH[role]}合计", "got": _m(got),
+                "want": _m(want), "detail": f"“{SOURCE_ZH[role]}”一列各行之和应等于合计"}))
     return hits or None
 
 
