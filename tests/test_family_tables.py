@@ -20,6 +20,7 @@ from xlperf.core.grid import address
 from xlperf.core.headers import DUTY_LOOKUP, MONEY_ROW_RE, field_of_header
 from xlperf.core.layouts.form import label_key_of
 from xlperf.core.layouts.labels import role_of
+from xlperf.core.layouts.self_evaluation import is_structure
 from xlperf.core.normalise import clean_text
 
 from .real_tables import tsv_rows, write_rows
@@ -82,9 +83,12 @@ def assert_nothing_silent(path: pathlib.Path, res) -> None:
             if p.funds:
                 for ln in p.funds.lines + ([p.funds.total_line] if p.funds.total_line else []):
                     refs.update(x for x in (ln.cell, ln.label_cell) if x)
+                    refs.update(ln.cells.values())  # a self-evaluation line's 年初预算 … 得分
             for ind in p.indicators:
                 refs.update(address(ind.row, c) for c in t.columns.values())
                 refs.update(ind.origin.values())
+            if p.evaluation:
+                refs.update(p.evaluation.cells.values())
     refs.update(f.cell for f in res.findings if f.cell)
     ws = openpyxl.load_workbook(path).active
     for row in ws.iter_rows():
@@ -92,6 +96,7 @@ def assert_nothing_silent(path: pathlib.Path, res) -> None:
             if cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
                 continue
             structural = role_of(cell.value) is not None or field_of_header(cell.value) is not None or (
+                any(t.layout == "self_evaluation" for t in res.tables) and is_structure(cell.value)) or (
                 label_key_of(cell.value) in DUTY_LOOKUP) or (
                 isinstance(cell.value, str) and bool(MONEY_ROW_RE.search(cell.value))
                 and any(t.money_unit in cell.value for t in res.tables))  # read as the table's 金额单位
@@ -456,3 +461,65 @@ def test_central_department_tasks_off_their_total_are_BG010(tmp_path, change, wh
     res = check_path(build(tmp_path, "dept_central", rows))
     (f,) = codes(res, "BG010")
     assert f.cell == where and "年度主要任务" in f.message and all(w in f.message for w in words), f.message
+
+
+# --- 四川 self-evaluation, filled: title rows, trailing pairs, every cell read or said ----------
+
+
+def _se_rows(**change: str) -> list[list[str]]:
+    rows = rows_of("sc_se_filled")
+    for old, new in change.items():
+        i = next(i for i, r in enumerate(rows) if old in r)
+        rows[i] = [(new if v == old else v) for v in rows[i]]
+    return rows
+
+
+def test_sc_self_evaluation_reads_every_cell(tmp_path):
+    path = build(tmp_path, "sc_se_filled")
+    res = check_path(path)
+    (t,) = res.tables
+    (p,) = t.projects
+    assert t.layout == "self_evaluation" and p.evaluation.year == "2023"
+    # the last row holds two label–value pairs, each its own detail
+    assert (p.details["项目负责人"], p.details["财务负责人"]) == ("张三", "李四")
+    assert p.cells["财务负责人"] == "B20"
+    # every funds line knows where its label is
+    assert [(ln.label, ln.label_cell) for ln in p.funds.lines] == [
+        ("总额", "B7"), ("其中:财政资金", "B8"), ("其他资金", "B9")]
+    assert not codes(res, "ST010")
+    assert_nothing_silent(path, res)
+
+
+def test_sc_self_evaluation_title_over_two_rows(tmp_path):
+    rows = rows_of("sc_se_filled")
+    rows[0:1] = [["部门预算项目支出绩效自评表"], ["(2023年度)"]]
+    path = build(tmp_path, "se_title2", rows)
+    res = check_path(path)
+    (p,) = res.tables[0].projects
+    assert res.tables[0].title == "部门预算项目支出绩效自评表"
+    assert (p.details["标题"], p.cells["标题"], p.evaluation.year) == ("(2023年度)", "A2", "2023")
+    assert not codes(res, "ST010")
+    assert_nothing_silent(path, res)
+
+
+def test_sc_self_evaluation_a_cell_it_cannot_place_is_ST010(tmp_path):
+    rows = rows_of("sc_se_filled")
+    i = next(i for i, r in enumerate(rows) if "养护里程" in r)
+    rows[i] = rows[i] + ["", "见附件2"]  # beyond the indicator header's columns
+    i = next(i for i, r in enumerate(rows) if r and r[0] == "项目名称")
+    rows[i] = rows[i] + ["", "", "2023-05-01"]
+    res = check_path(build(tmp_path, "se_stray", rows))
+    assert sorted((f.cell, f.severity) for f in codes(res, "ST010")) == [("E2", "warning"), ("M11", "warning")]
+    assert "见附件2" in next(f.message for f in codes(res, "ST010") if f.cell == "M11")
+
+
+def test_sc_self_evaluation_numbered_section_keeps_its_text(tmp_path):
+    rows = rows_of("sc_se_filled")
+    i = next(i for i, r in enumerate(rows) if r and r[0] == "预算执行情况(10分)")
+    rows.insert(i, ["", "2.项目实施内容及过程概述", "完成118公里养护，两段推迟至次年"])
+    path = build(tmp_path, "se_section", rows)
+    res = check_path(path)
+    (p,) = res.tables[0].projects
+    assert p.details["项目实施内容及过程概述"] == "完成118公里养护，两段推迟至次年"
+    assert not codes(res, "ST010")
+    assert_nothing_silent(path, res)

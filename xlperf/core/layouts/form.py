@@ -347,7 +347,7 @@ def _own_cells(grid: Grid, covered: Covered, r: int) -> list[tuple[int, Any]]:
 _TITLE_END_RE = re.compile(r"表(?:[(（][^)）]*[)）])?$|^[(（]?\d{4}年度?[)）]?$|^[(（]\s*年度\s*[)）]$")
 
 
-def _title_like(v: Any) -> bool:
+def title_like(v: Any) -> bool:
     """A form's title (项目支出绩效目标表, 绩效目标申报表(基础设施建设类), (2024年度)) rather than
     a footnote's prose: it ends in 表 (and a bracket) or is a year."""
     if not isinstance(v, str):
@@ -376,7 +376,7 @@ def footnote_rows(grid: Grid, covered: Covered) -> dict[int, int]:
             opener = r
             out[r] = r
             continue
-        if opener is not None and len(cells) == 1 and isinstance(v0, str) and not _title_like(v0) and \
+        if opener is not None and len(cells) == 1 and isinstance(v0, str) and not title_like(v0) and \
                 not cost_block.entry(cells):
             out[r] = opener
             continue

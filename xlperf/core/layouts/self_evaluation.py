@@ -20,6 +20,11 @@ format; calamine gives the value without its format, so a number up to 1.5 is a 
 formula's cached value, or the text ``86%``; ``/`` means "not applicable" and reads as empty
 (the cell is kept in ``raw``).
 
+Nothing is dropped silently: the title may go on in a second row (``(2023年度)`` -> details 标题),
+a numbered section keeps its text (``2.项目实施内容及过程概述 | …``), the rows after the indicators
+keep every label–value pair (``项目负责人:张三 | 财务负责人:李四``), and any other non-empty cell of
+the form is an ST010 naming it (``_unread``), as in the form reader.
+
 The reader recognises a self-evaluation by its indicator header with a 完成值 column (实际完成值 /
 完成值 / 全年完成值) and its money block with an 执行数 column; a target table has neither, so it
 is never claimed (fit 0).
@@ -35,6 +40,8 @@ from ..grid import Grid, is_blank
 from ..model import Evaluation, FundLine, Funds, Indicator, Project, Table, construct_all
 from ..normalise import _memo, clean_text, compact, nfkc, parse_number, parse_stated_points, split_value
 from . import Fit, register
+from .form import _short, title_like
+from .labels import Covered, covered_cells
 
 SCAN_ROWS = 200  # a sheet of stacked self-evaluations is read whole up to here for fit()
 
@@ -304,7 +311,9 @@ class SelfEvaluationReader:
         p_raw: dict[str, Any] = {}
         details: dict[str, Any] = {}
         ev = Evaluation()
-        title = None
+        covered = covered_cells(grid)
+        title = title_row = None
+        seen_label = False
         name = department = unit = goal = None
 
         # label–value rows, title, year
@@ -317,18 +326,37 @@ class SelfEvaluationReader:
                 if not isinstance(v, str):
                     continue
                 if title is None and TITLE_RE.search(v) and len(v) <= 60:
-                    title = clean_text(v)
+                    title, title_row = clean_text(v), r
                     m = _YEAR_RE.search(nfkc(v))
                     if m:
                         ev.year = m.group(1)
+                    continue
+                if title_row is not None and r == title_row + 1 and not seen_label and _title_line(grid, r, c):
+                    # the title written over two rows (部门预算项目支出绩效自评表 / (2023年度))
+                    details.setdefault("标题", clean_text(v))
+                    p_cells.setdefault("标题", A(r, c))
+                    title_row = r
+                    m = _YEAR_RE.search(nfkc(v))
+                    if m and ev.year is None:
+                        ev.year = m.group(1)
+                    continue
                 s = nfkc(v).strip()
                 head, sep, inline = s.partition(":") if ":" in s else s.partition("：")
                 k = key(head if sep and inline.strip() else v)
                 role = LABELS.get(k or "")
                 if role is None and k and k.startswith("报表编号"):
                     role = "form_code"
+                if role is None and k and _NUMBERED_HEAD_RE.match(k) and r != money_row:
+                    # 2.项目实施内容及过程概述 | 〈what was done〉: a numbered section and its text
+                    value, pos = _value_right(grid, r, c)
+                    if value is not None and key(value) not in GOAL_HEADERS:
+                        label = _NUMBERED_HEAD_RE.match(k).group(1)  # type: ignore[union-attr]
+                        details.setdefault(label, clean_text(value))
+                        p_cells.setdefault(label, A(*pos))
+                    continue
                 if role is None:
                     continue
+                seen_label = True
                 if sep and inline.strip():
                     value, pos = inline.strip(), (r, c)
                 else:
@@ -411,18 +439,7 @@ class SelfEvaluationReader:
             first_text = next((clean_text(v) or "" for v in row if not is_blank(v)), "")
             if trailing or (k is not None and k in TRAILING_KEYS) or re.match(r"^注\s*[:：\d]", first_text):
                 trailing = True
-                c0 = next(c for c, v in enumerate(row) if not is_blank(v))
-                if k is None:
-                    details.setdefault("注", first_text)
-                    p_cells.setdefault("注", A(r, c0))
-                else:
-                    value, pos = _value_right(grid, r, c0)
-                    label = (clean_text(row[c0]) or "").rstrip(":：")
-                    if value is not None:
-                        details.setdefault(label, clean_text(value))
-                        p_cells.setdefault(label, A(*pos))
-                    else:
-                        details.setdefault(label, None)
+                _trailing_row(grid, r, details, p_cells, covered)
                 last = r
                 continue
             if k is not None and k in TOTAL_KEYS:
@@ -456,6 +473,7 @@ class SelfEvaluationReader:
             "waivers": frozenset(), "department": department, "funds": funds, "goal_long": None,
             "details": details, "evaluation": ev,
         }, _PROJECT_FIELDS)
+        findings = _unread(grid, covered, top, max(last, header), header, money_row, hdr, lines, project, ev)
         rows = [i.row for i in indicators]
         where = f"第{index + 1}/{count}张，" if count > 1 else ""
         reason = (f"{where}第{grid.sheet_row(header)}行为自评指标表头（"
@@ -463,7 +481,7 @@ class SelfEvaluationReader:
                   + (f"，第{grid.sheet_row(money_row)}行为预算执行情况" if money_row is not None else ""))
         return Table(sheet=sheet, source=grid.source, title=title, header_row=grid.sheet_row(header), columns=columns,
                      projects=[project], data_rows=(min(rows), max(rows)) if rows else (0, 0),
-                     layout=self.name, layout_reason=reason)
+                     layout=self.name, layout_reason=reason, findings=findings)
 
     def _indicator(self, grid: Grid, r: int, vals: dict[str, Any], l1: Any, l2: Any, hdr: dict[str, int], n: int) -> Indicator:
         from ..blocks import _indicator
@@ -550,6 +568,7 @@ class SelfEvaluationReader:
                     values[f] = number(v)
             lines.append(FundLine(
                 label=label, role=role, amount=values.get("budget"), cell=cells.get("budget"),
+                label_cell=grid.addr(r, label_pos) if label_pos is not None else None,
                 text=None, initial=values.get("initial"), budget=values.get("budget"), spent=values.get("spent"),
                 rate=values.get("rate"), points=values.get("points"), score=values.get("score"), sub=sub or (bool(lines) and role != "total"),
                 cells=cells, raw=raw))
@@ -577,6 +596,93 @@ class SelfEvaluationReader:
                         p_cells["goal" if role == "expected" else "goal_actual"] = grid.addr(rr, c)
                         break
         return out["expected"], out["actual"]
+
+
+def _title_line(grid: Grid, r: int, c: int) -> bool:
+    """Row ``r`` holds only a second title line at column ``c`` (``(2023年度)``, ``（项目支出）``)."""
+    own = [cc for cc, v in enumerate(grid.rows[r]) if not is_blank(v)]
+    v = grid.get(r, c)
+    return own == [c] and title_like(v) and key(v) not in LABELS
+
+
+def _trailing_row(grid: Grid, r: int, details: dict[str, Any], p_cells: dict[str, str], covered: Covered) -> None:
+    """A row after the indicators (评价结论 / 存在问题 / 项目负责人：张三 | 财务负责人：李四 / 注：…):
+    every label with its value, written inline after a colon or in the next cell; a text
+    that is no label is a note (注, 注2 …)."""
+    cells = [(c, v) for c, v in enumerate(grid.rows[r]) if not is_blank(v) and (r, c) not in covered]
+    i = 0
+    while i < len(cells):
+        c, v = cells[i]
+        text = clean_text(v) or ""
+        head, sep, inline = nfkc(text).partition(":") if ":" in nfkc(text) else nfkc(text).partition("：")
+        k = key(head) if sep else key(v)
+        is_label = k is not None and (k in TRAILING_KEYS or k in LABELS or (sep and len(k) <= 8 and not k[0].isdigit()))
+        if is_label and sep and inline.strip():
+            _put(details, p_cells, head.strip(), inline.strip(), grid.addr(r, c))
+        elif is_label and not re.match(r"^注", k or "") and i + 1 < len(cells) and key(cells[i + 1][1]) not in TRAILING_KEYS:
+            c2, v2 = cells[i + 1]
+            _put(details, p_cells, text.rstrip(":："), clean_text(v2), grid.addr(r, c2))
+            i += 1
+        elif is_label and not re.match(r"^注", k or ""):
+            _put(details, p_cells, text.rstrip(":："), None, grid.addr(r, c))
+        else:
+            _put(details, p_cells, "注", text, grid.addr(r, c))
+        i += 1
+
+
+def _put(details: dict[str, Any], p_cells: dict[str, str], label: str, value: Any, cell: str) -> None:
+    k, n = label, 2
+    while k in details:
+        k, n = f"{label}{n}", n + 1
+    details[k], p_cells[k] = value, cell
+
+
+# Block labels in a self-evaluation's left column: read as structure, not as content.
+_NUMBERED_HEAD_RE = re.compile(r"^\d{1,2}[.、．](\D{2,20})$")
+_BLOCK_LABEL_RE = re.compile(r"基本情况|完成情况|执行情况|绩效指标|总体目标|年度目标|项目资金|资金情况|预算执行|自评|指标$")
+
+
+def is_structure(v: Any) -> bool:
+    """A self-evaluation's label, goal or total heading, or block label (项目基本情况,
+    预算执行情况(10分), 2.项目实施内容及过程概述): structure, read as no value."""
+    k = key(v)
+    return k is not None and (k in LABELS or k in GOAL_HEADERS or k in TOTAL_KEYS or k in TRAILING_KEYS
+                              or k in _MONEY_LOOKUP or k in _IND_LOOKUP
+                              or bool(_BLOCK_LABEL_RE.search(k)) or bool(_NUMBERED_HEAD_RE.match(k)))
+
+
+def _unread(grid: Grid, covered: Covered, top: int, bottom: int, header: int, money_row: Optional[int],
+            hdr: dict[str, int], lines: list[FundLine], project: Project, ev: Evaluation) -> list:
+    """ST010 for every non-empty cell of the form (rows ``top``..``bottom``) that is neither read
+    into the project, its funds, goals, indicators or evaluation, nor a header or block label,
+    so a self-evaluation never drops a cell silently (the form reader's ``unclaimed``)."""
+    from ..engine import read_finding
+
+    refs = set(project.cells.values()) | set(ev.cells.values())
+    for ln in lines:
+        refs.update(ln.cells.values())
+        if ln.label_cell:
+            refs.add(ln.label_cell)
+    ind_rows = set()
+    for ind in project.indicators:
+        ind_rows.add(ind.row - grid.row0)
+        refs.update(ind.origin.values())
+    hdr_cols = set(hdr.values())
+    out = []
+    for r in range(top, bottom + 1):
+        whole = r == header or r == money_row
+        for c, v in enumerate(grid.rows[r]):
+            if is_blank(v) or (r, c) in covered or whole or (r in ind_rows and c in hdr_cols):
+                continue
+            a = grid.addr(r, c)
+            if a in refs:
+                continue
+            k = key(v)
+            if is_structure(v):
+                continue
+            out.append(read_finding("ST010", sheet=grid.sheet, cell=a, row=grid.sheet_row(r),
+                                    value=_short(v), project=project.name))
+    return out
 
 
 _HEADER_ZH = {"level1": "一级指标", "level2": "二级指标", "name": "三级指标", "comparator": "指标性质",
