@@ -523,3 +523,38 @@ def test_sc_self_evaluation_numbered_section_keeps_its_text(tmp_path):
     assert p.details["项目实施内容及过程概述"] == "完成118公里养护，两段推迟至次年"
     assert not codes(res, "ST010")
     assert_nothing_silent(path, res)
+
+
+# --- 部门整体支出绩效自评表: the department self-evaluation -----------------------------------
+
+
+def test_department_self_evaluation_is_a_self_evaluation_of_the_department(tmp_path):
+    path = build(tmp_path, "dept_se")
+    res = check_path(path)
+    (t,) = res.tables
+    (p,) = t.projects
+    assert t.layout == "self_evaluation" and "自评指标表头" in t.layout_reason
+    assert (p.name, p.department, p.unit_name, p.cells["project"]) == ("某县农业农村局",) * 3 + ("B3",)
+    assert (p.budget, p.evaluation.year, p.evaluation.total_points, p.evaluation.total_score) == (1600, "2023", 100, 97.5)
+    assert [(ln.label, ln.role, ln.group, ln.budget) for ln in p.funds.lines] == [
+        ("年度资金总额", "total", None, 1600), ("按收入性质分", "total", "按收入性质分", 1600),
+        ("其中：一般公共预算", "fiscal", "按收入性质分", 1500), ("其他资金", "other", "按收入性质分", 100),
+        ("按支出性质分", "total", "按支出性质分", 1600), ("其中：基本支出", "basic", "按支出性质分", 1150),
+        ("项目支出", "project", "按支出性质分", 450)]
+    assert len(p.real_indicators()) == 4 and p.evaluation.goal_actual == "完成"
+    assert not res.findings, [(f.code, f.cell) for f in res.findings]
+    assert_nothing_silent(path, res)
+
+
+@pytest.mark.parametrize("label, old, new, cell, words", [
+    ("其他资金", "90", "80", "E6", ["按收入性质分", "全年执行数为1520", "各行合计1510"]),
+    ("项目支出", "450", "350", "D9", ["按支出性质分", "全年预算数为1600", "各行合计1500"]),
+    ("按支出性质分", "1500", "1400", "C5", ["年度资金总额", "年初预算数为1500", "按支出性质分1400"]),
+])
+def test_department_self_evaluation_adds_up_each_breakdown(tmp_path, label, old, new, cell, words):
+    res = check_path(build(tmp_path, "dept_se", with_amount(rows_of("dept_se"), label, old, new)))
+    hits = codes(res, "SE014")
+    assert cell in [f.cell for f in hits], [(f.cell, f.message) for f in hits]
+    f = next(f for f in hits if f.cell == cell)
+    assert all(w in f.message for w in words), f.message
+    assert not codes(res, "BG006")  # said once, by SE014

@@ -42,6 +42,9 @@ class DepartmentReader(FormReader):
             0.2 if s.grid is not None else 0)
         if s.subject_role == "project" and not strong:
             score = min(score, 0.3)
+        if s.self_eval:  # 部门整体支出绩效自评表: the self-evaluation reader's
+            return Fit(self.name, min(score, 0.35),
+                       _fit_reason(grid, s, f"但含自评表的列（{'、'.join(s.self_eval[:3])}），应为部门整体支出绩效自评表"))
         return Fit(self.name, round(min(score, 1.0), 3), _fit_reason(grid, s, "为部门整体支出绩效目标表"))
 
     def fit(self, grid: Grid) -> Fit:

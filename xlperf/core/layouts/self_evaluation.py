@@ -41,7 +41,8 @@ from ..model import Evaluation, FundLine, Funds, Indicator, Project, Table, cons
 from ..normalise import _memo, clean_text, compact, nfkc, parse_number, parse_stated_points, split_value
 from . import Fit, register
 from .form import _short, title_like
-from .labels import Covered, covered_cells
+from .labels import Covered, covered_cells, label_text
+from ..headers import FUND_ROLES, LABEL_LOOKUP
 
 SCAN_ROWS = 200  # a sheet of stacked self-evaluations is read whole up to here for fit()
 
@@ -101,6 +102,7 @@ LABELS = {
     "项目名称": "name", "专项资金名称": "name", "项目名": "name", "资金名称": "name",
     "主管部门": "department", "县级主管部门": "department", "主管部门及代码": "department",
     "实施单位": "unit", "项目实施单位": "unit",
+    "部门名称": "org", "单位名称": "org", "部门单位名称": "org", "预算单位": "org", "预算部门": "org",
     "报表编号": "form_code",
     "负责人及电话": "contact", "项目负责人": "contact",
 }
@@ -314,7 +316,7 @@ class SelfEvaluationReader:
         covered = covered_cells(grid)
         title = title_row = None
         seen_label = False
-        name = department = unit = goal = None
+        name = department = unit = goal = org = None
 
         # label–value rows, title, year
         money_row = None
@@ -371,12 +373,20 @@ class SelfEvaluationReader:
                     department, p_cells["department"] = text, cell
                 elif role == "unit" and unit is None:
                     unit, p_cells["unit"] = text, cell
+                elif role == "org" and org is None:
+                    # 部门（单位）整体支出绩效自评表: the department is the one evaluated
+                    org, p_cells["org"] = text, cell
                 else:
                     label = clean_text(head if sep and inline.strip() else v) or ""
                     label = label.rstrip(":：")
                     details.setdefault(label, text)
                     p_cells.setdefault(label, cell)
 
+        if org is not None:
+            if name is None:
+                name, p_cells["project"], p_raw["project"] = org, p_cells["org"], org
+            department = department or org
+            unit = unit or org
         if ev.year is None:
             for r in range(top, header):
                 for v in grid.rows[r]:
@@ -454,6 +464,9 @@ class SelfEvaluationReader:
                     if nums:
                         c, v = nums[0]
                         ev.total_points, ev.cells["total_points"], ev.raw["total_points"] = number(v), A(r, c), v
+                    if len(nums) == 2:  # 总分 | 100 | 97.5: the points, then the score
+                        c, v = nums[1]
+                        ev.total_score, ev.cells["total_score"], ev.raw["total_score"] = number(v), A(r, c), v
                 last = r
                 continue
             if _indicator_header(row) is not None:
@@ -527,6 +540,7 @@ class SelfEvaluationReader:
                 block_label = (v, (money_row, c))
                 break
         lines: list[FundLine] = []
+        group: Optional[str] = None
         for r in range(money_row + 1, stop):
             row = grid.rows[r]
             label_pos = None
@@ -539,17 +553,23 @@ class SelfEvaluationReader:
             has_values = any(not is_blank(grid.get(r, c)) for c in cols.values())
             if label is None and not has_values:
                 break
-            if label is not None and not _FUND_LABEL_RE.search(label):
+            lt = label_text(label) if label is not None else None
+            known = LABEL_LOOKUP.get(lt.key) if lt is not None else None
+            if label is not None and not (_FUND_LABEL_RE.search(label) or known in FUND_ROLES or known == "funds_group"):
                 break
             if label is None:
                 label = ""
             sub = bool(_SUB_RE.match(nfkc(label)))
             bare = _SUB_RE.sub("", nfkc(label)) if sub else label
-            role = _fund_role(compact(bare))
+            role = FUND_ROLES[known] if known in FUND_ROLES and known != "total" else _fund_role(compact(bare))
             if not lines and role is None:
                 role = "total"
             if lines and role == "total" and sub:
                 role = None
+            if known == "funds_group" and lines:
+                # 部门整体: 按收入性质分 / 按支出性质分 each break the total down again; the heading's
+                # own amounts (when written) are the total of its lines
+                group, role, sub = compact(label), "total", False
             values: dict[str, Any] = {}
             cells: dict[str, str] = {}
             raw: dict[str, Any] = {}
@@ -571,7 +591,7 @@ class SelfEvaluationReader:
                 label_cell=grid.addr(r, label_pos) if label_pos is not None else None,
                 text=None, initial=values.get("initial"), budget=values.get("budget"), spent=values.get("spent"),
                 rate=values.get("rate"), points=values.get("points"), score=values.get("score"), sub=sub or (bool(lines) and role != "total"),
-                cells=cells, raw=raw))
+                cells=cells, raw=raw, group=group))
         return lines, block_label
 
     def _goals(self, grid: Grid, top: int, header: int, money_row: Optional[int], lines: list[FundLine],

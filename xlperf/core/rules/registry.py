@@ -59,6 +59,9 @@ LAYOUT_RULES: dict[str, dict[str, Any]] = {
         # self-evaluation without 分值/得分 columns is checked by the SE rules' no-score mode
         # (SE009/SE010) instead of being told which weight checks did not run (ST030)
         | frozenset({"VL016", "ST030"})
+        # the funds lines are added up column by column (年初预算数, 全年预算数, 全年执行数) by SE014;
+        # BG006 would say the 全年预算数 column's difference a second time
+        | frozenset({"BG006"})
         | frozenset(f"VL{n:03d}" for n in range(30, 37)),
         "needs": {"WT001": "weight", "VL001": "comparator", "VL005": "measure", "VL006": "measure",
                   "VL007": "direction", "VL012": "measure", "BG004": "measure"},

@@ -643,7 +643,12 @@ def funds_lines_sum(project, ctx):
 
     原因：总额是各来源之和；对不上，说明漏填了来源、或总额与明细分别改过。
 
-    依据：MoF自评表：年度资金总额 = 其中：当年财政拨款 + 上年结转资金 + 其他资金（逐列）。实践：廊坊、衡山、青神的资金行。
+    部门整体支出绩效自评表的资金总额分两次列明（按收入性质分：一般公共预算、其他资金……；按支出性质分：
+    基本支出、项目支出），每一组分别核对：组内各行之和等于该组标题行的金额，标题行等于资金总额
+    （标题行未填金额时，组内各行直接与资金总额核对）。
+
+    依据：MoF自评表：年度资金总额 = 其中：当年财政拨款 + 上年结转资金 + 其他资金（逐列）；部门整体支出
+    绩效自评表：按收入性质分、按支出性质分两组各自等于资金总额。实践：廊坊、衡山、青神的资金行。
 
     反例：年度资金总额 全年执行数 37.24 | 其中：当年财政拨款 30 | 其他资金 5。
 
@@ -653,21 +658,36 @@ def funds_lines_sum(project, ctx):
         return None
     lines = project.funds.lines
     total = next((ln for ln in lines if ln.role == "total"), None)
-    parts = [ln for ln in lines if ln is not total and ln.sub]
-    if total is None or not parts:
+    if total is None:
         return None
+    # (the total a set of lines adds up to, the lines): the lines under the block's total, and
+    # for a department's 按收入性质分 / 按支出性质分, each group's lines under its heading's
+    # amounts, the heading under the block's total (or, with no amounts, the lines directly)
+    heads = {ln.group: ln for ln in lines if ln.role == "total" and ln.group is not None and ln is not total}
+    by: dict[Optional[str], list] = {}
+    for ln in lines:
+        if ln is not total and ln.sub:
+            by.setdefault(ln.group, []).append(ln)
+    checks = [(heads.get(g, total), parts) for g, parts in by.items()] + [(total, [h]) for h in heads.values()]
     hits = []
-    for col, zh in (("initial", "年初预算数"), ("budget", "全年预算数"), ("spent", "全年执行数")):
-        stated = getattr(total, col)
-        vals = [(ln, getattr(ln, col)) for ln in parts if getattr(ln, col) is not None]
-        if stated is None or not vals:
-            continue
-        s = sum(v for _, v in vals)
-        if abs(s - stated) <= 0.005 + EPS:
-            continue
-        hits.append(Hit(cell=total.cells.get(col), row=_row(total.cells.get(col)), params={
-            "total": total.label, "column": zh, "stated": num(stated), "sum": num(round(s, 6)),
-            "lines": " + ".join(f"{ln.label}{num(v)}" for ln, v in vals)}))
+    for whole, parts in checks:
+        for col, zh in (("initial", "年初预算数"), ("budget", "全年预算数"), ("spent", "全年执行数")):
+            stated = getattr(whole, col)
+            vals = [(ln, getattr(ln, col)) for ln in parts if getattr(ln, col) is not None]
+            if whole is not total and stated is None:
+                stated = getattr(total, col)  # a heading without amounts: its lines add up to the total
+                whole_cell = total.cells.get(col)
+            else:
+                whole_cell = whole.cells.get(col)
+            if stated is None or not vals:
+                continue
+            s = sum(v for _, v in vals)
+            if abs(s - stated) <= 0.005 + EPS:
+                continue
+            label = whole.label if whole is total or getattr(whole, col) is not None else total.label
+            hits.append(Hit(cell=whole_cell, row=_row(whole_cell), params={
+                "total": label, "column": zh, "stated": num(stated), "sum": num(round(s, 6)),
+                "lines": " + ".join(f"{ln.label}{num(v)}" for ln, v in vals)}))
     return hits or None
 
 
