@@ -17,7 +17,7 @@ from rich.console import Console
 from xlperf.api import check_path
 from xlperf.cli.text_report import render_report
 from xlperf.core.grid import address
-from xlperf.core.headers import DUTY_LOOKUP, MONEY_ROW_RE, field_of_header
+from xlperf.core.headers import DUTY_LOOKUP, IGNORED_HEADERS, MONEY_ROW_RE, field_of_header
 from xlperf.core.layouts.form import label_key_of
 from xlperf.core.layouts.labels import role_of
 from xlperf.core.layouts.self_evaluation import is_structure
@@ -77,6 +77,7 @@ def assert_nothing_silent(path: pathlib.Path, res) -> None:
             refs.update(address(t.header_row, c) for c in range(1, 40))
         for f in t.findings:
             refs.add(f.cell or "")
+        refs.update(u.budget_cell for u in t.total_rows if u.budget_cell)  # the table's 合计 row
         for p in t.projects:
             refs.update(p.cells.values())
             _addresses(p.details, refs)
@@ -91,6 +92,11 @@ def assert_nothing_silent(path: pathlib.Path, res) -> None:
                 refs.update(p.evaluation.cells.values())
     refs.update(f.cell for f in res.findings if f.cell)
     ws = openpyxl.load_workbook(path).active
+    for t in res.tables:  # a 序号 column is known and deliberately left alone
+        if t.header_row:
+            for cell in ws[t.header_row]:
+                if isinstance(cell.value, str) and clean_text(cell.value) in IGNORED_HEADERS:
+                    refs.update(f"{cell.column_letter}{r}" for r in range(t.header_row, ws.max_row + 1))
     for row in ws.iter_rows():
         for cell in row:
             if cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
@@ -558,3 +564,35 @@ def test_department_self_evaluation_adds_up_each_breakdown(tmp_path, label, old,
     f = next(f for f in hits if f.cell == cell)
     assert all(w in f.message for w in words), f.message
     assert not codes(res, "BG006")  # said once, by SE014
+
+
+# --- another province's list: 序号, 资金金额, 合计 in the 序号 column --------------------------
+
+
+def test_other_list_reads_its_budget_and_its_total_row(tmp_path):
+    path = build(tmp_path, "other_list")
+    res = check_path(path)
+    (t,) = res.tables
+    assert t.layout == "list"
+    assert [(p.name, p.budget, len(p.real_indicators())) for p in t.projects] == [
+        ("城乡环境卫生整治", 350.5, 5), ("农村公路养护", 120, 4)]
+    assert [(u.name, u.budget, u.budget_cell) for u in t.total_rows] == [("合计", 470.5, "C13")]
+    assert not codes(res, "ST003") and not codes(res, "ST015") and not codes(res, "BG002")
+    assert_nothing_silent(path, res)
+
+
+def test_other_list_total_row_off_is_BG002(tmp_path):
+    res = check_path(build(tmp_path, "other_list", with_amount(rows_of("other_list"), "合计", "470.5", "480")))
+    (f,) = codes(res, "BG002")
+    assert f.cell == "C13" and "+9.5" in f.message
+    assert not codes(res, "ST003")
+
+
+@pytest.mark.parametrize("line, unit, budget", [("单位：万元", "万元", 350.5), ("（单位：元）", "元", 0.03505),
+                                                 ("金额单位:元", "元", 0.03505), ("实施单位：元宝区农业局", "万元", 350.5)])
+def test_a_money_unit_row_in_its_spellings(tmp_path, line, unit, budget):
+    rows = rows_of("other_list")
+    rows[1] = [line]
+    res = check_path(build(tmp_path, "other_list", rows))
+    (t,) = res.tables
+    assert t.money_unit == unit and t.projects[0].budget == pytest.approx(budget)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from operator import attrgetter
-from typing import Any, Callable, NamedTuple, Optional
+from typing import Any, Callable, Iterable, NamedTuple, Optional, Sequence
 
 from .engine import read_finding
 from .grid import Grid, col_letter, is_blank
@@ -115,6 +115,18 @@ def is_total_row(unit: Any, project: Any, level1: Any, level2: Any, has_values: 
     text = unit if unit is not None else project
     return (text.__class__ is str and level1 is None and level2 is None and not has_values
             and compact(text) in TOTAL_ROW_WORDS)
+
+
+def total_word(row: Sequence[Any], columns: Iterable[int]) -> Optional[str]:
+    """The 合计/总计 written in one of ``columns`` of the row (a 序号 column: ``合计 | | 470.5``
+    under 序号 | 项目名称 | 资金金额), else None. Asked only of a row that names no unit, project,
+    level or value, so a list's indicator rows never pay for it."""
+    n = len(row)
+    for c in columns:
+        v = row[c] if c < n else None
+        if v.__class__ is str and compact(v) in TOTAL_ROW_WORDS:
+            return clean_text(v)
+    return None
 
 
 def is_unit_row(unit: Any, project: Any, level1: Any, level2: Any, has_values: bool) -> bool:
@@ -234,6 +246,7 @@ class _ListReader:
         header_rows, extra_cols, ind_fields = layout.header_rows, self.extra_cols, self.ind_fields
         row_details, last_row = self.row_details, self.last_row  # cleared in place, never replaced
         c_weight = layout.columns.get("weight")
+        ignored_cols = sorted(layout.ignored_columns)  # where a 合计 row may be written (序号)
         row0 = grid.row0
         first_data = last_data = None
         project: Optional[Project] = None
@@ -280,6 +293,11 @@ class _ListReader:
             # (a total or unit row names one of the two: the usual row names both or neither)
             if (v_unit is None) != (v_proj is None) and is_total_row(v_unit, v_proj, l1_own, l2_own, has_values):
                 self.total_row(r, cells)
+                project = None
+                continue
+            if v_unit is None and v_proj is None and not has_values and l1_own is None and l2_own is None \
+                    and ignored_cols and (word := total_word(row, ignored_cols)) is not None:
+                self.total_row(r, cells, word)
                 project = None
                 continue
             if v_unit is not None and v_proj is None:
@@ -406,10 +424,10 @@ class _ListReader:
         if cells.goal is not None:
             self.unplaced(r, self.cols.goal, cells.goal)
 
-    def total_row(self, r: int, cells: _Fixed) -> None:
-        """The table's 合计/总计 row (``is_total_row``): its budget, for BG002 against every
-        project; a goal written on it is a cell that went nowhere."""
-        text = clean_text(cells.unit if cells.unit is not None else cells.project) or ""
+    def total_row(self, r: int, cells: _Fixed, word: Optional[str] = None) -> None:
+        """The table's 合计/总计 row (``is_total_row``, or ``word`` in its 序号 column): its
+        budget, for BG002 against every project; a goal written on it is a cell that went nowhere."""
+        text = word or clean_text(cells.unit if cells.unit is not None else cells.project) or ""
         v_budget, c_budget = cells.budget, self.cols.budget
         budget = self.to_wan(parse_number(v_budget).value) if v_budget is not None else None
         budget_cell = self.addr(r, c_budget) if v_budget is not None and c_budget is not None else None

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, Iterable, Optional, Sequence
 
-from .blocks import IND_VALUE_FIELDS, continues_project, is_total_row, is_unit_row
+from .blocks import IND_VALUE_FIELDS, continues_project, is_total_row, is_unit_row, total_word
 from .grid import Grid, Merge
 from .headers import HEADER_SCAN_ROWS, find_layout, is_banner_row, is_repeated_header
 from .normalise import MAX_NUMBER, clean_text, parse_number
@@ -95,6 +95,7 @@ def project_weights(rows: Sequence[Sequence[Any]], merges: Iterable[Merge] = (),
     cu, cb = cols.get("unit"), cols.get("budget")
     c_l1, c_l2 = cols.get("level1"), cols.get("level2")
     value_cols = [cols[f] for f in IND_VALUE_FIELDS if f in cols]
+    ignored = sorted(layout.ignored_columns)
     masked = _masked_rows(rows, merges, set(cols.values()))
 
     # Missing optional columns read the 权重 column again and are blanked after the lookup:
@@ -163,6 +164,13 @@ def project_weights(rows: Sequence[Sequence[Any]], merges: Iterable[Merge] = (),
         if u is not None and p is None and is_unit_row(
                 u, p, at(vals, c_l1), at(vals, c_l2), any(at(vals, c) is not None for c in value_cols)):
             if cur is not None:
+                cur.total = round(total, 6)
+            cur = None
+            continue
+
+        if u is None and p is None and ignored and at(vals, c_l1) is None and at(vals, c_l2) is None and not any(
+                at(vals, c) is not None for c in value_cols) and total_word(vals, ignored) is not None:
+            if cur is not None:  # 合计 in the 序号 column
                 cur.total = round(total, 6)
             cur = None
             continue
