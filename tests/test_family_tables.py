@@ -77,7 +77,9 @@ def assert_nothing_silent(path: pathlib.Path, res) -> None:
             refs.update(address(t.header_row, c) for c in range(1, 40))
         for f in t.findings:
             refs.add(f.cell or "")
-        refs.update(u.budget_cell for u in t.total_rows if u.budget_cell)  # the table's 合计 row
+        for u in t.total_rows:  # the table's 合计 row
+            refs.update([u.budget_cell] if u.budget_cell else [])
+            refs.update(u.amount_cells.values())
         for p in t.projects:
             refs.update(p.cells.values())
             _addresses(p.details, refs)

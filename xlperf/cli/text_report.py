@@ -261,20 +261,29 @@ def _of(score: float | None, points: float | None) -> str:
     return f"{'—' if score is None else _num(score)}/{_num(points)}"
 
 
-def _self_evaluation_table(projects, console: Console) -> None:
-    """Self-evaluations: the year's budget, 执行率, the budget line's score of its points, the
-    indicators' points, the total score of its points (— when not filled in)."""
-    # Like the weight table: no rules, one space between columns, short titles and one line per
-    # project (long names cut with …; --all or the JSON give the whole name) — fits 80 columns.
-    console.print("[bold]自评得分（预算执行＋绩效指标）[/]", highlight=False)
+def _evaluation_columns(*figures: str) -> RichTable:
+    """A self-evaluation table's columns: 行, 项目名称, 预算, the ``figures``, 状态."""
     t = RichTable(show_lines=False, header_style="bold underline", box=None, pad_edge=False, show_edge=False,
                   padding=(0, 1), collapse_padding=True)
     t.add_column("行", justify="right")
     t.add_column("项目名称", overflow="ellipsis", no_wrap=True, min_width=10, max_width=22)
     t.add_column("预算(万元)", justify="right", min_width=10, no_wrap=True)
-    for col in ("执行率", "预算得分", "指标", "分值", "总分"):
+    for col in figures:
         t.add_column(col, justify="right", no_wrap=True)
     t.add_column("状态", no_wrap=True)
+    return t
+
+
+def _self_evaluation_table(projects, console: Console) -> None:
+    """Self-evaluations: the year's budget, 执行率, the budget line's score of its points, the
+    indicators' points, the total score of its points (— when not filled in)."""
+    # Like the weight table: no rules, one space between columns, short titles and one line per
+    # project (long names cut with …; --all or the JSON give the whole name) — fits 80 columns.
+    if all(p.indicator_count == 0 for p in projects) and any(p.grade or p.score_total is not None for p in projects):
+        _summary_table(projects, console)
+        return
+    console.print("[bold]自评得分（预算执行＋绩效指标）[/]", highlight=False)
+    t = _evaluation_columns("执行率", "预算得分", "指标", "分值", "总分")
     for p in projects:
         rate = "—" if p.execution_rate is None else f"{p.execution_rate:.1f}%"
         style = "red" if not p.weight_ok else ("yellow" if p.errors else None)
@@ -283,6 +292,19 @@ def _self_evaluation_table(projects, console: Console) -> None:
                   f"{_num(p.weight_total)}/{_num(p.expected)}" if p.points_total is not None else "—",
                   _of(p.score_total, p.points_total) if p.points_total is not None else "—",
                   _STATUS_SHORT.get(p.status, p.status), style=style)
+    console.print(t)
+
+
+def _summary_table(projects, console: Console) -> None:
+    """A summary of self-evaluation results (no indicators): the budget, 执行率, the stated score
+    and grade of every project."""
+    console.print("[bold]自评结果（汇总表：每行一个项目）[/]", highlight=False)
+    t = _evaluation_columns("执行率", "自评得分", "等级")
+    for p in projects:
+        rate = "—" if p.execution_rate is None else f"{p.execution_rate:.1f}%"
+        t.add_row(str(p.row), escape(p.name) if p.name else "（无名称）", _budget(p.budget, p.budget_text), rate,
+                  _of(p.score_total, None), escape(p.grade or "—"), _STATUS_SHORT.get(p.status, p.status),
+                  style="yellow" if p.errors else None)
     console.print(t)
 
 

@@ -286,6 +286,7 @@ class Evaluation(Model):
     has_points: bool = False
     has_scores: bool = False
     goal_actual: Optional[str] = None  # 年度总体目标: 实际完成情况
+    grade: Optional[str] = None  # 自评等级 as written (优 / 良 / 中 / 差), a summary's
     cells: dict[str, str] = Field(default_factory=dict)
     raw: dict[str, Any] = Field(default_factory=dict)
 
@@ -425,6 +426,10 @@ class Unit(Model):
     budget_cell: Optional[str] = None
     department_code: Optional[str] = None
     project_indices: list[int] = Field(default_factory=list)
+    # A self-evaluation summary's 合计 row: every column's amount (initial / budget / spent in
+    # 万元, rate in percent) and its cell, for SE018.
+    amounts: dict[str, Optional[float]] = Field(default_factory=dict)
+    amount_cells: dict[str, str] = Field(default_factory=dict)
 
 
 class Department(Model):

@@ -60,6 +60,7 @@ class ProjectSummary(Model):
     budget_score: Optional[float] = None
     score_total: Optional[float] = None
     points_total: Optional[float] = None
+    grade: Optional[str] = None  # 自评等级 as written (a summary of results: 优/良/中/差), 1.3
 
 
 def text_budgets(projects: list[ProjectSummary]) -> int:
@@ -175,6 +176,8 @@ def evaluation_figures(p: Project, points: float, config: Config) -> dict[str, A
     scores = [i.score for i in real if i.score is not None]
     filled = bool(scores) or ev.budget_score is not None
     score_total = round(sum(scores) + (ev.budget_score or 0.0), 6) if ev.has_scores and filled else None
+    if not p.indicators and ev.total_score is not None:
+        score_total = ev.total_score  # a summary of results states each project's score, nothing to add up
     points_total = round(points + (ev.budget_points or 0.0), 6) if ev.has_points else None
     if ev.indicator_points_stated is not None:
         expected = ev.indicator_points_stated
@@ -184,7 +187,7 @@ def evaluation_figures(p: Project, points: float, config: Config) -> dict[str, A
         expected = config.expected_total
     return {"execution_rate": None if rate is None else round(rate, 2), "budget_points": ev.budget_points,
             "budget_score": ev.budget_score, "score_total": score_total, "points_total": points_total,
-            "expected": float(expected),
+            "grade": ev.grade, "expected": float(expected),
             "weight_ok": (not ev.has_points) or abs(points - expected) <= config.tolerance}
 
 
@@ -228,7 +231,7 @@ def summarise_project(p: Project, findings: list[Finding], config: Config,
         "department": p.department, "funds": p.funds, "costs": p.costs,
         "execution_rate": figures.get("execution_rate"), "budget_points": figures.get("budget_points"),
         "budget_score": figures.get("budget_score"), "score_total": figures.get("score_total"),
-        "points_total": figures.get("points_total"),
+        "points_total": figures.get("points_total"), "grade": figures.get("grade"),
     } | ({"expected": figures["expected"]} if figures else {}), _SUMMARY_FIELDS)
 
 

@@ -40,6 +40,7 @@ from ..grid import Grid, is_blank
 from ..model import Evaluation, FundLine, Funds, Indicator, Project, Table, construct_all
 from ..normalise import _memo, clean_text, compact, nfkc, parse_number, parse_stated_points, split_value
 from . import Fit, register
+from . import se_summary
 from .form import _short, title_like
 from .labels import Covered, covered_cells, label_text
 from ..headers import FUND_ROLES, LABEL_LOOKUP
@@ -252,6 +253,9 @@ class SelfEvaluationReader:
                         title = (r, v)
                         break
         if not ind_rows and not money_rows:
+            summary = se_summary.find_summary_header(grid, SCAN_ROWS)
+            if summary is not None:
+                return Fit(self.name, 0.9, f"第{grid.sheet_row(summary)}行为自评结果汇总表表头（项目名称、得分或等级、执行数）")
             if title is not None:
                 return Fit(self.name, 0.2, f"第{grid.sheet_row(title[0])}行标题含“自评”，但未找到含完成值的指标表头或含执行数的资金表头")
             return Fit(self.name, 0.0, "未找到自评表的指标表头（三级指标、完成值）或资金表头（执行数）")
@@ -277,6 +281,9 @@ class SelfEvaluationReader:
 
         headers = [r for r in range(grid.height) if _indicator_header(grid.rows[r]) is not None]
         if not headers:
+            summary = se_summary.find_summary_header(grid, SCAN_ROWS)
+            if summary is not None:
+                return [se_summary.read_summary(grid, summary, self.name)]
             money = [r for r in range(grid.height) if _money_header(grid.rows[r]) is not None]
             t = Table(sheet=grid.sheet, source=grid.source, layout=self.name)
             cell = grid.addr(money[0], 0) if money else None

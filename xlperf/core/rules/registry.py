@@ -64,7 +64,9 @@ LAYOUT_RULES: dict[str, dict[str, Any]] = {
         | frozenset({"BG006"})
         | frozenset(f"VL{n:03d}" for n in range(30, 37)),
         "needs": {"WT001": "weight", "VL001": "comparator", "VL005": "measure", "VL006": "measure",
-                  "VL007": "direction", "VL012": "measure", "BG004": "measure"},
+                  "VL007": "direction", "VL012": "measure", "BG004": "measure",
+                  # a summary of results (one row per project, no indicator columns: SE017 says so)
+                  "ST012": "name", "SE013": "name"},
     },
 }
 ONLY_LAYOUT: dict[str, str] = {"SE": "self_evaluation"}  # family -> the layout it runs on

@@ -19,7 +19,7 @@ from typing import Any, Optional
 
 from ..model import FundLine, Indicator, Project
 from ..normalise import clean_text, compact, nfkc, parse_number, split_value
-from ._common import icell, num, real, short
+from ._common import icell, num, real, short, signed
 from .registry import REGISTRY, Hit, rule
 
 # A reason cell that says nothing (the template's 0, 无, /).
@@ -904,3 +904,147 @@ def budget_reason_missing(project, ctx):
 
 def _has_reason_column(project: Project) -> bool:
     return bool(project.evaluation and "budget_reason" in project.evaluation.cells)
+
+
+# --- the summary of results (绩效自评结果汇总表: a project per row, no indicators) ----------------
+
+
+def is_summary(table) -> bool:
+    """A self-evaluation read in its summary shape (layouts.se_summary): no indicator columns."""
+    return table.layout == "self_evaluation" and "name" not in table.columns and bool(table.projects)
+
+
+@rule(
+    "SE017",
+    "summary-only",
+    "info",
+    "table",
+    "{cell} 本表为自评结果汇总表（{count}个项目，每行一个项目，没有指标）：已核对执行率、自评得分与等级、合计行；"
+    "各项目指标的完成值和得分未检查，请用各项目的自评表核对",
+    message_en="summary of self-evaluation results: indicators not checked",
+    title="自评结果汇总表：未检查指标",
+)
+def summary_only(table, ctx):
+    """
+    问题：本表是绩效自评结果的汇总表，每行一个项目（预算数、执行数、执行率、自评得分、自评等级），
+    没有绩效指标。汇总表能核对的只有执行率、得分与等级是否相符、合计行是否等于各项目之和；
+    指标完成值与得分是否相符（SE008 等）只能在各项目的自评表上检查。
+
+    原因：审核者需要知道哪些检查没有做，而不是以为“没有问题”就是全部通过。
+
+    依据：实践：部门公开的“项目支出绩效自评结果汇总表”只列各项目的得分与等级，指标见各项目自评表。
+
+    反例：只报送汇总表（学生资助 95分 优 | 营养改善计划 88分 良），没有各项目的自评表。
+
+    正例：汇总表之外，每个项目另附项目支出绩效自评表（含指标的完成值与得分）。
+    """
+    if not is_summary(table):
+        return None
+    return Hit(cell=table.cell("project", table.header_row) if table.header_row else None, row=table.header_row,
+               params={"count": len(table.projects)}, scope="table")
+
+
+_SUMMARY_ZH = {"initial": "年初预算数", "spent": "全年执行数"}
+
+
+@rule(
+    "SE018",
+    "summary-total",
+    "error",
+    "table",
+    "{cell} 合计行的{column}为{stated}，{what}为{want}{diff}；请核对合计行或各项目",
+    message_en="the summary's total row does not add up",
+    title="自评结果汇总表的合计行与各项目不符",
+)
+def summary_total(table, ctx):
+    """
+    问题：自评结果汇总表的合计行中，年初预算数、全年执行数不等于各项目之和（精确到0.01万元），
+    或合计的执行率不等于合计执行数÷合计预算数（按单元格显示的小数位比较）。全年预算数的合计由
+    BG002 核对。
+
+    原因：合计行是部门整体执行情况的依据；对不上，多是漏了一行、改了明细没改合计，或执行率
+    用各项目执行率的平均数代替了按金额计算的结果。
+
+    依据：实践（推断）：合计等于各项目之和，执行率按金额计算（执行数÷预算数）。未找到正式文件。
+
+    反例：学生资助 执行数 480 | 营养改善计划 300 | 合计 执行数 800。
+
+    正例：合计 执行数 780；执行率 = 780 ÷ 合计全年预算数。
+    """
+    if not is_summary(table):
+        return None
+    hits = []
+    lines = [p.funds.lines[0] for p in table.projects if p.funds and p.funds.lines]
+    for t in table.total_rows:
+        for f, zh in _SUMMARY_ZH.items():
+            stated = t.amounts.get(f)
+            vals = [getattr(ln, f) for ln in lines if getattr(ln, f) is not None]
+            if stated is None or not vals:
+                continue
+            s = sum(vals)
+            if abs(s - stated) > 0.005 + EPS:
+                hits.append(Hit(cell=t.amount_cells.get(f), row=t.row, params={
+                    "column": zh, "stated": num(stated), "what": "各项目之和", "want": num(round(s, 6)),
+                    "diff": f"（相差{signed(stated - s)}）"}))
+        rate = t.amounts.get("rate")
+        base = t.amounts.get("budget", t.amounts.get("initial"))
+        spent = t.amounts.get("spent")
+        if rate is None or not base or spent is None:
+            continue
+        computed = spent / base * 100
+        places = int(t.amounts.get("rate_places") or 0)
+        if abs(round(computed, places) - rate) > 10 ** -places / 2 + EPS and abs(computed - rate) > 0.005:
+            hits.append(Hit(cell=t.amount_cells.get("rate"), row=t.row, params={
+                "column": "执行率", "stated": f"{num(rate)}%", "what": f"按合计执行数{num(spent)}÷合计预算数{num(base)}",
+                "want": f"{num(round(computed, max(places, 1) + 1))}%", "diff": ""}))
+    return hits or None
+
+
+_GRADES = (("优", 90.0), ("良", 80.0), ("中", 60.0), ("差", float("-inf")))
+_GRADE_WORDS = {"优": "优", "优秀": "优", "良": "良", "良好": "良", "中": "中", "中等": "中", "合格": "中",
+                "一般": "中", "差": "差", "较差": "差", "不合格": "差"}
+
+
+def grade_of(score: float) -> str:
+    return next(g for g, low in _GRADES if score >= low - EPS)
+
+
+@rule(
+    "SE019",
+    "grade-by-score",
+    "error",
+    "project",
+    "{cell} 自评得分{score}分对应的等级为“{want}”（90分及以上为优、80—90分为良、60—80分为中、60分以下为差），"
+    "表中写为“{got}”；请核对得分或等级",
+    message_en="grade does not match the score",
+    title="自评等级与自评得分不符",
+)
+def grade_by_score(project, ctx):
+    """
+    问题：自评等级与自评得分不符。等级按得分划为四档：90分（含）以上为优，80分（含）至90分为良，
+    60分（含）至80分为中，60分以下为差。等级写作“优秀”“良好”“中等”“合格”“较差”等也按同一档读取；
+    读不出档次的等级不检查。
+
+    原因：等级由得分决定，不能另行评定；得分改过而等级未改，或按印象定级，都会出现不符。
+
+    依据：《项目支出绩效评价管理办法》（财预〔2020〕10号）：绩效评价结果采取评分和评级相结合的方式，
+    总分一般设置为100分，等级一般划分为四档：90（含）-100分为优、80（含）-90分为良、60（含）-80分
+    为中、60分以下为差（研究笔记所记，条款号未逐字核对）。
+
+    反例：自评得分 72 | 自评等级 优。
+
+    正例：自评得分 72 | 自评等级 中。
+    """
+    ev = project.evaluation
+    if ev is None or ev.grade is None or ev.total_score is None:
+        return None
+    got = _GRADE_WORDS.get(compact(ev.grade).rstrip("级等"))
+    if got is None:
+        got = _GRADE_WORDS.get(compact(ev.grade))
+    if got is None:
+        return None
+    want = grade_of(ev.total_score)
+    if got == want:
+        return None
+    cell = ev.cells.get("grade")
+    return Hit(cell=cell, row=_row(cell), params={"score": num(ev.total_score), "want": want, "got": ev.grade})
