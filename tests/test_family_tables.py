@@ -85,6 +85,11 @@ def assert_nothing_silent(path: pathlib.Path, res) -> None:
             for ind in p.indicators:
                 refs.update(address(ind.row, c) for c in t.columns.values())
                 refs.update(ind.origin.values())
+            if p.costs:  # the cost block: its header cells, every line's cells, its notes
+                refs.update(p.costs.cells.values())
+                refs.update(x for x in (p.costs.label_cell,) if x)
+                for ln in p.costs.lines:
+                    refs.update(ln.cells.values())
     refs.update(f.cell for f in res.findings if f.cell)
     ws = openpyxl.load_workbook(path).active
     for row in ws.iter_rows():

@@ -322,7 +322,11 @@ def read_block(rd: Any, r0: int, end: int) -> tuple[Optional[Costs], set[int]]:
         listing = _listing(own, cols, unit)
         if listing is None and _note_row(own, cols):
             for c, v in own:
-                _block_detail(costs, cols.details.get(c) or "测算依据", v, rd.addr(r, c))
+                lt = label_text(v)
+                if lt is not None and lt.inline is not None and not is_calculation(lt.key):  # 测算依据：2人×…
+                    _block_detail(costs, lt.key, lt.inline, rd.addr(r, c))
+                else:
+                    _block_detail(costs, cols.details.get(c) or "测算依据", v, rd.addr(r, c))
             continue
         line = _line(rd, r, [x for x in own if listing is None or x[0] != listing[0]], cols, unit)
         if line is not None:
