@@ -158,6 +158,16 @@ def test_breakdown_shapes_in_one_cell(tmp_path, row, cells, want):
     assert len(p.indicators) == 4 and not codes(res, "ST010")
 
 
+def test_a_total_line_whose_amount_is_the_list_is_compared_by_the_lines(tmp_path):
+    rows = TOP + [["成本构成", "合计", "设备50万元，人员20万元"]] + BOTTOM
+    res = check_path(write(tmp_path / "f.xlsx", rows))
+    (p,) = res.tables[0].projects
+    assert [(ln.label, ln.total, ln.amounts["金额"]) for ln in p.costs.lines] == [
+        ("合计", True, None), ("设备", False, 50), ("人员", False, 20)]
+    (f,) = codes(res, "BG013")  # the 合计 line states no amount of its own: its lines' 70 against 120
+    assert "各项之和为70万元" in f.message and "年度资金总额120万元" in f.message and "C7" in f.message
+
+
 def test_a_breakdown_in_a_funds_block_cell_is_the_cost_block(tmp_path):
     rows = [["项目支出绩效目标表"], ["项目名称", "项目A"], ["项目资金(万元)", "年度资金总额", 80],
             [None, "其中：财政拨款", 80], [None, "成本构成", "1.人员成本：20万元；2.设备：50万元"]] + BOTTOM

@@ -32,6 +32,7 @@ be one of the block spellings below, and the reader only looks outside the indic
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any, Optional
 
 from ..grid import is_blank
@@ -188,16 +189,14 @@ def _header(cells: list[tuple[int, Any]], unit: Optional[str],
             cols.details[c] = text
     # Two groups with the same headings under them (2024年 | 2025年 over 预算数 | 财政拨款): their
     # columns are told apart by the group's heading.
-    for named in (cols.amounts, cols.details):
-        seen: dict[str, int] = {}
-        for c, v in list(named.items()):
-            name = v[0] if isinstance(v, tuple) else v
-            seen[name] = seen.get(name, 0) + 1
-        for c, v in list(named.items()):
-            name = v[0] if isinstance(v, tuple) else v
-            if seen[name] > 1 and c in grouped:
-                new = f"{grouped[c]}·{name}"
-                named[c] = (new, v[1]) if isinstance(v, tuple) else new
+    twice = Counter(h for h, _ in cols.amounts.values())
+    for c, (h, u) in list(cols.amounts.items()):
+        if twice[h] > 1 and c in grouped:
+            cols.amounts[c] = (f"{grouped[c]}·{h}", u)
+    twice = Counter(cols.details.values())
+    for c, h in list(cols.details.items()):
+        if twice[h] > 1 and c in grouped:
+            cols.details[c] = f"{grouped[c]}·{h}"
     return cols
 
 
@@ -408,6 +407,8 @@ def _listed_lines(costs: Costs, items: tuple[Listed, ...], pos: tuple[int, int],
         costs.columns.append(heading)
         if unit:
             costs.units[heading] = unit
+        for ln in costs.lines:  # every line has every column, as one read under a header does
+            ln.amounts.setdefault(heading, None)
     out = []
     for it in items:
         line = CostLine(label=it.label, row=rd.grid.sheet_row(r), amounts={heading: it.amount},

@@ -85,17 +85,15 @@ def group_sources(costs: Costs) -> list[tuple[str, list[str]]]:
 
 def cost_total(costs: Costs) -> Optional[tuple[float, Optional[str], bool]]:
     """(the block's total in 万元, its cell, whether a 合计 line states it) — the 合计 line's
-    amount in the main column (or across the columns when none is the whole amount), else the
-    sum of the lines."""
+    amount in the main column (or across the columns when none is the whole amount), else (no
+    合计 line, or one without an amount: 合计 | 设备50万元，人员20万元) the sum of the lines."""
     col = main_column(costs)
     cols = [col] if col else list(costs.columns)
     if not cols:
         return None
     t = costs.total_line()
-    if t is not None:
-        vals = [t.amounts.get(c) for c in cols]
-        if all(v is None for v in vals):
-            return None
+    vals = [t.amounts.get(c) for c in cols] if t is not None else []
+    if t is not None and any(v is not None for v in vals):
         return sum(v for v in vals if v is not None), t.cells.get(cols[0]) or t.cells.get("label"), True
     got = [a for c in cols for _, a in covered_lines(costs, c)]
     if not got:
