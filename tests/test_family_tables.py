@@ -92,6 +92,11 @@ def assert_nothing_silent(path: pathlib.Path, res) -> None:
                 refs.update(ind.origin.values())
             if p.evaluation:
                 refs.update(p.evaluation.cells.values())
+            if p.costs:  # the cost block: its header cells, every line's cells, its notes
+                refs.update(p.costs.cells.values())
+                refs.update(x for x in (p.costs.label_cell,) if x)
+                for ln in p.costs.lines:
+                    refs.update(ln.cells.values())
     refs.update(f.cell for f in res.findings if f.cell)
     ws = openpyxl.load_workbook(path).active
     for t in res.tables:  # a 序号 column is known and deliberately left alone

@@ -8,6 +8,7 @@ second time would only cost time.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -230,7 +231,8 @@ class CostLine(Model):
     line above (a ``其中：`` line, or an item under a category line that has its own amount), so
     not counted again in the 合计. ``category`` is the 成本项目 / 类别 an item falls under when
     the block has two label columns (成本项目 | 明细). Other columns (测算依据, 单价, 数量 …) are in
-    ``details`` by their heading."""
+    ``details`` by their heading. ``listed_in``: the cell that lists this line with others
+    (``设备购置50万元，人员经费20万元`` written in one cell), its label and amount read from there."""
 
     model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
 
@@ -244,13 +246,27 @@ class CostLine(Model):
     total: bool = False
     subtotal: bool = False
     sub: bool = False
+    listed_in: Optional[str] = None
+
+
+# A cost column that holds a line's whole amount, one that is a source of it (the funds it comes
+# from), and a 小计 column (the whole amount only where no 合计/金额 column says it).
+_WHOLE_COLUMN_RE = re.compile(r"合计|总额|总计|金额|预算|成本")
+_SOURCE_COLUMN_RE = re.compile(r"拨款|其他资金|自有资金|单位资金|自筹|结转|财政专户|社会资金|其他$")
+_SUBTOTAL_COLUMN_RE = re.compile(r"小计")
 
 
 class Costs(Model):
     """A form's cost breakdown block (项目成本构成 / 成本构成 / 成本测算明细): its label as written
     and cell, the amount columns' headings in order (``columns``) with the unit each was written
     in (``units``: 元 / 万元 …; every amount is stored in 万元), and its lines top to bottom — the
-    合计 line (``total``) wherever it stands, at the top or the bottom."""
+    合计 line (``total``) wherever it stands, at the top or the bottom.
+
+    A header of two rows (``预算金额(万元)`` over ``合计 | 财政拨款 | 其他资金``) gives ``groups``:
+    the upper heading -> the amount columns under it, left to right; each column is named by its
+    own heading (``合计``), or ``upper·own`` where two groups share one. ``details``: what the
+    block says that is not a line (a 测算依据 written on its own, ``2人×10万元``), by heading, its
+    cell in ``cells``."""
 
     model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
 
@@ -258,12 +274,45 @@ class Costs(Model):
     label_cell: Optional[str] = None
     columns: list[str] = Field(default_factory=list)
     units: dict[str, str] = Field(default_factory=dict)
-    # The header row's cells (成本项目, 金额(万元), 测算依据 …): heading as written -> address.
+    groups: dict[str, list[str]] = Field(default_factory=dict)
+    # The header rows' cells (成本项目, 金额(万元), 测算依据 …): heading as written -> address.
     cells: dict[str, str] = Field(default_factory=dict)
     lines: list[CostLine] = Field(default_factory=list)
+    details: dict[str, Any] = Field(default_factory=dict)
 
     def total_line(self) -> Optional[CostLine]:
         return next((ln for ln in self.lines if ln.total), None)
+
+    def listed_cells(self, lines: Optional[list[CostLine]] = None) -> list[str]:
+        """The cells that list several lines (of ``lines``, else of the block), top to bottom."""
+        return list(dict.fromkeys(ln.listed_in for ln in (self.lines if lines is None else lines) if ln.listed_in))
+
+    def group_of(self, column: str) -> Optional[str]:
+        return next((g for g, cols in self.groups.items() if column in cols), None)
+
+    def heading(self, column: str) -> str:
+        """A column as a clerk finds it in the header: ``预算金额(万元)·合计`` under a group."""
+        g = self.group_of(column)
+        return column if g is None or column.startswith(f"{g}·") else f"{g}·{column}"
+
+    def main_column(self, columns: Optional[list[str]] = None) -> Optional[str]:
+        """The column (of ``columns``, else of the block: its first group's, if any) that holds a
+        line's whole amount: 合计 / 金额 / 预算数 …, else 小计, else the only column; None when the
+        columns are parts to be added across (财政拨款 | 其他资金)."""
+        if columns is None:
+            first = next(iter(self.groups.values()), None)
+            got = self.main_column(first) if first else None
+            if got is not None:
+                return got
+            columns = self.columns
+        own = [c for c in columns if not _SOURCE_COLUMN_RE.search(c)]
+        for c in own:
+            if _WHOLE_COLUMN_RE.search(c) and not _SUBTOTAL_COLUMN_RE.search(c):
+                return c
+        for c in own:
+            if _SUBTOTAL_COLUMN_RE.search(c):
+                return c
+        return columns[0] if len(columns) == 1 else None
 
 
 class Evaluation(Model):

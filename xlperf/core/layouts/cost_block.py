@@ -11,10 +11,19 @@ the funds block, a small table of what the money buys. Its shapes, as clerks wri
     经济成本 |      | 500000     | 400000   | 100000         (a category and its items), several
              | 人员 | 200000     | …                          amount columns, amounts in 元
     项目成本测算 | 人员经费 | 20 ; | 其中：培训费 | 5         no header: label, amount; 其中 lines
+    成本项目 | 明细 | 预算金额(万元)                          a header of two rows: the upper
+             |      | 合计 | 财政拨款 | 其他资金             heading (merged across or not) is a
+                                                            group of the amount columns under it
+    项目成本构成 | 设备购置50万元，人员经费20万元             the breakdown written in one cell
 
 A line's amounts are kept per column (heading as written -> 万元) with every cell's address; the
 合计 line is marked wherever it stands, 小计 lines and parts of a line (其中, an item under a
 category that has its own amount) are marked so a rule adds up only the lines the 合计 covers.
+A cell that lists labelled amounts (``labels.listed_amounts``) gives one line each, all with
+that cell's address (``CostLine.listed_in``): the block's lines where the row has no label of
+its own (its amount, if any, is then their 合计), else parts of the row's line. A calculation
+(``2人×10万元``) lists nothing: on a line it stays that line's detail, on a row of its own it is
+a detail of the block.
 
 Indicator names such as 成本指标 / 经济成本指标 / 成本控制率 are never a block label: the label must
 be one of the block spellings below, and the reader only looks outside the indicator grid.
@@ -23,13 +32,15 @@ be one of the block spellings below, and the reader only looks outside the indic
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any, Optional
 
 from ..grid import is_blank
 from ..headers import LABEL_LOOKUP
 from ..model import CostLine, Costs
 from ..normalise import clean_text, compact
-from .labels import label_text, parse_amount
+from ..headers import FUND_ROLES
+from .labels import Listed, is_calculation, label_text, listed_amounts, parse_amount
 
 # 成本构成, 项目成本构成, 项目支出成本测算, 成本测算明细, 全成本测算表 … (never bare 成本, never …指标)
 _BLOCK_RE = re.compile(r"^(?:项目)?(?:支出)?(?:全)?成本(?:构成|测算|明细|预算|分析|核算|组成|情况)+(?:明细|情况|表)?$"
@@ -42,7 +53,7 @@ _ITEM_KEYS = {"成本项目", "成本类别", "成本类型", "成本明细", "�
 _AMOUNT_RE = re.compile(r"金额|预算|资金|拨款|合计|小计|总额|总计|成本|费用|投资|支出数|安排数")
 _NOT_AMOUNT_RE = re.compile(r"单价|数量|标准|依据|说明|备注|项目|类别|内容|名称|明细|科目|公式|序号|单位$")
 _TOTAL_KEYS = {"合计", "总计", "成本合计", "合计数", "总成本", "成本总计", "成本总额", "合计金额", "总计金额", "全成本合计",
-               "成本合计数", "项目成本合计", "总合计"}
+               "成本合计数", "项目成本合计", "总合计", "共计"}
 _SUBTOTAL_RE = re.compile(r"小计$")
 # Labels that end a cost block: the form's own blocks.
 _STOP_ROLES = {"project", "department", "unit", "org", "funds", "goal", "goal_long", "goal_head", "goal_done",
@@ -54,6 +65,14 @@ MAX_LINES = 200
 def is_block_label(v: Any) -> bool:
     lt = label_text(v)
     return lt is not None and lt.inline is None and bool(_BLOCK_RE.match(lt.key))
+
+
+def _labelled_listing(v: Any, unit: Optional[str]) -> tuple[Listed, ...]:
+    """``成本构成：设备购置50万元，人员经费20万元``: a block label with its breakdown after the colon."""
+    lt = label_text(v)
+    if lt is None or lt.inline is None or not _BLOCK_RE.match(lt.key):
+        return ()
+    return listed_amounts(lt.inline, lt.unit or unit)
 
 
 def _key(v: Any) -> Optional[str]:
@@ -81,11 +100,13 @@ def is_header_row(cells: list[tuple[int, Any]]) -> bool:
     return bool(items) and bool(amounts) and any("成本" in (_key(v) or "") for v in items + amounts)
 
 
-def _headings(cells: list[tuple[int, Any]]) -> bool:
+def _headings(cells: list[tuple[int, Any]], rd: Any = None, r: int = 0, end: int = 0) -> bool:
     """Under a block label, a header row needs no 成本 of its own: texts only, a label column
-    and an amount column (项目 | 金额(万元))."""
-    return bool(cells) and all(isinstance(v, str) for _, v in cells) and \
-        any(_is_amount_heading(v) for _, v in cells) and any(_is_item_heading(v) for _, v in cells)
+    and an amount column (项目 | 金额(万元)), or amount columns under it in the row below (成本项目 |
+    2024年 over 预算数 | 财政拨款 …; with ``rd``, the reader, to look there)."""
+    if not cells or not all(isinstance(v, str) for _, v in cells) or not any(_is_item_heading(v) for _, v in cells):
+        return False
+    return any(_is_amount_heading(v) for _, v in cells) or (rd is not None and _sub_row(rd, r, cells, end) is not None)
 
 
 def entry(cells: list[tuple[int, Any]]) -> bool:
@@ -93,7 +114,7 @@ def entry(cells: list[tuple[int, Any]]) -> bool:
     if not cells:
         return False
     c0, v0 = cells[0]
-    if c0 <= 2 and is_block_label(v0):
+    if c0 <= 2 and (is_block_label(v0) or _labelled_listing(v0, None)):
         return True
     return is_header_row(cells)
 
@@ -103,19 +124,79 @@ class _Columns:
         self.items: list[int] = []
         self.amounts: dict[int, tuple[str, Optional[str]]] = {}  # col -> (heading, unit as written)
         self.details: dict[int, str] = {}
+        self.groups: dict[str, list[int]] = {}  # an upper heading -> the amount columns under it
 
 
-def _header(cells: list[tuple[int, Any]], unit: Optional[str]) -> _Columns:
+def _is_sub_amount(v: Any) -> bool:
+    """An amount heading under a group: 合计, 预算数, 财政拨款, 其中：其他资金, 上年结转 …"""
+    return _is_amount_heading(v) or LABEL_LOOKUP.get(_key(v) or "") in FUND_ROLES
+
+
+def _sub_row(rd: Any, r: int, hcells: list[tuple[int, Any]], end: int) -> Optional[dict[int, list[tuple[int, Any]]]]:
+    """The second row of a two-row header: heading column of row ``r`` -> the headings under it
+    (``预算金额(万元)`` merged over ``合计 | 财政拨款 | 其他资金``, or written once with blanks
+    after it). None unless the row below holds headings only, every one under a heading that is
+    not merged down over it, with two under one heading at least and an amount among them."""
+    if r + 1 >= end:
+        return None
+    row = rd.cells_of(r + 1)
+    if len(row) < 2 or any(not isinstance(v, str) for _, v in row):
+        return None
+    heads = [c for c, _ in hcells]
+    spans: dict[int, tuple[int, int]] = {}
+    for i, c in enumerate(heads):
+        m = next((m for m in rd.grid.merges if m.r1 == r and m.c1 == c), None)
+        if m is not None and m.r2 > r:
+            continue  # 成本项目 merged down over both rows: a heading of its own
+        right = m.c2 if m is not None and m.c2 > c else (heads[i + 1] - 1 if i + 1 < len(heads) else max(c for c, _ in row))
+        spans[c] = (c, right)
+    under: dict[int, list[tuple[int, Any]]] = {}
+    for c, v in row:
+        head = next((h for h, (a, b) in spans.items() if a <= c <= b), None)
+        if head is None or _is_item_heading(dict(hcells)[head]):
+            return None
+        if not (_is_sub_amount(v) or _NOT_AMOUNT_RE.search(_key(v) or "")):
+            return None
+        under.setdefault(head, []).append((c, v))
+    if not any(len(cells) >= 2 for cells in under.values()) or not any(_is_sub_amount(v) for _, v in row):
+        return None
+    return under
+
+
+def _header(cells: list[tuple[int, Any]], unit: Optional[str],
+            subs: Optional[dict[int, list[tuple[int, Any]]]] = None) -> _Columns:
     cols = _Columns()
+    grouped: dict[int, str] = {}  # column under a group -> the group's heading
     for c, v in cells:
         lt = label_text(v)
         text = clean_text(v) or ""
-        if _is_item_heading(v) and not cols.amounts:
+        if subs and c in subs:
+            unit_above = (lt.unit if lt else None) or unit
+            for sc, sv in subs[c]:
+                slt = label_text(sv)
+                name = clean_text(sv) or ""
+                if _is_sub_amount(sv):
+                    cols.amounts[sc] = (name, (slt.unit if slt else None) or unit_above)
+                    cols.groups.setdefault(text, []).append(sc)
+                else:
+                    cols.details[sc] = name
+                grouped[sc] = text
+        elif _is_item_heading(v) and not cols.amounts:
             cols.items.append(c)
         elif _is_amount_heading(v):
             cols.amounts[c] = (text, (lt.unit if lt else None) or unit)
         else:
             cols.details[c] = text
+    # Two groups with the same headings under them (2024年 | 2025年 over 预算数 | 财政拨款): their
+    # columns are told apart by the group's heading.
+    twice = Counter(h for h, _ in cols.amounts.values())
+    for c, (h, u) in list(cols.amounts.items()):
+        if twice[h] > 1 and c in grouped:
+            cols.amounts[c] = (f"{grouped[c]}·{h}", u)
+    twice = Counter(cols.details.values())
+    for c, h in list(cols.details.items()):
+        if twice[h] > 1 and c in grouped:
+            cols.details[c] = f"{grouped[c]}·{h}"
     return cols
 
 
@@ -158,11 +239,15 @@ def read_block(rd: Any, r0: int, end: int) -> tuple[Optional[Costs], set[int]]:
     left = cells[0][0]
     rest = cells
     label_rows_end = r0
-    if is_block_label(cells[0][1]):
-        c0, v0 = cells[0]
+    head_listing: tuple[Listed, ...] = ()
+    c0, v0 = cells[0]
+    if is_block_label(v0) or (c0 <= 2 and _labelled_listing(v0, unit)):
         lt = label_text(v0)
-        costs.label, costs.label_cell = clean_text(v0), rd.addr(r0, c0)
         unit = (lt.unit if lt else None) or unit
+        costs.label, costs.label_cell = clean_text(v0), rd.addr(r0, c0)
+        if lt is not None and lt.inline is not None:  # 成本构成：设备购置50万元，…
+            head_listing = listed_amounts(lt.inline, unit)
+            costs.label = re.split(r"[:：]", costs.label or "", maxsplit=1)[0].strip()
         rd.claim((r0, c0))
         for m in grid.merges:
             if m.r1 == r0 and m.c1 == c0:
@@ -171,19 +256,31 @@ def read_block(rd: Any, r0: int, end: int) -> tuple[Optional[Costs], set[int]]:
         # a banner (项目成本构成 alone on its row, merged across): the lines may start under it
         left = rest[0][0] if rest else (c0 + 1 if label_rows_end > r0 else c0)
     header_at: Optional[int] = None
-    if rest and _headings(rest):
+    if rest and _headings(rest, rd, r0, end):
         header_at = r0
-    elif not rest and r0 + 1 < end and _headings([(c, v) for c, v in rd.cells_of(r0 + 1) if c >= left]):
+    elif not rest and not head_listing and r0 + 1 < end and \
+            _headings([(c, v) for c, v in rd.cells_of(r0 + 1) if c >= left], rd, r0 + 1, end):
         header_at = r0 + 1
     first_line = r0 if header_at is None and rest else (header_at + 1 if header_at is not None else r0 + 1)
+    if head_listing and not rest and label_rows_end == r0:
+        first_line = end  # the whole block is that one cell
     if header_at is not None:
         hcells = [(c, v) for c, v in rd.cells_of(header_at) if c >= left]
-        cols = _header(hcells, unit)
+        subs = _sub_row(rd, header_at, hcells, end)
+        cols = _header(hcells, unit, subs)
         rd.claim(*((header_at, c) for c, _ in hcells))
         for c, v in hcells:
             costs.cells.setdefault(clean_text(v) if isinstance(v, str) else str(v), rd.addr(header_at, c))
         rows_taken.add(header_at)
         left = min(c for c, _ in hcells)
+        if subs:
+            for under in subs.values():
+                for c, _ in under:
+                    name = cols.amounts[c][0] if c in cols.amounts else cols.details[c]
+                    costs.cells.setdefault(name, rd.addr(header_at + 1, c))
+                    rd.claim((header_at + 1, c))
+            rows_taken.add(header_at + 1)
+            first_line = header_at + 2
     # The block's rows: until a blank row, a row starting left of it (outside the label's merge), a
     # form label of another block, an indicator header, a footnote, another cost block, or the
     # line after a bottom 合计.
@@ -213,32 +310,117 @@ def read_block(rd: Any, r0: int, end: int) -> tuple[Optional[Costs], set[int]]:
             cols.items = sorted({c for _, own in body for c, _ in own})[:1]
     costs.columns = [h for _, (h, _) in sorted(cols.amounts.items())]
     costs.units = {h: u for _, (h, u) in sorted(cols.amounts.items()) if u}
+    costs.groups = {g: [cols.amounts[c][0] for c in sorted(cs)] for g, cs in cols.groups.items()}
+    if head_listing:
+        costs.lines += _listed_lines(costs, head_listing, (r0, cells[0][0]), rd, None, None, unit)
     parent: Optional[CostLine] = None
     category: Optional[str] = None
     for r, own in body:
-        line = _line(rd, r, own, cols, unit)
         rows_taken.add(r)
         rd.claim(*((r, c) for c, _ in own))
+        listing = _listing(own, cols, unit)
+        if listing is None and _note_row(own, cols):
+            for c, v in own:
+                lt = label_text(v)
+                if lt is not None and lt.inline is not None and not is_calculation(lt.key):  # 测算依据：2人×…
+                    _block_detail(costs, lt.key, lt.inline, rd.addr(r, c))
+                else:
+                    _block_detail(costs, cols.details.get(c) or "测算依据", v, rd.addr(r, c))
+            continue
+        line = _line(rd, r, [x for x in own if listing is None or x[0] != listing[0]], cols, unit)
+        if line is not None:
+            if len(cols.items) >= 2:
+                cat_c, item_c = cols.items[0], cols.items[1]
+                own_d = dict(own)
+                if cat_c in own_d and item_c not in own_d:  # a category line (经济成本 | | 500)
+                    category = line.label
+                elif item_c in own_d:
+                    if cat_c in own_d:  # 经济成本 | 人员 | 20: the category's first item
+                        category = clean_text(own_d[cat_c]) if isinstance(own_d[cat_c], str) else str(own_d[cat_c])
+                        parent = None
+                    line.category = category
+                    line.sub = parent is not None and parent.label == category and any(
+                        a is not None for a in parent.amounts.values())
+            if _SUB_RE.match(line.label) and parent is not None:
+                line.sub = True
+        if listing is not None:
+            c, items = listing
+            whole = line is None or line.total or not line.label
+            if line is not None and not line.label and any(a is not None for a in line.amounts.values()):
+                line.total = True  # 80 | 设备50万元，人员30万元: the row's amount is what its list adds up to
+            if line is not None:
+                costs.lines.append(line)
+            costs.lines += _listed_lines(costs, items, (r, c), rd, None if whole else line,
+                                         (cols.amounts.get(c) or (None, None))[0], unit)
+            if line is not None and not whole:
+                parent = line
+            continue
         if line is None:
             continue
-        if len(cols.items) >= 2:
-            cat_c, item_c = cols.items[0], cols.items[1]
-            own_d = dict(own)
-            if cat_c in own_d and item_c not in own_d:  # a category line (经济成本 | | 500)
-                category = line.label
-            elif item_c in own_d:
-                if cat_c in own_d:  # 经济成本 | 人员 | 20: the category's first item
-                    category = clean_text(own_d[cat_c]) if isinstance(own_d[cat_c], str) else str(own_d[cat_c])
-                    parent = None
-                line.category = category
-                line.sub = parent is not None and parent.label == category and any(
-                    a is not None for a in parent.amounts.values())
-        if _SUB_RE.match(line.label) and parent is not None:
-            line.sub = True
         if not line.sub and not line.total and not line.subtotal:
             parent = line
         costs.lines.append(line)
     return costs, rows_taken
+
+
+def _listing(own: list[tuple[int, Any]], cols: _Columns, unit: Optional[str]) -> Optional[tuple[int, tuple[Listed, ...]]]:
+    """The row's cell that lists labelled amounts, if any. In a detail column (测算依据 …) a list
+    is a line's breakdown only where the row has no label of its own (or is the 合计); beside a
+    label it is that line's note, read as a detail."""
+    labelled = any(c in cols.items and isinstance(v, str) and not _total_key(v) and not listed_amounts(v, unit)
+                   for c, v in own)
+    for c, v in own:
+        if not isinstance(v, str) or (c in cols.details and labelled):
+            continue
+        items = listed_amounts(v, (cols.amounts.get(c) or (None, None))[1] or unit)
+        if items:
+            return c, items
+    return None
+
+
+def _note_row(own: list[tuple[int, Any]], cols: _Columns) -> bool:
+    """A row that only calculates (``2人×10万元`` on its own, or under a line in its 测算依据
+    column): a note of the block, not a line."""
+    return all(isinstance(v, str) and (is_calculation(v) or c in cols.details) for c, v in own) and \
+        any(is_calculation(v) for _, v in own) and \
+        not any(parse_amount(v).value is not None for c, v in own if c in cols.amounts)
+
+
+def _block_detail(costs: Costs, key: str, value: Any, cell: str) -> None:
+    k, i = key, 2
+    while k in costs.details or k in costs.cells:
+        k, i = f"{key}{i}", i + 1
+    costs.details[k] = clean_text(value) if isinstance(value, str) else value
+    costs.cells[k] = cell
+
+
+def _listed_lines(costs: Costs, items: tuple[Listed, ...], pos: tuple[int, int], rd: Any,
+                  parent: Optional[CostLine], heading: Optional[str], unit: Optional[str]) -> list[CostLine]:
+    """The lines one cell lists, each with that cell's address; parts of ``parent`` when the
+    row has a label of its own. Their amounts go in the column the cell stands in, else the
+    block's main one (a block without amount columns gets ``金额``)."""
+    r, c = pos
+    addr = rd.addr(r, c)
+    heading = heading or costs.main_column() or (costs.columns[0] if costs.columns else None)
+    if heading is None:
+        heading = "金额"
+        costs.columns.append(heading)
+        if unit:
+            costs.units[heading] = unit
+        for ln in costs.lines:  # every line has every column, as one read under a header does
+            ln.amounts.setdefault(heading, None)
+    out = []
+    for it in items:
+        line = CostLine(label=it.label, row=rd.grid.sheet_row(r), amounts={heading: it.amount},
+                        cells={"label": addr, heading: addr}, listed_in=addr)
+        if it.calc:
+            line.details["测算依据"] = it.calc
+        line.total = parent is None and _total_key(it.label)
+        line.subtotal = not line.total and bool(_SUBTOTAL_RE.search(compact(it.label)))
+        line.sub = parent is not None
+        line.category = parent.category if parent is not None else None
+        out.append(line)
+    return out
 
 
 _SUB_RE = re.compile(r"^\s*其中\s*[:：]?")

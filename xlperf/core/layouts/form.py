@@ -1404,10 +1404,15 @@ def _table(grid: Grid, rd: _Reader, gh: Optional[GridHeader], indicators: list[I
         where = c.label_cell or next((ln.cells.get("label") for ln in c.lines if ln.cells.get("label")), None) \
             or grid.addr(start, 0)
         t = c.total_line()
-        cols = "、".join(f"“{h}”" for h in c.columns) or "无金额列"
+        cols = "、".join(f"“{c.heading(h)}”" for h in c.columns) or "无金额列"
+        from_cells = c.listed_cells()
+        n_listed = sum(1 for ln in c.lines if ln.listed_in)
         table.findings.append(read_finding(
             "ST022", sheet=grid.sheet, cell=where, row=_row_of(where, grid), project=name or "", count=len(c.lines),
-            columns=f"金额列{cols}" + ("，有合计行" if t is not None else "，无合计行")))
+            columns=f"金额列{cols}" + ("，有合计行" if t is not None else "，无合计行"),
+            listed=("" if not from_cells else f"（都写在单元格{'、'.join(from_cells)}中，已逐项读出）" if n_listed == len(c.lines)
+                    else f"，其中{n_listed}行写在单元格{'、'.join(from_cells)}中（一格内列出各项，已逐项读出）"),
+            listed_en=f", {n_listed} of them listed in the cell(s) {', '.join(from_cells)}" if from_cells else ""))
     if gh is None:
         where = name_cell or grid.addr(start, 0)
         table.findings.append(read_finding("ST017", sheet=grid.sheet, cell=where,

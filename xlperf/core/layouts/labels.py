@@ -222,6 +222,78 @@ def stated_points(v: Any) -> dict[str, float]:
     return sp.named() if sp is not None else {}
 
 
+
+# --- amounts listed in one cell: 设备购置50万元，人员经费20万元 / 1.人员成本：20万元；2.设备：50万元 ---------
+
+# Pieces are cut at 、，； and line breaks, and at a space before an enumeration (1.人员 2.设备).
+# (a comma before three digits is a thousands separator: 1,200元).
+_LIST_CUT_RE = re.compile(r"[，;；、\n]+|,(?!\d{3}(?!\d))|\s+(?=\d{1,2}\s*[、.．](?!\d)|[(（]\s*\d{1,2}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．]|[①-⑩])")
+# label, an optional colon, an optional calculation ending in =, the amount and its unit, at the end
+_LISTED_RE = re.compile(r"^(?P<label>.*?[^\d\s.,，])\s*(?P<colon>[:：])?\s*(?:(?P<calc>[^:：=]*\d[^:：=]*)[=＝]\s*)?"
+                        r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<unit>亿元|万元|千元|元|万)?\s*[。.]?$")
+# 2人×10万元, 5台*2万元: a quantity times a price
+_CALC_RE = re.compile(r"\d[^\d×xX*＊乘]{0,4}[×xX*＊乘]\s*\d")
+_OPERATOR_RE = re.compile(r"[×*＊÷=＝+＋]|\d\s*[xX/]\s*\d|[-－/]$")
+_ENUM_ONLY_RE = re.compile(r"[(（]?(?:\d{1,2}|[一二三四五六七八九十]{1,3})[)）.．]?")
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """One amount a cell lists: ``label`` as written (no enumeration, no ``其中：``), ``amount``
+    in 万元, the ``unit`` the piece wrote (None: the block's), ``calc`` the calculation written
+    before ``=`` (``2人×10万元``) when the piece gives one."""
+
+    label: str
+    amount: float
+    unit: Optional[str] = None
+    calc: Optional[str] = None
+
+
+def is_calculation(v: Any) -> bool:
+    """``2人×10万元``: a quantity times a price, the calculation (测算依据) of one amount."""
+    return isinstance(v, str) and bool(_CALC_RE.search(v))
+
+
+@_memo
+def listed_amounts(v: Any, default_unit: Optional[str] = "万元") -> tuple[Listed, ...]:
+    """The amounts one cell lists with their labels (a breakdown written in one cell):
+    ``设备购置50万元，人员经费20万元，培训费10万元``, ``1.人员成本：20万元；2.设备：50万元``,
+    ``人员经费：2人×10万元=20万元；设备50万元``. Empty unless every piece is a label and an amount
+    (with a money unit or after a colon) and there are two at least: a calculation such as
+    ``2人×10万元`` lists nothing (it is how one amount was reached), nor does ``培训2期，每期50人``."""
+    s = clean_text(v) if isinstance(v, str) else None
+    if not s or not any(ch.isdigit() for ch in s):
+        return ()
+    out: list[Listed] = []
+    pending = ""
+    for piece in _LIST_CUT_RE.split(s):
+        piece = piece.strip()
+        if not piece:
+            continue
+        whole = f"{pending}、{piece}" if pending else piece
+        m = _LISTED_RE.match(whole)
+        if m is None or not (m.group("unit") or m.group("colon")):
+            if not any(ch.isdigit() for ch in piece) or _ENUM_ONLY_RE.fullmatch(piece):
+                pending = whole  # 设备、家具50万元, 1、人员: the label goes on in the next piece
+                continue
+            return ()
+        pending = ""
+        label = m.group("label").strip(" 、，,；;:：")
+        e = _ENUM_RE.match(label)
+        if e and e.end() < len(label):
+            label = label[e.end():]
+        label = _SUB_RE.sub("", label).strip()
+        if not label or len(label) > MAX_LABEL or not re.search(r"[\u4e00-\u9fffA-Za-z]", label) or \
+                _OPERATOR_RE.search(label):
+            return ()
+        unit = m.group("unit")
+        amount = to_wan(float(m.group("num").replace(",", "")), unit or default_unit)
+        out.append(Listed(label, amount, unit, (m.group("calc") or "").strip() or None))
+    if pending or len(out) < 2:
+        return ()
+    return tuple(out)
+
+
 @dataclass
 class Claimed:
     """Which cells of a grid a reader has put somewhere (a field, a detail, a finding): the
