@@ -15,7 +15,7 @@ from typing import Any, Callable, NamedTuple, Optional
 from .engine import read_finding
 from .grid import Grid, col_letter, is_blank
 from .headers import (DETAIL_FIELDS, Layout, field_of_header, find_layout, is_banner_row, is_long_period,
-                      is_repeated_header)
+                      is_repeated_header, weight_word)
 from .model import EVALUATION_COLUMNS, FIELDS, Department, Finding, Indicator, Project, Record, Table, Unit, built, construct_all
 from .normalise import (
     CORE_FLAG,
@@ -189,6 +189,7 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
         return table
     table.header_row = grid.sheet_row(layout.header_row)
     table.columns = {f: c + grid.col0 for f, c in layout.columns.items()}
+    table.weight_word = weight_word(grid, table.header_row, table.columns.get("weight"))
     _ListReader(grid, layout, table).read()
     imply_comparators(table)
     return table

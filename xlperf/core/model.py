@@ -476,6 +476,9 @@ class Table(Model):
     # cell of each under the same key. A reader fills them; WT005/WT006 read them.
     stated_points: dict[str, float] = Field(default_factory=dict)
     stated_points_cells: dict[str, str] = Field(default_factory=dict)
+    # The word the table's own 权重 column header uses: 权重, or 分值 (a 分值 column, the MoF
+    # forms); the report names the weights with it (headers.weight_word).
+    weight_word: str = "权重"
 
     def cell(self, field: str, row: int) -> Optional[str]:
         from .grid import address
