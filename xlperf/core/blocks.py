@@ -466,9 +466,12 @@ class _ListReader:
         budget = self.to_wan(parse_number(v_budget).value) if v_budget is not None else None
         budget_cell = self.addr(r, c_budget) if v_budget is not None and c_budget is not None else None
         v_weight = vals.get("weight")
-        weight_cell = self.addr(r, self.layout.columns["weight"]) if v_weight is not None else None
+        columns = self.layout.columns
+        weight_cell = self.addr(r, columns["weight"]) if v_weight is not None else None
         values = {"name": text, "row": srow, "budget": budget, "budget_raw": v_budget, "budget_cell": budget_cell,
-                  "weight": total_row_weight(v_weight), "weight_raw": v_weight, "weight_cell": weight_cell}
+                  "weight": total_row_weight(v_weight), "weight_raw": v_weight, "weight_cell": weight_cell,
+                  # total_row_kind let only 分 through in 度量单位
+                  "measure_cell": self.addr(r, columns["measure"]) if vals.get("measure") is not None else None}
         unit, projects = self.unit, self.table.projects
         if kind == SUBTOTAL:
             # A unit's subtotal: named after the unit it closes, totalling that unit's projects.

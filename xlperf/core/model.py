@@ -421,7 +421,8 @@ class Unit(Model):
     ``Table.total_rows``: a 合计 row (every project of the table) or a 小计 row (``subtotal``:
     the unit it closes, by that unit's code and name, and its projects in ``project_indices``).
     ``weight``/``weight_raw``/``weight_cell``: the weight a total row states (合计 | … | 90), as
-    a number, as written and where; None elsewhere."""
+    a number, as written and where; ``measure_cell`` its 度量单位 cell when the row writes 分
+    there (the weight's unit); None elsewhere."""
 
     code: Optional[str] = None
     name: str
@@ -434,6 +435,7 @@ class Unit(Model):
     weight: Optional[float] = None
     weight_raw: Any = None
     weight_cell: Optional[str] = None
+    measure_cell: Optional[str] = None
     subtotal: bool = False
 
 
