@@ -77,6 +77,13 @@ def assert_nothing_silent(path: pathlib.Path, res) -> None:
             refs.update(address(t.header_row, c) for c in range(1, 40))
         for f in t.findings:
             refs.add(f.cell or "")
+        # a list's department, unit and total rows: the name's cell on the row, the budget's, the weight's
+        name_col = t.columns.get("unit") or t.columns.get("project")
+        for d in t.departments:
+            refs.update(x for x in (d.budget_cell, name_col and address(d.row, name_col)) if x)
+        for u in [*t.units, *t.total_rows]:
+            refs.update(x for x in (u.budget_cell, u.weight_cell, u.measure_cell,
+                                    name_col and u.row and address(u.row, name_col)) if x)
         for u in t.total_rows:  # the table's 合计 row
             refs.update([u.budget_cell] if u.budget_cell else [])
             refs.update(u.amount_cells.values())

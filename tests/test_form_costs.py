@@ -126,7 +126,7 @@ def test_the_json_report_carries_the_costs(tmp_path):
     path = write(tmp_path / "f.xlsx", rows, ["A7:A9"])
     code, out = cli("check", path, "--format", "json")
     data = json.loads(out)
-    assert data["schema_version"] == "1.2"
+    assert data["schema_version"] == "1.3"
     costs = data["projects"][0]["costs"]
     assert costs["label"] == "成本测算(元)" and costs["columns"] == ["金额"] and costs["units"] == {"金额": "元"}
     assert [(ln["label"], ln["amounts"]["金额"], ln["total"]) for ln in costs["lines"]] == [

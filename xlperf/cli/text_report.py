@@ -13,7 +13,7 @@ from rich.table import Table as RichTable
 from ..core.filenames import copy_suffix, readable, visible_controls
 
 from ..core.model import SEVERITY_ORDER, SEVERITY_ZH, Finding
-from ..core.report import LEVEL1_COLUMNS, SELF_EVALUATION, STATUS_OK, Report, text_budgets
+from ..core.report import LEVEL1_COLUMNS, SELF_EVALUATION, STATUS_OK, STATUS_WEIGHT_OFF, Report, text_budgets
 
 
 
@@ -86,20 +86,21 @@ def render_report(report: Report, console: Console, max_findings: int = 0, *, ev
         else:
             _finding_groups(findings, console, lang, report.source)
     console.print()
+    word = s.weight_word  # 分值 when the tables say 分值
     names = s.projects_weight_off
     if names:
         more = f"等 {len(names)} 个项目" if len(names) > SHOWN_NAMES and not everything else ""
-        off = f"；权重合计不符：{escape('、'.join(names if everything else names[:SHOWN_NAMES]))}{more}"
+        off = f"；{word}合计不符：{escape('、'.join(names if everything else names[:SHOWN_NAMES]))}{more}"
     else:
         off = ""
     unweighted = sum(1 for p in report.projects if _unweighted(p))
     if unweighted and unweighted == s.projects:
         weights = "权重未检查（本表没有权重/分值列）" if s.tables <= 1 else "权重未检查（各表都没有权重/分值列）"
     elif unweighted:
-        weights = (f"权重合计正确 {s.projects_weight_ok - unweighted}/{s.projects - unweighted}{off}"
+        weights = (f"{word}合计正确 {s.projects_weight_ok - unweighted}/{s.projects - unweighted}{off}"
                    f"（另 {unweighted} 个项目所在的表没有权重/分值列，未检查权重）")
     else:
-        weights = f"权重合计正确 {s.projects_weight_ok}/{s.projects}{off}"
+        weights = f"{word}合计正确 {s.projects_weight_ok}/{s.projects}{off}"
     texts = text_budgets(report.projects)
     left_out = f"（{texts} 个项目的预算数不是数字，未计入）" if texts else ""
     console.print(
@@ -170,6 +171,7 @@ def _needs_attention(report: Report) -> set[tuple[str, int]]:
 def _project_table(report: Report, console: Console, everything: bool,
                    shares: Optional[dict[str, float]] = None) -> None:
     s = report.summary
+    word = s.weight_word
     projects = report.projects
     note = ""
     if not everything and len(projects) > SHORT_TABLE:
@@ -177,13 +179,13 @@ def _project_table(report: Report, console: Console, everything: bool,
         attention = [p for p in projects if (p.sheet, p.row) in keep]
         shown = attention[:SHOWN_PROJECTS]
         rest = len(projects) - len(attention)
-        note = (f"共 {len(projects)} 个项目；其余 {rest} 个项目权重合计正确、没有错误，未列出"
+        note = (f"共 {len(projects)} 个项目；其余 {rest} 个项目{word}合计正确、没有错误，未列出"
                 + (f"；需处理的 {len(attention)} 个只列出前 {len(shown)} 个" if len(attention) > len(shown) else "")
                 + "（全部列出：--all）")
-        title = f"需处理的项目（权重合计应为 {_num(s.expected_total)}）"
+        title = f"需处理的项目（{word}合计应为 {_num(s.expected_total)}）"
     else:
         shown = projects
-        title = f"项目权重合计（应为 {_num(s.expected_total)}）"
+        title = f"项目{word}合计（应为 {_num(s.expected_total)}）"
     if not shown:
         console.print(f"[green]{note}[/]", highlight=False)
         return
@@ -231,7 +233,7 @@ def _project_table(report: Report, console: Console, everything: bool,
             values.append(_num(v))
         total = ([("—" if _unweighted(p) else _num(p.weight_total))] if totals else [])
         t.add_row(str(p.row), escape(p.name) if p.name else "（无名称）", _budget(p.budget, p.budget_text),
-                  str(p.indicator_count), *values, *total, _STATUS_SHORT.get(p.status, p.status),
+                  str(p.indicator_count), *values, *total, _short_status(p.status, word),
                   style=style)
     console.print(t)
     if footnotes:
@@ -244,6 +246,11 @@ def _project_table(report: Report, console: Console, everything: bool,
 # Projects listed whole up to this many; beyond, the default report lists those needing attention.
 SHORT_TABLE = 12
 _STATUS_SHORT = {"权重合计不符": "权重不符"}
+
+
+def _short_status(status: str, word: str) -> str:
+    """A status short enough for the weight table's last column, in the table's word (分值不符)."""
+    return f"{word}不符" if status == STATUS_WEIGHT_OFF else status
 
 
 def _where(f: Finding) -> str:

@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable, NamedTuple, Optional, Sequence
 from .engine import read_finding
 from .grid import Grid, col_letter, is_blank
 from .headers import (DETAIL_FIELDS, Layout, field_of_header, find_layout, is_banner_row, is_long_period,
-                      is_repeated_header)
+                      is_repeated_header, weight_word)
 from .model import EVALUATION_COLUMNS, FIELDS, Department, Finding, Indicator, Project, Record, Table, Unit, built, construct_all
 from .normalise import (
     CORE_FLAG,
@@ -31,6 +31,7 @@ from .normalise import (
     normalise_direction,
     normalise_measure,
     parse_number,
+    parse_stated_points,
     split_value,
     text_unless_number,
 )
@@ -104,17 +105,55 @@ def _covered_rows(grid: Grid, cols: list[Optional[int]]) -> list[dict[int, tuple
 
 # A 单位名称 cell that heads the table's total row (合计 of every project), in any spacing.
 TOTAL_ROW_WORDS = frozenset({"合计", "总计", "全部合计", "项目合计", "预算合计", "总合计", "合计数"})
+# ... and one that heads a unit's subtotal row (小计 written where 合计 would be).
+SUBTOTAL_ROW_WORDS = frozenset({"小计", "单位小计", "本单位小计"})
+TOTAL, SUBTOTAL = "total", "subtotal"
 
 
-def is_total_row(unit: Any, project: Any, level1: Any, level2: Any, has_values: bool) -> bool:
-    """The table's own 合计/总计 row, written in 单位名称 or, in a list without that column, in
-    项目名称: no level name, no indicator value. It ends the project above, like a unit row,
-    and is never a unit or a project named 合计."""
+def total_row_kind(unit: Any, project: Any, level1: Any, level2: Any, values: dict[str, Any]) -> Optional[str]:
+    """``TOTAL`` for the table's own 合计/总计 row, ``SUBTOTAL`` for a unit's 小计 row, else None.
+
+    Written in 单位名称 or, in a list without that column, in 项目名称, with no level name. Of the
+    indicator's cells (``values``: field -> raw cell, None when blank) it may carry only a
+    weight (合计 | … | 90: the points of the rows above, which WT008 weighs) and a 度量单位
+    of 分 (that weight's unit): a 三级指标, 指标值 or 指标性质 makes it a row of indicators, not
+    a total. It ends the project above, like a unit row, and is never a unit or a project named
+    合计. The engine and the fast path (weights_fast) both ask this, so they agree on where a
+    project ends."""
     if (unit is None) == (project is None):
-        return False  # neither, or a unit named on a project's row
+        return None  # neither, or a unit named on a project's row
     text = unit if unit is not None else project
-    return (text.__class__ is str and level1 is None and level2 is None and not has_values
-            and compact(text) in TOTAL_ROW_WORDS)
+    if text.__class__ is not str or level1 is not None or level2 is not None:
+        return None
+    key = compact(text)
+    kind = TOTAL if key in TOTAL_ROW_WORDS else SUBTOTAL if key in SUBTOTAL_ROW_WORDS else None
+    if kind is None:
+        return None
+    for f, v in values.items():
+        if v is None or f == "weight":
+            continue
+        if f == "measure" and v.__class__ is str and compact(v) == "分":
+            continue
+        return None
+    return kind
+
+
+def is_total_row(unit: Any, project: Any, level1: Any, level2: Any, values: dict[str, Any]) -> bool:
+    """A 合计/总计 or 小计 row (:func:`total_row_kind`): it ends the project above."""
+    return total_row_kind(unit, project, level1, level2, values) is not None
+
+
+def total_row_weight(v: Any) -> Optional[float]:
+    """A total row's weight as a number: the cell's number, or the points it states (``100分``,
+    the way a 合计 row writes them); None when it says neither."""
+    if v is None:
+        return None
+    n = parse_number(v).value
+    if n is None and v.__class__ is str:
+        sp = parse_stated_points(v)
+        if sp is not None and not sp.name and sp.low is not None and sp.low == sp.high:
+            n = sp.low
+    return n
 
 
 def total_word(row: Sequence[Any], columns: Iterable[int]) -> Optional[str]:
@@ -162,6 +201,7 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
         return table
     table.header_row = grid.sheet_row(layout.header_row)
     table.columns = {f: c + grid.col0 for f, c in layout.columns.items()}
+    table.weight_word = weight_word(grid, table.header_row, table.columns.get("weight"))
     _ListReader(grid, layout, table).read()
     imply_comparators(table)
     return table
@@ -176,7 +216,7 @@ class _ListReader:
     __slots__ = ("grid", "layout", "table", "sheet", "findings", "yuan", "cols", "ind_fields", "fetch",
                  "counts", "covered", "covered_list", "any_covered", "known_cols", "detail_cols",
                  "extra_cols", "headed", "letters", "unknown_cells", "row_details", "department", "unit",
-                 "unit_cell", "prev_levels", "prev_level_pos", "last_row")
+                 "unit_cell", "prev_levels", "prev_level_pos", "last_row", "block_start")
 
     def __init__(self, grid: Grid, layout: Layout, table: Table) -> None:
         self.grid, self.layout, self.table, self.sheet = grid, layout, table, grid.sheet
@@ -225,6 +265,9 @@ class _ListReader:
         self.prev_levels: tuple[Any, Any] = (None, None)
         self.prev_level_pos: tuple[Optional[tuple[int, int]], Optional[tuple[int, int]]] = (None, None)
         self.last_row: dict[int, int] = {}  # project index -> last indicator row (set once at the end)
+        # index of the first project after the last unit or total row: what a 小计 row with no
+        # unit to close adds up
+        self.block_start = 0
 
     def addr(self, r: int, c: int) -> str:
         return self.letters[c] + str(r + self.grid.row0)
@@ -291,13 +334,14 @@ class _ListReader:
             vals = dict(zip(ind_fields, got[_N_FIXED:]))
             has_values = any(v is not None for v in vals.values())
             # (a total or unit row names one of the two: the usual row names both or neither)
-            if (v_unit is None) != (v_proj is None) and is_total_row(v_unit, v_proj, l1_own, l2_own, has_values):
-                self.total_row(r, cells)
+            if (v_unit is None) != (v_proj is None) and (
+                    kind := total_row_kind(v_unit, v_proj, l1_own, l2_own, vals)) is not None:
+                self.total_row(r, cells, vals, kind)
                 project = None
                 continue
             if v_unit is None and v_proj is None and not has_values and l1_own is None and l2_own is None \
                     and ignored_cols and (word := total_word(row, ignored_cols)) is not None:
-                self.total_row(r, cells, word)
+                self.total_row(r, cells, vals, TOTAL, word)
                 project = None
                 continue
             if v_unit is not None and v_proj is None:
@@ -339,6 +383,9 @@ class _ListReader:
             for c, where in grid_unknown.items():
                 self.findings.append(unknown_header_finding(grid, layout.header_row, c, self.headed[c], where))
         projects = table.projects
+        for t in table.total_rows:
+            if not t.subtotal:  # a 合计 row totals the whole table, the projects below it too
+                t.project_indices = list(range(len(projects)))
         for idx, row_last in last_row.items():
             if row_last > projects[idx].row_last:
                 projects[idx].row_last = row_last
@@ -410,6 +457,7 @@ class _ListReader:
         srow = r + self.grid.row0
         self.unit_cell = self.addr(r, self.cols.unit)
         department = self.department
+        self.block_start = len(self.table.projects)
         if is_department_text(text):
             self.department = built(Department, code=code, name=name, row=srow, budget=budget, budget_raw=v_budget,
                                          budget_cell=budget_cell)
@@ -424,18 +472,40 @@ class _ListReader:
         if cells.goal is not None:
             self.unplaced(r, self.cols.goal, cells.goal)
 
-    def total_row(self, r: int, cells: _Fixed, word: Optional[str] = None) -> None:
-        """The table's 合计/总计 row (``is_total_row``, or ``word`` in its 序号 column): its
-        budget, for BG002 against every project; a goal written on it is a cell that went nowhere."""
+    def total_row(self, r: int, cells: _Fixed, vals: dict[str, Any], kind: str,
+                  word: Optional[str] = None) -> None:
+        """A 合计/总计 row (the whole table's) or a 小计 row (the unit's above it, else the
+        projects since the last unit or total row), kept in ``Table.total_rows`` with its budget
+        (BG002 compares it with the projects it totals) and its weight (WT008; a 合计 row's that
+        equals every project's total is the table's stated total, core.totals). ``word`` is the
+        合计 written in a 序号 column (:func:`total_word`). A goal written on it is a cell that went
+        nowhere."""
         text = word or clean_text(cells.unit if cells.unit is not None else cells.project) or ""
-        v_budget, c_budget = cells.budget, self.cols.budget
+        cols, srow = self.cols, r + self.grid.row0
+        v_budget, c_budget = cells.budget, cols.budget
         budget = self.to_wan(parse_number(v_budget).value) if v_budget is not None else None
         budget_cell = self.addr(r, c_budget) if v_budget is not None and c_budget is not None else None
-        self.table.total_rows.append(Unit(name=text, row=r + self.grid.row0, budget=budget, budget_raw=v_budget,
-                                          budget_cell=budget_cell))
+        v_weight = vals.get("weight")
+        columns = self.layout.columns
+        weight_cell = self.addr(r, columns["weight"]) if v_weight is not None else None
+        values = {"name": text, "row": srow, "budget": budget, "budget_raw": v_budget, "budget_cell": budget_cell,
+                  "weight": total_row_weight(v_weight), "weight_raw": v_weight, "weight_cell": weight_cell,
+                  # total_row_kind let only 分 through in 度量单位
+                  "measure_cell": self.addr(r, columns["measure"]) if vals.get("measure") is not None else None}
+        unit, projects = self.unit, self.table.projects
+        if kind == SUBTOTAL:
+            # A unit's subtotal: named after the unit it closes, totalling that unit's projects.
+            if unit is not None:
+                values.update(code=unit.code, name=unit.name, department_code=unit.department_code,
+                              project_indices=list(unit.project_indices))
+            else:
+                values["project_indices"] = list(range(self.block_start, len(projects)))
+            values["subtotal"] = True
+        self.table.total_rows.append(built(Unit, **values))
         self.unit = None
+        self.block_start = len(projects)
         if cells.goal is not None:
-            self.unplaced(r, self.cols.goal, cells.goal)
+            self.unplaced(r, cols.goal, cells.goal)
 
     def unit_named(self, r: int, v_unit: Any) -> None:
         """A unit named on a project row (its merged cell's anchor): the unit of the projects
@@ -444,6 +514,7 @@ class _ListReader:
         unit = self.unit
         if unit is None or unit.name != name or unit.code != code:
             department = self.department
+            self.block_start = len(self.table.projects)
             self.unit_cell = self.addr(r, self.cols.unit)
             self.unit = built(Unit, code=code, name=name, row=r + self.grid.row0,
                              department_code=department.code if department else None)

@@ -335,6 +335,36 @@ def _money_unit(grid: Grid, upto: int, budget_col: Optional[int]) -> str:
     return "万元"
 
 
+# The words a 权重 column's header is written with, as a clerk reads them back: a table whose
+# header says 分值 (分值, 指标分值, 分值(分)) speaks of 分值 and is told so; any header naming 权重
+# (权重, 权重分值, 分值权重) keeps 权重.
+WEIGHT_WORD, POINTS_WORD = "权重", "分值"
+# A header merged over rows puts its text on the top row: the rows above the last header row
+# looked at for it.
+_WEIGHT_HEADER_ROWS_UP = 3
+
+
+def weight_word_of(v: Any) -> str:
+    """The word a 权重 column's header uses: ``分值`` when it says 分值 and not 权重, else ``权重``."""
+    text = compact(v) if isinstance(v, str) else ""
+    return POINTS_WORD if POINTS_WORD in text and WEIGHT_WORD not in text else WEIGHT_WORD
+
+
+def weight_word(grid: Grid, header_row: Optional[int], weight_col: Optional[int]) -> str:
+    """The word of the table whose (last) header row and 权重 column are ``header_row`` and
+    ``weight_col`` (sheet row and column, as ``Table.header_row``/``Table.columns`` hold them):
+    the header cell's own, or the text of a header merged down onto it. ``权重`` when the table
+    has no such column."""
+    if header_row is None or weight_col is None:
+        return WEIGHT_WORD
+    r, c = header_row - grid.row0, weight_col - grid.col0
+    for rr in range(r, max(r - _WEIGHT_HEADER_ROWS_UP, 0) - 1, -1):
+        v = grid.get(rr, c)
+        if not is_blank(v):
+            return weight_word_of(v)
+    return WEIGHT_WORD
+
+
 def is_repeated_header(row: list[Any], columns: dict[str, int], header: Optional[list[Any]] = None) -> bool:
     """A header row repeated inside the table (page breaks in printed/pasted tables).
 

@@ -467,6 +467,13 @@ class Project(Model):
 
 
 class Unit(Model):
+    """A unit of a list (its own row, or named on its first project's row), or a total row of
+    ``Table.total_rows``: a 合计 row (every project of the table) or a 小计 row (``subtotal``:
+    the unit it closes, by that unit's code and name, and its projects in ``project_indices``).
+    ``weight``/``weight_raw``/``weight_cell``: the weight a total row states (合计 | … | 90), as
+    a number, as written and where; ``measure_cell`` its 度量单位 cell when the row writes 分
+    there (the weight's unit); None elsewhere."""
+
     code: Optional[str] = None
     name: str
     row: Optional[int] = None
@@ -475,6 +482,11 @@ class Unit(Model):
     budget_cell: Optional[str] = None
     department_code: Optional[str] = None
     project_indices: list[int] = Field(default_factory=list)
+    weight: Optional[float] = None
+    weight_raw: Any = None
+    weight_cell: Optional[str] = None
+    measure_cell: Optional[str] = None
+    subtotal: bool = False
     # A self-evaluation summary's 合计 row: every column's amount (initial / budget / spent in
     # 万元, rate in percent) and its cell, for SE018.
     amounts: dict[str, Optional[float]] = Field(default_factory=dict)
@@ -504,8 +516,10 @@ class Table(Model):
     units: list[Unit] = Field(default_factory=list)
     projects: list[Project] = Field(default_factory=list)
     orphans: list[Indicator] = Field(default_factory=list)  # rows before any project
-    # 合计 / 总计 rows of a list (a total of every project in the table, not a unit named 合计):
-    # name, row, budget and its cell as a Unit has them; BG002 compares them with the projects.
+    # 合计 / 总计 rows of a list (a total of every project in the table, not a unit named 合计)
+    # and 小计 rows (a unit's: ``Unit.subtotal``), each as a Unit: name, row, budget, weight and
+    # their cells, the projects it totals in ``project_indices``. BG002 compares the budget with
+    # those projects, WT008 the weight; core.totals reads a 合计 row's weight as a stated total.
     total_rows: list[Unit] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)  # found while reading (ST001, ST007 …)
     data_rows: tuple[int, int] = (0, 0)  # first and last sheet row of the data area
@@ -518,6 +532,9 @@ class Table(Model):
     # cell of each under the same key. A reader fills them; WT005/WT006 read them.
     stated_points: dict[str, float] = Field(default_factory=dict)
     stated_points_cells: dict[str, str] = Field(default_factory=dict)
+    # The word the table's own 权重 column header uses: 权重, or 分值 (a 分值 column, the MoF
+    # forms); the report names the weights with it (headers.weight_word).
+    weight_word: str = "权重"
 
     def cell(self, field: str, row: int) -> Optional[str]:
         from .grid import address

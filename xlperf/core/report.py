@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
 from pydantic import ConfigDict, Field
 
 from .config import Config
 from .filenames import readable
+from .headers import POINTS_WORD, WEIGHT_WORD
 from .model import Costs, Finding, Funds, Model, Project, Table, built, construct_all
 from .normalise import text_unless_number
 from .taxonomy import share_group
@@ -15,11 +16,20 @@ from .totals import judged_total
 
 LEVEL1_COLUMNS = ("产出指标", "效益指标", "满意度指标", "成本指标")
 STATUS_OK = "通过"
+# ProjectSummary.status when the weights do not add up: a value of the JSON contract, the same
+# whatever the table calls its weights; what a clerk reads follows the word (shown_status).
+STATUS_WEIGHT_OFF = "权重合计不符"
+
+
+def shown_status(status: str, word: str = WEIGHT_WORD) -> str:
+    """A project's status as a clerk reads it, in the word the table uses (分值合计不符)."""
+    return f"{word}合计不符" if status == STATUS_WEIGHT_OFF and word != WEIGHT_WORD else status
 
 # The JSON contract (docs/report.md, docs/report.schema.json): additions bump the minor
 # version; nothing is renamed or removed without a new major version.
-SCHEMA_VERSION = "1.2"  # 1.2: ProjectSummary.costs (a form's cost breakdown), encoding (of a .txt source). 1.1: tables[] (the layout of each table read); self-evaluations (ProjectSummary execution_rate … points_total, FundLine per column, Finding.other_cell, FileResult.against)
+SCHEMA_VERSION = "1.3"  # 1.3: tables[].weight_word, summary.weight_word (权重 or 分值, as the table says); ProjectSummary.grade (a summary's 自评等级); ProjectSummary.costs groups/main_column and CostLine.listed_in. 1.2: ProjectSummary.costs (a form's cost breakdown), encoding (of a .txt source). 1.1: tables[] (the layout of each table read); self-evaluations (ProjectSummary execution_rate … points_total, FundLine per column, Finding.other_cell, FileResult.against)
 SCHEMA_VERSION_PATTERN = r"^1\.\d+$"
+WeightWord = Literal["权重", "分值"]  # what a table calls its weights (headers.weight_word)
 # Every model of the report: no field beyond the documented ones, and every field is written
 # (so the schema lists each as required in what we write).
 CONTRACT = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
@@ -86,6 +96,9 @@ class Summary(Model):
     projects_weight_off: list[str] = Field(default_factory=list)
     expected_total: float = 90.0
     layouts: dict[str, int] = Field(default_factory=dict)  # tables read per layout reader
+    # 1.3: the word for the weights the report's summary uses (its 权重合计 / 分值合计 lines): 分值
+    # when every table with weights says 分值 (tables[].weight_word), else 权重.
+    weight_word: WeightWord = WEIGHT_WORD
 
 
 class TableSummary(Model):
@@ -101,6 +114,7 @@ class TableSummary(Model):
     first_row: Optional[int] = None  # the table's first sheet row (a form's first row)
     projects: int = 0
     indicators: int = 0
+    weight_word: WeightWord = WEIGHT_WORD  # 1.3: the word its 权重 column's header uses: 权重 or 分值
 
 
 class Report(Model):
@@ -209,7 +223,7 @@ def summarise_project(p: Project, findings: list[Finding], config: Config,
             elif f.severity == "warning":
                 warnings += 1
     if not ok:
-        status = STATUS_POINTS_OFF if figures else "权重合计不符"
+        status = STATUS_POINTS_OFF if figures else STATUS_WEIGHT_OFF
     elif errors:
         status = "有错误"
     elif warnings:
@@ -292,11 +306,13 @@ def build_report(tables: list[Table], findings: list[Finding], config: Config, s
     off: list[str] = []
     layouts: dict[str, int] = {}
     totals: set[float] = set()  # the totals the weighted tables are judged by
+    words: set[str] = set()  # and the words they call their weights by
     for ti, t in enumerate(tables):
         layouts[t.layout] = layouts.get(t.layout, 0) + 1
         judged = table_total(t, config)
         if judged[0] and t.projects:
             totals.add(judged[1])
+            words.add(t.weight_word)
         for p in t.projects:
             ps = summarise_project(p, by_project.get((t.sheet, (ti, p.index)), []), config, t, judged)
             summaries.append(ps)
@@ -311,7 +327,8 @@ def build_report(tables: list[Table], findings: list[Finding], config: Config, s
         TableSummary,
         sheet=t.sheet, layout=t.layout, layout_reason=t.layout_reason, title=t.title, header_row=t.header_row,
         first_row=min((p.row_first for p in t.projects), default=t.header_row), projects=len(t.projects),
-        indicators=sum(1 for p in t.projects for i in p.indicators if not i.is_placeholder)) for t in tables]
+        indicators=sum(1 for p in t.projects for i in p.indicators if not i.is_placeholder),
+        weight_word=t.weight_word) for t in tables]
     report.findings = sorted(located(findings, tables), key=Finding.sort_key)
     counts = {"error": 0, "warning": 0, "info": 0}
     waived = 0
@@ -328,5 +345,6 @@ def build_report(tables: list[Table], findings: list[Finding], config: Config, s
         # what every table is judged by when they agree (a stated or evident 100), else the configured
         expected_total=totals.pop() if len(totals) == 1 else config.expected_total,
         layouts=layouts,
+        weight_word=POINTS_WORD if words == {POINTS_WORD} else WEIGHT_WORD,
     )
     return report

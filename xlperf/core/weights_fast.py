@@ -9,7 +9,8 @@ total in :func:`xlperf.core.blocks.build_table`:
   with the same or no budget — a block continued after a page break stays one project:
   :func:`xlperf.core.blocks.continues_project`, the engine's own test),
 - where one ends without a successor (a department or unit row: a 单位名称 and nothing else:
-  :func:`xlperf.core.blocks.is_unit_row`),
+  :func:`xlperf.core.blocks.is_unit_row`; a 合计/小计 row, whatever weight it states:
+  :func:`xlperf.core.blocks.is_total_row`),
 - which rows the engine skips (repeated header rows, banner rows),
 - each indicator row's weight, parsed by :func:`parse_number` like the engine does.
 
@@ -94,7 +95,7 @@ def project_weights(rows: Sequence[Sequence[Any]], merges: Iterable[Merge] = (),
     cw, cp = cols["weight"], cols["project"]
     cu, cb = cols.get("unit"), cols.get("budget")
     c_l1, c_l2 = cols.get("level1"), cols.get("level2")
-    value_cols = [cols[f] for f in IND_VALUE_FIELDS if f in cols]
+    value_cols = [(f, cols[f]) for f in IND_VALUE_FIELDS if f in cols]
     ignored = sorted(layout.ignored_columns)
     masked = _masked_rows(rows, merges, set(cols.values()))
 
@@ -153,23 +154,25 @@ def project_weights(rows: Sequence[Sequence[Any]], merges: Iterable[Merge] = (),
         if (raw_w is None or raw_w.__class__ is str) and is_banner_row(row):
             continue
 
-        # A department or unit row ends the project above it (the engine's test; only a row
-        # with a 单位名称 and no 项目名称 can be one, so the other cells are looked at only then).
-        if (u is None) != (p is None) and is_total_row(  # the cheap half of the test first
-                u, p, at(vals, c_l1), at(vals, c_l2), any(at(vals, c) is not None for c in value_cols)):
-            if cur is not None:
-                cur.total = round(total, 6)
-            cur = None
-            continue
+        # A total (合计/小计), department or unit row ends the project above it (the engine's
+        # tests; only a row naming one of 单位名称/项目名称 can be one, so the other cells are
+        # looked at only then). A total row's weight is not a project's.
+        if (u is None) != (p is None):  # the cheap half of the test first
+            values = {f: at(vals, c) for f, c in value_cols}
+            if is_total_row(u, p, at(vals, c_l1), at(vals, c_l2), values):
+                if cur is not None:
+                    cur.total = round(total, 6)
+                cur = None
+                continue
         if u is not None and p is None and is_unit_row(
-                u, p, at(vals, c_l1), at(vals, c_l2), any(at(vals, c) is not None for c in value_cols)):
+                u, p, at(vals, c_l1), at(vals, c_l2), any(v is not None for v in values.values())):
             if cur is not None:
                 cur.total = round(total, 6)
             cur = None
             continue
 
         if u is None and p is None and ignored and at(vals, c_l1) is None and at(vals, c_l2) is None and not any(
-                at(vals, c) is not None for c in value_cols) and total_word(vals, ignored) is not None:
+                at(vals, c) is not None for _, c in value_cols) and total_word(vals, ignored) is not None:
             if cur is not None:  # 合计 in the 序号 column
                 cur.total = round(total, 6)
             cur = None

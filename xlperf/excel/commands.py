@@ -267,8 +267,9 @@ def weight_totals(port: WorkbookPort) -> CheckResult:
         tail = f"其中{off}个项目的分值合计不符（状态列已标出）。" if off else "全部项目的分值合计符合。"
         port.message(f"已写出“{target}”工作表：{s.projects}个自评项目。{tail}", title="得分汇总")
         return ld.result
-    tail = f"其中{off}个项目的权重合计不等于{plain_number(s.expected_total)}（状态列标为“权重合计不符”）。" if off else \
-        f"全部项目的权重合计均为{plain_number(s.expected_total)}。"
+    word = s.weight_word  # 分值 when the tables say 分值
+    tail = f"其中{off}个项目的{word}合计不等于{plain_number(s.expected_total)}（状态列标为“{word}合计不符”）。" if off else \
+        f"全部项目的{word}合计均为{plain_number(s.expected_total)}。"
     port.message(f"已写出“{target}”工作表：{s.projects}个项目。{tail}", title="权重合计")
     return ld.result
 

@@ -302,7 +302,7 @@ def summary_text(report: Report, sheet: str, marked: bool = True) -> str:
     off = s.projects_weight_off
     # a self-evaluation's 权重 are the indicators' points (分值): say so
     what = "指标分值合计" if report.projects and all(p.layout == "self_evaluation" for p in report.projects) \
-        else "权重合计"
+        else f"{s.weight_word}合计"
     if off:
         names = "、".join(off[:MAX_NAMES]) + (f" 等{len(off)}个" if len(off) > MAX_NAMES else "")
         lines.append(f"{what}不等于{plain_number(s.expected_total)}的项目（{len(off)}个）：{names}。")

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from ..core.blocks import records as table_records
 from ..core.export_plan import DEFAULT_TITLE, LAYOUT_SHEET, layout_grid
-from ..core.report import LEVEL1_COLUMNS, Report, is_self_evaluation, text_budgets
+from ..core.report import LEVEL1_COLUMNS, Report, is_self_evaluation, shown_status, text_budgets
 from .atomic import OutputError, atomic_path
 from .styled_table import layout_sheet
 from .records import records_sheet, table_sheet
@@ -142,12 +142,13 @@ def weights_table(report: Report) -> tuple[list[str], list[list[Any]]]:
     if any(OTHER_LEVEL in p.weights for p in report.projects):
         levels.append(OTHER_LEVEL)
     header = ["单位", "项目", "预算数(万元)", "指标数"] + levels + ["合计", "期望", "状态"]
+    word = report.summary.weight_word  # 分值 when the tables say 分值
     rows: list[list[Any]] = []
     for p in report.projects:
         rows.append(
             [p.unit, p.name, p.budget if p.budget is not None else p.budget_text, p.indicator_count]
             + [p.weights.get(lv) for lv in levels]
-            + [p.weight_total, p.expected, p.status]
+            + [p.weight_total, p.expected, shown_status(p.status, word)]
         )
     if report.projects:
         budget_total = round(sum(p.budget or 0.0 for p in report.projects), 6)
@@ -157,7 +158,7 @@ def weights_table(report: Report) -> tuple[list[str], list[list[Any]]]:
         rows.append(
             ["合计", counted, budget_total, sum(p.indicator_count for p in report.projects)]
             + [None] * len(levels)
-            + [None, None, f"{ok}个项目权重合计符合期望"]
+            + [None, None, f"{ok}个项目{word}合计符合期望"]
         )
     return header, rows
 

@@ -103,10 +103,12 @@ def choose(grid: Grid, forced: Optional[str] = None) -> tuple[LayoutReader, Fit]
 def read_grid(grid: Grid, config: Optional[Config] = None, forced: Optional[str] = None) -> list[Table]:
     """The grid as Tables, each stamped with the layout that read it and why."""
     from ..blocks import imply_comparators
+    from ..headers import weight_word
 
     reader, fit = choose(grid, forced)
     tables = reader.read(grid, config or Config())
     for t in tables:
+        t.weight_word = weight_word(grid, t.header_row, t.columns.get("weight"))
         # values without 指标性质 (a form's 指标值 only): = for a bare number, 定性 for text (VL016);
         # one row's look when the column is filled
         imply_comparators(t)

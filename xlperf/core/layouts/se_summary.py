@@ -154,6 +154,8 @@ def read_summary(grid: Grid, header: int, reader_name: str) -> Table:
     reason = (f"第{grid.sheet_row(header)}行为自评结果汇总表表头（项目名称、"
               f"{'、'.join(z for f, z in _ZH.items() if f in cols)}），每行一个项目，没有指标")
     rows = [p.row_first for p in projects]
+    for t in total_rows:  # the 合计 row totals every project (BG002 and SE018 compare it with them)
+        t.project_indices = list(range(len(projects)))
     return Table(sheet=grid.sheet, source=grid.source, title=title, header_row=grid.sheet_row(header), columns=columns,
                  projects=projects, total_rows=total_rows, findings=findings, layout=reader_name,
                  layout_reason=reason, data_rows=(min(rows), max(rows)) if rows else (0, 0))

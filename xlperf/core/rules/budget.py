@@ -74,7 +74,8 @@ def _department_projects(table, dept, by_code, code_counts):
 def budget_total(table, ctx):
     """
     问题：部门行（如“208-……部门”）或单位行的预算数，不等于其下所有项目预算数之和；表中
-    单位名称写作“合计”“总计”的合计行，不等于全表项目预算数之和（按0.01万元比较）。
+    单位名称写作“合计”“总计”的合计行，不等于全表项目预算数之和；写作“小计”的小计行，不等于
+    它所结束的单位（或上一个单位行、合计行以来）各项目预算数之和（按0.01万元比较）。
 
     原因：部门、单位行是汇总数，必须与明细一致；不一致说明漏了项目、多抄了项目，
     或某个项目的预算数填错。有项目预算数缺失或不是数字时（见BG001）先不比较。
@@ -96,9 +97,10 @@ def budget_total(table, ctx):
         if u.budget is not None:
             pairs.append(("单位", u.name, u.budget, u.budget_cell, u.row,
                           [table.projects[i] for i in u.project_indices]))
-    for t in table.total_rows:  # 合计 / 总计: every project of the table
+    for t in table.total_rows:  # 合计 / 总计: every project of the table; 小计: its unit's
         if t.budget is not None:
-            pairs.append(("合计行", t.name, t.budget, t.budget_cell, t.row, list(table.projects)))
+            pairs.append(("小计行" if t.subtotal else "合计行", t.name, t.budget, t.budget_cell, t.row,
+                          [table.projects[i] for i in t.project_indices]))
     for kind, name, budget, cell, row, ps in pairs:
         if any(p.budget is None for p in ps):
             continue  # BG001

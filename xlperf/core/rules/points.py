@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..normalise import parse_stated_points
 from ..taxonomy import LEVEL1, normalise_level1
-from ..totals import evident_total as evident_of
+from ..totals import evident_total as evident_of, stated_total as stated_of
 from ._common import icell, num, real, row_of as _row_of
 from .registry import Hit, rule
 
@@ -114,7 +114,8 @@ def stated_level_points(project, ctx):
 def stated_total(table, ctx):
     """
     问题：表中注明了指标的总分，如“绩效指标(90分)”“年度绩效目标(90分)”，或“合计 100”与
-    “预算执行情况(10分)”，与配置的期望合计（默认90）不同。本表按注明的总分核对权重合计（WT002），
+    “预算执行情况(10分)”，或清单表的“合计”行填了权重、且恰等于每个项目的权重合计（不是各项目之和，
+    见WT008），与配置的期望合计（默认90）不同。本表按注明的总分核对权重合计（WT002），
     每张表提示一次。
 
     原因：各地模板的总分不同：四川的目标表为90分（预算执行的10分在自评时加上），有的地方按100分
@@ -127,10 +128,15 @@ def stated_total(table, ctx):
     正例：表头写“绩效指标(100分)”，本表按100核对，并提示一次。
     """
     configured = ctx.cache.get("configured_total")
-    stated = table.stated_total()
-    if stated is None or configured is None or abs(stated - configured) <= ctx.config.tolerance:
+    got = stated_of(table, ctx.config.tolerance)
+    if got is None or configured is None or abs(got[0] - configured) <= ctx.config.tolerance:
         return None
+    stated, row = got
     sp = table.points_stated()
+    if row is not None:  # a list's 合计 row
+        how = f"“{row.name}”行的权重为{num(stated)}（每个项目的权重合计都是{num(stated)}）"
+        return Hit(cell=row.weight_cell, row=row.row,
+                   params={"how": how, "stated": num(stated), "configured": num(configured)})
     if "绩效指标" in sp:
         how, cell = f"绩效指标共{num(stated)}分", sp["绩效指标"][2]
     else:

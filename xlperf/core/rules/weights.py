@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from ..normalise import compact
 from ..taxonomy import LEVEL1
-from ..totals import STANDARD_TOTALS
+from ..totals import STANDARD_TOTALS, project_totals, read_total_row
 from ._common import (icell, is_template_row, num, out_of_range, pcell, range_problem, real, routine_reason, short,
                       signed, weight_total)
 from .registry import Hit, rule
@@ -224,3 +225,57 @@ def mixed_totals(table, ctx):
     detail = "；".join(f"合计为{num(s)}的{len(ps)}个项目（如“{ps[0].label}”）" for s, ps in sorted(groups.items()))
     cell, row = _weight_cell(odd, ctx)
     return Hit(cell=cell, row=row, params={"detail": detail})
+
+
+def _totals_text(totals: list[float]) -> str:
+    """The projects' totals for a message: 4个项目都为90 / 3个项目为90、1个项目为100."""
+    counts: dict = {}
+    for t in totals:
+        counts[num(t)] = counts.get(num(t), 0) + 1
+    if len(counts) == 1:
+        return f"{len(totals)}个项目都为{next(iter(counts))}"
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    return "、".join(f"{n}个项目为{t}" for t, n in ranked)
+
+
+@rule(
+    "WT008",
+    "total-row-weight",
+    "warning",
+    "table",
+    "{cell} {what}的权重为{weight}：既不是每个项目的权重合计（{totals}），也不是这{n}个项目的权重之和（{sum}），"
+    "请核对该行的权重或各项目的权重",
+    message_en="the total row's weight matches neither each project's total nor their sum",
+    title="合计行的权重既不是每个项目的权重合计，也不是各项目之和",
+    needs=("weight",),
+)
+def total_row_weight(table, ctx):
+    """
+    问题：清单表的“合计”（“总计”）行或单位的“小计”行填了权重，但它既不等于每个项目的权重合计，
+    也不等于它所合计的各项目权重之和。合计行与全表项目比较，小计行与它所结束的单位的项目比较。
+    只有一个有权重的项目时，二者是同一个数，按“之和”看待。
+
+    原因：合计行的权重只有两种说得通的写法：写每个项目应有的总分（如每个项目都是90分，合计行写90），
+    这时它就是本表注明的总分，按它核对各项目（见WT006）；或者写整列之和（如4个项目共360分）。
+    两者都不是，说明合计行抄错了，或者有项目的权重填错、漏填。有项目的权重缺失或无效（WT001）时
+    先不比较。
+
+    依据：实践：本工具收集的真实表中，还没有清单表在合计行填权重的例子（遂宁样表的部门行只填预算数）；
+    “每个项目的总分”与“整列之和”两种读法是本工具的判断。未找到正式文件规定合计行的权重怎么填。
+    """
+    hits = []
+    for row in table.total_rows:
+        reading = read_total_row(table, row, ctx.config.tolerance)
+        if reading != "neither":
+            continue
+        covered = [table.projects[i] for i in row.project_indices]
+        if any((i.weight is None or i.weight <= 0) and not is_template_row(i) for p in covered for i in real(p, ctx)):
+            continue  # WT001 first: the totals are not the clerk's yet
+        totals = project_totals(table, row.project_indices)
+        # a 小计 row that closed a unit carries the unit's name; one that closed none, its own
+        what = f"单位“{row.name}”的小计行" if row.subtotal and not compact(row.name).endswith("小计") \
+            else f"“{row.name}”行"
+        hits.append(Hit(cell=row.weight_cell, row=row.row, params={
+            "what": what, "weight": num(row.weight), "totals": _totals_text(totals), "n": len(totals),
+            "sum": num(sum(totals))}))
+    return hits or None
