@@ -187,9 +187,11 @@ def continues_project(cur_name: Any, cur_budget: Any, name: Any, budget: Any) ->
 # --- the list reader -----------------------------------------------------------------------------
 
 
-def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
+def build_table(grid: Grid, layout: Optional[Layout] = None, kept: Optional[dict[int, str]] = None) -> Table:
     """A list sheet as a Table: departments, units, projects and their indicators, with a
-    finding for every cell that went nowhere."""
+    finding for every cell that went nowhere. ``kept``: more columns (0-based column -> key) read
+    into each indicator's ``details`` like 指标解释 (a list-shaped self-evaluation's 实际完成值 …,
+    which ``layouts.se_list`` then moves where they belong)."""
     layout = layout or find_layout(grid)
     table = built(Table, sheet=grid.sheet, source=grid.source, title=layout.title, money_unit=layout.money_unit)
     if not layout.ok:
@@ -202,7 +204,7 @@ def build_table(grid: Grid, layout: Optional[Layout] = None) -> Table:
     table.header_row = grid.sheet_row(layout.header_row)
     table.columns = {f: c + grid.col0 for f, c in layout.columns.items()}
     table.weight_word = weight_word(grid, table.header_row, table.columns.get("weight"))
-    _ListReader(grid, layout, table).read()
+    _ListReader(grid, layout, table, kept).read()
     imply_comparators(table)
     return table
 
@@ -218,7 +220,7 @@ class _ListReader:
                  "extra_cols", "headed", "letters", "unknown_cells", "row_details", "department", "unit",
                  "unit_cell", "prev_levels", "prev_level_pos", "last_row", "block_start")
 
-    def __init__(self, grid: Grid, layout: Layout, table: Table) -> None:
+    def __init__(self, grid: Grid, layout: Layout, table: Table, kept: Optional[dict[int, str]] = None) -> None:
         self.grid, self.layout, self.table, self.sheet = grid, layout, table, grid.sheet
         self.findings = table.findings
         self.yuan = layout.money_unit == "元"
@@ -239,6 +241,8 @@ class _ListReader:
         header = grid.rows[layout.header_row]
         self.detail_cols = {cols[f]: clean_text(header[cols[f]] if cols[f] < len(header) else None) or FIELDS.get(f, f)
                             for f in DETAIL_FIELDS if f in cols}
+        if kept:
+            self.detail_cols.update(kept)
         # 中期指标值 beside 年度指标值: the year's column is the indicator's, the period's is kept with it.
         for c, v in enumerate(header):
             if c not in self.known_cols and is_long_period(v) and field_of_header(v) is not None:

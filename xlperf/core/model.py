@@ -669,3 +669,5 @@ RECORD_COLUMNS: dict[str, str] = {
 }
 # The record columns self-evaluations add (written only when the records come from one).
 EVALUATION_COLUMNS: dict[str, str] = {"actual": "实际完成值", "score": "得分", "reason": "偏差原因"}
+# A list-shaped self-evaluation's project columns (core.layouts.se_list): the project's funds line.
+EXECUTION_COLUMNS: dict[str, str] = {"initial": "年初预算数", "spent": "执行数", "rate": "执行率"}

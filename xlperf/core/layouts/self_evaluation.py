@@ -40,10 +40,10 @@ from ..grid import Grid, is_blank
 from ..model import Evaluation, FundLine, Funds, Indicator, Project, Table, construct_all
 from ..normalise import _memo, clean_text, compact, nfkc, parse_number, parse_stated_points, split_value
 from . import Fit, register
-from . import se_summary
+from . import se_list, se_summary
 from .form import _short, title_like
 from .labels import Covered, covered_cells, label_text
-from ..headers import FUND_ROLES, LABEL_LOOKUP
+from ..headers import FUND_ROLES, HEADER_SCAN_ROWS, LABEL_LOOKUP
 
 SCAN_ROWS = 200  # a sheet of stacked self-evaluations is read whole up to here for fit()
 
@@ -236,6 +236,9 @@ class SelfEvaluationReader:
     title = "绩效自评表"
 
     def fit(self, grid: Grid) -> Fit:
+        listed = se_list.find_list_header(grid, HEADER_SCAN_ROWS)
+        if listed is not None:
+            return Fit(self.name, 0.9, f"第{grid.sheet_row(listed)}行为清单式自评表表头（项目名称、三级指标与实际完成值或得分）")
         ind_rows, money_rows, title = [], [], None
         for r in range(min(grid.height, SCAN_ROWS)):
             row = grid.rows[r]
@@ -280,6 +283,9 @@ class SelfEvaluationReader:
         from ..engine import read_finding
 
         headers = [r for r in range(grid.height) if _indicator_header(grid.rows[r]) is not None]
+        listed = se_list.find_list_header(grid, HEADER_SCAN_ROWS)
+        if listed is not None and (not headers or listed < headers[0]):
+            return [se_list.read_list(grid, listed, self.name, config)]
         if not headers:
             summary = se_summary.find_summary_header(grid, SCAN_ROWS)
             if summary is not None:

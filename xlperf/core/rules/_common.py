@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any, Optional
 
-from ..model import FIELDS, Fix, Indicator, Project, construct_all
+from ..model import EVALUATION_COLUMNS, EXECUTION_COLUMNS, FIELDS, Fix, Indicator, Project, construct_all
 from ..normalise import MAX_NUMBER, clean_text, parse_number
 from ..report import weight_breakdown
 from ..taxonomy import LEVEL2
@@ -15,7 +15,7 @@ from ..normalise import short  # noqa: F401 - the rules import it from here
 QUANTITATIVE = frozenset(("≥", "≤", "=", ">", "<"))
 # level-2 names of cost indicators (成本指标 as a level-2 is the legacy placement under 产出)
 COST_LEVEL2 = frozenset(LEVEL2["成本指标"]) | {"成本指标"}
-LABEL = FIELDS  # field -> the header a clerk sees
+LABEL = {**FIELDS, **EVALUATION_COLUMNS, **EXECUTION_COLUMNS}  # field -> the header a clerk sees
 
 
 def num(x: Optional[float]) -> Any:
