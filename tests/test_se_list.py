@@ -125,3 +125,15 @@ def test_split_writes_actual_score_and_reason(tmp_path):
     assert len(rows) == 10
     assert (rows[3]["三级指标"], rows[3]["实际完成值"], rows[3]["得分"], rows[3]["偏差原因"]) == (
         "学生满意度", "85", "8", "宣传不到位，下年度加强政策宣传")
+
+
+def test_a_target_list_with_empty_actual_and_score_columns_stays_a_target_list(tmp_path):
+    rows = rows_of("se_list")
+    h = next(i for i, r in enumerate(rows) if "实际完成值" in r)
+    for r in rows[h + 1:]:
+        for c in (9, 11, 12):  # 实际完成值, 得分, 偏差原因 left as printed
+            if c < len(r):
+                r[c] = ""
+    res = check_path(build(tmp_path, "se_list", rows))
+    assert res.tables[0].layout == "list"
+    assert not codes(res, "SE001")

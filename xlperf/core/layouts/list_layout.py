@@ -36,7 +36,7 @@ class ListReader:
             return Fit(self.name, 0.1, f"第{row}行像清单的表头（{_fields(layout)}），但缺少{missing}")
         # 0.6 for a usable header, up to 1.0 with every column of the standard list.
         score = min(1.0, 0.6 + 0.4 * len(layout.columns) / len(FIELDS))
-        if se_list.list_header(grid.rows[layout.header_row]) is not None:
+        if se_list.filled_header(grid, layout.header_row) is not None:
             # 实际完成值 / 得分 beside the list's columns: the self-evaluation reader's (its list shape)
             return Fit(self.name, min(score, 0.35), f"第{row}行像清单的表头，但含自评表的列（实际完成值、得分），应为清单式绩效自评表")
         # The columns are named only when some of the standard ones are not there: a full

@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ..config import Config
-from ..grid import Grid
+from ..grid import Grid, is_blank
 from ..headers import field_of_header
 from ..model import EVALUATION_COLUMNS, EXECUTION_COLUMNS, Evaluation, FundLine, Funds, Table
 from ..normalise import clean_text
@@ -74,9 +74,24 @@ def list_header(row: list[Any]) -> Optional[dict[str, int]]:
     return None
 
 
+def filled_header(grid: Grid, r: int) -> Optional[dict[str, int]]:
+    """:func:`list_header` of row ``r`` when some row below fills its 实际完成值 or 得分 column: a
+    target list with those columns added but empty everywhere is a target list (a column empty
+    everywhere counts as absent), read by the list reader."""
+    own = list_header(grid.rows[r])
+    if own is None:
+        return None
+    cols = [c for f, c in own.items() if f in ("actual", "score")]
+    for row in grid.rows[r + 1:]:
+        n = len(row)
+        if any(c < n and not is_blank(row[c]) for c in cols):
+            return own
+    return None
+
+
 def find_list_header(grid: Grid, upto: int) -> Optional[int]:
     for r in range(min(upto, grid.height)):
-        if list_header(grid.rows[r]) is not None:
+        if filled_header(grid, r) is not None:
             return r
     return None
 
@@ -86,7 +101,7 @@ def read_list(grid: Grid, header: int, reader_name: str, config: Config) -> Tabl
     from .list_layout import read_list_table
     from .self_evaluation import _YEAR_RE, _actual, number, percent
 
-    own = list_header(grid.rows[header]) or {}
+    own = filled_header(grid, header) or {}
     kept = {c: FIELD_ZH[f] for f, c in own.items()}
     table = read_list_table(grid, config, kept=kept)
     if table.header_row != grid.sheet_row(header):
