@@ -1,4 +1,5 @@
-"""Run the rulebook over a Table: one pass over indicators, one over projects, one over the table."""
+"""Run the rulebook over a Table: each indicator rule over every row, each project rule over every
+project, then the table rules (findings sorted at the end)."""
 
 from __future__ import annotations
 
@@ -137,8 +138,13 @@ def check_table(table: Table, config: Optional[Config] = None, *, workers: int =
                     f.waived = True
             findings.append(f)
 
-    # The hot loop: 27 indicator rules × every row. Functions are bound once; a rule returns
-    # None for a clean row, which is nearly always.
+    # The hot loop: 45 indicator rules × every row, rule by rule. Rule-major, not row-major: with
+    # one function at the call site for 10,000 calls, CPython (3.11) specialises the call and runs
+    # the rule in the same eval loop; cycling through 45 functions per row defeats that and every
+    # call goes through the generic path. 10k rows, every rule: 162 → 121 ms (median of 5). Rules
+    # are pure (their ctx.cache entries are memos) and each rule still sees the rows in order, so
+    # after the sort below the findings are the same, in the same order: the sort key ends with
+    # the code, and one rule's findings keep the order it emitted them in.
     ind_funcs = [(r, r.func) for r in ind_rules]
     proj_funcs = [(r, r.func) for r in proj_rules]
 
@@ -146,13 +152,14 @@ def check_table(table: Table, config: Optional[Config] = None, *, workers: int =
         nonlocal findings
         saved, findings = findings, []
         try:
-            for p in projects:
-                for ind in p.indicators:
-                    for r, fn in ind_funcs:
+            for r, fn in ind_funcs:
+                for p in projects:
+                    for ind in p.indicators:
                         res = fn(ind, p, ctx)  # type: ignore[misc]
                         if res is not None:
                             emit(r, res, p)
-                for r, fn in proj_funcs:
+            for r, fn in proj_funcs:
+                for p in projects:
                     res = fn(p, ctx)  # type: ignore[misc]
                     if res is not None:
                         emit(r, res, p)

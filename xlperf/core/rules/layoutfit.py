@@ -10,7 +10,7 @@ import re
 from datetime import date as _date, datetime as _datetime, timedelta as _timedelta
 from typing import Any, Optional
 
-from ..normalise import IMPLIED_NOTE, _memo, parse_number
+from ..normalise import IMPLIED_NOTE, _str_memo, parse_number
 from ..taxonomy import LEVEL1, is_level1_text, is_level2_text
 from ._common import icell, is_template_row, num, real, short
 from .registry import Hit, rule
@@ -152,7 +152,7 @@ _PLACEHOLDER_RE = re.compile(r"^指标\s*\d+|^[…．.。·、\s]+$|\*\*|＊＊|
 _PH_CHARS = frozenset("*＊Xx×…．.。·Ｘ")
 
 
-@_memo
+@_str_memo
 def placeholder_in(text: Optional[str]) -> Optional[str]:
     """The template leftover in a name or value (``指标1``, ``……``, ``**``, ``XX``), or None."""
     if not text or (not text.startswith("指标") and _PH_CHARS.isdisjoint(text)):

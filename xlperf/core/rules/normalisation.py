@@ -160,8 +160,11 @@ def stray_whitespace(ind, project, ctx):
     依据：实践：工具自身的要求（看不见的空白使匹配失败）。未找到正式文件。
     """
     raw = ind.raw
-    for v in raw.values():  # fast way out for clean rows (the hot path); fields are sorted out below
-        if v.__class__ is str and (v != v.strip() or "\n" in v or "\r" in v or "\u3000" in v):
+    # Fast way out for clean rows (the hot path); fields are sorted out below. A superset of
+    # has_stray_space in one scan: every whitespace but " " is unprintable (\n, \r, \u3000 …),
+    # and a space at an end shows in strip. 10k rows: 5.6 → 4.1 ms.
+    for v in raw.values():
+        if v.__class__ is str and (v != v.strip() or not v.isprintable()):
             break
     else:
         return None
