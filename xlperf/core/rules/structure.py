@@ -9,11 +9,29 @@ from ..normalise import nfkc
 from ._common import LABEL, icell, pcell, real, routine_reason, short
 from .registry import Hit, read_rule, rule
 
-@lru_cache(maxsize=1 << 16)  # names and goals repeat across projects; NFKC of a goal costs ~20 µs
+# The full-width punctuation of nearly every Chinese goal (，：；（）…) and the ideographic space.
+# Each one's NFKC decomposition is one ASCII character (U+3000: a space, which the key drops), and
+# NFKD works character by character, so when the text with these replaced is already NFKC, it *is*
+# the NFKC of the original: NFKC(s) = NFC(NFKD(s)) = NFC(NFKD(r)) = r. Replacing them costs
+# ~0.3 µs on a 40-character goal; normalize costs ~4.5 µs, and goals rarely repeat (10k rows:
+# ST006 7.8 → 2 ms CPU, cold memos). Any other full-width character takes the normalize path.
+_FULLWIDTH = (("，", ","), ("：", ":"), ("；", ";"), ("（", "("), ("）", ")"), ("！", "!"), ("？", "?"),
+              ("％", "%"), ("\u3000", ""))
+
+
+@lru_cache(maxsize=1 << 16)  # names and goals repeat across projects
 def _key(text: str) -> str:
     """Text for comparing names: no spaces, full-width folded (NFKC only when it changes anything)."""
     key = text.replace(" ", "")  # clean_text already turned every whitespace run into one space
-    return key if unicodedata.is_normalized("NFKC", key) else nfkc(key).replace(" ", "")
+    if unicodedata.is_normalized("NFKC", key):
+        return key
+    folded = key
+    for wide, narrow in _FULLWIDTH:
+        if wide in folded:
+            folded = folded.replace(wide, narrow)
+    if unicodedata.is_normalized("NFKC", folded):
+        return folded
+    return nfkc(key).replace(" ", "")
 
 
 read_rule(
