@@ -79,6 +79,9 @@ def routine_project_relaxed(project, ctx):
 _PAREN_RE = re.compile(r"[(（][^)）]{0,20}[)）]")
 _HAN_RE = re.compile(r"[\u4e00-\u9fff]+")
 _CLAUSE_RE = re.compile(r"[，,。；;！!？?\n]|目标\d+[:：]")
+# _CLAUSE_RE without its 目标1： branch, for the goals that do not number their targets: the
+# alternation makes the regex try both branches at every character (40-character goal: 1.3 → 0.5 µs).
+_PUNCT_RE = re.compile(r"[，,。；;！!？?\n]")
 # Two-character words that say nothing about what is measured: every goal and every name has them.
 STOP_WORDS = frozenset("""
 工作 开展 完成 进一 一步 提升 提高 加强 确保 保障 全面 推进 实现 通过 以及 项目 我市 全市 年度 相关 有关
@@ -88,14 +91,27 @@ STOP_WORDS = frozenset("""
 """.split())
 
 
+# Bigrams are taken within a run of Chinese characters, so a text's words are the union of its
+# runs' words, and runs repeat far more than whole texts: “培训人次不低于300人次” and
+# “培训人次不低于500人次” share both runs. Memoising per run makes a goal clause seen for the first
+# time cost a findall and a union (10k rows, cold memos: ST040 20 → 12 ms CPU with the rest below).
+@lru_cache(maxsize=1 << 16)
+def _run_words(run: str) -> frozenset[str]:
+    """The bigrams of one run of Chinese characters, without the stop words."""
+    return frozenset({run[i:i + 2] for i in range(len(run) - 1)} - STOP_WORDS)
+
+
 @lru_cache(maxsize=1 << 16)  # names repeat across a table's projects
 def _words(text: Optional[str]) -> frozenset[str]:
     """Two-character words (character bigrams) of the Chinese runs, without the stop words."""
     if not text:
         return frozenset()
-    s = _PAREN_RE.sub("", text)
-    grams = {run[i:i + 2] for run in _HAN_RE.findall(s) for i in range(len(run) - 1)}
-    return frozenset(grams - STOP_WORDS)
+    if "(" in text or "（" in text:  # the regex costs more than the two scans; most texts have none
+        text = _PAREN_RE.sub("", text)
+    runs = _HAN_RE.findall(text)
+    if len(runs) == 1:
+        return _run_words(runs[0])
+    return frozenset().union(*map(_run_words, runs))
 
 
 _short24 = lru_cache(maxsize=1 << 14)(lambda clause: short(clause, 24))  # clauses repeat with their goals
@@ -110,12 +126,19 @@ def goal_clauses(goal: str) -> list[tuple[str, frozenset[str]]]:
 def _clauses(goal: str) -> tuple[tuple[tuple[str, frozenset[str]], ...], frozenset[str]]:
     """goal_clauses as a tuple, and the union of their words."""
     out = []
-    for part in _CLAUSE_RE.split(_PAREN_RE.sub("", goal)):
+    sets = []
+    if "(" in goal or "（" in goal:
+        goal = _PAREN_RE.sub("", goal)
+    for part in (_CLAUSE_RE if "目标" in goal else _PUNCT_RE).split(goal):
         part = part.strip(" 、:：")
         w = _words(part)
         if len(w) >= 3:
             out.append((part, w))
-    return tuple(out), frozenset().union(*(w for _, w in out))
+            sets.append(w)
+    return tuple(out), frozenset().union(*sets)
+
+
+_MEASURING = frozenset(("产出指标", "效益指标"))
 
 
 @rule(
@@ -151,16 +174,25 @@ def goal_indicator_fit(project, ctx):
     clauses, goal_words = _clauses(goal)
     if not clauses:
         return None
-    names = [(i, _words(i.name)) for i in inds]
-    all_names = frozenset().union(*(w for _, w in names))
+    # One pass over the indicators, the names' words gathered in place: a list of word sets and a
+    # union over it, then a second list and union for the output/benefit names, cost 1.8× as
+    # much (10k rows, 1660 projects: 10.3 → 5.7 ms for this part, warm memos).
+    words = _words
+    all_names: set[str] = set()
+    measured = has_output = False
+    for i in inds:
+        w = words(i.name)
+        all_names |= w
+        if not measured and i.level1 in _MEASURING:
+            has_output = True
+            measured = not w.isdisjoint(goal_words)
     missed = [c for c, w in clauses if w.isdisjoint(all_names)]
-    measured = any(i.level1 in ("产出指标", "效益指标") and not w.isdisjoint(goal_words) for i, w in names)
     parts = []
     if len(missed) * 2 > len(clauses):
         shown = "；".join(f"“{_short24(c)}”" for c in missed[:3]) + ("等" if len(missed) > 3 else "")
         parts.append(f"{len(clauses)}个目标分句中有{len(missed)}个在指标名称里找不到相同的词"
                      f"（得分{len(clauses) - len(missed)}/{len(clauses)}）：{shown}")
-    if not measured and any(i.level1 in ("产出指标", "效益指标") for i in inds):
+    if not measured and has_output:
         parts.append("没有一个产出或效益指标的名称与年度目标有相同的词")
     if not parts:
         return None
