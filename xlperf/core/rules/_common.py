@@ -7,7 +7,6 @@ from typing import Any, Optional
 
 from ..model import EVALUATION_COLUMNS, EXECUTION_COLUMNS, FIELDS, Fix, Indicator, Project, construct_all
 from ..normalise import MAX_NUMBER, clean_text, parse_number
-from ..report import weight_breakdown
 from ..taxonomy import LEVEL2
 from .registry import Context
 from ..normalise import short  # noqa: F401 - the rules import it from here
@@ -82,7 +81,10 @@ def real(project: Project, ctx: Context) -> list[Indicator]:
         cache = ctx.cache["real"] = {}
     got = cache.get(project.index)
     if got is None:
-        got = cache[project.index] = project.real_indicators()
+        # project.real_indicators() with Indicator.is_placeholder's first test in front: a named
+        # row is never a placeholder, and nearly every row is named, so the property (one call per
+        # row, 10,000 at 10k rows) is asked only about the unnamed ones.
+        got = cache[project.index] = [i for i in project.indicators if i.name or not i.is_placeholder]
     return got
 
 
@@ -93,7 +95,16 @@ def weight_total(project: Project, ctx: Context) -> float:
         cache = ctx.cache["weight_total"] = {}
     got = cache.get(project.index)
     if got is None:
-        got = cache[project.index] = weight_breakdown(project, ctx.config)[1]
+        # weight_breakdown(project, ctx.config)[1], without the per-level dict it builds and the
+        # rules here do not use: the same weights added in the same order (the real indicators
+        # are the indicators without the placeholders), rounded the same way. 1660 projects:
+        # WT002 5.0 → 3.x ms (rule_times, 10k rows).
+        total = 0.0
+        for i in real(project, ctx):
+            w = i.weight
+            if w is not None:
+                total += w
+        got = cache[project.index] = total if total.is_integer() else round(total, 6)
     return got
 
 
