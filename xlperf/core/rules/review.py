@@ -578,17 +578,24 @@ def copied_indicators(table, ctx):
     copied = [(k, g) for k, g in groups.items() if len(g) >= min_n]
     if not copied:
         return None
-    # (the first row of each group by map, not a generator: a third of the rule's time with 600 groups)
-    copied.sort(key=lambda kg: (-len(kg[1]), min(map(_ROW, kg[1].values()))))
+    # The message shows the first five groups by size, then first row. A smaller group than the
+    # fifth largest cannot be among them, so only the groups at least that large are sorted (in
+    # their order in ``copied``, as before: a tie keeps the same order) and have their first row
+    # looked up. 10k rows, 627 groups: ST042 9.5 → 6.6 ms. (The first row by map, not a generator.)
+    top = copied
+    if len(copied) > 5:
+        floor = sorted([len(g) for _, g in copied], reverse=True)[4]
+        top = [kg for kg in copied if len(kg[1]) >= floor]
+    top.sort(key=lambda kg: (-len(kg[1]), min(map(_ROW, kg[1].values()))))
     parts = []
-    for (name, c, t, m, w), g in copied[:5]:
+    for (name, c, t, m, w), g in top[:5]:
         first = min(g.values(), key=lambda i: i.row)
         t = num(t) if type(t) is float else t
         value = f"{c if c in QUANTITATIVE else ''}{t if t is not None else ''}{m or ''}"
         parts.append(f"“{short(first.name, 20)} {value} 权重{num(w) if w is not None else '（空）'}”"
                      f"{len(g)}个项目（第{'、'.join(str(i.row) for i in sorted(g.values(), key=lambda i: i.row)[:4])}行"
                      f"{'等' if len(g) > 4 else ''}）")
-    first = min(copied[0][1].values(), key=lambda i: i.row)
+    first = min(top[0][1].values(), key=lambda i: i.row)
     return Hit(cell=icell(ctx, first, "name"), row=first.row,
                params={"n": len(copied), "detail": "；".join(parts) + ("等" if len(copied) > 5 else "")})
 
