@@ -606,6 +606,9 @@ GRADES = frozenset(g for scale in _SCALE_GRADES for g in scale) | {"较高", "�
 _GRADE_CHARS = frozenset("".join(GRADES))
 
 
+_WT010_LEVELS = frozenset(("产出指标", "效益指标", "成本指标"))
+
+
 def bare_grade(target) -> bool:
     """A 定性 target that is only a grade (高, 优, 良好) or the whole scale: no standard to check."""
     if not isinstance(target, str) or len(target) > 12:
@@ -637,16 +640,17 @@ def qualitative_heavy(project, ctx):
     依据：财预〔2015〕88号“细化量化”原则；财预〔2020〕10号定性指标分档计分（研究笔记所记，原文未逐字核对）。
     实践：遂宁样表22个项目中多数项目的效益指标30分全部在一个定性指标“高”或“高中低”上。
     """
-    groups: dict = {}
+    # level-1 -> its only indicator, or None once it has a second (in the order the levels first
+    # appear); no list per level, as only the levels with one indicator count
+    only: dict = {}
     for i in real(project, ctx):
         l1 = i.level1
-        if l1 in ("产出指标", "效益指标", "成本指标"):
-            groups.setdefault(l1, []).append(i)
+        if l1 in _WT010_LEVELS:
+            only[l1] = None if l1 in only else i
     hits = None
-    for l1, inds in groups.items():
-        if len(inds) != 1:
+    for l1, i in only.items():
+        if i is None:
             continue
-        i = inds[0]
         if i.comparator != "定性" or i.weight is None or i.weight <= 0 or not bare_grade(i.target):
             continue
         hits = hits or []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 from ..normalise import compact
 from ..taxonomy import LEVEL1
 from ..totals import STANDARD_TOTALS, project_totals, read_total_row
@@ -128,18 +130,22 @@ def level1_shares(project, ctx):
     return shares_off(project, ctx)
 
 
-def _share_weights(project, ctx) -> tuple[dict[str, float], float]:
+def _share_weights(project, ctx) -> Optional[tuple[dict[str, float], float]]:
     """Weights by configured share ({level-1: points}) and the points of a level-1 成本指标 that has
-    no share of its own (counted inside 产出, shown apart)."""
+    no share of its own (counted inside 产出, shown apart); None when an indicator's level-1 is not
+    one of the known ones (TX001). (One loop for both: this runs for every project.)"""
     shares = ctx.config.shares
     own_cost = "成本指标" in shares
     by: dict[str, float] = {}
     cost_top = 0.0
+    known = _LEVEL1
     for i in real(project, ctx):
+        l1 = i.level1
+        if l1 not in known:
+            return None
         w = i.weight
         if w is None:
             continue
-        l1 = i.level1
         if i.level2 == "服务对象满意度指标":
             g = "满意度指标"  # filed under 效益 by older templates (TX002)
         elif l1 == "成本指标" and not own_cost:
@@ -160,10 +166,10 @@ def shares_off(project, ctx):
     shares = cfg.shares
     if abs(sum(shares.values()) - cfg.expected_total) > cfg.tolerance:
         return None  # the configured shares cannot add up to the expected total: nothing to compare
-    for i in inds:  # (loops, not any()/all() over generators: this runs for every project)
-        if i.level1 not in _LEVEL1:
-            return None  # TX001
-    by, cost_top = _share_weights(project, ctx)
+    got = _share_weights(project, ctx)
+    if got is None:
+        return None  # TX001
+    by, cost_top = got
     tol = cfg.tolerance
     for k, v in shares.items():
         if abs(by.get(k, 0.0) - v) > tol:
