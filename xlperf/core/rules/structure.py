@@ -288,8 +288,10 @@ def duplicate_indicator(project, ctx):
     """
     inds = real(project, ctx)
     keys = [_key(i.name) for i in inds if i.name]
+    # No two names alike, the usual case, is told by a set, not by the loop below that places each
+    # duplicate (10k rows: ~4.5 → ~3.6 ms).
     if len(set(keys)) == len(keys):
-        return None  # no two names alike, the usual case: told by a set, not the loop below (10k rows: ~4.5 → ~3.6 ms)
+        return None
     first: dict[str, int] = {}
     hits = None
     for ind in inds:
