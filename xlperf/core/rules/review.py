@@ -94,7 +94,8 @@ STOP_WORDS = frozenset("""
 # Bigrams are taken within a run of Chinese characters, so a text's words are the union of its
 # runs' words, and runs repeat far more than whole texts: “培训人次不低于300人次” and
 # “培训人次不低于500人次” share both runs. Memoising per run makes a goal clause seen for the first
-# time cost a findall and a union (10k rows, cold memos: ST040 20 → 12 ms CPU with the rest below).
+# time cost a findall and a union (10k rows, cold memos, with the changes below: ST040 24 → 17 ms
+# CPU alone, 22.6 → 18.5 in bench/rule_times.py; A/B on a loaded machine).
 @lru_cache(maxsize=1 << 16)
 def _run_words(run: str) -> frozenset[str]:
     """The bigrams of one run of Chinese characters, without the stop words."""
