@@ -57,6 +57,7 @@ def built(cls: type[BaseModel], **values: Any) -> Any:
 
 _DEFAULTS: dict[type, tuple[tuple[str, Callable[[], Any]], ...]] = {}
 _IMMUTABLE = (type(None), str, int, float, bool, frozenset, tuple)
+_BUILTIN_FACTORIES = (list, dict, set)
 
 
 def _defaults(cls: type[BaseModel]) -> tuple[tuple[str, Callable[[], Any]], ...]:
@@ -67,8 +68,13 @@ def _defaults(cls: type[BaseModel]) -> tuple[tuple[str, Callable[[], Any]], ...]
     if got is None:
         makers = []
         for name, info in cls.model_fields.items():
-            if info.default_factory is not None and not info.default_factory_takes_validated_data:
-                make = info.default_factory
+            factory = info.default_factory
+            # list/dict/set are asked first: pydantic's test of whether a factory takes the
+            # validated data reads its signature, which for a builtin means parsing its text
+            # signature (~0.1 ms a field: 2.7 ms on the first list sheet of a process)
+            if factory in _BUILTIN_FACTORIES or (
+                    factory is not None and not info.default_factory_takes_validated_data):
+                make = factory
             elif info.default_factory is None and isinstance(info.default, _IMMUTABLE):
                 make = (lambda d: lambda: d)(info.default)
             else:
