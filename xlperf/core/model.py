@@ -42,6 +42,12 @@ def fast_construct(cls: type[BaseModel], **values: Any) -> Any:
 
 _new = BaseModel.__new__
 _set = object.__setattr__
+# BaseModel's slots, set through their descriptors: object.__setattr__ looks each name up on the
+# class first (construct_all, same process, timeit: 0.86 -> 0.54 µs an Indicator with its dict
+# copy; 11,700 objects at 10k rows)
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 _FIELD_SETS: dict[type, set[str]] = {}
 
 
@@ -98,9 +104,9 @@ def construct_all(cls: type[BaseModel], values: dict[str, Any], fields: set[str]
                 values[name] = make()
     m = _new(cls)
     _set(m, "__dict__", values)
-    _set(m, "__pydantic_fields_set__", fields)
-    _set(m, "__pydantic_extra__", None)
-    _set(m, "__pydantic_private__", None)
+    _set_fields_set(m, fields)
+    _set_extra(m, None)
+    _set_private(m, None)
     return m
 
 
