@@ -13,7 +13,9 @@ A reader is a small pure unit registered here, the way rules are registered in
 * ``read(grid, config) -> list[Table]``: the grid as Tables (one per form or per list; a reader
   that cannot read it returns one Table carrying the ST001 finding that says why).
 
-:func:`choose` asks every reader and takes the best fit; ``--layout NAME`` forces one.
+:func:`choose` asks the readers in order of preference and takes the best fit (a fit of 1.0 ends the
+search: no later reader can beat it, so their modules are not even imported); ``--layout NAME``
+forces one.
 This package imports nothing of ours outside ``core``.
 """
 
