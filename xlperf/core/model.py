@@ -42,6 +42,12 @@ def fast_construct(cls: type[BaseModel], **values: Any) -> Any:
 
 _new = BaseModel.__new__
 _set = object.__setattr__
+# BaseModel's slots, set through their descriptors: object.__setattr__ looks each name up on the
+# class first (construct_all, same process, timeit: 0.86 -> 0.54 µs an Indicator with its dict
+# copy; 11,700 objects at 10k rows)
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 _FIELD_SETS: dict[type, set[str]] = {}
 
 
@@ -57,6 +63,7 @@ def built(cls: type[BaseModel], **values: Any) -> Any:
 
 _DEFAULTS: dict[type, tuple[tuple[str, Callable[[], Any]], ...]] = {}
 _IMMUTABLE = (type(None), str, int, float, bool, frozenset, tuple)
+_BUILTIN_FACTORIES = (list, dict, set)
 
 
 def _defaults(cls: type[BaseModel]) -> tuple[tuple[str, Callable[[], Any]], ...]:
@@ -67,8 +74,13 @@ def _defaults(cls: type[BaseModel]) -> tuple[tuple[str, Callable[[], Any]], ...]
     if got is None:
         makers = []
         for name, info in cls.model_fields.items():
-            if info.default_factory is not None and not info.default_factory_takes_validated_data:
-                make = info.default_factory
+            factory = info.default_factory
+            # list/dict/set are asked first: pydantic's test of whether a factory takes the
+            # validated data reads its signature, which for a builtin means parsing its text
+            # signature (~0.1 ms a field: 2.7 ms on the first list sheet of a process)
+            if factory in _BUILTIN_FACTORIES or (
+                    factory is not None and not info.default_factory_takes_validated_data):
+                make = factory
             elif info.default_factory is None and isinstance(info.default, _IMMUTABLE):
                 make = (lambda d: lambda: d)(info.default)
             else:
@@ -92,9 +104,9 @@ def construct_all(cls: type[BaseModel], values: dict[str, Any], fields: set[str]
                 values[name] = make()
     m = _new(cls)
     _set(m, "__dict__", values)
-    _set(m, "__pydantic_fields_set__", fields)
-    _set(m, "__pydantic_extra__", None)
-    _set(m, "__pydantic_private__", None)
+    _set_fields_set(m, fields)
+    _set_extra(m, None)
+    _set_private(m, None)
     return m
 
 
