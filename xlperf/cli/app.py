@@ -67,15 +67,32 @@ JSON_COPY_ENV = "XLPERF_JSON_COPY_DIR"
 
 def write_json(report) -> None:
     """A report (single file or batch) as JSON on stdout: the contract of docs/report.md."""
-    # pydantic's own serializer: the same text as json.dumps(..., ensure_ascii=False, indent=2), 5× faster
-    text = report.model_dump_json(indent=2) + "\n"
-    sys.stdout.write(text)
+    # pydantic_core's serializer: the same text as json.dumps(..., ensure_ascii=False, indent=2),
+    # 5× faster; a single file's Report without building its schema (core.report.report_json_bytes)
+    from ..core.report import report_json_bytes
+
+    data = report_json_bytes(report) + b"\n"
+    _write_stdout(data)
     copy_dir = os.environ.get(JSON_COPY_ENV)
     if copy_dir:
         import tempfile
 
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".json", dir=copy_dir, delete=False) as fh:
-            fh.write(text)
+            fh.write(data.decode("utf-8"))
+
+
+def _write_stdout(data: bytes) -> None:
+    """UTF-8 ``data`` on stdout. Where stdout writes UTF-8 and ``\n`` as it is (POSIX), the bytes
+    go to its buffer as they are: decoding 2 MB of JSON to text only for the stream to encode it
+    back cost 5 ms CPU of a 10k-row check. Elsewhere (a Windows console, cp936) as text."""
+    stream = sys.stdout
+    buffer = getattr(stream, "buffer", None)
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+    if buffer is not None and os.linesep == "\n" and encoding in ("utf-8", "utf8"):
+        stream.flush()  # what was written as text comes first
+        buffer.write(data)
+    else:
+        stream.write(data.decode("utf-8"))
 
 
 class LayoutName(str, Enum):

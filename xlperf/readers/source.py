@@ -40,7 +40,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Iterator, Optional
 
 from ..core.config import CONFIG_SHEET, Config, PendingSettings
 from ..core.filenames import ReadableMessage
@@ -734,21 +734,21 @@ def _is_own(sh: Any, name: str, scan: BookScan) -> bool:
 
 def _read_sheet(path: Path, sh: Any, name: str, info: SheetScan) -> tuple[Grid, list[Finding]]:
     far: list[tuple[int, int, Any]] = []
-    ranges: Iterable[tuple[int, int, int, int]]
+    found: list[Merge]  # the merges as the file has them, in file order
     if sh is not None:
         rows = [_clean_row(r) for r in sh.to_python(skip_empty_area=False)]
-        ranges = [(a[0], a[1], b[0], b[1]) for a, b in (sh.merged_cell_ranges or [])]
+        found = [Merge(a[0], a[1], b[0], b[1]) for a, b in (sh.merged_cell_ranges or [])]
         for (r, c), text in info.errors.items():
             _put(rows, r - 1, c - 1, text, overwrite=True)
         for (r, c), text in info.formulas.items():
             _put(rows, r - 1, c - 1, text, overwrite=False)
     else:
         rows, far = _sparse_rows(path, name, info)
-        ranges = [(m.r1, m.c1, m.r2, m.c2) for m in map(_merge_of, info.merges) if m is not None]
+        found = [m for m in map(_merge_of, info.merges) if m is not None]
     height = len(rows)
     # Clipped to the cells held (a merge past the last cell covers nothing we hold); overlapping
     # merges (the later one is dropped) and values hidden under a merge are findings.
-    merges, merge_notes = merge_findings(name, rows, [Merge(r1, c1, r2, c2) for r1, c1, r2, c2 in ranges])
+    merges, merge_notes = merge_findings(name, rows, found)
     merge_notes += clip_long_cells(name, rows, true_lengths=lambda cells: _true_lengths(path, name, cells))
     hidden = frozenset(r - 1 for r in info.hidden_rows if r - 1 < height)
     return Grid(name, rows, merges, source=str(path), hidden_rows=hidden), _far_findings(name, far) + merge_notes
