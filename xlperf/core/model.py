@@ -475,7 +475,9 @@ class Project(Model):
         return self.name or f"第{self.row_first}行起的项目"
 
     def real_indicators(self) -> list[Indicator]:
-        return [i for i in self.indicators if not i.is_placeholder]
+        # Indicator.is_placeholder's first test in front: a named row is never a placeholder, and
+        # nearly every row is named, so the property (a call per row) is asked only about the rest
+        return [i for i in self.indicators if i.name or not i.is_placeholder]
 
 
 class Unit(Model):

@@ -272,7 +272,7 @@ def two_level_rows(table, ctx) -> frozenset[int]:
     if got is None:
         rows, n = set(), 0
         for ind in table.indicators():
-            if not ind.name and ind.is_placeholder:  # (a named row never is one: skip the property)
+            if ind.is_placeholder:
                 continue
             n += 1
             l1 = ind.level1

@@ -263,7 +263,7 @@ def placeholder_row(ind, project, ctx):
     依据：实践：空模板行见于9张表中的2张（廊坊“指标2”“……”行和空的生态效益指标行，宁德的成本指标行），研究笔
     记另记湘潭、中江、池州。未找到正式文件。
     """
-    if ind.name or not ind.is_placeholder:  # (a named row never is one: the property only for the rest)
+    if not ind.is_placeholder:
         return None
     field = "level2" if ind.level2 else "level1"
     return Hit(cell=icell(ctx, ind, field), row=ind.row,
